@@ -1,0 +1,68 @@
+// The read-only view of one account that rules evaluate against. src/ledger implements it; rules and the
+// dashboard only read through it. All money in USD, all instants in epoch ms.
+import type { Account, Contract, Order } from '../gateway/models.ts';
+
+export type Side = 'long' | 'short';
+
+export interface PositionView {
+  accountId: number;
+  contractId: string;
+  /** Trader-facing symbol (ES, NQ, MNQ...), never the gateway root (EP, ENQ). */
+  symbol: string;
+  side: Side;
+  size: number;
+  averagePrice: number;
+  /** When this position was opened (flat -> non-flat), epoch ms. Scale-ins keep it. */
+  openedAt: number;
+  contract: Contract | undefined;
+  /** Mark used for P&L (bid for long, ask for short; last, then mid as fallback), or null with no quote. */
+  mark: number | null;
+  /** Unrealized P&L at `mark` computed through ticks, or null when there is no quote or no contract facts. */
+  unrealized: number | null;
+  /** Unrealized profit in ticks at `mark` (positive = in favour), or null. */
+  profitTicks: number | null;
+}
+
+export interface FillView {
+  id: number;
+  contractId: string;
+  symbol: string;
+  at: number;
+  price: number;
+  size: number;
+  side: 0 | 1;
+  /** null for an entry, gross realized P&L for an exit. */
+  profitAndLoss: number | null;
+  fees: number;
+  voided: boolean;
+  orderId: number;
+  /** True when this fill came from riskd's own enforcement (never counted by RULE-006/007). */
+  byRiskd: boolean;
+}
+
+export interface LedgerView {
+  readonly accountId: number;
+  readonly account: Account | undefined;
+  /** Start of the current trading day, epoch ms. */
+  readonly tradingDayStart: number;
+  positions(): readonly PositionView[];
+  position(contractId: string): PositionView | undefined;
+  workingOrders(): readonly Order[];
+  contract(contractId: string): Contract | undefined;
+  symbolOf(contractId: string): string;
+  openContractsTotal(): number;
+  openContractsBySymbol(): ReadonlyMap<string, number>;
+  /** Σ profitAndLoss of today's non-voided exits (gross). */
+  realizedGrossToday(): number;
+  /** Σ fees of all of today's fills (voided included, as rules.md says). */
+  feesToday(): number;
+  /** Net realized P&L: gross minus fees when includeFees. */
+  realizedNetToday(includeFees: boolean): number;
+  /** Σ unrealized over positions with a quote; null when any open position has no mark. */
+  unrealizedTotal(): number | null;
+  fillsToday(): readonly FillView[];
+  /** Count of trader fills (byRiskd excluded) since `sinceMs`, entries only or all fills. */
+  countSince(sinceMs: number, what: 'entries' | 'fills'): number;
+  /** Consecutive losing trader exits at the end of today's sequence (a profitable exit resets it). */
+  consecutiveLosingExits(): number;
+}
