@@ -1,0 +1,915 @@
+// The enforcement executor: makes intents (flatten, close, reduce, cancel, cancelAll, moveStop) true at the
+// gateway, exactly once, and writes every step to the audit log.
+//
+// Shape of one action:  execute() -> row 'pending' -> REST mutation (priority 'enforce') -> row 'sent'
+//   -> confirming ledger event (confirmFromLedger)          -> 'confirmed'
+//   -> or no event within confirmTimeoutMs -> REST check   -> 'reconciled' (it happened) | 'failed' (it did not)
+//   -> timeout/429/5xx on the call -> REST check first; re-send only if the check proves nothing happened,
+//      at most maxAttempts sends; a business refusal is never re-sent (live-account fallbacks aside).
+// Whatever the end, the (account, contract) key is freed and the caller is asked to re-evaluate: the executor
+// never re-sends on its own after a settle.
+//
+// Live (non-simulated) and follower accounts refuse Order/cancel and Position/partialCloseContract
+// (projectx-api.md quirk 11). Decisions:
+//   - reduce: partialCloseContract refused with errorCode 9 (AccountRejected) or a "Live accounts not supported"
+//     message -> closeContract for the whole position; errorCode 5 (InvalidCloseSize: the position is no larger
+//     than the size to close) -> closeContract. Closing more than the excess is the safe side for a risk limit.
+//     errorCode 6 (OrderRejected: market closed / no price) fails: a close would be refused the same way.
+//   - cancel: errorCode 6 (AccountRejected) or a live/follower message -> the account is remembered as refusing
+//     cancels, no further cancel is attempted on it, and the order is watched: when it fills, its position is
+//     closed (onOrderFilled / confirmFromLedger with a filled order).
+import { performance } from 'node:perf_hooks';
+import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } from '../gateway/models.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Intent } from '../rules/types.ts';
+import { AuditTrail, type AuditRow } from './auditTrail.ts';
+import { classifyFailure, type Endpoint } from './gatewayOutcome.ts';
+import { isTighter, tightest } from './stops.ts';
+import type {
+  AccountStateView,
+  AttributionPort,
+  EnforcementLogPort,
+  EnforcementRequest,
+  EnforcementRest,
+  EnforcementStatus,
+  ExecutorOptions,
+  LedgerChange,
+  TimerPort,
+} from './types.ts';
+
+export type { EnforcementRequest, LedgerChange } from './types.ts';
+
+export interface ExecutorDeps {
+  rest: EnforcementRest;
+  /** store.enforcement */
+  auditLog: EnforcementLogPort;
+  attribution: AttributionPort;
+  logger: Logger;
+  /** The ledger's view of an account, used to expand flatten/cancelAll without a REST round trip. */
+  view?: (accountId: number) => AccountStateView | undefined;
+  /** Called after an action settles (its key is free again): the caller decides whether anything is left to do. */
+  reevaluate?: (accountId: number, contractId?: string) => void;
+  /** Every audit row change, for dashboards and notifications. */
+  onAction?: (row: Readonly<AuditRow>) => void;
+  /** Wall clock, epoch ms. */
+  now?: () => number;
+  timers?: TimerPort;
+  options?: ExecutorOptions;
+}
+
+type ActionKind = 'close' | 'reduce' | 'cancel' | 'modifyStop' | 'placeStop';
+
+/** One gateway mutation the executor owns until it settles. */
+interface Action {
+  kind: ActionKind;
+  key: string;
+  accountId: number;
+  contractId?: string;
+  orderId?: number;
+  /** reduce: contracts to close; placeStop: stop size. */
+  size?: number;
+  /** Position size when the action began, if the ledger knew it. */
+  startSize?: number;
+  stopPrice?: number;
+  side?: OrderSide;
+  /** customTags used by placeStop attempts (a fresh one per attempt). */
+  tags: string[];
+  req: EnforcementRequest;
+  row: AuditRow;
+  attempts: number;
+  /** performance.now() when execute() was called. */
+  t0: number;
+  sent: boolean;
+  extraWait: boolean;
+  timer?: unknown;
+  done: boolean;
+  settled: Promise<void>;
+  resolve: () => void;
+}
+
+interface CloseOnFillWatch {
+  accountId: number;
+  orderId: number;
+  contractId?: string;
+  rule: string;
+  reason: string;
+}
+
+export interface InFlightInfo {
+  key: string;
+  kind: ActionKind;
+  accountId: number;
+  contractId?: string;
+  orderId?: number;
+  rowId: number;
+  attempts: number;
+}
+
+const ENDPOINT: Record<ActionKind, Endpoint> = {
+  close: 'Position/closeContract',
+  reduce: 'Position/partialCloseContract',
+  cancel: 'Order/cancel',
+  modifyStop: 'Order/modify',
+  placeStop: 'Order/place',
+};
+
+const ENFORCE = { priority: 'enforce' } as const;
+
+const positionKey = (accountId: number, contractId: string): string => `pos:${accountId}:${contractId}`;
+const orderKey = (accountId: number, orderId: number): string => `ord:${accountId}:${orderId}`;
+const stopKey = (accountId: number, contractId: string): string => `stop:${accountId}:${contractId}`;
+
+export class Executor {
+  private readonly rest: EnforcementRest;
+  private readonly attribution: AttributionPort;
+  private readonly logger: Logger;
+  private readonly audit: AuditTrail;
+  private readonly now: () => number;
+  private readonly timers: TimerPort;
+  private readonly confirmTimeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryBackoffMs: number;
+  private readonly modifyMinIntervalMs: number;
+  private readonly attributionWindowMs: number;
+
+  private readonly registry = new Map<string, Action>();
+  private readonly watches = new Map<string, CloseOnFillWatch>();
+  private readonly refusesCancel = new Set<number>();
+  private readonly refusesPartial = new Set<number>();
+  /** orderId -> epoch ms of the last Order/modify sent. */
+  private readonly lastModifyAt = new Map<number, number>();
+  /** orderId -> last stop price riskd asked for (never loosen past what riskd already set). */
+  private readonly lastStopSent = new Map<number, number>();
+  /** stopKey -> id of the stop riskd placed, so a later move modifies it rather than stacking stops. */
+  private readonly ownStops = new Map<string, number>();
+  private readonly batches = new Set<Promise<void>>();
+  private draining = false;
+  private tagSeq = 0;
+  private readonly tagPrefix: string;
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.rest = deps.rest;
+    this.attribution = deps.attribution;
+    this.logger = deps.logger;
+    this.now = deps.now ?? Date.now;
+    this.timers = deps.timers ?? {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    };
+    const o = deps.options ?? {};
+    this.confirmTimeoutMs = o.confirmTimeoutMs ?? 2000;
+    this.maxAttempts = o.maxAttempts ?? 3;
+    this.retryBackoffMs = o.retryBackoffMs ?? 250;
+    this.modifyMinIntervalMs = o.modifyMinIntervalMs ?? 1000;
+    this.attributionWindowMs = o.attributionWindowMs ?? 15_000;
+    this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
+    // customTag must be unique per account across restarts too: the start time makes the prefix unique.
+    this.tagPrefix = this.now().toString(36);
+  }
+
+  /**
+   * Start enforcing a batch. Sending begins synchronously (no await before the first REST call when the ledger
+   * view is available). `beforeFirstCall` runs once, right before the first gateway call of the batch: the
+   * runtime persists the lock there. The returned promise settles when every action of the batch has settled;
+   * callers on the hot path need not await it.
+   */
+  execute(batch: readonly EnforcementRequest[], opts: { beforeFirstCall?: () => void } = {}): Promise<void> {
+    const t0 = performance.now();
+    const gate = new BatchGate(opts.beforeFirstCall, this.logger);
+    const work = Promise.all(batch.map((req) => this.runRequest(req, t0, gate))).then(() => undefined);
+    this.batches.add(work);
+    void work.finally(() => this.batches.delete(work));
+    return work;
+  }
+
+  /** Hand over a ledger change so in-flight actions can be confirmed (and close-on-fill watches fire). */
+  confirmFromLedger(accountId: number, change: LedgerChange): void {
+    if (change.kind === 'position') {
+      const a = this.registry.get(positionKey(accountId, change.contractId));
+      if (!a || !a.sent || a.done) return;
+      if (change.size === 0) {
+        this.settle(a, 'confirmed', 'position closed (ledger event)');
+      } else if (a.kind === 'reduce') {
+        const target = a.startSize !== undefined ? a.startSize - (a.size ?? 0) : undefined;
+        if (target === undefined || change.size <= target) {
+          this.settle(a, 'confirmed', `position reduced to ${change.size} (ledger event)`);
+        }
+      }
+      return;
+    }
+    const o = change.order;
+    const watch = this.watches.get(orderKey(accountId, o.id));
+    if (watch) {
+      if (o.status === OrderStatus.Filled || o.fillVolume > 0) this.onOrderFilled(accountId, o.id, o.contractId);
+      if (!isWorkingStatus(o.status)) this.watches.delete(orderKey(accountId, o.id));
+    }
+    const c = this.registry.get(orderKey(accountId, o.id));
+    if (c && c.sent && !c.done && !isWorkingStatus(o.status)) {
+      const what = o.status === OrderStatus.Filled ? 'order filled before the cancel took effect' : 'order cancelled';
+      this.settle(c, 'confirmed', `${what} (ledger event, status ${o.status})`);
+    }
+    const s = this.registry.get(stopKey(accountId, o.contractId));
+    if (s && s.sent && !s.done && isWorkingStatus(o.status)) {
+      if (s.kind === 'modifyStop' && s.orderId === o.id && o.stopPrice === s.stopPrice) {
+        this.settle(s, 'confirmed', `stop ${o.id} now at ${o.stopPrice} (ledger event)`);
+      } else if (s.kind === 'placeStop' && o.customTag && s.tags.includes(o.customTag)) {
+        this.adoptPlacedStop(s, o.id);
+        this.settle(s, 'confirmed', `stop ${o.id} working at ${o.stopPrice} (ledger event)`);
+      }
+    }
+  }
+
+  /**
+   * An order filled (fully or partly). If it is an order the gateway refused to cancel while enforcement wanted it
+   * gone, close the position it opened.
+   */
+  onOrderFilled(accountId: number, orderId: number, contractId?: string): void {
+    const watch = this.watches.get(orderKey(accountId, orderId));
+    if (!watch) return;
+    const contract = contractId ?? watch.contractId;
+    if (!contract) {
+      this.logger.error('order to close on fill has no known contract', { accountId, orderId });
+      return;
+    }
+    void this.execute([
+      {
+        intent: { type: 'close', accountId, contractId: contract },
+        rule: watch.rule,
+        reason: `Order ${orderId} filled on an account that refuses cancels; closing the position it opened (${watch.reason})`,
+        numbers: { orderId },
+        triggerAt: this.now(),
+      },
+    ]);
+  }
+
+  /** Actions currently owned by the executor (for status pages and tests). */
+  inFlight(): InFlightInfo[] {
+    return [...this.registry.values()].map((a) => ({
+      key: a.key,
+      kind: a.kind,
+      accountId: a.accountId,
+      ...(a.contractId !== undefined ? { contractId: a.contractId } : {}),
+      ...(a.orderId !== undefined ? { orderId: a.orderId } : {}),
+      rowId: a.row.id,
+      attempts: a.attempts,
+    }));
+  }
+
+  /** Orders whose fill will be answered by closing the position (the account refused to cancel them). */
+  closeOnFillWatches(accountId?: number): { accountId: number; orderId: number; contractId?: string }[] {
+    return [...this.watches.values()]
+      .filter((w) => accountId === undefined || w.accountId === accountId)
+      .map((w) => ({ accountId: w.accountId, orderId: w.orderId, ...(w.contractId ? { contractId: w.contractId } : {}) }));
+  }
+
+  /** What the gateway has refused on this account so far. */
+  accountRefusals(accountId: number): { cancel: boolean; partialClose: boolean } {
+    return { cancel: this.refusesCancel.has(accountId), partialClose: this.refusesPartial.has(accountId) };
+  }
+
+  /**
+   * Shutdown: refuse new intents, wait up to `timeoutMs` for in-flight actions to settle, then record the rest as
+   * failed. Uses the injected timers.
+   */
+  async drain(timeoutMs = 3000): Promise<void> {
+    this.draining = true;
+    let timer: unknown;
+    const deadline = new Promise<void>((resolve) => {
+      timer = this.timers.setTimeout(resolve, timeoutMs);
+    });
+    const everything = Promise.all([...this.batches, ...[...this.registry.values()].map((a) => a.settled)]);
+    await Promise.race([everything.then(() => undefined), deadline]);
+    this.timers.clearTimeout(timer);
+    for (const a of [...this.registry.values()]) {
+      this.settle(a, 'failed', `shutdown: not settled within ${timeoutMs} ms of drain`, false);
+    }
+    if (this.watches.size > 0) {
+      this.logger.warn('shutdown with close-on-fill watches outstanding', { watches: this.closeOnFillWatches() });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Planning: one request -> actions
+
+  private runRequest(req: EnforcementRequest, t0: number, gate: BatchGate): Promise<void> {
+    if (this.draining) return this.skip(req, 'not executed: riskd is shutting down');
+    const i = req.intent;
+    switch (i.type) {
+      case 'close':
+        return this.start(req, t0, gate, {
+          kind: 'close',
+          key: positionKey(i.accountId, i.contractId),
+          contractId: i.contractId,
+          ...this.knownSize(i.accountId, i.contractId),
+        });
+      case 'reduce': {
+        if (!(Number.isInteger(i.size) && i.size > 0)) {
+          return this.skip(req, `not executed: reduce size must be a positive integer, got ${String(i.size)}`, 'failed');
+        }
+        const kind = this.refusesPartial.has(i.accountId) ? 'close' : 'reduce';
+        return this.start(req, t0, gate, {
+          kind,
+          key: positionKey(i.accountId, i.contractId),
+          contractId: i.contractId,
+          size: i.size,
+          ...this.knownSize(i.accountId, i.contractId),
+          ...(kind === 'close' ? { note: 'account refuses partial close: closing the whole position' } : {}),
+        });
+      }
+      case 'cancel': {
+        const known = this.deps.view?.(i.accountId)?.workingOrders().find((o) => o.id === i.orderId);
+        return this.cancelOrWatch(req, t0, gate, i.orderId, known?.contractId);
+      }
+      case 'flatten':
+      case 'cancelAll':
+        return this.expandAccountWide(req, i, t0, gate);
+      case 'moveStop':
+        return this.moveStop(req, i, t0, gate);
+    }
+  }
+
+  private knownSize(accountId: number, contractId: string): { startSize?: number } {
+    const p = this.deps.view?.(accountId)?.positions().find((x) => x.contractId === contractId);
+    return p ? { startSize: p.size } : {};
+  }
+
+  private async expandAccountWide(
+    req: EnforcementRequest,
+    i: Extract<Intent, { type: 'flatten' } | { type: 'cancelAll' }>,
+    t0: number,
+    gate: BatchGate,
+  ): Promise<void> {
+    let positions: { contractId: string; size: number }[];
+    let orders: Order[];
+    const view = this.deps.view?.(i.accountId);
+    if (view) {
+      positions = i.type === 'flatten' ? view.positions().filter((p) => p.size > 0) : [];
+      orders = [...view.workingOrders()];
+    } else {
+      // No ledger view (degraded start): ask the gateway what is open. The lock is persisted before this call.
+      if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
+      try {
+        const [ps, os] = await Promise.all([
+          i.type === 'flatten' ? this.rest.searchOpenPositions(i.accountId, ENFORCE) : Promise.resolve([]),
+          this.rest.queryWorkingOrders(i.accountId, ENFORCE),
+        ]);
+        positions = ps.filter((p) => p.size > 0);
+        orders = os;
+      } catch (err) {
+        return this.skip(req, `not executed: could not list positions/orders: ${String(err)}`, 'failed');
+      }
+    }
+    orders = orders.filter((o) => isWorkingStatus(o.status));
+    if (i.type === 'cancelAll' && i.symbol !== undefined) {
+      if (!view) return this.skip(req, 'not executed: cancelAll by symbol needs the ledger view', 'failed');
+      const sym = i.symbol.toUpperCase();
+      orders = orders.filter((o) => view.symbolOf(o.contractId).toUpperCase() === sym);
+    }
+    if (positions.length === 0 && orders.length === 0) {
+      return this.skip(req, i.type === 'flatten' ? 'nothing to do: no open position or working order' : 'nothing to do: no working order');
+    }
+    const work: Promise<void>[] = [];
+    // Closes first: open exposure is what loses money; the cancels follow within microseconds.
+    for (const p of positions) {
+      work.push(
+        this.start(req, t0, gate, {
+          kind: 'close',
+          key: positionKey(i.accountId, p.contractId),
+          contractId: p.contractId,
+          startSize: p.size,
+        }),
+      );
+    }
+    for (const o of orders) work.push(this.cancelOrWatch(req, t0, gate, o.id, o.contractId));
+    await Promise.all(work);
+  }
+
+  private cancelOrWatch(
+    req: EnforcementRequest,
+    t0: number,
+    gate: BatchGate,
+    orderId: number,
+    contractId: string | undefined,
+  ): Promise<void> {
+    const accountId = req.intent.accountId;
+    if (this.refusesCancel.has(accountId)) {
+      this.watch(req, orderId, contractId);
+      return this.skip(req, `cancel not attempted: account refuses cancels; order ${orderId} will be closed on fill`, 'skipped', {
+        endpoint: ENDPOINT.cancel,
+        contractId: contractId ?? null,
+        extra: { orderId },
+      });
+    }
+    return this.start(req, t0, gate, {
+      kind: 'cancel',
+      key: orderKey(accountId, orderId),
+      orderId,
+      ...(contractId !== undefined ? { contractId } : {}),
+    });
+  }
+
+  private async moveStop(
+    req: EnforcementRequest,
+    i: Extract<Intent, { type: 'moveStop' }>,
+    t0: number,
+    gate: BatchGate,
+  ): Promise<void> {
+    const key = stopKey(i.accountId, i.contractId);
+    const own = this.ownStops.get(key);
+    let orderId = i.orderId ?? own;
+    let current: number | undefined;
+    if (orderId !== undefined) {
+      let orders: readonly Order[] | undefined = this.deps.view?.(i.accountId)?.workingOrders();
+      if (!orders) {
+        if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
+        try {
+          orders = await this.rest.queryWorkingOrders(i.accountId, ENFORCE);
+        } catch (err) {
+          return this.skip(req, `not executed: could not read the current stop: ${String(err)}`, 'failed');
+        }
+      }
+      const o = orders.find((x) => x.id === orderId && isWorkingStatus(x.status));
+      if (!o && i.orderId === undefined) {
+        // riskd's own stop is gone (filled or cancelled): place a new one.
+        this.ownStops.delete(key);
+        orderId = undefined;
+      } else if (!o) {
+        return this.skip(req, `not executed: stop order ${orderId} is not working`, 'skipped', {
+          endpoint: ENDPOINT.modifyStop,
+          contractId: i.contractId,
+          extra: { orderId, stopPrice: i.stopPrice },
+        });
+      } else {
+        current = tightest(i.side, o.stopPrice ?? undefined, this.lastStopSent.get(o.id));
+      }
+    }
+    const fields = { endpoint: orderId !== undefined ? ENDPOINT.modifyStop : ENDPOINT.placeStop, contractId: i.contractId };
+    if (orderId !== undefined && current !== undefined && !isTighter(i.side, current, i.stopPrice)) {
+      return this.skip(req, `not executed: stop ${orderId} is at ${current}; ${i.stopPrice} would not tighten it (never loosen)`, 'skipped', {
+        ...fields,
+        extra: { orderId, stopPrice: i.stopPrice, currentStop: current },
+      });
+    }
+    const held = this.registry.get(key);
+    if (held && !held.sent && !held.done && held.kind === 'modifyStop' && held.orderId === orderId) {
+      // A throttled move is waiting: the tighter target wins, the other is recorded as superseded.
+      if (held.side !== undefined && held.stopPrice !== undefined && isTighter(held.side, held.stopPrice, i.stopPrice)) {
+        this.settle(held, 'skipped', `superseded by a tighter stop ${i.stopPrice} before it was sent`, false);
+      } else {
+        return this.skip(req, `not executed: a move to ${held.stopPrice} is already queued (row #${held.row.id})`, 'skipped', {
+          ...fields,
+          extra: { orderId, stopPrice: i.stopPrice },
+        });
+      }
+    }
+    return this.start(req, t0, gate, {
+      kind: orderId !== undefined ? 'modifyStop' : 'placeStop',
+      key,
+      contractId: i.contractId,
+      stopPrice: i.stopPrice,
+      side: i.side,
+      size: i.size,
+      ...(orderId !== undefined ? { orderId } : {}),
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Running one action
+
+  private start(
+    req: EnforcementRequest,
+    t0: number,
+    gate: BatchGate,
+    spec: Pick<Action, 'kind' | 'key'> &
+      Partial<Pick<Action, 'contractId' | 'orderId' | 'size' | 'startSize' | 'stopPrice' | 'side'>> & { note?: string },
+  ): Promise<void> {
+    const endpoint = ENDPOINT[spec.kind];
+    const target = {
+      ...(spec.orderId !== undefined ? { orderId: spec.orderId } : {}),
+      ...(spec.size !== undefined ? { size: spec.size } : {}),
+      ...(spec.startSize !== undefined ? { positionSize: spec.startSize } : {}),
+      ...(spec.stopPrice !== undefined ? { stopPrice: spec.stopPrice } : {}),
+    };
+    if (this.draining) return this.skip(req, 'not executed: riskd is shutting down');
+    const held = this.registry.get(spec.key);
+    if (held) {
+      return this.skip(req, `absorbed: ${held.kind} already in flight for this ${spec.key.split(':')[0] === 'ord' ? 'order' : 'contract'} (row #${held.row.id})`, 'skipped', {
+        endpoint,
+        contractId: spec.contractId ?? null,
+        extra: target,
+      });
+    }
+    const row = this.audit.open({ ...req, numbers: { ...req.numbers, ...target } }, 'pending', {
+      endpoint,
+      contractId: spec.contractId ?? null,
+      outcome: spec.note ?? null,
+    });
+    let resolve!: () => void;
+    const settled = new Promise<void>((r) => (resolve = r));
+    const { note: _note, ...fields } = spec;
+    const a: Action = {
+      ...fields,
+      accountId: req.intent.accountId,
+      tags: [],
+      req,
+      row,
+      attempts: 0,
+      t0,
+      sent: false,
+      extraWait: false,
+      done: false,
+      settled,
+      resolve,
+    };
+    this.registry.set(a.key, a);
+    if (!gate.open()) {
+      this.settle(a, 'failed', `not sent: persisting the lock failed first (${gate.refusal})`, false);
+      return settled;
+    }
+    if (a.kind === 'modifyStop' && a.orderId !== undefined) {
+      const wait = (this.lastModifyAt.get(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs - this.now();
+      if (wait > 0) {
+        this.audit.update(a.row, { outcome: `queued ${Math.ceil(wait)} ms: at most one modify per second per order` });
+        a.timer = this.timers.setTimeout(() => {
+          a.timer = undefined;
+          if (!a.done) this.sendThrottledStop(a);
+        }, wait);
+        return settled;
+      }
+    }
+    this.send(a);
+    return settled;
+  }
+
+  /** A queued stop move is due: re-check it still tightens (riskd or the trader may have moved it meanwhile). */
+  private sendThrottledStop(a: Action): void {
+    const o = this.deps.view?.(a.accountId)?.workingOrders().find((x) => x.id === a.orderId);
+    if (a.side !== undefined && a.stopPrice !== undefined && a.orderId !== undefined) {
+      if (this.deps.view && !o) {
+        this.settle(a, 'skipped', `stop order ${a.orderId} is no longer working`);
+        return;
+      }
+      const current = tightest(a.side, o?.stopPrice ?? undefined, this.lastStopSent.get(a.orderId));
+      if (current !== undefined && !isTighter(a.side, current, a.stopPrice)) {
+        this.settle(a, 'skipped', `stop is already at ${current}; ${a.stopPrice} would not tighten it (never loosen)`);
+        return;
+      }
+    }
+    this.send(a);
+  }
+
+  private send(a: Action): void {
+    a.attempts += 1;
+    const now = this.now();
+    if (a.contractId !== undefined && (a.kind === 'close' || a.kind === 'reduce')) {
+      // closeContract returns no order id: fills on this contract for a while are riskd's (RULE-006/007).
+      this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs);
+    }
+    let call: Promise<unknown>;
+    try {
+      call = this.callGateway(a);
+    } catch (err) {
+      call = Promise.reject(err);
+    }
+    const first = !a.sent;
+    a.sent = true;
+    if (a.kind === 'modifyStop' && a.orderId !== undefined) {
+      this.lastModifyAt.set(a.orderId, now);
+    }
+    this.audit.update(
+      a.row,
+      { status: 'sent', requestAt: now, endpoint: ENDPOINT[a.kind] },
+      first
+        ? {
+            attempts: a.attempts,
+            latency: {
+              triggerToRequestMs: now - a.req.triggerAt,
+              executeToRequestUs: Math.round((performance.now() - a.t0) * 1000),
+            },
+          }
+        : { attempts: a.attempts },
+    );
+    this.logger.info('enforcement sent', {
+      rule: a.req.rule,
+      accountId: a.accountId,
+      endpoint: ENDPOINT[a.kind],
+      contractId: a.contractId,
+      orderId: a.orderId,
+      attempt: a.attempts,
+    });
+    call.then(
+      (res) => this.onAccepted(a, res),
+      (err: unknown) => this.onFailed(a, err),
+    );
+  }
+
+  private callGateway(a: Action): Promise<unknown> {
+    switch (a.kind) {
+      case 'close':
+        return this.rest.closeContract(a.accountId, a.contractId!, ENFORCE);
+      case 'reduce':
+        return this.rest.partialCloseContract(a.accountId, a.contractId!, a.size!, ENFORCE);
+      case 'cancel':
+        return this.rest.cancelOrder(a.accountId, a.orderId!, ENFORCE);
+      case 'modifyStop':
+        this.lastStopSent.set(a.orderId!, a.stopPrice!);
+        return this.rest.modifyOrder({ accountId: a.accountId, orderId: a.orderId!, stopPrice: a.stopPrice! }, ENFORCE);
+      case 'placeStop': {
+        const tag = `riskd-${a.accountId}-${this.tagPrefix}-${++this.tagSeq}`;
+        a.tags.push(tag);
+        return this.rest.placeOrder(
+          {
+            accountId: a.accountId,
+            contractId: a.contractId!,
+            type: OrderType.Stop,
+            side: a.side!,
+            size: a.size!,
+            stopPrice: a.stopPrice!,
+            customTag: tag,
+          },
+          ENFORCE,
+        );
+      }
+    }
+  }
+
+  private onAccepted(a: Action, res: unknown): void {
+    if (a.kind === 'placeStop' && typeof res === 'number') this.adoptPlacedStop(a, res);
+    if (a.done) return;
+    this.audit.update(a.row, { outcome: `accepted by the gateway (attempt ${a.attempts}); awaiting confirmation` });
+    this.armConfirmTimer(a);
+  }
+
+  private adoptPlacedStop(a: Action, orderId: number): void {
+    if (a.orderId === orderId) return;
+    a.orderId = orderId;
+    this.attribution.markEnforcementOrder(a.accountId, orderId);
+    this.ownStops.set(a.key, orderId);
+    if (a.stopPrice !== undefined) this.lastStopSent.set(orderId, a.stopPrice);
+  }
+
+  private armConfirmTimer(a: Action): void {
+    a.timer = this.timers.setTimeout(() => {
+      a.timer = undefined;
+      void this.verifyAfterSilence(a);
+    }, this.confirmTimeoutMs);
+  }
+
+  /** The gateway accepted the call but no confirming event came: ask REST what is true. */
+  private async verifyAfterSilence(a: Action): Promise<void> {
+    if (a.done) return;
+    const silence = `no confirming event within ${this.confirmTimeoutMs} ms`;
+    let check: CheckResult;
+    try {
+      check = await this.check(a);
+    } catch (err) {
+      this.settle(a, 'failed', `${silence}; REST check failed (${String(err)}); handed back for re-evaluation`);
+      return;
+    }
+    if (a.done) return;
+    if (check.state === 'done') {
+      this.settle(a, 'reconciled', `${silence}; REST check: ${check.detail}`);
+    } else if (check.state === 'pending' && !a.extraWait) {
+      a.extraWait = true;
+      this.audit.update(a.row, { outcome: `${silence}; REST check: ${check.detail}; waiting once more` });
+      this.armConfirmTimer(a);
+    } else {
+      this.settle(a, 'failed', `${silence}; REST check: ${check.detail}; handed back for re-evaluation`);
+    }
+  }
+
+  private onFailed(a: Action, err: unknown): void {
+    if (a.done) return;
+    const f = classifyFailure(ENDPOINT[a.kind], err);
+    if (f.kind === 'unknown') {
+      this.logger.warn('enforcement call outcome unknown: reconciling before anything else', {
+        rule: a.req.rule,
+        accountId: a.accountId,
+        endpoint: ENDPOINT[a.kind],
+        attempt: a.attempts,
+        error: f.detail,
+      });
+      void this.reconcileAfterUnknown(a, f.detail);
+      return;
+    }
+    switch (f.refusal) {
+      case 'already-gone':
+        if (a.kind === 'modifyStop') this.settle(a, 'failed', `stop order no longer exists (${f.detail})`);
+        else this.settle(a, 'reconciled', `nothing left to do: ${f.detail}`);
+        return;
+      case 'account-refuses':
+        if (a.kind === 'reduce') {
+          this.refusesPartial.add(a.accountId);
+          this.fallBackToClose(a, `partial close refused (${f.detail}): closing the whole position instead`);
+        } else if (a.kind === 'cancel') {
+          this.refusesCancel.add(a.accountId);
+          this.watch(a.req, a.orderId!, a.contractId);
+          this.settle(a, 'failed', `cancel refused (${f.detail}): the position will be closed if order ${a.orderId} fills`);
+        } else {
+          this.settle(a, 'failed', `refused by the gateway: ${f.detail}`);
+        }
+        return;
+      case 'invalid-size':
+        if (a.kind === 'reduce') {
+          this.fallBackToClose(a, `partial close size not smaller than the position (${f.detail}): closing it`);
+        } else {
+          this.settle(a, 'failed', `refused by the gateway: ${f.detail}`);
+        }
+        return;
+      case 'rejected':
+        this.settle(a, 'failed', `refused by the gateway: ${f.detail}`);
+        return;
+    }
+  }
+
+  private fallBackToClose(a: Action, why: string): void {
+    a.kind = 'close';
+    this.audit.update(a.row, { outcome: why, endpoint: ENDPOINT.close });
+    this.logger.warn('reduce falls back to closeContract', { accountId: a.accountId, contractId: a.contractId, why });
+    this.send(a);
+  }
+
+  /** Timeout/429/5xx: the mutation may or may not have happened. Only a REST check decides what comes next. */
+  private async reconcileAfterUnknown(a: Action, why: string): Promise<void> {
+    let check: CheckResult;
+    try {
+      check = await this.check(a);
+    } catch (err) {
+      this.settle(a, 'failed', `attempt ${a.attempts}: ${why}; REST check failed too (${String(err)}); not re-sent`);
+      return;
+    }
+    if (a.done) return;
+    if (check.state === 'done') {
+      this.settle(a, 'reconciled', `attempt ${a.attempts}: ${why}; REST check: ${check.detail}`);
+      return;
+    }
+    if (check.state === 'pending') {
+      this.audit.update(a.row, { outcome: `attempt ${a.attempts}: ${why}; REST check: ${check.detail}; awaiting it` });
+      this.armConfirmTimer(a);
+      return;
+    }
+    if (check.state === 'changed' || a.attempts >= this.maxAttempts) {
+      const end = check.state === 'changed' ? 'not re-sent' : `gave up after ${a.attempts} attempts`;
+      this.settle(a, 'failed', `attempt ${a.attempts}: ${why}; REST check: ${check.detail}; ${end}`);
+      return;
+    }
+    const outcome = `attempt ${a.attempts}: ${why}; REST check: ${check.detail}; re-sending`;
+    this.logger.warn('enforcement re-send after REST check proved nothing happened', {
+      rule: a.req.rule,
+      accountId: a.accountId,
+      endpoint: ENDPOINT[a.kind],
+      attempt: a.attempts,
+    });
+    this.audit.update(a.row, { outcome });
+    a.timer = this.timers.setTimeout(() => {
+      a.timer = undefined;
+      if (!a.done) this.send(a);
+    }, this.retryBackoffMs * a.attempts);
+  }
+
+  /** What REST says about an action's goal. */
+  private async check(a: Action): Promise<CheckResult> {
+    switch (a.kind) {
+      case 'close':
+      case 'reduce': {
+        const positions = await this.rest.searchOpenPositions(a.accountId, ENFORCE);
+        const p = positions.find((x) => x.contractId === a.contractId && x.size > 0);
+        if (!p) return { state: 'done', detail: 'position is flat' };
+        const target = a.kind === 'reduce' && a.startSize !== undefined ? a.startSize - (a.size ?? 0) : undefined;
+        if (target !== undefined && p.size <= target) return { state: 'done', detail: `position reduced to ${p.size}` };
+        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
+        if (orders.some((o) => o.contractId === a.contractId && o.type === OrderType.Market && isWorkingStatus(o.status))) {
+          return { state: 'pending', detail: `position ${p.size} open with a market order working` };
+        }
+        if (a.startSize !== undefined && p.size !== a.startSize) {
+          return { state: 'changed', detail: `position size changed ${a.startSize} -> ${p.size}` };
+        }
+        return { state: 'unchanged', detail: `position ${p.size} still open, no fill` };
+      }
+      case 'cancel': {
+        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
+        const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
+        return o ? { state: 'unchanged', detail: `order ${a.orderId} still working` } : { state: 'done', detail: `order ${a.orderId} no longer working` };
+      }
+      case 'modifyStop': {
+        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
+        const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
+        if (!o) return { state: 'changed', detail: `stop order ${a.orderId} no longer working` };
+        if (o.stopPrice === a.stopPrice) return { state: 'done', detail: `stop ${a.orderId} at ${o.stopPrice}` };
+        return { state: 'unchanged', detail: `stop ${a.orderId} still at ${o.stopPrice}` };
+      }
+      case 'placeStop': {
+        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
+        const o = orders.find((x) => x.customTag !== undefined && x.customTag !== null && a.tags.includes(x.customTag));
+        if (o) {
+          this.adoptPlacedStop(a, o.id);
+          return { state: 'done', detail: `stop ${o.id} working at ${o.stopPrice}` };
+        }
+        return { state: 'unchanged', detail: 'no stop with riskd\'s tag is working' };
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Endings
+
+  private settle(a: Action, status: EnforcementStatus, outcome: string, reevaluate = true): void {
+    if (a.done) return;
+    a.done = true;
+    if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
+    a.timer = undefined;
+    if (this.registry.get(a.key) === a) this.registry.delete(a.key);
+    const now = this.now();
+    const ok = status === 'confirmed' || status === 'reconciled';
+    this.audit.update(
+      a.row,
+      { status, outcome, ...(ok ? { confirmedAt: now } : {}) },
+      ok ? { latency: { ...this.latencyOf(a), triggerToConfirmMs: now - a.req.triggerAt } } : undefined,
+    );
+    const level = status === 'failed' ? 'warn' : 'info';
+    this.logger[level]('enforcement settled', {
+      rule: a.req.rule,
+      accountId: a.accountId,
+      endpoint: ENDPOINT[a.kind],
+      contractId: a.contractId,
+      orderId: a.orderId,
+      status,
+      outcome,
+    });
+    a.resolve();
+    if (reevaluate && a.sent && this.deps.reevaluate && !this.draining) {
+      const cb = this.deps.reevaluate;
+      queueMicrotask(() => {
+        try {
+          cb(a.accountId, a.contractId);
+        } catch (err) {
+          this.logger.error('reevaluate callback threw', { error: String(err) });
+        }
+      });
+    }
+  }
+
+  private latencyOf(a: Action): Record<string, unknown> {
+    const n = JSON.parse(a.row.numbers) as { latency?: Record<string, unknown> };
+    return n.latency ?? {};
+  }
+
+  private skip(
+    req: EnforcementRequest,
+    outcome: string,
+    status: 'skipped' | 'failed' = 'skipped',
+    fields: { endpoint?: string; contractId?: string | null; extra?: Record<string, unknown> } = {},
+  ): Promise<void> {
+    const intent = req.intent;
+    const contractId = fields.contractId ?? ('contractId' in intent ? intent.contractId : null);
+    this.audit.open({ ...req, numbers: { ...req.numbers, ...fields.extra } }, status, {
+      endpoint: fields.endpoint ?? null,
+      contractId,
+      outcome,
+    });
+    this.logger.info('enforcement not sent', { rule: req.rule, accountId: intent.accountId, status, outcome });
+    return Promise.resolve();
+  }
+
+  private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
+    this.watches.set(orderKey(req.intent.accountId, orderId), {
+      accountId: req.intent.accountId,
+      orderId,
+      ...(contractId !== undefined ? { contractId } : {}),
+      rule: req.rule,
+      reason: req.reason,
+    });
+  }
+}
+
+interface CheckResult {
+  /** done: goal met; pending: a market order is still working; changed: partial progress; unchanged: nothing happened. */
+  state: 'done' | 'pending' | 'changed' | 'unchanged';
+  detail: string;
+}
+
+/** Runs the caller's beforeFirstCall (persist the lock) once, right before a batch's first gateway call. */
+class BatchGate {
+  private state: 'unopened' | 'open' | 'refused' = 'unopened';
+  refusal = '';
+
+  constructor(
+    private readonly beforeFirstCall: (() => void) | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** False when beforeFirstCall threw: nothing of this batch may reach the gateway. */
+  open(): boolean {
+    if (this.state === 'unopened') {
+      try {
+        this.beforeFirstCall?.();
+        this.state = 'open';
+      } catch (err) {
+        this.state = 'refused';
+        this.refusal = String(err);
+        this.logger.error('beforeFirstCall failed: nothing is sent for this batch', { error: this.refusal });
+      }
+    }
+    return this.state === 'open';
+  }
+}

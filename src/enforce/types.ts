@@ -1,0 +1,112 @@
+// The ports the enforcement executor talks through, and what its callers hand it. Each port is the smallest
+// slice of another module's interface the executor needs, so tests and the runtime can wire the real ones
+// (ProjectXRest, store.enforcement, the ledger) without the executor importing their implementations.
+import type { Order, Position } from '../gateway/models.ts';
+import type { Intent } from '../rules/types.ts';
+import type { PositionView } from '../ledger/view.ts';
+
+export type Priority = 'enforce' | 'reconcile' | 'poll';
+export interface CallOpts {
+  priority?: Priority;
+  timeoutMs?: number;
+}
+
+/** The subset of GatewayRest (src/gateway/rest.ts) the executor uses. */
+export interface EnforcementRest {
+  searchOpenPositions(accountId: number, o?: CallOpts): Promise<Position[]>;
+  queryWorkingOrders(accountId: number, o?: CallOpts): Promise<Order[]>;
+  closeContract(accountId: number, contractId: string, o?: CallOpts): Promise<void>;
+  partialCloseContract(accountId: number, contractId: string, size: number, o?: CallOpts): Promise<void>;
+  cancelOrder(accountId: number, orderId: number, o?: CallOpts): Promise<void>;
+  placeOrder(
+    req: {
+      accountId: number;
+      contractId: string;
+      type: Order['type'];
+      side: Order['side'];
+      size: number;
+      stopPrice?: number | null;
+      customTag?: string | null;
+    },
+    o?: CallOpts,
+  ): Promise<number>;
+  modifyOrder(req: { accountId: number; orderId: number; stopPrice?: number | null }, o?: CallOpts): Promise<void>;
+}
+
+export type EnforcementStatus = 'pending' | 'sent' | 'confirmed' | 'failed' | 'reconciled' | 'skipped';
+
+/** One enforcement_log row, exactly as the Store `enforcement` repository stores it (contracts.md). */
+export interface EnforcementRow {
+  id?: number;
+  accountId: number;
+  rule: string;
+  /** JSON of the Intent. */
+  intent: string;
+  reason: string;
+  /** JSON: the rule's numbers plus `latency` and `attempts` once known. */
+  numbers: string;
+  status: EnforcementStatus;
+  triggerAt: number;
+  requestAt?: number | null;
+  confirmedAt?: number | null;
+  outcome?: string | null;
+  endpoint?: string | null;
+  contractId?: string | null;
+}
+
+/** store.enforcement (src/store): synchronous better-sqlite3 writes. */
+export interface EnforcementLogPort {
+  insert(r: EnforcementRow): number;
+  update(id: number, patch: Partial<EnforcementRow>): void;
+}
+
+/** Implemented by the ledger so RULE-006/007 never count riskd's own exits. */
+export interface AttributionPort {
+  /** Fills on this contract until `untilMs` (epoch) come from riskd (closeContract returns no order id). */
+  markEnforcementPending(accountId: number, contractId: string, untilMs: number): void;
+  /** Fills of this order come from riskd (a stop riskd placed). */
+  markEnforcementOrder(accountId: number, orderId: number): void;
+}
+
+/** What the executor reads from the ledger to expand flatten/cancelAll and to check stops; a LedgerView fits. */
+export interface AccountStateView {
+  positions(): readonly Pick<PositionView, 'contractId' | 'size' | 'symbol'>[];
+  workingOrders(): readonly Order[];
+  symbolOf(contractId: string): string;
+}
+
+/** Timers are injected so tests drive the confirm timeout and the modify throttle without sleeping. */
+export interface TimerPort {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** One intent with the why: the executor writes all of it to the audit log. */
+export interface EnforcementRequest {
+  intent: Intent;
+  /** RULE-xxx, 'kill-switch', 'admin', ... */
+  rule: string;
+  /** In words, for the trader ("Daily loss $512.40 reached your $500 limit"). */
+  reason: string;
+  numbers?: Record<string, unknown>;
+  /** Epoch ms the triggering event reached the process (latency is measured from here). */
+  triggerAt: number;
+}
+
+/** What the ledger saw change, handed over by the runtime so in-flight actions can be confirmed. */
+export type LedgerChange =
+  | { kind: 'position'; contractId: string; /** size after the change; 0 = closed */ size: number }
+  | { kind: 'order'; order: Order };
+
+export interface ExecutorOptions {
+  /** Wait this long for the confirming event before checking by REST. Default 2000. */
+  confirmTimeoutMs?: number;
+  /** Attempts per mutation (first send included) when a timeout/429/5xx left the outcome unknown. Default 3. */
+  maxAttempts?: number;
+  /** Pause before re-sending after a 429/5xx once REST proved nothing happened. Default 250 (× attempt). */
+  retryBackoffMs?: number;
+  /** Minimum spacing of Order/modify calls on one order. Default 1000. */
+  modifyMinIntervalMs?: number;
+  /** How long fills on a contract after riskd's close count as riskd's. Default 15000. */
+  attributionWindowMs?: number;
+}
