@@ -66,3 +66,38 @@ export interface LedgerView {
   /** Consecutive losing trader exits at the end of today's sequence (a profitable exit resets it). */
   consecutiveLosingExits(): number;
 }
+
+/** A merged quote as rules see it: a field the gateway never sent is null (unknown), never 0. */
+export interface QuoteView {
+  contractId: string;
+  bid: number | null;
+  ask: number | null;
+  last: number | null;
+  /** ms since riskd last merged a delta for this contract. */
+  ageMs: number;
+}
+
+/** Best and worst unrealized P&L (USD) seen while a position was open. */
+export interface Excursion {
+  maxFavorable: number;
+  maxAdverse: number;
+}
+
+/** The full account ledger view (src/ledger Ledger implements it); LedgerView is the subset rules must have. */
+export interface AccountLedgerView extends LedgerView {
+  readonly canTrade: boolean | undefined;
+  readonly balance: number | undefined;
+  /** End of the current trading day (the next reset), epoch ms. */
+  readonly tradingDayEnd: number;
+  /** YYYY-MM-DD id of the current trading day (calendar/tradingDay). */
+  readonly tradingDayId: string;
+  quote(contractId: string, now: number): QuoteView | undefined;
+  workingOrder(orderId: number): Order | undefined;
+  /** Working bracket children (stop / target) of an entry order. */
+  bracketChildren(parentOrderId: number): readonly Order[];
+  commissionsToday(): number;
+  /** Best / worst unrealized P&L of any position today (0 / 0 when none was marked). */
+  excursionToday(): Excursion;
+  /** Excursion of the open position in a contract since it opened, or undefined when flat / never marked. */
+  positionExcursion(contractId: string): Excursion | undefined;
+}

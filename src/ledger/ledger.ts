@@ -1,0 +1,519 @@
+// One account's ledger: what the gateway says the account holds (positions, working orders, today's fills,
+// balance, canTrade), plus the numbers rules evaluate (open contracts, realized and unrealized P&L, trade
+// counts, losing streak). State changes only through applyEvent (apply.ts), which makes every event idempotent.
+// Shared per process: the QuoteBook (quotes per contract) and ContractCache (tick facts).
+import type { Account, Contract, Order, Trade } from '../gateway/models.ts';
+import { tradingDayStart, nextReset, tradingDayId, type ResetSpec } from '../calendar/tradingDay.ts';
+import type { AccountLedgerView, Excursion, FillView, PositionView, QuoteView, Side } from './view.ts';
+import type { PositionSnapshot } from './change.ts';
+import { markFor, type QuoteBook } from './quotes.ts';
+import type { ContractCache } from './contracts.ts';
+import { profitTicks, roundCents, ticksToMoney } from './pnl.ts';
+import { symbolOf } from './symbols.ts';
+import { storeSink, type LedgerSink, type LedgerStore } from './persist.ts';
+
+/** A fill as the ledger keeps it (FillView plus commissions, which the gateway reports separately). */
+export interface FillRecord extends FillView {
+  commissions: number | null;
+}
+
+/** An open position as the ledger keeps it. */
+export interface PositionRecord extends PositionSnapshot {
+  /** creationTimestamp as the gateway reported it (identifies this position's lifetime with `id`). */
+  creationTimestamp: number;
+  /** receivedAt of the event that produced this state. */
+  observedAt: number;
+  /** Best / worst unrealized seen since it opened; NaN until first marked. */
+  mfe: number;
+  mae: number;
+}
+
+/** Version of an order as last applied: newer (updateTimestamp, updateTicks, fillVolume, terminal) wins. */
+export interface OrderVersion {
+  updateTimestamp: number;
+  updateTicks: number;
+  fillVolume: number;
+  terminal: boolean;
+}
+
+export interface LedgerLogger {
+  debug(msg: string, fields?: object): void;
+  info(msg: string, fields?: object): void;
+  warn(msg: string, fields?: object): void;
+  error(msg: string, fields?: object): void;
+}
+
+export interface LedgerOptions {
+  accountId: number;
+  tradingDay: ResetSpec;
+  /** "Now" at construction: picks the current trading day. */
+  now: number;
+  quotes: QuoteBook;
+  contracts: ContractCache;
+  /** Where durable parts go (store adapter, persist.ts); none = memory only. */
+  sink?: LedgerSink;
+  /** Told whenever the account's interest in a contract (open position or working order) starts or ends. */
+  onInterest?: (accountId: number, contractId: string, interested: boolean) => void;
+  logger?: LedgerLogger;
+}
+
+const EMPTY_ORDERS: readonly Order[] = Object.freeze([]);
+
+export class Ledger implements AccountLedgerView {
+  readonly accountId: number;
+  readonly resetSpec: ResetSpec;
+  readonly quotes: QuoteBook;
+  readonly contracts: ContractCache;
+  readonly sink: LedgerSink | undefined;
+  readonly logger: LedgerLogger | undefined;
+  private readonly onInterest: LedgerOptions['onInterest'];
+
+  // --- state (mutated by apply.ts through the methods below) ---
+  account: Account | undefined;
+  accountObservedAt = -Infinity;
+  tradingDayStart: number;
+  tradingDayEnd: number;
+  tradingDayId: string;
+  readonly positionsByContract = new Map<string, PositionRecord>();
+  /** Last receivedAt of any position event per contract, closes included: older events are stale. */
+  readonly positionObservedAt = new Map<string, number>();
+  /** Closed position id -> its creationTimestamp: a replay of that position (same or older lifetime) is stale. */
+  readonly closedPositions = new Map<number, number>();
+  readonly working = new Map<number, Order>();
+  readonly orderVersions = new Map<number, OrderVersion>();
+  /** Today's fills sorted by time (ties by id), and by id. */
+  readonly fills: FillRecord[] = [];
+  readonly fillsById = new Map<number, FillRecord>();
+  /** Fill ids of the previous trading day, so a replay after the roll is still recognised. */
+  previousDayFillIds = new Set<number>();
+  private gross = 0;
+  private fees = 0;
+  private commissions = 0;
+  private dayFavorable = 0;
+  private dayAdverse = 0;
+  private readonly enforcementOrders = new Set<number>();
+  private readonly enforcementPending = new Map<string, number>();
+
+  constructor(opts: LedgerOptions) {
+    this.accountId = opts.accountId;
+    this.resetSpec = opts.tradingDay;
+    this.quotes = opts.quotes;
+    this.contracts = opts.contracts;
+    this.sink = opts.sink;
+    this.logger = opts.logger;
+    this.onInterest = opts.onInterest;
+    this.tradingDayStart = tradingDayStart(opts.now, opts.tradingDay);
+    this.tradingDayEnd = nextReset(opts.now, opts.tradingDay);
+    this.tradingDayId = tradingDayId(opts.now, opts.tradingDay);
+  }
+
+  /**
+   * Rebuilds an account's ledger from the store after a restart: contracts, open positions, working orders and
+   * today's fills (byRiskd kept). Account and quotes are unknown until the caller reconciles over REST, which
+   * then applies whatever happened while riskd was down as ordinary events.
+   */
+  static restore(store: LedgerStore, accountId: number, now: number, opts: Omit<LedgerOptions, 'accountId' | 'now' | 'sink'>): Ledger {
+    const ledger = new Ledger({ ...opts, accountId, now, sink: storeSink(store) });
+    for (const c of store.contracts.all()) if (!opts.contracts.has(c.id)) opts.contracts.put(c);
+    for (const p of store.positions.list(accountId)) {
+      const side = sideOfType(p.type);
+      if (!side || p.size <= 0) continue;
+      ledger.positionsByContract.set(p.contractId, {
+        id: p.id,
+        contractId: p.contractId,
+        symbol: ledger.symbolOf(p.contractId),
+        side,
+        size: p.size,
+        averagePrice: p.averagePrice,
+        openedAt: p.creationTimestamp,
+        creationTimestamp: p.creationTimestamp,
+        observedAt: -Infinity,
+        mfe: NaN,
+        mae: NaN,
+      });
+      ledger.onInterest?.(accountId, p.contractId, true);
+    }
+    for (const o of store.orders.working(accountId)) {
+      ledger.working.set(o.id, o);
+      ledger.orderVersions.set(o.id, {
+        updateTimestamp: o.updateTimestamp,
+        updateTicks: o.updateTicks ?? 0,
+        fillVolume: o.fillVolume,
+        terminal: false,
+      });
+      ledger.onInterest?.(accountId, o.contractId, true);
+    }
+    for (const t of store.fills.since(accountId, ledger.tradingDayStart)) {
+      if (t.creationTimestamp < ledger.tradingDayStart || t.creationTimestamp >= ledger.tradingDayEnd) continue;
+      if (ledger.fillsById.has(t.id)) continue;
+      ledger.addFill(
+        {
+          id: t.id,
+          contractId: t.contractId,
+          symbol: ledger.symbolOf(t.contractId),
+          at: t.creationTimestamp,
+          price: t.price,
+          size: t.size,
+          side: t.side,
+          profitAndLoss: t.profitAndLoss,
+          fees: t.fees,
+          commissions: t.commissions ?? null,
+          voided: t.voided,
+          orderId: t.orderId,
+          byRiskd: t.byRiskd,
+        },
+        false,
+      );
+    }
+    return ledger;
+  }
+
+  // ------------------------------------------------------------------ view
+  get canTrade(): boolean | undefined {
+    return this.account?.canTrade;
+  }
+  get balance(): number | undefined {
+    return this.account?.balance;
+  }
+
+  contract(contractId: string): Contract | undefined {
+    return this.contracts.get(contractId);
+  }
+
+  symbolOf(contractId: string): string {
+    return symbolOf(contractId, this.contracts.get(contractId));
+  }
+
+  positions(): readonly PositionView[] {
+    const out: PositionView[] = [];
+    for (const rec of this.positionsByContract.values()) out.push(this.toView(rec));
+    return out;
+  }
+
+  position(contractId: string): PositionView | undefined {
+    const rec = this.positionsByContract.get(contractId);
+    return rec ? this.toView(rec) : undefined;
+  }
+
+  private toView(rec: PositionRecord): PositionView {
+    const contract = this.contracts.get(rec.contractId);
+    const mark = markFor(this.quotes.get(rec.contractId), rec.side);
+    let ticks: number | null = null;
+    let unrealized: number | null = null;
+    if (mark !== null && contract) {
+      ticks = profitTicks(rec.side, rec.averagePrice, mark, contract.tickSize);
+      unrealized = ticksToMoney(ticks, rec.size, contract);
+    }
+    return {
+      accountId: this.accountId,
+      contractId: rec.contractId,
+      symbol: symbolOf(rec.contractId, contract),
+      side: rec.side,
+      size: rec.size,
+      averagePrice: rec.averagePrice,
+      openedAt: rec.openedAt,
+      contract,
+      mark,
+      unrealized,
+      profitTicks: ticks,
+    };
+  }
+
+  workingOrders(): readonly Order[] {
+    return this.working.size === 0 ? EMPTY_ORDERS : [...this.working.values()];
+  }
+
+  workingOrder(orderId: number): Order | undefined {
+    return this.working.get(orderId);
+  }
+
+  bracketChildren(parentOrderId: number): readonly Order[] {
+    const out: Order[] = [];
+    for (const o of this.working.values()) if (o.parentOrderId === parentOrderId) out.push(o);
+    return out;
+  }
+
+  quote(contractId: string, now: number): QuoteView | undefined {
+    const q = this.quotes.get(contractId);
+    if (!q || q.receivedAt === 0) return undefined;
+    const n = (v: number): number | null => (Number.isNaN(v) ? null : v);
+    return { contractId, bid: n(q.bid), ask: n(q.ask), last: n(q.last), ageMs: now - q.receivedAt };
+  }
+
+  openContractsTotal(): number {
+    let total = 0;
+    for (const p of this.positionsByContract.values()) total += p.size;
+    return total;
+  }
+
+  openContractsBySymbol(): ReadonlyMap<string, number> {
+    const m = new Map<string, number>();
+    for (const p of this.positionsByContract.values()) {
+      const s = this.symbolOf(p.contractId);
+      m.set(s, (m.get(s) ?? 0) + p.size);
+    }
+    return m;
+  }
+
+  realizedGrossToday(): number {
+    return roundCents(this.gross);
+  }
+  feesToday(): number {
+    return roundCents(this.fees);
+  }
+  commissionsToday(): number {
+    return roundCents(this.commissions);
+  }
+  realizedNetToday(includeFees: boolean): number {
+    return roundCents(includeFees ? this.gross - this.fees : this.gross);
+  }
+
+  unrealizedTotal(): number | null {
+    let total = 0;
+    for (const rec of this.positionsByContract.values()) {
+      const u = this.unrealizedOf(rec);
+      if (u === null) return null;
+      total += u;
+    }
+    return roundCents(total);
+  }
+
+  private unrealizedOf(rec: PositionRecord): number | null {
+    const contract = this.contracts.get(rec.contractId);
+    if (!contract) return null;
+    const mark = markFor(this.quotes.get(rec.contractId), rec.side);
+    if (mark === null) return null;
+    return ticksToMoney(profitTicks(rec.side, rec.averagePrice, mark, contract.tickSize), rec.size, contract);
+  }
+
+  fillsToday(): readonly FillView[] {
+    return this.fills;
+  }
+
+  /** Trader fills (riskd's own and voided ones excluded) at or after sinceMs, within today. */
+  countSince(sinceMs: number, what: 'entries' | 'fills'): number {
+    let n = 0;
+    for (let i = this.firstFillAtOrAfter(sinceMs); i < this.fills.length; i++) {
+      const f = this.fills[i]!;
+      if (f.byRiskd || f.voided) continue;
+      if (what === 'entries' && f.profitAndLoss !== null) continue;
+      n++;
+    }
+    return n;
+  }
+
+  private firstFillAtOrAfter(t: number): number {
+    let lo = 0;
+    let hi = this.fills.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.fills[mid]!.at < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Losing trader exits at the end of today's sequence. An exit's P&L is its profitAndLoss minus that exit
+   * fill's own fees (when includeFees); net < 0 is a loss, net >= 0 ends the streak. Entries, voided fills and
+   * riskd's own exits are skipped (they neither count nor reset).
+   */
+  consecutiveLosingExits(includeFees = true): number {
+    let n = 0;
+    for (let i = this.fills.length - 1; i >= 0; i--) {
+      const f = this.fills[i]!;
+      if (f.profitAndLoss === null || f.voided || f.byRiskd) continue;
+      const net = f.profitAndLoss - (includeFees ? f.fees : 0);
+      if (net < 0) n++;
+      else break;
+    }
+    return n;
+  }
+
+  excursionToday(): Excursion {
+    return { maxFavorable: this.dayFavorable, maxAdverse: this.dayAdverse };
+  }
+
+  positionExcursion(contractId: string): Excursion | undefined {
+    const rec = this.positionsByContract.get(contractId);
+    if (!rec || Number.isNaN(rec.mfe)) return undefined;
+    return { maxFavorable: rec.mfe, maxAdverse: rec.mae };
+  }
+
+  // ------------------------------------------------------------------ enforcement attribution
+  /**
+   * Fills of an order riskd placed are riskd's own. Fills that arrived before the orderId was known (the hub can
+   * beat the REST response) are re-attributed now; returns them so the caller can tell the rules.
+   */
+  markEnforcementOrder(orderId: number): FillView[] {
+    this.enforcementOrders.add(orderId);
+    const changed: FillView[] = [];
+    for (const f of this.fills) {
+      if (f.orderId === orderId && !f.byRiskd) {
+        f.byRiskd = true;
+        this.persist('fill', () => this.sink?.fill(this.accountId, f));
+        changed.push(f);
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * riskd is closing `contractId` (closeContract returns no orderId): exit fills on that contract received until
+   * `untilMs` are attributed to riskd.
+   */
+  markEnforcementPending(contractId: string, untilMs: number): void {
+    const prev = this.enforcementPending.get(contractId) ?? -Infinity;
+    if (untilMs > prev) this.enforcementPending.set(contractId, untilMs);
+  }
+
+  /** Whether a newly seen fill comes from riskd's enforcement. */
+  isEnforcementFill(t: Trade, receivedAt: number): boolean {
+    if (this.enforcementOrders.has(t.orderId)) return true;
+    if (t.profitAndLoss === null) return false; // a close only produces exits
+    const until = this.enforcementPending.get(t.contractId);
+    return until !== undefined && receivedAt <= until;
+  }
+
+  // ------------------------------------------------------------------ mutation (apply.ts)
+  /** Rolls to the trading day containing `at` when `at` is past the current day's end. Returns the old start. */
+  rollTo(at: number): number | null {
+    if (at < this.tradingDayEnd) return null;
+    const previous = this.tradingDayStart;
+    this.tradingDayStart = tradingDayStart(at, this.resetSpec);
+    this.tradingDayEnd = nextReset(at, this.resetSpec);
+    this.tradingDayId = tradingDayId(at, this.resetSpec);
+    this.previousDayFillIds = new Set(this.fillsById.keys());
+    this.fills.length = 0;
+    this.fillsById.clear();
+    this.gross = 0;
+    this.fees = 0;
+    this.commissions = 0;
+    this.dayFavorable = 0;
+    this.dayAdverse = 0;
+    for (const [id, v] of this.orderVersions) if (v.terminal) this.orderVersions.delete(id);
+    for (const [c, until] of this.enforcementPending) if (until < at) this.enforcementPending.delete(c);
+    // Open positions carry over; their excursion starts again with the new day.
+    for (const rec of this.positionsByContract.values()) {
+      rec.mfe = NaN;
+      rec.mae = NaN;
+      this.markPosition(rec);
+    }
+    return previous;
+  }
+
+  /** Adds one of today's fills (caller deduplicated it); `persist` false when it comes from the store. */
+  addFill(f: FillRecord, persist = true): void {
+    let i = this.fills.length;
+    while (i > 0 && (this.fills[i - 1]!.at > f.at || (this.fills[i - 1]!.at === f.at && this.fills[i - 1]!.id > f.id))) i--;
+    this.fills.splice(i, 0, f);
+    this.fillsById.set(f.id, f);
+    this.fees += f.fees;
+    this.commissions += f.commissions ?? 0;
+    if (!f.voided && f.profitAndLoss !== null) this.gross += f.profitAndLoss;
+    if (!persist) return;
+    this.persist('fill', () => this.sink?.fill(this.accountId, f));
+    this.persistDailyPnl(f.at);
+  }
+
+  voidFill(f: FillRecord): void {
+    if (f.voided) return;
+    f.voided = true;
+    if (f.profitAndLoss !== null) this.gross -= f.profitAndLoss;
+    this.persist('fill', () => this.sink?.fill(this.accountId, f));
+    this.persistDailyPnl(f.at);
+  }
+
+  setPosition(rec: PositionRecord): void {
+    const had = this.positionsByContract.has(rec.contractId);
+    this.positionsByContract.set(rec.contractId, rec);
+    this.markPosition(rec);
+    this.persist('position', () => this.sink?.position(this.accountId, rec));
+    if (!had) this.interestMayHaveChanged(rec.contractId);
+  }
+
+  removePosition(contractId: string): void {
+    if (!this.positionsByContract.delete(contractId)) return;
+    this.persist('position', () => this.sink?.positionClosed(this.accountId, contractId));
+    this.interestMayHaveChanged(contractId);
+  }
+
+  setWorking(o: Order): void {
+    const had = this.working.has(o.id);
+    this.working.set(o.id, o);
+    this.persist('order', () => this.sink?.order(o));
+    if (!had) this.interestMayHaveChanged(o.contractId);
+  }
+
+  removeWorking(o: Order): void {
+    if (!this.working.delete(o.id)) return;
+    this.persist('order', () => this.sink?.orderDone(this.accountId, o.id));
+    this.interestMayHaveChanged(o.contractId);
+  }
+
+  /** Updates a position's excursion from the current quote; O(1), called on every quote for this contract. */
+  markPosition(rec: PositionRecord): boolean {
+    const u = this.unrealizedOf(rec);
+    if (u === null) return false;
+    if (Number.isNaN(rec.mfe) || u > rec.mfe) rec.mfe = u;
+    if (Number.isNaN(rec.mae) || u < rec.mae) rec.mae = u;
+    if (u > this.dayFavorable) this.dayFavorable = u;
+    if (u < this.dayAdverse) this.dayAdverse = u;
+    return true;
+  }
+
+  /** A quote for `contractId` arrived: refresh excursion. Returns true when this account holds that contract. */
+  onQuote(contractId: string): boolean {
+    const rec = this.positionsByContract.get(contractId);
+    if (!rec) return false;
+    this.markPosition(rec);
+    return true;
+  }
+
+  /** Whether the account has an open position or a working order in the contract. */
+  interestedIn(contractId: string): boolean {
+    if (this.positionsByContract.has(contractId)) return true;
+    for (const o of this.working.values()) if (o.contractId === contractId) return true;
+    return false;
+  }
+
+  /** Contracts with an open position or working order. */
+  contractsInPlay(): Set<string> {
+    const s = new Set<string>(this.positionsByContract.keys());
+    for (const o of this.working.values()) s.add(o.contractId);
+    return s;
+  }
+
+  private interestMayHaveChanged(contractId: string): void {
+    this.onInterest?.(this.accountId, contractId, this.interestedIn(contractId));
+  }
+
+  private persistDailyPnl(at: number): void {
+    if (at < this.tradingDayStart) return;
+    this.persist('dailyPnl', () =>
+      this.sink?.dailyPnl({
+        accountId: this.accountId,
+        tradingDay: this.tradingDayId,
+        realizedGross: roundCents(this.gross),
+        fees: roundCents(this.fees),
+        commissions: roundCents(this.commissions),
+        updatedAt: at,
+      }),
+    );
+  }
+
+  /** Store failures must not stop live risk evaluation: logged loudly, the in-memory ledger stays right. */
+  private persist(what: string, fn: () => void): void {
+    if (!this.sink) return;
+    try {
+      fn();
+    } catch (err) {
+      this.logger?.error('ledger: persisting failed', { accountId: this.accountId, what, error: String(err) });
+    }
+  }
+}
+
+/** Side of a gateway position type (1 long, 2 short); undefined for 0 (a close). */
+export function sideOfType(type: number): Side | undefined {
+  return type === 1 ? 'long' : type === 2 ? 'short' : undefined;
+}

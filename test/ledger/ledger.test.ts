@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent } from '../../src/ledger/apply.ts';
+import { ACC, ES, MNQ, T0, accountEv, orderEv, posEv, registry, tradeEv } from './helpers.ts';
+
+describe('ledger core', () => {
+  it('reference numbers (payloads §E): long 2 MNQ @ 25812.25 at bid 25820 is +31.00, realized 80 - 1.44 = 78.56', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 900000501, size: 2, averagePrice: 25812.25 }, T0));
+    expect(l.position(MNQ)!.unrealized).toBeNull(); // no quote: no number, never 0
+    expect(l.unrealizedTotal()).toBeNull();
+    r.quotes.merge({ contractId: MNQ, bestBid: 25820 }, T0 + 1);
+    const p = l.position(MNQ)!;
+    expect(p.mark).toBe(25820);
+    expect(p.profitTicks).toBe(31);
+    expect(p.unrealized).toBe(31);
+    expect(l.unrealizedTotal()).toBe(31);
+    applyEvent(l, tradeEv({ id: 1, profitAndLoss: null, fees: 0.72, commissions: 0.5 }, T0));
+    applyEvent(l, tradeEv({ id: 2, profitAndLoss: 80, fees: 0.72, commissions: 0.5, side: 1 }, T0 + 5));
+    expect(l.realizedGrossToday()).toBe(80);
+    expect(l.feesToday()).toBe(1.44);
+    expect(l.commissionsToday()).toBe(1);
+    expect(l.realizedNetToday(true)).toBe(78.56);
+    expect(l.realizedNetToday(false)).toBe(80);
+  });
+
+  it('a short is marked at the ask, falls back to last then mid; a quote with only bestAsk leaves bid unknown', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 1, type: 2, size: 1, averagePrice: 100 }, T0));
+    r.quotes.merge({ contractId: MNQ, bestAsk: 99 }, T0 + 1);
+    expect(l.position(MNQ)!.unrealized).toBe(2); // 4 ticks × 0.5
+    expect(l.quote(MNQ, T0 + 11)).toEqual({ contractId: MNQ, bid: null, ask: 99, last: null, ageMs: 10 });
+    applyEvent(l, posEv({ id: 1, type: 1, size: 1, averagePrice: 100 }, T0 + 2)); // flip to long: bid unknown
+    expect(l.position(MNQ)!.mark).toBeNull();
+    r.quotes.merge({ contractId: MNQ, lastPrice: 101 }, T0 + 3);
+    expect(l.position(MNQ)!.mark).toBe(101);
+    r.quotes.merge({ contractId: MNQ, bestBid: 100.5 }, T0 + 4);
+    expect(l.position(MNQ)!.mark).toBe(100.5);
+  });
+
+  it('unknown contract: unrealized null until the contract is fetched', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    const NQ = 'CON.F.US.ENQ.Z25';
+    applyEvent(l, posEv({ id: 7, contractId: NQ, size: 1, averagePrice: 20000 }, T0));
+    r.quotes.merge({ contractId: NQ, bestBid: 20001 }, T0);
+    expect(l.position(NQ)!.symbol).toBe('NQ');
+    expect(l.position(NQ)!.unrealized).toBeNull();
+    r.contracts.put({ id: NQ, name: 'NQZ5', description: '', tickSize: 0.25, tickValue: 5, activeContract: true, symbolId: 'F.US.ENQ' });
+    expect(l.position(NQ)!.unrealized).toBe(20);
+  });
+
+  it('open contracts total and per symbol count all expiries together', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 1, contractId: MNQ, size: 2 }, T0));
+    applyEvent(l, posEv({ id: 2, contractId: 'CON.F.US.MNQ.H26', size: 1 }, T0));
+    applyEvent(l, posEv({ id: 3, contractId: ES, type: 2, size: 1 }, T0));
+    expect(l.openContractsTotal()).toBe(4);
+    expect(Object.fromEntries(l.openContractsBySymbol())).toEqual({ MNQ: 3, ES: 1 });
+  });
+
+  it('working orders: 1,6,7,8 working, 2-5 removed; bracket children found by parent', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, orderEv({ id: 10, status: 6, type: 2, side: 0 }));
+    applyEvent(l, orderEv({ id: 11, status: 8, parentOrderId: 10 }));
+    applyEvent(l, orderEv({ id: 12, status: 8, parentOrderId: 10, linkedOrderId: 11, type: 1 }));
+    expect(l.workingOrders().map((o) => o.id).sort()).toEqual([10, 11, 12]);
+    const c = applyEvent(l, orderEv({ id: 10, status: 2, fillVolume: 1, updateTimestamp: T0 + 8 }));
+    expect(c).toMatchObject([{ kind: 'order', what: 'terminal' }]);
+    expect(l.bracketChildren(10).map((o) => o.id).sort()).toEqual([11, 12]);
+    applyEvent(l, orderEv({ id: 12, status: 3, updateTimestamp: T0 + 30 }));
+    expect(l.workingOrders().map((o) => o.id)).toEqual([11]);
+    expect(r.holding(MNQ).has(l)).toBe(true);
+    applyEvent(l, orderEv({ id: 11, status: 3, updateTimestamp: T0 + 30 }));
+    expect(r.holding(MNQ).size).toBe(0);
+  });
+
+  it('counts trader entries/fills per window, excluding riskd fills and voided ones', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, tradeEv({ id: 1 }, T0));
+    applyEvent(l, tradeEv({ id: 2, profitAndLoss: 5, side: 1 }, T0 + 30_000));
+    applyEvent(l, tradeEv({ id: 3 }, T0 + 70_000));
+    l.markEnforcementPending(MNQ, T0 + 100_000);
+    applyEvent(l, tradeEv({ id: 4, profitAndLoss: -3, side: 1 }, T0 + 80_000)); // riskd's close
+    applyEvent(l, tradeEv({ id: 5, voided: true }, T0 + 90_000));
+    expect(l.fillsToday().find((f) => f.id === 4)!.byRiskd).toBe(true);
+    expect(l.countSince(T0, 'entries')).toBe(2);
+    expect(l.countSince(T0, 'fills')).toBe(3);
+    expect(l.countSince(T0 + 60_000, 'fills')).toBe(1);
+    expect(l.countSince(l.tradingDayStart, 'entries')).toBe(2);
+  });
+
+  it('markEnforcementOrder re-attributes fills that beat the REST response', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, tradeEv({ id: 1, orderId: 555 }, T0));
+    expect(l.countSince(0, 'fills')).toBe(1);
+    expect(l.markEnforcementOrder(555).map((f) => f.id)).toEqual([1]);
+    expect(l.countSince(0, 'fills')).toBe(0);
+    applyEvent(l, tradeEv({ id: 2, orderId: 555 }, T0 + 1));
+    expect(l.fillsToday().every((f) => f.byRiskd)).toBe(true);
+  });
+
+  it('consecutive losing exits: net of the exit fill fees; profitable exit resets; riskd exits skipped', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    let t = T0;
+    const exit = (id: number, pnl: number, fees = 0.37) => applyEvent(l, tradeEv({ id, profitAndLoss: pnl, fees, side: 1 }, (t += 1000)));
+    exit(1, -10);
+    exit(2, 20);
+    exit(3, -5);
+    applyEvent(l, tradeEv({ id: 4 }, (t += 1000))); // entry: skipped
+    exit(5, 0.2); // net -0.17: a loss with fees
+    expect(l.consecutiveLosingExits()).toBe(2);
+    expect(l.consecutiveLosingExits(false)).toBe(0);
+    l.markEnforcementOrder(60);
+    exit(6, -50);
+    expect(l.consecutiveLosingExits()).toBe(2);
+  });
+
+  it('account canTrade changes are reported, equal snapshots are not, older ones are ignored', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    expect(applyEvent(l, accountEv({}, T0))).toMatchObject([{ kind: 'account', canTradeChanged: true }]);
+    expect(applyEvent(l, accountEv({}, T0 + 1))).toEqual([]);
+    expect(applyEvent(l, accountEv({ canTrade: false }, T0 + 2))).toMatchObject([{ kind: 'account', canTradeChanged: true }]);
+    expect(applyEvent(l, accountEv({ canTrade: true }, T0 + 1))).toEqual([]);
+    expect(l.canTrade).toBe(false);
+  });
+
+  it('tracks max favourable / adverse excursion per position and for the day', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 1, size: 1, averagePrice: 100 }, T0));
+    for (const bid of [101, 98, 100.5]) {
+      r.quotes.merge({ contractId: MNQ, bestBid: bid }, T0);
+      l.onQuote(MNQ);
+    }
+    expect(l.positionExcursion(MNQ)).toEqual({ maxFavorable: 2, maxAdverse: -4 });
+    expect(l.excursionToday()).toEqual({ maxFavorable: 2, maxAdverse: -4 });
+  });
+});
