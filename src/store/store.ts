@@ -1,0 +1,147 @@
+// Opening the riskd data file: pragmas, integrity check, corrupt-file recovery, migrations, repositories.
+import fs from 'node:fs';
+import path from 'node:path';
+import Sqlite, { type Database } from 'better-sqlite3';
+import type { Logger } from '../log/logger.ts';
+import { StoreError, StoreSchemaMismatchError, isCorruptionError } from './errors.ts';
+import { migrate, schemaVersionOf } from './migrate.ts';
+import { LATEST_SCHEMA_VERSION } from './migrations/index.ts';
+import { createRepositories, type Repositories } from './repositories.ts';
+
+export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL';
+
+export interface StoreOptions {
+  logger?: Logger;
+  /** NORMAL (default) in WAL mode loses at most the last transactions on power loss, never on a process crash. */
+  synchronous?: SynchronousMode;
+  busyTimeoutMs?: number;
+  /** Clock for the corrupt-file name (tests). */
+  now?: () => number;
+}
+
+export interface Store extends Repositories {
+  db: Database;
+  path: string;
+  readonly: boolean;
+  /** Set when the file was unreadable and was moved aside for a fresh one. */
+  recovered?: { movedTo: string; reason: string };
+  /** Runs fn in one transaction (rolled back if it throws); nested calls become savepoints. fn must be synchronous. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+export function openStore(file: string, opts: StoreOptions = {}): Store {
+  const abs = path.resolve(file);
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+  } catch (e) {
+    throw new StoreError(`cannot create the data directory for ${abs}: ${(e as Error).message}`, abs);
+  }
+  let recovered: Store['recovered'];
+  let db: Database;
+  const first = openChecked(abs, opts);
+  if ('db' in first) {
+    db = first.db;
+  } else {
+    const { reason, failedDb } = first.corrupt;
+    // Rename while SQLite still has the files open: closing first would make it delete (or checkpoint away)
+    // the -wal we want to keep for inspection.
+    let movedTo: string;
+    try {
+      movedTo = moveAside(abs, (opts.now ?? Date.now)());
+    } finally {
+      if (failedDb?.open) failedDb.close();
+    }
+    recovered = { movedTo, reason };
+    opts.logger?.error('STATE DATABASE WAS CORRUPT: moved it aside and started a fresh one; locks, P&L and ' +
+      'snapshots from it are NOT loaded, check the account state before trading', { file: abs, movedTo, reason });
+    const second = openChecked(abs, opts);
+    if (!('db' in second)) throw new StoreError(`${abs}: a freshly created database failed its check: ${second.corrupt.reason}`, abs);
+    db = second.db;
+  }
+  const store = assemble(db, abs, false);
+  if (recovered) store.recovered = recovered;
+  return store;
+}
+
+/**
+ * Opens an existing data file for reading only (the dashboard while the daemon is down). Never migrates or
+ * repairs; a missing file or a different schema version is a clear error.
+ */
+export function openStoreReadOnly(file: string, opts: { busyTimeoutMs?: number } = {}): Store {
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs)) throw new StoreError(`${abs} does not exist (has riskd ever run with this data dir?)`, abs);
+  let db: Database;
+  try {
+    db = new Sqlite(abs, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new StoreError(`cannot open ${abs} read-only: ${(e as Error).message}`, abs);
+  }
+  try {
+    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    const version = schemaVersionOf(db);
+    if (version !== LATEST_SCHEMA_VERSION) throw new StoreSchemaMismatchError(abs, version, LATEST_SCHEMA_VERSION);
+    return assemble(db, abs, true);
+  } catch (e) {
+    db.close();
+    if (e instanceof StoreError) throw e;
+    throw new StoreError(`cannot read ${abs}: ${(e as Error).message}`, abs);
+  }
+}
+
+type OpenResult = { db: Database } | { corrupt: { reason: string; failedDb: Database | null } };
+
+/**
+ * Opens, configures, checks and migrates. SQLite's "not a database"/"corrupt" errors and a failed quick_check
+ * come back as `corrupt` (connection left open for the caller to move the files first); anything else throws.
+ */
+function openChecked(file: string, opts: StoreOptions): OpenResult {
+  let db: Database | null = null;
+  try {
+    db = new Sqlite(file);
+    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') opts.logger?.warn('store could not enable WAL; readers will block the writer', { file, mode });
+    db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    const problems = db.pragma('quick_check') as { quick_check: string }[];
+    if (problems.length !== 1 || problems[0]?.quick_check !== 'ok') {
+      return { corrupt: { reason: `quick_check: ${problems.slice(0, 5).map((p) => p.quick_check).join('; ')}`, failedDb: db } };
+    }
+    const from = migrate(db, { logger: opts.logger, file });
+    if (from === 0) db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('created_at', String((opts.now ?? Date.now)()));
+    return { db };
+  } catch (e) {
+    if (isCorruptionError(e)) return { corrupt: { reason: `${(e as { code?: string }).code}: ${(e as Error).message}`, failedDb: db } };
+    if (db?.open) db.close();
+    throw e;
+  }
+}
+
+/** Renames the file and its -wal/-shm to <name>.corrupt-<UTC time>; returns the new main file path. */
+function moveAside(file: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  let movedTo = `${file}.corrupt-${stamp}`;
+  for (let n = 1; fs.existsSync(movedTo); n++) movedTo = `${file}.corrupt-${stamp}-${n}`;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, movedTo + suffix);
+  }
+  return movedTo;
+}
+
+function assemble(db: Database, file: string, readonly: boolean): Store {
+  const repos = createRepositories(db);
+  return {
+    ...repos,
+    db,
+    path: file,
+    readonly,
+    transaction<T>(fn: () => T): T {
+      // better-sqlite3 rolls back and throws a TypeError if fn returns a Promise (it would commit before awaits).
+      return db.transaction(fn)();
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
