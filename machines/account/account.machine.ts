@@ -1,0 +1,227 @@
+// The account root statechart: one actor (= one actor system) per account, so a fault stays in its account.
+// Parallel regions:
+//   tradingDay  the current trading day (context.tradingDay); resets at the configured time, catching up missed ones
+//   session     RULE-009 calendar phase: unknown | disabled | inside | outside (+ blackout flag in context)
+//   lockout     unlocked | locked, derived from the account-wide locks in context.locks
+//   wake        one timer that wakes the machine at the next deadline (capped), see clock.ts
+// Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`.
+// Every event carries `now`; all decisions are pure reducers (reducers.ts, locks.ts); the machine only routes,
+// assigns and emits. Intents and lock changes leave through `emit` only.
+import { enqueueActions, not, raise, setup, stopChild, type ActorRefFrom } from 'xstate';
+import { MAX_WAKE_MS, positionMachine, type PositionEvent } from '../position/position.machine.ts';
+import { chain, isAccountWide, type Step } from './locks.ts';
+import {
+  advanceTime,
+  initialCore,
+  onAdminUnlock,
+  onCanTrade,
+  onConfigUpdated,
+  onOrderWorking,
+  onPositionChanged,
+  onPositionClosed,
+  onPositionOpened,
+  onVerdicts,
+} from './reducers.ts';
+import { intentOut } from './locks.ts';
+import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, SessionPhase } from './types.ts';
+
+/** Bump when the machine's states or context change shape; stored with every snapshot row. */
+export const ACCOUNT_MACHINE_ID = 'account';
+export const ACCOUNT_MACHINE_VERSION = 1;
+
+export type PositionRef = ActorRefFrom<typeof positionMachine>;
+export interface AccountContext extends AccountCore {
+  positionActors: Record<string, PositionRef>;
+}
+
+export const positionChildId = (contractId: string): string => `pos:${contractId}`;
+
+const SESSION_STATES: SessionPhase[] = ['unknown', 'disabled', 'inside', 'outside'];
+
+/** Split the reducer's output: core fields go to context, facts to emit (deduplicated intents already). */
+function coreOf(c: AccountContext): AccountCore {
+  const { positionActors: _refs, ...core } = c;
+  return core;
+}
+
+/** Write a reducer's result: core fields to context, then its facts, in order. */
+function apply(enqueue: { assign(v: Partial<AccountContext>): unknown; emit(e: AccountEmitted): unknown }, step: Step): void {
+  enqueue.assign({ ...step.core });
+  for (const o of step.out) enqueue.emit(o);
+}
+
+export const accountSetup = setup({
+  types: {
+    context: {} as AccountContext,
+    events: {} as AccountEvent,
+    emitted: {} as AccountEmitted,
+    input: {} as AccountInput,
+  },
+  actors: { position: positionMachine },
+  guards: {
+    accountLocked: ({ context }) => context.locks.some(isAccountWide),
+    sessionIs: ({ context }, params: { phase: SessionPhase }) => context.session.phase === params.phase,
+  },
+  delays: {
+    // Default without a clock: wake hourly. The runtime provides deadline-based delays (clock.ts).
+    accountWake: () => MAX_WAKE_MS,
+  },
+  actions: {
+    /** Provided by the runtime: send self `clock.tick { now }`. Default: nothing (pure model). */
+    wake: () => {},
+    rearm: raise({ type: 'wake.rearm' }),
+
+    /** Time-only events: reset, calendar, deadlines; then pass the time on to every position child. */
+    onTime: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'clock.tick' && event.type !== 'system.resumed') return;
+      apply(enqueue, advanceTime(coreOf(context), event.now));
+      for (const ref of Object.values(context.positionActors)) enqueue.sendTo(ref, event satisfies PositionEvent);
+    }),
+
+    onVerdicts: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'rule.verdicts') return;
+      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onVerdicts(c, event.verdicts, event.now)));
+    }),
+
+    onPosition: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'position.opened' && event.type !== 'position.changed' && event.type !== 'position.closed') return;
+      const timed = advanceTime(coreOf(context), event.now);
+      const known = timed.core.positions[event.contractId] !== undefined;
+      const reducer = event.type === 'position.closed' ? (c: AccountCore) => onPositionClosed(c, event.contractId)
+        : event.type === 'position.opened' ? (c: AccountCore) => onPositionOpened(c, event)
+        : (c: AccountCore) => onPositionChanged(c, event);
+      const step = chain(timed, reducer);
+      apply(enqueue, step);
+      const ref = context.positionActors[event.contractId];
+      if (ref) {
+        // Guarded sendTo: a missing child would put the whole account into error.
+        if (event.type === 'position.closed') enqueue.sendTo(ref, { type: 'position.closed', contractId: event.contractId, now: event.now });
+        else enqueue.sendTo(ref, { type: 'position.changed', contractId: event.contractId, size: event.size, side: event.side, now: event.now });
+        return;
+      }
+      const grace = context.config.rules.no_stop_loss_grace;
+      const killed = step.out.some((o) => o.type === 'intent');
+      if (event.type === 'position.closed' || known || killed || !grace.enabled || event.size <= 0) return;
+      const id = positionChildId(event.contractId);
+      enqueue.assign({
+        positionActors: ({ context: c, spawn }) => ({
+          ...c.positionActors,
+          [event.contractId]: spawn('position', {
+            id,
+            input: { contractId: event.contractId, symbol: event.symbol, size: event.size, side: event.side, openedAt: event.now, graceMs: grace.grace },
+          }),
+        }),
+      });
+    }),
+
+    onProtection: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'position.protection') return;
+      apply(enqueue, advanceTime(coreOf(context), event.now));
+      const ref = context.positionActors[event.contractId];
+      if (ref) enqueue.sendTo(ref, event);
+    }),
+
+    onOrderWorking: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'order.working') return;
+      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onOrderWorking(c, event)));
+    }),
+
+    onCanTrade: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'account.canTrade') return;
+      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onCanTrade(c, event.canTrade, event.now)));
+    }),
+
+    onAdminUnlock: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'admin.unlock') return;
+      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onAdminUnlock(c, event)));
+    }),
+
+    onConfigUpdated: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'config.updated') return;
+      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onConfigUpdated(c, event.config, event.now)));
+    }),
+
+    onPositionViolated: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'position.violated') return;
+      if (!context.positions[event.contractId]) return; // closed meanwhile
+      const grace = Math.round(context.config.rules.no_stop_loss_grace.grace / 1000);
+      enqueue.emit(
+        intentOut(
+          coreOf(context),
+          { type: 'close', accountId: context.accountId, contractId: event.contractId },
+          'RULE-008',
+          `no protective stop within the ${grace}s grace period`,
+        ),
+      );
+    }),
+
+    /** A finished position child is stopped and forgotten (finished children would otherwise stay in snapshots). */
+    onPositionFinished: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'position.finished') return;
+      const ref = context.positionActors[event.contractId];
+      if (!ref) return;
+      enqueue.stopChild(ref);
+      const { [event.contractId]: _gone, ...rest } = context.positionActors;
+      enqueue.assign({ positionActors: rest });
+    }),
+  },
+});
+
+export const accountMachine = accountSetup.createMachine({
+  id: ACCOUNT_MACHINE_ID,
+  type: 'parallel',
+  context: ({ input }) => ({ ...initialCore(input), positionActors: {} }),
+  on: {
+    'clock.tick': { actions: ['onTime', 'rearm'] },
+    'system.resumed': { actions: ['onTime', 'rearm'] },
+    'rule.verdicts': { actions: ['onVerdicts', 'rearm'] },
+    'position.opened': { actions: ['onPosition', 'rearm'] },
+    'position.changed': { actions: ['onPosition', 'rearm'] },
+    'position.closed': { actions: ['onPosition', 'rearm'] },
+    'position.protection': { actions: ['onProtection', 'rearm'] },
+    'order.working': { actions: ['onOrderWorking', 'rearm'] },
+    'account.canTrade': { actions: ['onCanTrade', 'rearm'] },
+    'admin.unlock': { actions: ['onAdminUnlock', 'rearm'] },
+    'config.updated': { actions: ['onConfigUpdated', 'rearm'] },
+    'position.violated': { actions: 'onPositionViolated' },
+    'position.finished': { actions: 'onPositionFinished' },
+  },
+  states: {
+    tradingDay: {
+      initial: 'tracking',
+      states: { tracking: {} },
+    },
+    session: {
+      initial: 'unknown',
+      states: Object.fromEntries(
+        SESSION_STATES.map((phase) => [
+          phase,
+          {
+            always: SESSION_STATES.filter((p) => p !== phase).map((p) => ({
+              guard: { type: 'sessionIs' as const, params: { phase: p } },
+              target: p,
+            })),
+          },
+        ]),
+      ) as Record<SessionPhase, object>,
+    },
+    lockout: {
+      initial: 'unlocked',
+      states: {
+        unlocked: { always: { guard: 'accountLocked', target: 'locked' } },
+        locked: { always: { guard: not('accountLocked'), target: 'unlocked' } },
+      },
+    },
+    wake: {
+      initial: 'armed',
+      states: {
+        armed: {
+          after: { accountWake: { target: 'armed', reenter: true, actions: 'wake' } },
+          on: { 'wake.rearm': { target: 'armed', reenter: true } },
+        },
+      },
+    },
+  },
+});
+
+export type AccountMachine = typeof accountMachine;

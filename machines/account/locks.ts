@@ -1,0 +1,176 @@
+// Pure lock bookkeeping: set (merge/extend), release, and the question every other part asks:
+// "is the account locked, until when, by what?". Each function returns the new lock list plus the facts
+// to emit, in the order the runtime must act on them (lock changes before the intents they cause).
+import type { LockRequest } from '../../src/rules/types.ts';
+import type { AccountCore, AccountEmitted, LockEntry, LockOwner } from './types.ts';
+import type { Intent } from '../../src/rules/types.ts';
+
+export const ACCOUNT_WIDE_KINDS = ['until_reset', 'until_session', 'until_can_trade', 'cooldown'] as const;
+export const isAccountWide = (l: LockEntry): boolean => l.kind !== 'symbol';
+const sameSymbol = (a: string | null, b: string): boolean => a !== null && a.toUpperCase() === b.toUpperCase();
+
+export interface Step {
+  core: AccountCore;
+  out: AccountEmitted[];
+}
+
+const RELEASE_CONDITION: Record<LockEntry['kind'], string> = {
+  until_reset: 'the next trading-day reset',
+  until_session: 'the next allowed session window opens',
+  until_can_trade: 'the gateway reports canTrade true',
+  cooldown: 'its deadline passes',
+  symbol: 'the symbol leaves symbol_blocks.symbols',
+};
+
+/** Locks of the same kind from the same rule (and symbol) are one lock: a new request merges into it. */
+function sameLock(l: LockEntry, kind: LockEntry['kind'], rule: LockOwner, symbol: string | null): boolean {
+  return l.kind === kind && l.rule === rule && (symbol === null ? l.symbol === null : sameSymbol(l.symbol, symbol));
+}
+
+export function intentOut(core: AccountCore, intent: Intent, rule: LockOwner, reason: string): AccountEmitted {
+  return { type: 'intent', intent, rule, reason };
+}
+
+/** What a hard lock does as it begins: flatten and cancel everything (a symbol lock: that symbol only). */
+function enforceOnSet(core: AccountCore, lock: LockEntry): AccountEmitted[] {
+  const accountId = core.accountId;
+  const why = `${lock.rule} locked the account (${lock.reason})`;
+  if (lock.kind === 'symbol' && lock.symbol !== null) {
+    const out: AccountEmitted[] = Object.values(core.positions)
+      .filter((p) => sameSymbol(lock.symbol, p.symbol))
+      .map((p) => intentOut(core, { type: 'close', accountId, contractId: p.contractId }, lock.rule, `${lock.symbol} is blocked`));
+    out.push(intentOut(core, { type: 'cancelAll', accountId, symbol: lock.symbol }, lock.rule, `${lock.symbol} is blocked`));
+    return out;
+  }
+  if (!lock.flattenOnSet) return [];
+  return [
+    intentOut(core, { type: 'flatten', accountId }, lock.rule, why),
+    intentOut(core, { type: 'cancelAll', accountId }, lock.rule, why),
+  ];
+}
+
+export interface LockDeadlines {
+  /** Deadline for until_reset locks. */
+  nextResetAt: number;
+  /** Deadline for until_session locks (null when no window is known). */
+  nextOpen: number | null;
+}
+
+/**
+ * Apply one lock request at `now`. A request for an existing lock of the same kind+rule(+symbol) merges:
+ * a cooldown only ever gets longer; other kinds are already as strong as they get.
+ */
+export function setLock(
+  core: AccountCore,
+  req: LockRequest,
+  now: number,
+  opts: { flattenOnSet?: boolean } = {},
+): Step {
+  const symbol = req.kind === 'symbol' ? (req.symbol ?? '').toUpperCase() : null;
+  if (req.kind === 'symbol' && !symbol) {
+    return { core, out: [{ type: 'machine.warning', accountId: core.accountId, message: `${req.rule}: symbol lock without a symbol ignored` }] };
+  }
+  if (req.kind === 'cooldown' && (req.until === undefined || !Number.isFinite(req.until))) {
+    return { core, out: [{ type: 'machine.warning', accountId: core.accountId, message: `${req.rule}: cooldown lock without a deadline ignored` }] };
+  }
+  if (req.kind === 'cooldown' && req.until! <= now) return { core, out: [] }; // already over
+  const until =
+    req.kind === 'cooldown' ? req.until!
+    : req.kind === 'until_reset' ? core.tradingDay.nextResetAt
+    : req.kind === 'until_session' ? (req.until ?? core.session.nextOpen)
+    : null;
+  const existing = core.locks.find((l) => sameLock(l, req.kind, req.rule, symbol));
+  if (existing) {
+    if (req.kind === 'cooldown' && until !== null && existing.until !== null && until > existing.until) {
+      const extended: LockEntry = { ...existing, until, reason: req.reason };
+      return {
+        core: { ...core, locks: core.locks.map((l) => (l.id === existing.id ? extended : l)) },
+        out: [{ type: 'lock.set', accountId: core.accountId, lock: extended, extended: true }],
+      };
+    }
+    return { core, out: [] };
+  }
+  const hard = req.kind === 'until_reset' || req.kind === 'until_can_trade' || req.kind === 'until_session';
+  const lock: LockEntry = {
+    id: `${core.accountId}:${req.rule}:${req.kind}${symbol ? `:${symbol}` : ''}:${now}`,
+    kind: req.kind,
+    rule: req.rule,
+    reason: req.reason,
+    symbol,
+    since: now,
+    until,
+    releaseCondition: RELEASE_CONDITION[req.kind],
+    flattenOnSet: opts.flattenOnSet ?? hard,
+  };
+  const next = { ...core, locks: [...core.locks, lock] };
+  return { core: next, out: [{ type: 'lock.set', accountId: core.accountId, lock, extended: false }, ...enforceOnSet(next, lock)] };
+}
+
+/** Release every lock matching `pred`, with `how` for the audit. Pending admin unlocks for them are dropped. */
+export function releaseLocks(core: AccountCore, pred: (l: LockEntry) => boolean, how: string, at: number): Step {
+  const gone = core.locks.filter(pred);
+  if (gone.length === 0) return { core, out: [] };
+  const ids = new Set(gone.map((l) => l.id));
+  return {
+    core: {
+      ...core,
+      locks: core.locks.filter((l) => !ids.has(l.id)),
+      pendingUnlocks: core.pendingUnlocks.filter((p) => !ids.has(p.lockId)),
+    },
+    out: gone.map((lock) => ({ type: 'lock.released', accountId: core.accountId, lock, how, at }) as const),
+  };
+}
+
+export interface LockStatus {
+  locked: boolean;
+  /** The latest known deadline among account-wide locks; null when unlocked or when a lock has no deadline. */
+  until: number | null;
+  /** Rules holding account-wide locks, sorted. */
+  by: string[];
+  symbols: string[];
+}
+
+/** The answer to "is the account locked, until when, by what". */
+export function lockStatus(core: Pick<AccountCore, 'locks'>): LockStatus {
+  const wide = core.locks.filter(isAccountWide);
+  const indefinite = wide.some((l) => l.until === null);
+  return {
+    locked: wide.length > 0,
+    until: wide.length === 0 || indefinite ? null : Math.max(...wide.map((l) => l.until!)),
+    by: [...new Set(wide.map((l) => l.rule))].sort(),
+    symbols: [...new Set(core.locks.filter((l) => l.kind === 'symbol').map((l) => l.symbol!))].sort(),
+  };
+}
+
+/** The account-wide lock that blocks new exposure right now (the earliest set), if any. */
+export function blockingLock(core: AccountCore): LockEntry | undefined {
+  return core.locks.find(isAccountWide);
+}
+
+/** The symbol lock covering `symbol`, if any. */
+export function symbolLock(core: AccountCore, symbol: string): LockEntry | undefined {
+  return core.locks.find((l) => l.kind === 'symbol' && sameSymbol(l.symbol, symbol));
+}
+
+/** Keep the strongest, distinct intents: a flatten covers closes/reduces, an account cancelAll covers cancels. */
+export function dedupeIntents(out: AccountEmitted[]): AccountEmitted[] {
+  const intents = out.filter((o) => o.type === 'intent');
+  const flatten = intents.some((o) => o.type === 'intent' && o.intent.type === 'flatten');
+  const cancelAll = intents.some((o) => o.type === 'intent' && o.intent.type === 'cancelAll' && o.intent.symbol === undefined);
+  const seen = new Set<string>();
+  return out.filter((o) => {
+    if (o.type !== 'intent') return true;
+    const t = o.intent.type;
+    if (flatten && (t === 'close' || t === 'reduce')) return false;
+    if (cancelAll && (t === 'cancel' || (t === 'cancelAll' && o.intent.symbol !== undefined))) return false;
+    const key = JSON.stringify(o.intent);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function chain(first: Step, next: (core: AccountCore) => Step): Step {
+  const r = next(first.core);
+  return { core: r.core, out: [...first.out, ...r.out] };
+}

@@ -1,0 +1,261 @@
+// Pure reducers of the account machine: (core, event) -> new core + facts to emit. The machine calls them
+// from named actions; keeping them plain functions makes the rules easy to read and to test exhaustively.
+import { nextReset, tradingDayId, tradingDayStart, type ResetSpec } from '../../src/calendar/tradingDay.ts';
+import { nextSessionBoundary, sessionStateAt } from '../../src/calendar/session.ts';
+import type { RiskConfig } from '../../src/config/types.ts';
+import type { Verdict } from '../../src/rules/types.ts';
+import {
+  blockingLock,
+  chain,
+  dedupeIntents,
+  intentOut,
+  isAccountWide,
+  releaseLocks,
+  setLock,
+  symbolLock,
+  type Step,
+} from './locks.ts';
+import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, PositionFact, SessionContext } from './types.ts';
+
+const resetSpec = (c: RiskConfig): ResetSpec => ({ resetTime: c.trading_day.reset_time, timezone: c.trading_day.timezone });
+const none = (core: AccountCore): Step => ({ core, out: [] });
+
+export function initialCore(input: AccountInput): AccountCore {
+  const spec = resetSpec(input.config);
+  return {
+    accountId: input.accountId,
+    config: input.config,
+    now: input.now,
+    locks: [],
+    pendingUnlocks: [],
+    session: { phase: 'unknown', windowEnd: null, nextOpen: null, blackoutStart: null, blackoutEnd: null, nextBoundary: null },
+    tradingDay: {
+      id: tradingDayId(input.now, spec),
+      lastResetAt: tradingDayStart(input.now, spec),
+      nextResetAt: nextReset(input.now, spec),
+    },
+    positions: {},
+    canTrade: null,
+  };
+}
+
+// ---- time: reset, session calendar, deadlines -------------------------------------------------------
+
+/** The trading-day reset (one, however many were missed): releases until_reset locks. */
+function catchUpReset(core: AccountCore, now: number): Step {
+  if (now < core.tradingDay.nextResetAt) return none(core);
+  const spec = resetSpec(core.config);
+  const tradingDay = { id: tradingDayId(now, spec), lastResetAt: tradingDayStart(now, spec), nextResetAt: nextReset(now, spec) };
+  const released = releaseLocks({ ...core, tradingDay }, (l) => l.kind === 'until_reset', 'trading-day reset', now);
+  return {
+    core: released.core,
+    out: [...released.out, { type: 'tradingDay.reset', accountId: core.accountId, tradingDay: tradingDay.id, at: tradingDay.lastResetAt }],
+  };
+}
+
+/** Where the calendar stands; locks until_session on entering "outside", flattens at a window end if configured. */
+export function evaluateSession(core: AccountCore, now: number): Step {
+  const cfg = core.config.rules.session_block_outside;
+  const prev = core.session;
+  if (!cfg.enabled) {
+    const session: SessionContext = { phase: 'disabled', windowEnd: null, nextOpen: null, blackoutStart: null, blackoutEnd: null, nextBoundary: null };
+    const r = releaseLocks({ ...core, session }, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', 'session rule disabled', now);
+    return { core: r.core, out: prev.phase !== 'disabled' ? [...r.out, sessionChanged(r.core, now)] : r.out };
+  }
+  const st = sessionStateAt(now, cfg);
+  const phase = st.inside ? 'inside' : 'outside';
+  // A new "outside" period: we were not outside, or a whole window opened and closed while we slept.
+  const newOutside = phase === 'outside' && (prev.phase !== 'outside' || (prev.nextOpen !== null && prev.nextOpen <= now));
+  const windowEnded = prev.phase === 'inside' && prev.windowEnd !== null && prev.windowEnd <= now;
+  let step: Step = {
+    core: {
+      ...core,
+      session: {
+        ...prev,
+        phase,
+        windowEnd: st.windowEnd,
+        nextOpen: st.nextOpen,
+        blackoutEnd: st.blackout?.end ?? null,
+        nextBoundary: nextSessionBoundary(now, cfg),
+      },
+    },
+    out: [],
+  };
+  if (phase === 'inside' || newOutside) {
+    step = chain(step, (c) => releaseLocks(c, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', 'session window opened', now));
+  }
+  if (newOutside) {
+    const reason = st.nextOpen !== null ? 'outside the allowed session windows' : 'outside the allowed session windows (no window scheduled)';
+    step = chain(step, (c) => setLock(c, { kind: 'until_session', rule: 'RULE-009', reason, until: st.nextOpen ?? undefined }, now, { flattenOnSet: cfg.flatten_at_end }));
+  } else if (windowEnded && cfg.flatten_at_end) {
+    // Slept through a window end into the next window: the missed end-of-window flatten still happens.
+    step = chain(step, (c) => ({
+      core: c,
+      out: [
+        intentOut(c, { type: 'flatten', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)'),
+        intentOut(c, { type: 'cancelAll', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)'),
+      ],
+    }));
+  }
+  if (st.blackout && prev.blackoutStart !== st.blackout.start) {
+    const b = st.blackout;
+    step = chain(step, (c) => {
+      const marked = { ...c, session: { ...c.session, blackoutStart: b.start } };
+      const r = setLock(marked, { kind: 'cooldown', rule: 'RULE-009', reason: 'news blackout', until: b.end }, now, { flattenOnSet: b.flatten });
+      if (!b.flatten) return r;
+      // The cooldown may already exist (merged): the blackout's flatten still happens.
+      const why = 'news blackout (flatten)';
+      return {
+        core: r.core,
+        out: [
+          ...r.out,
+          intentOut(r.core, { type: 'flatten', accountId: c.accountId }, 'RULE-009', why),
+          intentOut(r.core, { type: 'cancelAll', accountId: c.accountId }, 'RULE-009', why),
+        ],
+      };
+    });
+  }
+  if (prev.phase !== phase) step = { core: step.core, out: [...step.out, sessionChanged(step.core, now)] };
+  return step;
+}
+
+function sessionChanged(core: AccountCore, now: number): AccountEmitted {
+  const s = core.session;
+  return { type: 'session.changed', accountId: core.accountId, phase: s.phase, windowEnd: s.windowEnd, nextOpen: s.nextOpen, at: now };
+}
+
+/** Cooldowns and until_session deadlines that passed; admin unlocks whose delay ran out. */
+function expireDeadlines(core: AccountCore, now: number): Step {
+  const expired = releaseLocks(
+    core,
+    (l) => (l.kind === 'cooldown' || l.kind === 'until_session') && l.until !== null && l.until <= now,
+    'deadline passed',
+    now,
+  );
+  const due = new Set(expired.core.pendingUnlocks.filter((p) => p.effectiveAt <= now).map((p) => p.lockId));
+  if (due.size === 0) return expired;
+  return chain(expired, (c) => releaseLocks(c, (l) => due.has(l.id), 'admin unlock (after delay)', now));
+}
+
+/** Everything that depends only on the passage of time, in a fixed order. */
+export function advanceTime(core: AccountCore, now: number): Step {
+  let step = chain(none({ ...core, now: Math.max(core.now, now) }), (c) => catchUpReset(c, now));
+  step = chain(step, (c) => expireDeadlines(c, now));
+  step = chain(step, (c) => evaluateSession(c, now));
+  return step;
+}
+
+/** The earliest instant the machine must look at the clock again (null: nothing scheduled). */
+export function nextDeadline(core: AccountCore): number | null {
+  const times: number[] = [core.tradingDay.nextResetAt];
+  for (const l of core.locks) if (l.until !== null && (l.kind === 'cooldown' || l.kind === 'until_session')) times.push(l.until);
+  for (const p of core.pendingUnlocks) times.push(p.effectiveAt);
+  if (core.session.nextBoundary !== null) times.push(core.session.nextBoundary);
+  return Math.min(...times);
+}
+
+// ---- facts ------------------------------------------------------------------------------------------
+
+export function onVerdicts(core: AccountCore, verdicts: Verdict[], now: number): Step {
+  let step = none(core);
+  for (const v of verdicts) if (v.lock) step = chain(step, (c) => setLock(c, v.lock!, now));
+  const intents = verdicts.flatMap((v) => v.intents.map((intent) => intentOut(core, intent, v.rule, v.message)));
+  return { core: step.core, out: dedupeIntents([...step.out, ...intents]) };
+}
+
+/** Kill switch for new exposure: the lock that forbids a new position or order in `symbol`, if any. */
+function forbidding(core: AccountCore, symbol: string) {
+  return blockingLock(core) ?? symbolLock(core, symbol);
+}
+
+export function onPositionOpened(core: AccountCore, p: PositionFact): Step {
+  const tracked = { contractId: p.contractId, symbol: p.symbol, size: p.size, side: p.side, openedAt: p.now };
+  const next = { ...core, positions: { ...core.positions, [p.contractId]: tracked } };
+  const lock = forbidding(core, p.symbol);
+  if (!lock) return none(next);
+  return {
+    core: next,
+    out: [intentOut(next, { type: 'close', accountId: core.accountId, contractId: p.contractId }, lock.rule, `new position while locked: ${lock.reason}`)],
+  };
+}
+
+export function onPositionChanged(core: AccountCore, p: PositionFact): Step {
+  const prev = core.positions[p.contractId];
+  if (!prev) return onPositionOpened(core, p);
+  const next = { ...core, positions: { ...core.positions, [p.contractId]: { ...prev, size: p.size, side: p.side, symbol: p.symbol } } };
+  // Adding to (or reversing) a position while locked is new exposure: close it.
+  const added = p.side !== prev.side || p.size > prev.size;
+  const lock = added ? forbidding(core, p.symbol) : undefined;
+  if (!lock) return none(next);
+  return {
+    core: next,
+    out: [intentOut(next, { type: 'close', accountId: core.accountId, contractId: p.contractId }, lock.rule, `position increased while locked: ${lock.reason}`)],
+  };
+}
+
+export function onPositionClosed(core: AccountCore, contractId: string): Step {
+  if (!core.positions[contractId]) return none(core);
+  const { [contractId]: _gone, ...rest } = core.positions;
+  return none({ ...core, positions: rest });
+}
+
+export function onOrderWorking(core: AccountCore, e: Extract<AccountEvent, { type: 'order.working' }>): Step {
+  const lock = forbidding(core, e.symbol);
+  if (!lock) return none(core);
+  // During a cooldown (or a non-flattening lock) an order that only reduces a held position may stay.
+  const held = core.positions[e.contractId];
+  const reducesOnly =
+    held !== undefined && e.side !== undefined && e.size !== undefined && e.size <= held.size &&
+    ((held.side === 'long' && e.side === 1) || (held.side === 'short' && e.side === 0));
+  if (reducesOnly && lock.kind !== 'symbol' && !lock.flattenOnSet) return none(core);
+  return {
+    core,
+    out: [intentOut(core, { type: 'cancel', accountId: core.accountId, orderId: e.orderId }, lock.rule, `new order while locked: ${lock.reason}`)],
+  };
+}
+
+export function onCanTrade(core: AccountCore, canTrade: boolean, now: number): Step {
+  const next = { ...core, canTrade };
+  if (canTrade) return releaseLocks(next, (l) => l.kind === 'until_can_trade', 'canTrade true', now);
+  if (!core.config.rules.auth_loss_guard.enabled) return none(next);
+  return setLock(next, { kind: 'until_can_trade', rule: 'RULE-010', reason: 'the gateway reports canTrade false' }, now);
+}
+
+export function onConfigUpdated(core: AccountCore, config: RiskConfig, now: number): Step {
+  const spec = resetSpec(config);
+  const next: AccountCore = {
+    ...core,
+    config,
+    // A changed reset time moves the next reset; the current day keeps its id until then.
+    tradingDay: { ...core.tradingDay, nextResetAt: nextReset(Math.max(now, core.tradingDay.lastResetAt), spec) },
+  };
+  const blocked = new Set(config.rules.symbol_blocks.enabled ? config.rules.symbol_blocks.symbols.map((s) => s.toUpperCase()) : []);
+  let step = releaseLocks(next, (l) => l.kind === 'symbol' && !blocked.has(l.symbol ?? ''), 'symbol no longer blocked', now);
+  step = chain(step, (c) => evaluateSession(c, now));
+  return step;
+}
+
+export function onAdminUnlock(core: AccountCore, e: Extract<AccountEvent, { type: 'admin.unlock' }>): Step {
+  const targets = core.locks.filter((l) => (e.lockId === undefined || l.id === e.lockId) && (e.rule === undefined || l.rule === e.rule));
+  const policy = core.config.admin.unlock;
+  const base = { type: 'unlock.requested', accountId: core.accountId, by: e.by, at: e.now, lockId: e.lockId ?? null, rule: e.rule ?? null, lockIds: targets.map((l) => l.id) } as const;
+  if (targets.length === 0) return { core, out: [{ ...base, outcome: 'no_match', effectiveAt: null }] };
+  if (policy === 'never') return { core, out: [{ ...base, outcome: 'refused', effectiveAt: null }] };
+  if (policy === 'allowed') {
+    const r = releaseLocks(core, (l) => targets.includes(l), `admin unlock by ${e.by}`, e.now);
+    return { core: r.core, out: [{ ...base, outcome: 'released', effectiveAt: e.now }, ...r.out] };
+  }
+  // delayed: a repeated request never moves an earlier effective time later.
+  const effectiveAt = e.now + core.config.admin.unlock_delay;
+  const pending = core.pendingUnlocks.filter((p) => !targets.some((l) => l.id === p.lockId));
+  const kept = core.pendingUnlocks.filter((p) => targets.some((l) => l.id === p.lockId));
+  const added = targets
+    .filter((l) => !kept.some((p) => p.lockId === l.id))
+    .map((l) => ({ lockId: l.id, by: e.by, requestedAt: e.now, effectiveAt }));
+  return {
+    core: { ...core, pendingUnlocks: [...pending, ...kept, ...added] },
+    out: [{ ...base, outcome: 'scheduled', effectiveAt: Math.max(...[...kept, ...added].map((p) => p.effectiveAt)) }],
+  };
+}
+
+export { isAccountWide };

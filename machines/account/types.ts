@@ -1,0 +1,131 @@
+// Types of the account statechart: its JSON-native context, the facts it accepts and what it emits.
+// Every instant is UTC epoch ms and comes in with an event ("now"); the machine never reads a clock.
+import type { RiskConfig } from '../../src/config/types.ts';
+import type { Intent, LockKind, RuleId, Verdict } from '../../src/rules/types.ts';
+
+export type LockOwner = RuleId | 'admin';
+export type PositionSide = 'long' | 'short';
+
+/** One active lock. `until` is the known deadline (null: released by a condition, not a time). */
+export interface LockEntry {
+  id: string;
+  kind: LockKind;
+  rule: LockOwner;
+  reason: string;
+  symbol: string | null;
+  since: number;
+  until: number | null;
+  /** In words, for the locks table and dashboards. */
+  releaseCondition: string;
+  /** True when the lock flattened the account as it began (hard locks); false leaves older positions alone. */
+  flattenOnSet: boolean;
+}
+
+/** An admin unlock waiting out admin.unlock_delay. */
+export interface PendingUnlock {
+  lockId: string;
+  by: string;
+  requestedAt: number;
+  effectiveAt: number;
+}
+
+export interface TrackedPosition {
+  contractId: string;
+  symbol: string;
+  size: number;
+  side: PositionSide;
+  openedAt: number;
+}
+
+export type SessionPhase = 'unknown' | 'disabled' | 'inside' | 'outside';
+
+export interface SessionContext {
+  phase: SessionPhase;
+  /** End of the current window while inside. */
+  windowEnd: number | null;
+  /** Start of the next window while outside. */
+  nextOpen: number | null;
+  /** Start of the blackout already acted on (so it locks/flattens once). */
+  blackoutStart: number | null;
+  /** Active blackout end, null when none. */
+  blackoutEnd: number | null;
+  /** Next instant the calendar can change its answer (wake-up time). */
+  nextBoundary: number | null;
+}
+
+export interface TradingDayContext {
+  id: string;
+  lastResetAt: number;
+  nextResetAt: number;
+}
+
+/** Everything but the child refs: what the pure reducers read and write. */
+export interface AccountCore {
+  accountId: number;
+  config: RiskConfig;
+  /** Latest "now" seen in an event (for wake-up delay computation). */
+  now: number;
+  locks: LockEntry[];
+  pendingUnlocks: PendingUnlock[];
+  session: SessionContext;
+  tradingDay: TradingDayContext;
+  positions: Record<string, TrackedPosition>;
+  /** Last canTrade the gateway reported (null: not yet known). */
+  canTrade: boolean | null;
+}
+
+export interface AccountInput {
+  accountId: number;
+  config: RiskConfig;
+  now: number;
+}
+
+export type PositionFact = { contractId: string; symbol: string; size: number; side: PositionSide; now: number };
+
+export type AccountEvent =
+  | { type: 'rule.verdicts'; verdicts: Verdict[]; now: number }
+  | ({ type: 'position.opened' } & PositionFact)
+  | ({ type: 'position.changed' } & PositionFact)
+  | ({ type: 'position.closed' } & PositionFact)
+  | { type: 'position.protection'; contractId: string; protected: boolean; now: number }
+  | { type: 'account.canTrade'; canTrade: boolean; now: number }
+  | {
+      type: 'order.working';
+      orderId: number;
+      contractId: string;
+      symbol: string;
+      now: number;
+      /** Optional: 0 buy / 1 sell and size; an order that only reduces a held position is left alone during a cooldown. */
+      side?: 0 | 1;
+      size?: number;
+    }
+  | { type: 'clock.tick'; now: number }
+  | { type: 'admin.unlock'; lockId?: string; rule?: string; now: number; by: string }
+  | { type: 'config.updated'; config: RiskConfig; now: number }
+  | { type: 'system.resumed'; now: number }
+  // From position children (sendParent):
+  | { type: 'position.violated'; contractId: string; graceUntil: number; now: number }
+  | { type: 'position.finished'; contractId: string }
+  // Internal: recompute the wake-up timer after context changed.
+  | { type: 'wake.rearm' };
+
+export type UnlockOutcome = 'released' | 'scheduled' | 'refused' | 'no_match';
+
+export type AccountEmitted =
+  | { type: 'intent'; intent: Intent; rule: LockOwner; reason: string }
+  | { type: 'lock.set'; accountId: number; lock: LockEntry; extended: boolean }
+  | { type: 'lock.released'; accountId: number; lock: LockEntry; how: string; at: number }
+  | {
+      type: 'unlock.requested';
+      accountId: number;
+      by: string;
+      at: number;
+      lockId: string | null;
+      rule: string | null;
+      outcome: UnlockOutcome;
+      lockIds: string[];
+      effectiveAt: number | null;
+    }
+  | { type: 'tradingDay.reset'; accountId: number; tradingDay: string; at: number }
+  | { type: 'session.changed'; accountId: number; phase: SessionPhase; windowEnd: number | null; nextOpen: number | null; at: number }
+  | { type: 'machine.warning'; accountId: number; message: string };
