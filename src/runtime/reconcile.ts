@@ -1,0 +1,187 @@
+// REST reconciliation: on start and after every hub reconnect, riskd pulls the account's truth over REST and
+// feeds the DIFFERENCES through the router as ordinary events (source 'rest'), so rules see what happened while
+// riskd was blind: a position that vanished arrives as a close, a fill it missed as a new fill.
+// Snapshots are stamped with the time the requests were sent: anything the hub reports later is newer and wins
+// (ledger/apply.ts), and a snapshot that lost the race against a hub event cannot undo it.
+import type { Account, Contract, GatewayEvent, Order, Position, Trade } from '../gateway/models.ts';
+import { isWorkingStatus } from '../gateway/models.ts';
+import type { LedgerLogger } from '../ledger/ledger.ts';
+import type { LedgerRegistry } from '../ledger/registry.ts';
+import type { Router } from './router.ts';
+
+type Priority = 'enforce' | 'reconcile' | 'poll';
+interface CallOpts {
+  priority?: Priority;
+  timeoutMs?: number;
+}
+
+/** The part of GatewayRest (contracts.md, src/gateway/rest.ts) reconciliation uses. */
+export interface ReconcileRest {
+  searchAccounts(onlyActive: boolean, o?: CallOpts): Promise<Account[]>;
+  searchOpenPositions(accountId: number, o?: CallOpts): Promise<Position[]>;
+  queryWorkingOrders(accountId: number, o?: CallOpts): Promise<Order[]>;
+  searchOrders(accountId: number, startMs: number, endMs?: number, o?: CallOpts): Promise<Order[]>;
+  searchTrades(accountId: number, startMs: number, endMs?: number, o?: CallOpts): Promise<Trade[]>;
+  contractById(contractId: string, o?: CallOpts): Promise<Contract>;
+}
+
+export interface ReconcileDeps {
+  rest: ReconcileRest;
+  registry: LedgerRegistry;
+  router: Pick<Router, 'handle' | 'rollDue'>;
+  logger: LedgerLogger;
+  now: () => number;
+}
+
+export interface ReconcileOptions {
+  priority?: Priority;
+  /** Also pull today's fills (Trade/search). Default true. */
+  trades?: boolean;
+}
+
+export interface ReconcileResult {
+  accountId: number;
+  /** Snapshot time (when the requests were sent) the events were stamped with. */
+  at: number;
+  positions: number;
+  workingOrders: number;
+  trades: number;
+  /** Positions riskd held that REST no longer lists: applied as closes. */
+  vanishedPositions: number;
+  /** Working orders riskd held that REST no longer lists: applied with their terminal status. */
+  vanishedOrders: number;
+  contractsFetched: number;
+}
+
+/** Pulls Account/search and applies every watched account's record (canTrade, balance). */
+export async function reconcileAccounts(deps: ReconcileDeps, priority: Priority = 'reconcile'): Promise<Account[]> {
+  const at = deps.now();
+  const accounts = await deps.rest.searchAccounts(false, { priority });
+  for (const account of accounts) {
+    if (!deps.registry.get(account.id)) continue;
+    deps.router.handle({ kind: 'account', source: 'rest', receivedAt: at, action: 1, account });
+  }
+  return accounts;
+}
+
+/**
+ * Reconciles one account: positions, working orders and (by default) today's fills, plus tick facts for every
+ * contract in play. All snapshots are fetched before anything is applied, so a failed call applies nothing
+ * (the caller retries). Throws the REST error.
+ */
+export async function reconcileAccount(deps: ReconcileDeps, accountId: number, opts: ReconcileOptions = {}): Promise<ReconcileResult> {
+  const { rest, registry, router, logger } = deps;
+  const priority = opts.priority ?? 'reconcile';
+  const ledger = registry.get(accountId);
+  if (!ledger) throw new Error(`reconcile: account ${accountId} has no ledger (not watched)`);
+
+  const at = deps.now();
+  router.rollDue(at); // the day may have ended while riskd was blind
+  const dayStart = ledger.tradingDayStart;
+  // What riskd believed when the requests went out: only these can have "vanished" in the snapshot.
+  const heldPositions = [...ledger.positionsByContract.values()].map((p) => ({ ...p }));
+  const heldOrders = [...ledger.working.values()];
+
+  const [positions, orders, trades] = await Promise.all([
+    rest.searchOpenPositions(accountId, { priority }),
+    rest.queryWorkingOrders(accountId, { priority }),
+    opts.trades === false ? Promise.resolve([] as Trade[]) : rest.searchTrades(accountId, dayStart, undefined, { priority }),
+  ]);
+
+  // Orders that were working and are not any more: find their real terminal state.
+  const workingIds = new Set(orders.map((o) => o.id));
+  const vanished = heldOrders.filter((o) => !workingIds.has(o.id));
+  let finals: Order[] = [];
+  if (vanished.length > 0) {
+    const since = Math.min(dayStart, ...vanished.map((o) => o.creationTimestamp));
+    finals = await rest.searchOrders(accountId, since, undefined, { priority });
+  }
+
+  const contractsFetched = await fetchMissingContracts(deps, [
+    ...positions.map((p) => p.contractId),
+    ...orders.map((o) => o.contractId),
+    ...trades.map((t) => t.contractId),
+    ...ledger.contractsInPlay(),
+  ], priority);
+
+  const events: GatewayEvent[] = [];
+  // Fills first (in time order), so the rules see an exit before the position it closed disappears.
+  for (const trade of [...trades].sort((a, b) => a.creationTimestamp - b.creationTimestamp || a.id - b.id)) {
+    if (trade.accountId !== accountId) continue;
+    events.push({ kind: 'trade', source: 'rest', receivedAt: at, action: 0, trade });
+  }
+  for (const order of orders) events.push({ kind: 'order', source: 'rest', receivedAt: at, action: 1, order });
+  const finalById = new Map(finals.map((o) => [o.id, o]));
+  for (const held of vanished) {
+    const final = finalById.get(held.id);
+    if (final && isWorkingStatus(final.status)) {
+      // The two endpoints disagree (a race): leave it working; the next reconcile or hub event settles it.
+      logger.warn('reconcile: order missing from the working snapshot but listed as working', { accountId, orderId: held.id });
+      continue;
+    }
+    // Not listed at all: it is not working any more; record it as cancelled, newer than what riskd had.
+    const order: Order = final ?? { ...held, status: 3, updateTimestamp: Math.max(at, held.updateTimestamp + 1) };
+    events.push({ kind: 'order', source: 'rest', receivedAt: at, action: 1, order });
+  }
+  const openContracts = new Set(positions.map((p) => p.contractId));
+  for (const position of positions) events.push({ kind: 'position', source: 'rest', receivedAt: at, action: 1, position });
+  let vanishedPositions = 0;
+  for (const held of heldPositions) {
+    if (openContracts.has(held.contractId)) continue;
+    vanishedPositions++;
+    events.push({
+      kind: 'position',
+      source: 'rest',
+      receivedAt: at,
+      action: 2,
+      position: { id: held.id, accountId, contractId: held.contractId, creationTimestamp: held.creationTimestamp, type: 0, size: 0, averagePrice: held.averagePrice },
+    });
+  }
+  for (const ev of events) router.handle(ev);
+
+  const result: ReconcileResult = {
+    accountId,
+    at,
+    positions: positions.length,
+    workingOrders: orders.length,
+    trades: trades.length,
+    vanishedPositions,
+    vanishedOrders: vanished.length,
+    contractsFetched,
+  };
+  logger.debug('reconcile: account reconciled', { ...result });
+  return result;
+}
+
+/** Fetches tick facts for contracts not yet cached (one call each), storing them through the cache. */
+async function fetchMissingContracts(deps: ReconcileDeps, ids: Iterable<string>, priority: Priority): Promise<number> {
+  const missing = [...new Set(ids)].filter((id) => !deps.registry.contracts.has(id));
+  let n = 0;
+  for (const id of missing) {
+    try {
+      const c = await deps.rest.contractById(id, { priority });
+      deps.registry.contracts.put(c);
+      n++;
+    } catch (err) {
+      // Without tick facts the position's unrealized stays null (no verdict); the router retries on events.
+      deps.logger.warn('reconcile: contract lookup failed', { contractId: id, error: String(err) });
+    }
+  }
+  return n;
+}
+
+/** Account/search, then every watched account. Accounts that fail are logged and reported, others proceed. */
+export async function reconcileAll(deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<{ ok: ReconcileResult[]; failed: { accountId: number; error: unknown }[] }> {
+  await reconcileAccounts(deps, opts.priority ?? 'reconcile');
+  const ok: ReconcileResult[] = [];
+  const failed: { accountId: number; error: unknown }[] = [];
+  for (const accountId of deps.registry.accountIds()) {
+    try {
+      ok.push(await reconcileAccount(deps, accountId, opts));
+    } catch (error) {
+      deps.logger.warn('reconcile: account failed', { accountId, error: String(error) });
+      failed.push({ accountId, error });
+    }
+  }
+  return { ok, failed };
+}

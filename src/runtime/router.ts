@@ -1,0 +1,151 @@
+// The event router: every GatewayEvent (hub or REST reconciliation) goes through here into the right account's
+// ledger, and each resulting LedgerChange is handed to onChange (rules and machines) with the account's view.
+// It never throws: a malformed event or a failing subscriber is logged and skipped, the next event still flows.
+// Quotes take a fast path: one in-place merge, then only the accounts holding that contract are told.
+import type { Contract, GatewayEvent } from '../gateway/models.ts';
+import type { LedgerChange } from '../ledger/change.ts';
+import type { Ledger, LedgerLogger } from '../ledger/ledger.ts';
+import type { LedgerRegistry } from '../ledger/registry.ts';
+import { applyEvent, rollIfDue } from '../ledger/apply.ts';
+
+export type ChangeHandler = (accountId: number, change: LedgerChange, view: Ledger) => void;
+
+export interface RouterOptions {
+  registry: LedgerRegistry;
+  onChange: ChangeHandler;
+  logger: LedgerLogger;
+  /** Fetches tick facts for a contract riskd has not seen (REST Contract/searchById); none = never fetched here. */
+  fetchContract?: (contractId: string) => Promise<Contract>;
+}
+
+export interface Router {
+  /** Applies one event; never throws. */
+  handle(ev: GatewayEvent): void;
+  /** Rolls every ledger whose trading day ended at or before `now` (called by the trading-day timer). */
+  rollDue(now: number): void;
+  /** riskd placed `orderId` for the account: its fills are riskd's own (re-attributing any already seen). */
+  markEnforcementOrder(accountId: number, orderId: number): void;
+  /** Resolves when every contract fetch started so far has settled (tests, orderly shutdown). */
+  idle(): Promise<void>;
+}
+
+function accountIdOf(ev: GatewayEvent): number | undefined {
+  switch (ev.kind) {
+    case 'account':
+      return ev.account?.id;
+    case 'order':
+      return ev.order?.accountId;
+    case 'position':
+      return ev.position?.accountId;
+    case 'trade':
+      return ev.trade?.accountId;
+    default:
+      return undefined;
+  }
+}
+
+function contractIdOf(ev: GatewayEvent): string | undefined {
+  switch (ev.kind) {
+    case 'order':
+      return ev.order.contractId;
+    case 'position':
+      return ev.position.contractId;
+    case 'trade':
+      return ev.trade.contractId;
+    default:
+      return undefined;
+  }
+}
+
+export function createRouter(opts: RouterOptions): Router {
+  const { registry, onChange, logger } = opts;
+  const quoteChanges = new Map<string, LedgerChange>(); // one immutable change object per contract, reused
+  const fetching = new Map<string, Promise<void>>();
+
+  const emit = (ledger: Ledger, change: LedgerChange): void => {
+    try {
+      onChange(ledger.accountId, change, ledger);
+    } catch (err) {
+      logger.error('router: change handler failed', { accountId: ledger.accountId, change: change.kind, error: String(err) });
+    }
+  };
+
+  const quoteChange = (contractId: string): LedgerChange => {
+    let c = quoteChanges.get(contractId);
+    if (!c) quoteChanges.set(contractId, (c = Object.freeze({ kind: 'quote', contractId }) as LedgerChange));
+    return c;
+  };
+
+  const ensureContract = (contractId: string): void => {
+    if (!opts.fetchContract || registry.contracts.has(contractId) || fetching.has(contractId)) return;
+    const p = opts
+      .fetchContract(contractId)
+      .then((c) => {
+        if (c.id !== contractId) throw new Error(`asked for ${contractId}, gateway returned ${c.id}`);
+        if (!registry.contracts.put(c)) return;
+        const change: LedgerChange = { kind: 'contract', contractId };
+        for (const l of registry.holding(contractId)) emit(l, change);
+      })
+      .catch((err: unknown) => logger.warn('router: contract fetch failed; will retry on the next event', { contractId, error: String(err) }))
+      .finally(() => fetching.delete(contractId));
+    fetching.set(contractId, p);
+  };
+
+  const handleQuote = (ev: Extract<GatewayEvent, { kind: 'quote' }>): void => {
+    const contractId = ev.quote?.contractId;
+    if (typeof contractId !== 'string' || contractId === '') {
+      logger.warn('router: quote without contractId skipped', { receivedAt: ev.receivedAt });
+      return;
+    }
+    registry.quotes.merge(ev.quote, ev.receivedAt);
+    const holders = registry.holding(contractId);
+    if (holders.size === 0) return;
+    const change = quoteChange(contractId);
+    for (const l of holders) if (l.onQuote(contractId)) emit(l, change);
+  };
+
+  return {
+    handle(ev) {
+      try {
+        if (ev.kind === 'quote') return handleQuote(ev);
+        const accountId = accountIdOf(ev);
+        if (accountId === undefined) {
+          logger.warn('router: event without an account id skipped', { kind: (ev as { kind?: unknown }).kind, source: ev.source });
+          return;
+        }
+        const ledger = registry.get(accountId);
+        if (!ledger) {
+          logger.debug('router: event for an account riskd does not watch ignored', { accountId, kind: ev.kind });
+          return;
+        }
+        const changes = applyEvent(ledger, ev);
+        for (const c of changes) emit(ledger, c);
+        const contractId = contractIdOf(ev);
+        if (contractId) ensureContract(contractId);
+      } catch (err) {
+        logger.error('router: event skipped after an error', { kind: (ev as { kind?: unknown })?.kind, error: String(err) });
+      }
+    },
+
+    rollDue(now) {
+      for (const l of registry.all()) {
+        try {
+          const c = rollIfDue(l, now);
+          if (c) emit(l, c);
+        } catch (err) {
+          logger.error('router: trading-day roll failed', { accountId: l.accountId, error: String(err) });
+        }
+      }
+    },
+
+    markEnforcementOrder(accountId, orderId) {
+      const l = registry.get(accountId);
+      if (!l) return;
+      for (const fill of l.markEnforcementOrder(orderId)) emit(l, { kind: 'fillAttributed', fill });
+    },
+
+    async idle() {
+      while (fetching.size > 0) await Promise.allSettled([...fetching.values()]);
+    },
+  };
+}
