@@ -1,0 +1,10 @@
+// Every `riskd` subcommand. To add one: create src/cli/commands/<name>.ts exporting
+// `register(program: Command)` and add one line below.
+import type { Command } from 'commander';
+import * as config from './config.ts';
+import * as sim from './sim.ts';
+
+export const commands: { register(program: Command): void }[] = [
+  config,
+  sim,
+];
