@@ -689,7 +689,7 @@ export class Executor {
         attempt: a.attempts,
         error: f.detail,
       });
-      void this.reconcileAfterUnknown(a, f.detail);
+      void this.reconcileAfterUnknown(a, f.detail, f.retryAfterMs);
       return;
     }
     switch (f.refusal) {
@@ -730,7 +730,7 @@ export class Executor {
   }
 
   /** Timeout/429/5xx: the mutation may or may not have happened. Only a REST check decides what comes next. */
-  private async reconcileAfterUnknown(a: Action, why: string): Promise<void> {
+  private async reconcileAfterUnknown(a: Action, why: string, retryAfterMs?: number): Promise<void> {
     let check: CheckResult;
     try {
       check = await this.check(a);
@@ -764,7 +764,7 @@ export class Executor {
     a.timer = this.timers.setTimeout(() => {
       a.timer = undefined;
       if (!a.done) this.send(a);
-    }, this.retryBackoffMs * a.attempts);
+    }, Math.max(this.retryBackoffMs * a.attempts, retryAfterMs ?? 0));
   }
 
   /** What REST says about an action's goal. */
@@ -872,6 +872,8 @@ export class Executor {
   }
 
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
+    // The first refusal's rule and reason stay with the order.
+    if (this.watches.has(orderKey(req.intent.accountId, orderId))) return;
     this.watches.set(orderKey(req.intent.accountId, orderId), {
       accountId: req.intent.accountId,
       orderId,

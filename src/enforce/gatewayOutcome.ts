@@ -21,7 +21,7 @@ export type Refusal =
   | 'rejected';
 
 export type CallFailure =
-  | { kind: 'unknown'; detail: string }
+  | { kind: 'unknown'; detail: string; /** from a 429's Retry-After */ retryAfterMs?: number }
   | { kind: 'refused'; refusal: Refusal; errorCode: number; detail: string };
 
 interface ErrorFields {
@@ -31,6 +31,7 @@ interface ErrorFields {
   errorCode?: unknown;
   gatewayMessage?: unknown;
   httpStatus?: unknown;
+  retryAfterMs?: unknown;
 }
 
 const LIVE_REFUSAL = /live accounts? not supported|follower accounts? cannot/i;
@@ -42,10 +43,19 @@ export function classifyFailure(endpoint: Endpoint, err: unknown): CallFailure {
   const httpStatus = typeof e.httpStatus === 'number' ? e.httpStatus : undefined;
   const message = typeof e.message === 'string' ? e.message : String(err);
   // A business refusal is an HTTP-200 envelope with success:false: an error code and not ambiguous.
+  // AuthError also carries an errorCode, but a login code: the mutation never ran, so it is not a refusal.
   const isRefusal =
-    typeof e.errorCode === 'number' && e.ambiguous !== true && (httpStatus === undefined || httpStatus === 200);
+    name !== 'AuthError' &&
+    typeof e.errorCode === 'number' &&
+    e.ambiguous !== true &&
+    (httpStatus === undefined || httpStatus === 200);
   if (!isRefusal) {
-    return { kind: 'unknown', detail: `${name}${httpStatus ? ` HTTP ${httpStatus}` : ''}: ${message}` };
+    const retryAfterMs = typeof e.retryAfterMs === 'number' ? e.retryAfterMs : undefined;
+    return {
+      kind: 'unknown',
+      detail: `${name}${httpStatus ? ` HTTP ${httpStatus}` : ''}: ${message}`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   }
   const code = e.errorCode as number;
   const detail = `${endpoint} errorCode ${code}${gatewayMessage ? ` "${gatewayMessage}"` : ''}`;
