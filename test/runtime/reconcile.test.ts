@@ -1,0 +1,147 @@
+import { describe, expect, it, vi, afterEach } from 'vitest';
+import { reconcileAccount, reconcileAll, type ReconcileRest } from '../../src/runtime/reconcile.ts';
+import { createDegradedPoller, pollIntervalMs } from '../../src/runtime/degradedPoller.ts';
+import { createRouter } from '../../src/runtime/router.ts';
+import type { Account, Contract, Order, Position, Trade } from '../../src/gateway/models.ts';
+import { ACC, MNQ, T0, MNQ_C, orderEv, posEv, registry, tradeEv } from '../ledger/helpers.ts';
+import { collector, recordingLogger } from './routerFixtures.ts';
+
+/** A REST fake serving whatever state the test sets, recording calls. */
+function fakeRest() {
+  const state = {
+    accounts: [{ id: ACC, name: 'PRAC', balance: 50000, canTrade: true, isVisible: true, simulated: true }] as Account[],
+    positions: [] as Position[],
+    working: [] as Order[],
+    allOrders: [] as Order[],
+    trades: [] as Trade[],
+    contracts: new Map<string, Contract>([[MNQ, MNQ_C]]),
+  };
+  const calls: string[] = [];
+  const rest: ReconcileRest = {
+    searchAccounts: async () => (calls.push('accounts'), state.accounts),
+    searchOpenPositions: async () => (calls.push('positions'), state.positions),
+    queryWorkingOrders: async () => (calls.push('orders'), state.working),
+    searchOrders: async () => (calls.push('searchOrders'), state.allOrders),
+    searchTrades: async (_a, start) => (calls.push('trades'), state.trades.filter((t) => t.creationTimestamp >= start)),
+    contractById: async (id) => {
+      calls.push(`contract:${id}`);
+      const c = state.contracts.get(id);
+      if (!c) throw new Error(`no contract ${id}`);
+      return c;
+    },
+  };
+  return { state, calls, rest };
+}
+
+const trade = (id: number, at: number, pnl: number | null): Trade => ({
+  id, accountId: ACC, contractId: MNQ, creationTimestamp: at, price: 100, profitAndLoss: pnl, fees: 0.37, side: pnl === null ? 0 : 1, size: 1, voided: false, orderId: id * 10,
+});
+
+function setup(now = T0 + 60_000) {
+  const r = registry();
+  const col = collector();
+  const log = recordingLogger();
+  const router = createRouter({ registry: r, onChange: col.onChange, logger: log });
+  const fake = fakeRest();
+  let clock = now;
+  const deps = { rest: fake.rest, registry: r, router, logger: log, now: () => clock };
+  return { r, col, router, fake, deps, setNow: (t: number) => (clock = t) };
+}
+
+describe('reconcile', () => {
+  it('applies what happened while blind as events: missed fills, a vanished position as a close, a vanished order', async () => {
+    const { r, col, router, fake, deps } = setup();
+    router.handle(posEv({ id: 5, size: 1, averagePrice: 100 }, T0));
+    router.handle(orderEv({ id: 50, status: 1, stopPrice: 90 }));
+    router.handle(orderEv({ id: 51, status: 1, stopPrice: 80 }));
+    router.handle(tradeEv({ id: 1 }, T0));
+    col.changes.length = 0;
+    // While blind: the stop 50 filled (exit), 51 was cancelled and does not show in Order/search either.
+    fake.state.trades = [trade(1, T0, null), trade(2, T0 + 30_000, -5)];
+    fake.state.allOrders = [{ ...(orderEv({ id: 50 }) as { order: Order }).order, status: 2, fillVolume: 1, updateTimestamp: T0 + 30_000 }];
+    const res = await reconcileAccount(deps, ACC);
+    expect(res).toMatchObject({ vanishedPositions: 1, vanishedOrders: 2, trades: 2 });
+    expect(col.kinds()).toEqual(['fill', 'order:terminal', 'order:terminal', 'position:closed']);
+    const l = r.get(ACC)!;
+    expect(l.positions()).toEqual([]);
+    expect(l.workingOrders()).toEqual([]);
+    expect(l.realizedGrossToday()).toBe(-5);
+    expect(l.feesToday()).toBe(0.74);
+    // A second reconcile of the same truth changes nothing.
+    col.changes.length = 0;
+    await reconcileAccount(deps, ACC);
+    expect(col.changes).toEqual([]);
+  });
+
+  it('a snapshot older than a hub event cannot undo it (REST stamped with the request time)', async () => {
+    const { r, router, fake, deps } = setup(T0 + 10);
+    fake.state.positions = []; // the snapshot was taken before the hub's open arrived
+    const slow = fake.rest.searchOpenPositions;
+    fake.rest.searchOpenPositions = async (a, o) => {
+      router.handle(posEv({ id: 6, size: 1 }, T0 + 20)); // hub event during the request
+      return slow(a, o);
+    };
+    await reconcileAccount(deps, ACC);
+    expect(r.get(ACC)!.openContractsTotal()).toBe(1);
+  });
+
+  it('new positions and orders show up; unknown contracts are fetched and cached', async () => {
+    const { r, col, fake, deps } = setup();
+    const NQ = 'CON.F.US.ENQ.Z25';
+    fake.state.contracts.set(NQ, { id: NQ, name: 'NQZ5', description: '', tickSize: 0.25, tickValue: 5, activeContract: true, symbolId: 'F.US.ENQ' });
+    fake.state.positions = [{ id: 9, accountId: ACC, contractId: NQ, creationTimestamp: T0, type: 2, size: 1, averagePrice: 20000 }];
+    fake.state.working = [(orderEv({ id: 70, contractId: NQ, side: 0, stopPrice: 20010 }) as { order: Order }).order];
+    const res = await reconcileAll(deps);
+    expect(res.failed).toEqual([]);
+    expect(res.ok[0]!.contractsFetched).toBe(1);
+    expect(col.kinds()).toEqual(['account', 'order:working', 'position:opened']);
+    expect(r.contracts.get(NQ)?.tickValue).toBe(5);
+    expect(r.get(ACC)!.canTrade).toBe(true);
+    expect(r.get(ACC)!.position(NQ)!.symbol).toBe('NQ');
+  });
+
+  it('a failing REST call applies nothing and rethrows', async () => {
+    const { col, fake, deps, router } = setup();
+    router.handle(posEv({ id: 5 }, T0));
+    col.changes.length = 0;
+    fake.rest.queryWorkingOrders = async () => {
+      throw new Error('HTTP 500');
+    };
+    await expect(reconcileAccount(deps, ACC)).rejects.toThrow('HTTP 500');
+    expect(col.changes).toEqual([]);
+  });
+});
+
+describe('degraded poller', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('sizes the interval to half the 200/60s budget', () => {
+    expect(pollIntervalMs(1)).toBe(2000); // 3 calls → 1.8 s, floored at 2 s
+    expect(pollIntervalMs(10)).toBe(18_000); // 30 calls per cycle at 100 calls/min
+    expect(pollIntervalMs(10, { share: 1 })).toBe(9_000);
+    // Over a minute the poll never exceeds its share.
+    for (const n of [1, 3, 7, 20, 50]) expect((60_000 / pollIntervalMs(n)) * n * 3).toBeLessThanOrEqual(100);
+  });
+
+  it('polls every account each cycle until stopped, surviving failures', async () => {
+    vi.useFakeTimers();
+    const polled: number[] = [];
+    const poller = createDegradedPoller({
+      accounts: () => [1, 2],
+      poll: async (id) => {
+        polled.push(id);
+        if (id === 2) throw new Error('429');
+      },
+      logger: recordingLogger(),
+    });
+    poller.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(polled).toEqual([1, 2]);
+    await vi.advanceTimersByTimeAsync(pollIntervalMs(2));
+    expect(polled).toEqual([1, 2, 1, 2]);
+    poller.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(polled).toHaveLength(4);
+    expect(poller.running).toBe(false);
+  });
+});
