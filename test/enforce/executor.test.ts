@@ -1,0 +1,373 @@
+// Executor behaviour against the in-process gateway double: exact REST calls, in-flight dedupe, reconcile
+// before any re-send, live-account fallbacks, the stop-move throttle, drain, and the audit rows.
+import { describe, expect, it } from 'vitest';
+import { OrderSide, OrderStatus, OrderType, type Order } from '../../src/gateway/models.ts';
+import type { AccountStateView } from '../../src/enforce/types.ts';
+import { FakeGateway } from './helpers/fakeGateway.ts';
+import { makeHarness } from './helpers/harness.ts';
+import { flush } from './helpers/manualClock.ts';
+
+const ACC = 13572468;
+const MNQ = 'CON.F.US.MNQ.Z25';
+const ES = 'CON.F.US.EP.Z25';
+
+/** A ledger view built from the double's current state (what the runtime's ledger would hold). */
+function viewOf(gw: FakeGateway, accountId: number): AccountStateView {
+  return {
+    positions: () =>
+      [MNQ, ES]
+        .map((c) => gw.position(accountId, c))
+        .filter((p) => p !== undefined)
+        .map((p) => ({ contractId: p.contractId, size: p.size, symbol: p.contractId.split('.')[3] ?? '' })),
+    workingOrders: () => {
+      const out: Order[] = [];
+      for (let id = 3_470_001_001; id < 3_470_001_050; id++) {
+        const o = gw.order(accountId, id);
+        if (o) out.push(o);
+      }
+      return out;
+    },
+    symbolOf: (c) => c.split('.')[3] ?? '',
+  };
+}
+
+function setup(opts: { live?: boolean; withView?: boolean; hub?: boolean } = {}) {
+  const gw = new FakeGateway();
+  if (opts.live) gw.setLive(ACC);
+  const h = makeHarness(gw, opts.withView === false ? {} : { view: (a) => viewOf(gw, a) });
+  // The hub: every executed mutation comes back as a ledger change unless the test cuts it.
+  if (opts.hub !== false) gw.onChange = (a, change) => queueMicrotask(() => h.executor.confirmFromLedger(a, change));
+  return { gw, ...h };
+}
+
+describe('flatten', () => {
+  it('closes every position and cancels every working order, incl. suspended bracket children', async () => {
+    const { gw, executor, request, audit, attribution, clock } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    gw.openPosition(ACC, ES, 1);
+    const stop = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Stop, side: OrderSide.Ask, size: 2, stopPrice: 99 });
+    const child = gw.addOrder(ACC, { contractId: ES, type: OrderType.Limit, side: OrderSide.Ask, status: OrderStatus.Suspended });
+    await executor.execute([request({ type: 'flatten', accountId: ACC })]);
+
+    expect(gw.calls).toEqual([
+      { endpoint: 'Position/closeContract', accountId: ACC, contractId: MNQ, priority: 'enforce' },
+      { endpoint: 'Position/closeContract', accountId: ACC, contractId: ES, priority: 'enforce' },
+      { endpoint: 'Order/cancel', accountId: ACC, orderId: stop.id, priority: 'enforce' },
+      { endpoint: 'Order/cancel', accountId: ACC, orderId: child.id, priority: 'enforce' },
+    ]);
+    const rows = audit.list();
+    expect(rows.map((r) => [r.status, r.endpoint])).toEqual([
+      ['confirmed', 'Position/closeContract'],
+      ['confirmed', 'Position/closeContract'],
+      ['confirmed', 'Order/cancel'],
+      ['confirmed', 'Order/cancel'],
+    ]);
+    for (const r of rows) {
+      expect(r.rule).toBe('RULE-003');
+      expect(r.reason).toContain('Daily loss');
+      expect(r.requestAt).toBe(clock.now());
+      expect(r.confirmedAt).toBe(clock.now());
+      const n = JSON.parse(r.numbers) as { latency: Record<string, number>; limit: number };
+      expect(n.limit).toBe(500);
+      expect(n.latency.triggerToRequestMs).toBe(3);
+      expect(n.latency.triggerToConfirmMs).toBe(3);
+      expect(n.latency.executeToRequestUs).toBeGreaterThanOrEqual(0);
+    }
+    // riskd's exits are marked before they happen so RULE-006/007 skip them.
+    expect(attribution.pending.map(([a, c]) => [a, c])).toEqual([
+      [ACC, MNQ],
+      [ACC, ES],
+    ]);
+  });
+
+  it('lists positions and orders over REST when there is no ledger view', async () => {
+    const { gw, executor, request } = setup({ withView: false });
+    gw.openPosition(ACC, MNQ, 3);
+    const o = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid });
+    await executor.execute([request({ type: 'flatten', accountId: ACC })]);
+    expect(gw.calls.map((c) => c.endpoint)).toEqual([
+      'Position/searchOpen',
+      'Order/v2/query',
+      'Position/closeContract',
+      'Order/cancel',
+    ]);
+    expect(gw.calls[3]).toMatchObject({ orderId: o.id });
+    expect(gw.position(ACC, MNQ)).toBeUndefined();
+  });
+
+  it('records a skipped row when there is nothing to flatten', async () => {
+    const { gw, executor, request, audit } = setup();
+    await executor.execute([request({ type: 'flatten', accountId: ACC })]);
+    expect(gw.calls).toEqual([]);
+    expect(audit.list()).toMatchObject([{ status: 'skipped', outcome: expect.stringContaining('nothing to do') }]);
+  });
+});
+
+describe('one in-flight action per (account, contract)', () => {
+  it('absorbs a second close while the first is in flight: one closeContract, then asks the caller', async () => {
+    const { gw, executor, request, audit, reevaluations } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    gw.fault('Position/closeContract', 'hold');
+    const first = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ }, 'RULE-004', 'Unrealized loss')]);
+    await executor.execute([request({ type: 'flatten', accountId: ACC })]);
+    expect(executor.inFlight()).toMatchObject([{ kind: 'close', contractId: MNQ }]);
+    gw.releaseHeld();
+    await first;
+    expect(gw.calls.filter((c) => c.endpoint === 'Position/closeContract')).toHaveLength(1);
+    expect(audit.list().map((r) => r.status)).toEqual(['confirmed', 'skipped', 'skipped']);
+    expect(audit.list()[1]!.outcome).toMatch(/absorbed: close already in flight .*row #1/);
+    await flush();
+    expect(reevaluations).toEqual([[ACC, MNQ]]);
+    expect(executor.inFlight()).toEqual([]);
+  });
+});
+
+describe('confirmation and reconciliation', () => {
+  it('confirms by REST when the confirming event never arrives', async () => {
+    const { gw, executor, request, audit, clock } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 1);
+    const done = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await clock.advance(1999);
+    expect(audit.list()[0]!.status).toBe('sent');
+    await clock.advance(1);
+    await done;
+    const row = audit.list()[0]!;
+    expect(row).toMatchObject({ status: 'reconciled', confirmedAt: clock.now() });
+    expect(row.outcome).toContain('no confirming event within 2000 ms; REST check: position is flat');
+    expect(JSON.parse(row.numbers).latency.triggerToConfirmMs).toBe(2003);
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/closeContract', 'Position/searchOpen']);
+  });
+
+  it('fails and hands back (no re-send) when the gateway accepted but the position is still open', async () => {
+    const { gw, executor, request, audit, clock, reevaluations } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 1);
+    gw.fault('Position/closeContract', 'accepted-noop');
+    const done = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await clock.advance(2000);
+    await done;
+    expect(audit.list()[0]).toMatchObject({ status: 'failed', outcome: expect.stringContaining('position 1 still open') });
+    expect(gw.mutations()).toHaveLength(1);
+    expect(reevaluations).toEqual([[ACC, MNQ]]);
+  });
+
+  it('a close that timed out but executed is reconciled and NOT re-sent', async () => {
+    const { gw, executor, request, audit } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 2);
+    gw.fault('Position/closeContract', 'timeout-executed');
+    await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/closeContract', 'Position/searchOpen']);
+    expect(audit.list()[0]).toMatchObject({ status: 'reconciled' });
+    expect(audit.list()[0]!.outcome).toMatch(/attempt 1: GatewayTimeoutError.*REST check: position is flat/);
+  });
+
+  it('a 500 whose close executed is reconciled, not re-sent', async () => {
+    const { gw, executor, request, audit } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 2);
+    gw.fault('Position/closeContract', '500-executed');
+    await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    expect(gw.mutations()).toHaveLength(1);
+    expect(audit.list()[0]).toMatchObject({ status: 'reconciled' });
+  });
+
+  it('429 on close: REST proves nothing happened, re-sent once, completed exactly once', async () => {
+    const { gw, executor, request, audit, clock } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    gw.fault('Position/closeContract', '429');
+    const done = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await clock.advance(0);
+    expect(audit.list()[0]!.outcome).toMatch(/attempt 1: RateLimitedError.*position 2 still open, no fill; re-sending/);
+    await clock.advance(250);
+    await done;
+    expect(gw.calls.map((c) => c.endpoint)).toEqual([
+      'Position/closeContract',
+      'Position/searchOpen',
+      'Order/v2/query',
+      'Position/closeContract',
+    ]);
+    const row = audit.list()[0]!;
+    expect(row.status).toBe('confirmed');
+    expect(JSON.parse(row.numbers).attempts).toBe(2);
+    expect(gw.position(ACC, MNQ)).toBeUndefined();
+  });
+
+  it('a lost request (timeout, not executed) is re-sent after the check; gives up after maxAttempts', async () => {
+    const { gw, executor, request, audit, clock } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    gw.fault('Position/closeContract', 'timeout-lost', 3);
+    const done = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await clock.advance(5000);
+    await done;
+    expect(gw.mutations()).toHaveLength(3);
+    expect(audit.list()[0]).toMatchObject({ status: 'failed', outcome: expect.stringContaining('gave up after 3 attempts') });
+    expect(gw.position(ACC, MNQ)?.size).toBe(2);
+  });
+
+  it('does not re-send a close while a market order for it is still working', async () => {
+    const { gw, executor, request, audit, clock } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 2);
+    gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Market, side: OrderSide.Ask, size: 2 });
+    gw.fault('Position/closeContract', 'timeout-lost');
+    const done = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await clock.advance(0);
+    expect(audit.list()[0]!.outcome).toContain('market order working; awaiting it');
+    await clock.advance(2000);
+    await clock.advance(2000);
+    await done;
+    expect(gw.mutations()).toHaveLength(1);
+    expect(audit.list()[0]!.status).toBe('failed');
+  });
+});
+
+describe('live accounts (cancel and partial close refused)', () => {
+  it('reduce falls back to closeContract on errorCode 9 and remembers the account', async () => {
+    const { gw, executor, request, audit } = setup({ live: true });
+    gw.openPosition(ACC, MNQ, 5);
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 2 }, 'RULE-001', 'Too many contracts')]);
+    expect(gw.mutations().map((c) => [c.endpoint, c.size])).toEqual([
+      ['Position/partialCloseContract', 2],
+      ['Position/closeContract', undefined],
+    ]);
+    expect(audit.list()[0]).toMatchObject({ status: 'confirmed', endpoint: 'Position/closeContract' });
+    expect(executor.accountRefusals(ACC)).toEqual({ cancel: false, partialClose: true });
+    gw.openPosition(ACC, MNQ, 5);
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 2 })]);
+    expect(gw.mutations().slice(2).map((c) => c.endpoint)).toEqual(['Position/closeContract']);
+  });
+
+  it('reduce on a simulated account uses partialCloseContract and confirms on the smaller size', async () => {
+    const { gw, executor, request, audit } = setup();
+    gw.openPosition(ACC, MNQ, 5);
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 2 })]);
+    expect(gw.mutations()).toMatchObject([{ endpoint: 'Position/partialCloseContract', size: 2 }]);
+    expect(gw.position(ACC, MNQ)?.size).toBe(3);
+    expect(audit.list()[0]).toMatchObject({ status: 'confirmed', outcome: 'position reduced to 3 (ledger event)' });
+  });
+
+  it('InvalidCloseSize (errorCode 5: position no larger than the reduce) closes the position', async () => {
+    const { gw, executor, request } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 2 })]);
+    expect(gw.mutations().map((c) => c.endpoint)).toEqual(['Position/partialCloseContract', 'Position/closeContract']);
+    expect(gw.position(ACC, MNQ)).toBeUndefined();
+  });
+
+  it('cancel refused: the order is watched and its fill is answered by closing the position', async () => {
+    const { gw, executor, request, audit } = setup({ live: true });
+    const o = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 1 });
+    const o2 = gw.addOrder(ACC, { contractId: ES, type: OrderType.Limit, side: OrderSide.Bid, size: 1 });
+    await executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id }, 'kill-switch', 'Account locked')]);
+    expect(audit.list()[0]).toMatchObject({ status: 'failed', outcome: expect.stringContaining('Live accounts not supported') });
+    expect(executor.accountRefusals(ACC).cancel).toBe(true);
+    // Further cancels on this account are not attempted; they are watched straight away.
+    await executor.execute([request({ type: 'cancelAll', accountId: ACC })]);
+    expect(gw.mutations()).toHaveLength(1);
+    expect(executor.closeOnFillWatches(ACC)).toEqual([
+      { accountId: ACC, orderId: o.id, contractId: MNQ },
+      { accountId: ACC, orderId: o2.id, contractId: ES },
+    ]);
+    // The order fills: the ledger hands over the order event, the executor closes the new position.
+    gw.openPosition(ACC, MNQ, 1);
+    executor.confirmFromLedger(ACC, { kind: 'order', order: { ...o, status: OrderStatus.Filled, fillVolume: 1 } });
+    await flush();
+    expect(gw.mutations().slice(1)).toEqual([
+      { endpoint: 'Position/closeContract', accountId: ACC, contractId: MNQ, priority: 'enforce' },
+    ]);
+    const closeRow = audit.list().at(-1)!;
+    expect(closeRow).toMatchObject({ status: 'confirmed', rule: 'kill-switch' });
+    expect(closeRow.reason).toContain(`Order ${o.id} filled`);
+    expect(executor.closeOnFillWatches(ACC)).toEqual([{ accountId: ACC, orderId: o2.id, contractId: ES }]);
+  });
+});
+
+describe('moveStop', () => {
+  const move = (orderId: number | undefined, stopPrice: number) =>
+    ({ type: 'moveStop', accountId: ACC, contractId: MNQ, stopPrice, size: 2, side: OrderSide.Ask, ...(orderId ? { orderId } : {}) }) as const;
+
+  it('modifies at most once per second per order and never loosens', async () => {
+    const { gw, executor, request, audit, clock } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    const stop = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Stop, side: OrderSide.Ask, size: 2, stopPrice: 100 });
+    await executor.execute([request(move(stop.id, 101), 'RULE-012', 'Breakeven')]);
+    expect(gw.mutations()).toMatchObject([{ endpoint: 'Order/modify', orderId: stop.id, stopPrice: 101 }]);
+    // Looser or equal: refused without a call.
+    await executor.execute([request(move(stop.id, 100.5), 'RULE-012', 'Trail')]);
+    await executor.execute([request(move(stop.id, 101), 'RULE-012', 'Trail')]);
+    // Tighter but within the second: queued, and a tighter one supersedes it.
+    await clock.advance(300);
+    const queued = executor.execute([request(move(stop.id, 102), 'RULE-012', 'Trail')]);
+    await flush();
+    const newest = executor.execute([request(move(stop.id, 103), 'RULE-012', 'Trail')]);
+    await flush();
+    expect(gw.mutations()).toHaveLength(1);
+    await clock.advance(699);
+    expect(gw.mutations()).toHaveLength(1);
+    await clock.advance(1);
+    await Promise.all([queued, newest]);
+    const modifies = gw.calls.filter((c) => c.endpoint === 'Order/modify');
+    expect(modifies.map((c) => c.stopPrice)).toEqual([101, 103]);
+    expect(audit.list().map((r) => r.status)).toEqual(['confirmed', 'skipped', 'skipped', 'skipped', 'confirmed']);
+    expect(audit.list()[1]!.outcome).toContain('would not tighten it (never loosen)');
+    expect(audit.list()[3]!.outcome).toContain('superseded by a tighter stop 103');
+    expect(gw.order(ACC, stop.id)?.stopPrice).toBe(103);
+  });
+
+  it('places a Stop with a unique riskd tag when there is none, then modifies that one', async () => {
+    const { gw, executor, request, audit, attribution, clock } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    await executor.execute([request(move(undefined, 98), 'RULE-012', 'Place stop')]);
+    const [place] = gw.mutations();
+    expect(place).toMatchObject({ endpoint: 'Order/place', contractId: MNQ, size: 2, stopPrice: 98 });
+    expect(place!.customTag).toMatch(new RegExp(`^riskd-${ACC}-[0-9a-z]+-1$`));
+    const placed = gw.calls.length && [...attribution.orders];
+    expect(placed).toHaveLength(1);
+    expect(audit.list()[0]!.status).toBe('confirmed');
+    await clock.advance(1000);
+    await executor.execute([request(move(undefined, 99), 'RULE-012', 'Trail')]);
+    expect(gw.mutations()[1]).toMatchObject({ endpoint: 'Order/modify', orderId: attribution.orders[0]![1], stopPrice: 99 });
+  });
+
+  it('a timed-out place is found by its tag and not placed twice', async () => {
+    const { gw, executor, request, audit } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 2);
+    gw.fault('Order/place', 'timeout-executed');
+    await executor.execute([request(move(undefined, 98), 'RULE-012', 'Place stop')]);
+    expect(gw.mutations()).toHaveLength(1);
+    expect(audit.list()[0]).toMatchObject({ status: 'reconciled' });
+  });
+});
+
+describe('lock persistence order and shutdown', () => {
+  it('runs beforeFirstCall once before the first REST call; if it throws nothing is sent', async () => {
+    const { gw, executor, request, audit } = setup();
+    gw.openPosition(ACC, MNQ, 1);
+    gw.openPosition(ACC, ES, 1);
+    const seen: number[] = [];
+    await executor.execute([request({ type: 'flatten', accountId: ACC })], { beforeFirstCall: () => void seen.push(gw.calls.length) });
+    expect(seen).toEqual([0]);
+    gw.openPosition(ACC, MNQ, 1);
+    await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })], {
+      beforeFirstCall: () => {
+        throw new Error('disk full');
+      },
+    });
+    expect(gw.mutations()).toHaveLength(2);
+    expect(audit.list().at(-1)).toMatchObject({ status: 'failed', outcome: expect.stringContaining('disk full') });
+  });
+
+  it('drain refuses new intents, waits for in-flight ones, then fails the rest as shutdown', async () => {
+    const { gw, executor, request, audit, clock } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 1);
+    gw.fault('Position/closeContract', 'hold');
+    void executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await flush();
+    const drained = executor.drain(1000);
+    await executor.execute([request({ type: 'close', accountId: ACC, contractId: ES })]);
+    expect(audit.list()[1]).toMatchObject({ status: 'skipped', outcome: 'not executed: riskd is shutting down' });
+    await clock.advance(1000);
+    await drained;
+    expect(audit.list()[0]).toMatchObject({ status: 'failed', outcome: expect.stringContaining('shutdown') });
+    expect(executor.inFlight()).toEqual([]);
+    gw.releaseHeld();
+  });
+});

@@ -1,0 +1,93 @@
+// Wires an Executor to a gateway, a hand-driven clock, an audit log, and recorders for the attribution port,
+// re-evaluation requests and onAction rows.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { Executor, type ExecutorDeps } from '../../../src/enforce/executor.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+import type {
+  AccountStateView,
+  AttributionPort,
+  EnforcementRequest,
+  EnforcementRest,
+  EnforcementRow,
+  ExecutorOptions,
+} from '../../../src/enforce/types.ts';
+import { createLogger } from '../../../src/log/logger.ts';
+import type { Intent } from '../../../src/rules/types.ts';
+import { ManualClock } from './manualClock.ts';
+
+/** The real SQLite store in a temp dir; closed and removed when the current test finishes. */
+function tempStore(): Store {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskd-enforce-'));
+  const store = openStore(path.join(dir, 'state.db'));
+  onTestFinished(() => {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return store;
+}
+
+/** enforcement_log rows in insertion order. */
+export interface AuditRows {
+  list(): EnforcementRow[];
+}
+
+export interface Harness {
+  executor: Executor;
+  clock: ManualClock;
+  audit: AuditRows;
+  store: Store;
+  attribution: { pending: [number, string, number][]; orders: [number, number][] } & AttributionPort;
+  reevaluations: [number, string | undefined][];
+  actions: EnforcementRow[];
+  request(intent: Intent, rule?: string, reason?: string): EnforcementRequest;
+}
+
+export function makeHarness(
+  rest: EnforcementRest,
+  opts: { view?: (accountId: number) => AccountStateView | undefined; options?: ExecutorOptions } = {},
+): Harness {
+  const clock = new ManualClock();
+  const store = tempStore();
+  const audit: AuditRows = { list: () => store.enforcement.list({ limit: 10_000 }).sort((a, b) => (a.id ?? 0) - (b.id ?? 0)) };
+  const pending: [number, string, number][] = [];
+  const orders: [number, number][] = [];
+  const attribution = {
+    pending,
+    orders,
+    markEnforcementPending: (a: number, c: string, until: number) => void pending.push([a, c, until]),
+    markEnforcementOrder: (a: number, o: number) => void orders.push([a, o]),
+  };
+  const reevaluations: [number, string | undefined][] = [];
+  const actions: EnforcementRow[] = [];
+  const deps: ExecutorDeps = {
+    rest,
+    auditLog: store.enforcement,
+    attribution,
+    logger: createLogger({ terminal: false }),
+    reevaluate: (a, c) => void reevaluations.push([a, c]),
+    onAction: (row) => void actions.push(row),
+    now: clock.now,
+    timers: clock,
+    ...(opts.view ? { view: opts.view } : {}),
+    ...(opts.options ? { options: opts.options } : {}),
+  };
+  return {
+    executor: new Executor(deps),
+    clock,
+    audit,
+    store,
+    attribution,
+    reevaluations,
+    actions,
+    request: (intent, rule = 'RULE-003', reason = 'Daily loss $512.40 reached your $500 limit') => ({
+      intent,
+      rule,
+      reason,
+      numbers: { limit: 500, value: -512.4 },
+      triggerAt: clock.now() - 3,
+    }),
+  };
+}
