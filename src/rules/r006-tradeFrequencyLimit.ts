@@ -25,8 +25,8 @@ export function tradeFrequencyLimit(cfg: Cfg, ctx: RuleContext): readonly Verdic
 
   const { view, now } = ctx;
   const windows: [string, number, Cfg['per_minute']][] = [
-    ['the last minute', now - MINUTE, cfg.per_minute],
-    ['the last hour', now - HOUR, cfg.per_hour],
+    ['in the last minute', now - MINUTE, cfg.per_minute],
+    ['in the last hour', now - HOUR, cfg.per_hour],
     ['today', view.tradingDayStart, cfg.per_day],
   ];
   let b: { window: string; count: number; limit: number; spec: CooldownSpec; until: number } | undefined;
@@ -42,7 +42,7 @@ export function tradeFrequencyLimit(cfg: Cfg, ctx: RuleContext): readonly Verdic
   if (!b) return NO_VERDICTS;
 
   const noun = cfg.count === 'entries' ? 'entries' : 'fills';
-  const reason = `${b.count} ${noun} in ${b.window}, over your limit of ${b.limit}`;
+  const reason = `${b.count} ${noun} ${b.window}, over your limit of ${b.limit}`;
   const lock: LockRequest =
     b.spec === 'until_reset'
       ? { kind: 'until_reset', rule: 'RULE-006', reason }
