@@ -338,10 +338,12 @@ export class Executor {
     i: Extract<Intent, { type: 'flatten' } | { type: 'cancelAll' }>,
     t0: number,
     gate: BatchGate,
+    sweep = false,
   ): Promise<void> {
     let positions: { contractId: string; size: number }[];
     let orders: Order[];
-    const view = this.deps.view?.(i.accountId);
+    // The sweep after a flatten always asks REST: it exists to catch what the ledger does not show.
+    const view = sweep ? undefined : this.deps.view?.(i.accountId);
     if (view) {
       positions = i.type === 'flatten' ? view.positions().filter((p) => p.size > 0) : [];
       orders = [...view.workingOrders()];
@@ -360,6 +362,13 @@ export class Executor {
       }
     }
     orders = orders.filter((o) => isWorkingStatus(o.status));
+    if (sweep) {
+      // Only what nobody is already working on; anything found is a leftover of the flatten.
+      positions = positions.filter((p) => !this.registry.has(positionKey(i.accountId, p.contractId)));
+      orders = orders.filter((o) => !this.registry.has(orderKey(i.accountId, o.id)) && !this.watches.has(orderKey(i.accountId, o.id)));
+      if (positions.length === 0 && orders.length === 0) return;
+      req = { ...req, reason: `${req.reason} (flatten sweep: still open per REST after the flatten)` };
+    }
     if (i.type === 'cancelAll' && i.symbol !== undefined) {
       if (!view) return this.skip(req, 'not executed: cancelAll by symbol needs the ledger view', 'failed');
       const sym = i.symbol.toUpperCase();
@@ -382,6 +391,9 @@ export class Executor {
     }
     for (const o of orders) work.push(this.cancelOrWatch(req, t0, gate, o.id, o.contractId));
     await Promise.all(work);
+    // Partial exits and bracket groups behave inconsistently at the gateway (quirk 7): a leftover stop or target
+    // could flip the account. One REST sweep after the flatten settles catches them.
+    if (i.type === 'flatten' && !sweep && !this.draining) await this.expandAccountWide(req, i, t0, gate, true);
   }
 
   private cancelOrWatch(

@@ -54,6 +54,9 @@ describe('flatten', () => {
       { endpoint: 'Position/closeContract', accountId: ACC, contractId: ES, priority: 'enforce' },
       { endpoint: 'Order/cancel', accountId: ACC, orderId: stop.id, priority: 'enforce' },
       { endpoint: 'Order/cancel', accountId: ACC, orderId: child.id, priority: 'enforce' },
+      // The sweep after the flatten: REST shows nothing left.
+      { endpoint: 'Position/searchOpen', accountId: ACC, priority: 'enforce' },
+      { endpoint: 'Order/v2/query', accountId: ACC, priority: 'enforce' },
     ]);
     const rows = audit.list();
     expect(rows.map((r) => [r.status, r.endpoint])).toEqual([
@@ -90,9 +93,35 @@ describe('flatten', () => {
       'Order/v2/query',
       'Position/closeContract',
       'Order/cancel',
+      'Position/searchOpen',
+      'Order/v2/query',
     ]);
     expect(gw.calls[3]).toMatchObject({ orderId: o.id });
     expect(gw.position(ACC, MNQ)).toBeUndefined();
+  });
+
+  it('sweeps leftovers the ledger did not show (a suspended bracket child) once the flatten settles', async () => {
+    const gw = new FakeGateway();
+    // A ledger that missed the status-8 child, as Order/searchOpen would.
+    const partial = (a: number): AccountStateView => {
+      const v = viewOf(gw, a);
+      return { ...v, workingOrders: () => v.workingOrders().filter((o) => o.status !== OrderStatus.Suspended) };
+    };
+    const h = makeHarness(gw, { view: partial });
+    gw.onChange = (a, change) => queueMicrotask(() => h.executor.confirmFromLedger(a, change));
+    gw.openPosition(ACC, MNQ, 1);
+    const child = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Stop, side: OrderSide.Ask, status: OrderStatus.Suspended });
+    await h.executor.execute([h.request({ type: 'flatten', accountId: ACC })]);
+    expect(gw.calls.map((c) => c.endpoint)).toEqual([
+      'Position/closeContract',
+      'Position/searchOpen',
+      'Order/v2/query',
+      'Order/cancel',
+    ]);
+    expect(gw.order(ACC, child.id)).toBeUndefined();
+    const sweepRow = h.audit.list().at(-1)!;
+    expect(sweepRow).toMatchObject({ status: 'confirmed', endpoint: 'Order/cancel' });
+    expect(sweepRow.reason).toContain('flatten sweep');
   });
 
   it('records a skipped row when there is nothing to flatten', async () => {
