@@ -1,0 +1,199 @@
+// The account supervisor: one root actor per account (errors escalate to the root, so an account's fault stays
+// in that account), an error observer on each, rebuild from the last good snapshot on a fault, and a fan-out of
+// what the machines emit: intents to `onIntent`, lock changes to `onLockChange`, everything to `onEmitted`.
+// Lock changes of an event are delivered before its intents (emission order), after the snapshot is saved.
+import type { Intent } from '../../rules/types.ts';
+import type { RiskConfig } from '../../config/types.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { AccountEmitted, AccountEvent, Clock, LockEntry, LockOwner } from '../../../machines/account/index.ts';
+import { openAccountActor, type AccountActor, type AccountLogic, type RestoreReport } from './accountActor.ts';
+import type { SnapshotRepo } from './persistence.ts';
+import { DEFAULT_TICK_MS, startTicker, type Ticker } from './ticker.ts';
+
+export interface IntentFact {
+  accountId: number;
+  intent: Intent;
+  rule: LockOwner;
+  reason: string;
+}
+export type LockChange =
+  | { type: 'lock.set'; accountId: number; lock: LockEntry; extended: boolean }
+  | { type: 'lock.released'; accountId: number; lock: LockEntry; how: string; at: number };
+
+export interface SupervisorOptions {
+  repo: SnapshotRepo;
+  clock: Clock;
+  logger?: Logger;
+  /** Per-account logic override (tests inject faults); default accountWithClock(clock). */
+  logicFor?: (accountId: number) => AccountLogic | undefined;
+  /** More rebuilds than this within REBUILD_WINDOW_MS start the account fresh instead of from its snapshot. */
+  maxRebuilds?: number;
+}
+
+export interface AccountFault {
+  accountId: number;
+  error: string;
+  at: number;
+  rebuiltFrom: RestoreReport['source'];
+}
+
+const REBUILD_WINDOW_MS = 60_000;
+
+export class AccountSupervisor {
+  private readonly accounts = new Map<number, { handle: AccountActor; config: RiskConfig; rebuilds: number[] }>();
+  private readonly intentListeners = new Set<(f: IntentFact) => void>();
+  private readonly lockListeners = new Set<(c: LockChange) => void>();
+  private readonly emittedListeners = new Set<(e: AccountEmitted) => void>();
+  private readonly faultListeners = new Set<(f: AccountFault) => void>();
+  private ticker: Ticker | undefined;
+  readonly faults: AccountFault[] = [];
+
+  constructor(private readonly opts: SupervisorOptions) {}
+
+  /** Start (restore or build) the actor of an account. Returns how it was restored. */
+  open(accountId: number, config: RiskConfig): RestoreReport {
+    if (this.accounts.has(accountId)) throw new Error(`account ${accountId} is already open`);
+    const handle = this.spawn(accountId, config, true);
+    this.accounts.set(accountId, { handle, config, rebuilds: [] });
+    if (handle.restored.discarded) {
+      this.opts.logger?.warn('account snapshot discarded, starting fresh (re-derive from ledger and REST)', {
+        accountId,
+        reason: handle.restored.discarded,
+      });
+    }
+    return handle.restored;
+  }
+
+  /** Send a fact to an account's actor; a failed actor is rebuilt first (and after, if this event broke it). */
+  send(accountId: number, e: AccountEvent): void {
+    const entry = this.entry(accountId);
+    if (entry.handle.failed()) this.rebuild(accountId, 'found failed before send');
+    this.entry(accountId).handle.send(e);
+    if (this.entry(accountId).handle.failed()) this.rebuild(accountId, `failed on ${e.type}`);
+  }
+
+  /** Send several facts with one snapshot write at the end (wrap in store.transaction with the ledger change). */
+  batch<T>(accountId: number, fn: (send: (e: AccountEvent) => void) => T): T {
+    const entry = this.entry(accountId);
+    if (entry.handle.failed()) this.rebuild(accountId, 'found failed before batch');
+    const handle = this.entry(accountId).handle;
+    const result = handle.batch(() => fn((e) => handle.send(e)));
+    if (handle.failed()) this.rebuild(accountId, 'failed in batch');
+    return result;
+  }
+
+  /** Same event to every account (clock ticks). */
+  broadcast(make: (accountId: number) => AccountEvent): void {
+    for (const id of [...this.accounts.keys()]) this.send(id, make(id));
+  }
+
+  startTicker(intervalMs = DEFAULT_TICK_MS): void {
+    this.ticker?.stop();
+    this.ticker = startTicker((now) => this.broadcast(() => ({ type: 'clock.tick', now })), { intervalMs, now: () => this.opts.clock.now() });
+  }
+
+  get(accountId: number): AccountActor | undefined {
+    return this.accounts.get(accountId)?.handle;
+  }
+
+  accountIds(): number[] {
+    return [...this.accounts.keys()];
+  }
+
+  onIntent(fn: (f: IntentFact) => void): () => void {
+    this.intentListeners.add(fn);
+    return () => this.intentListeners.delete(fn);
+  }
+  onLockChange(fn: (c: LockChange) => void): () => void {
+    this.lockListeners.add(fn);
+    return () => this.lockListeners.delete(fn);
+  }
+  onEmitted(fn: (e: AccountEmitted) => void): () => void {
+    this.emittedListeners.add(fn);
+    return () => this.emittedListeners.delete(fn);
+  }
+  onFault(fn: (f: AccountFault) => void): () => void {
+    this.faultListeners.add(fn);
+    return () => this.faultListeners.delete(fn);
+  }
+
+  close(accountId: number): void {
+    const entry = this.accounts.get(accountId);
+    if (!entry) return;
+    entry.handle.persistNow();
+    entry.handle.stop();
+    this.accounts.delete(accountId);
+  }
+
+  stop(): void {
+    this.ticker?.stop();
+    this.ticker = undefined;
+    for (const id of [...this.accounts.keys()]) this.close(id);
+  }
+
+  private entry(accountId: number) {
+    const entry = this.accounts.get(accountId);
+    if (!entry) throw new Error(`account ${accountId} is not open in the supervisor`);
+    return entry;
+  }
+
+  private spawn(accountId: number, config: RiskConfig, restore: boolean): AccountActor {
+    return openAccountActor({
+      accountId,
+      config,
+      repo: this.opts.repo,
+      clock: this.opts.clock,
+      logic: this.opts.logicFor?.(accountId),
+      restore,
+      onEmitted: (e) => this.fanOut(accountId, e),
+      // Errors from timers arrive outside send(): rebuild on the next microtask.
+      onError: (err) => {
+        this.opts.logger?.error('account actor failed', { accountId, error: err instanceof Error ? err.message : String(err) });
+        queueMicrotask(() => {
+          const entry = this.accounts.get(accountId);
+          if (entry?.handle.failed()) this.rebuild(accountId, 'failed outside send');
+        });
+      },
+      onSaveError: (err) =>
+        this.opts.logger?.error('account snapshot save failed', { accountId, error: err instanceof Error ? err.message : String(err) }),
+    });
+  }
+
+  private rebuild(accountId: number, why: string): void {
+    const entry = this.entry(accountId);
+    const now = this.opts.clock.now();
+    entry.rebuilds = entry.rebuilds.filter((t) => now - t < REBUILD_WINDOW_MS);
+    entry.rebuilds.push(now);
+    const fromSnapshot = entry.rebuilds.length <= (this.opts.maxRebuilds ?? 3);
+    const err = (entry.handle.actor.getSnapshot() as { error?: unknown }).error;
+    try {
+      entry.handle.stop();
+    } catch {
+      // a failed actor may refuse to stop cleanly; it is dropped either way
+    }
+    const handle = this.spawn(accountId, entry.config, fromSnapshot);
+    entry.handle = handle;
+    const fault: AccountFault = {
+      accountId,
+      error: `${why}: ${err instanceof Error ? err.message : String(err)}`,
+      at: now,
+      rebuiltFrom: handle.restored.source,
+    };
+    this.faults.push(fault);
+    this.opts.logger?.error('account actor rebuilt', { ...fault, discarded: handle.restored.discarded });
+    for (const fn of this.faultListeners) fn(fault);
+  }
+
+  private fanOut(accountId: number, e: AccountEmitted): void {
+    const safe = <T>(fn: (x: T) => void, x: T): void => {
+      try {
+        fn(x);
+      } catch (err) {
+        this.opts.logger?.error('listener failed', { accountId, event: e.type, error: err instanceof Error ? err.message : String(err) });
+      }
+    };
+    for (const fn of this.emittedListeners) safe(fn, e);
+    if (e.type === 'intent') for (const fn of this.intentListeners) safe(fn, { accountId, intent: e.intent, rule: e.rule, reason: e.reason });
+    if (e.type === 'lock.set' || e.type === 'lock.released') for (const fn of this.lockListeners) safe(fn, e);
+  }
+}
