@@ -102,8 +102,9 @@ export function evaluateSession(core: AccountCore, now: number): Step {
     step = chain(step, (c) => {
       const marked = { ...c, session: { ...c.session, blackoutStart: b.start } };
       const r = setLock(marked, { kind: 'cooldown', rule: 'RULE-009', reason: 'news blackout', until: b.end }, now, { flattenOnSet: b.flatten });
-      if (!b.flatten) return r;
-      // The cooldown may already exist (merged): the blackout's flatten still happens.
+      const flattenedBySet = r.out.some((o) => o.type === 'lock.set' && !o.extended);
+      if (!b.flatten || flattenedBySet) return r;
+      // The cooldown already existed (merged): the blackout's flatten still happens.
       const why = 'news blackout (flatten)';
       return {
         core: r.core,
