@@ -25,6 +25,8 @@ export interface Router {
   rollDue(now: number): void;
   /** riskd placed `orderId` for the account: its fills are riskd's own (re-attributing any already seen). */
   markEnforcementOrder(accountId: number, orderId: number): void;
+  /** riskd is closing `contractId` (closeContract returns no orderId): its exits until `untilMs` are riskd's. */
+  markEnforcementPending(accountId: number, contractId: string, untilMs: number): void;
   /** Resolves when every contract fetch started so far has settled (tests, orderly shutdown). */
   idle(): Promise<void>;
 }
@@ -142,6 +144,10 @@ export function createRouter(opts: RouterOptions): Router {
       const l = registry.get(accountId);
       if (!l) return;
       for (const fill of l.markEnforcementOrder(orderId)) emit(l, { kind: 'fillAttributed', fill });
+    },
+
+    markEnforcementPending(accountId, contractId, untilMs) {
+      registry.get(accountId)?.markEnforcementPending(contractId, untilMs);
     },
 
     async idle() {

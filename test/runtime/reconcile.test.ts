@@ -5,6 +5,10 @@ import { createRouter } from '../../src/runtime/router.ts';
 import type { Account, Contract, Order, Position, Trade } from '../../src/gateway/models.ts';
 import { ACC, MNQ, T0, MNQ_C, orderEv, posEv, registry, tradeEv } from '../ledger/helpers.ts';
 import { collector, recordingLogger } from './routerFixtures.ts';
+import type { GatewayRest } from '../../src/gateway/rest.ts';
+
+// Compile-time: the gateway's REST client satisfies what reconciliation needs.
+export const restFits = (r: GatewayRest): ReconcileRest => r;
 
 /** A REST fake serving whatever state the test sets, recording calls. */
 function fakeRest() {
