@@ -185,6 +185,7 @@ export class Executor {
   /** Hand over a ledger change so in-flight actions can be confirmed (and close-on-fill watches fire). */
   confirmFromLedger(accountId: number, change: LedgerChange): void {
     if (change.kind === 'position') {
+      if (change.size === 0) this.cancelOrphanedOwnStop(accountId, change.contractId);
       const a = this.registry.get(positionKey(accountId, change.contractId));
       if (!a || !a.sent || a.done) return;
       if (change.size === 0) {
@@ -198,6 +199,7 @@ export class Executor {
       return;
     }
     const o = change.order;
+    if (!isWorkingStatus(o.status)) this.forgetOrder(accountId, o);
     const watch = this.watches.get(orderKey(accountId, o.id));
     if (watch) {
       if (o.status === OrderStatus.Filled || o.fillVolume > 0) this.onOrderFilled(accountId, o.id, o.contractId);
@@ -210,7 +212,7 @@ export class Executor {
     }
     const s = this.registry.get(stopKey(accountId, o.contractId));
     if (s && s.sent && !s.done && isWorkingStatus(o.status)) {
-      if (s.kind === 'modifyStop' && s.orderId === o.id && o.stopPrice === s.stopPrice) {
+      if (s.kind === 'modifyStop' && s.orderId === o.id && samePrice(o.stopPrice, s.stopPrice)) {
         this.settle(s, 'confirmed', `stop ${o.id} now at ${o.stopPrice} (ledger event)`);
       } else if (s.kind === 'placeStop' && o.customTag && s.tags.includes(o.customTag)) {
         this.adoptPlacedStop(s, o.id);
@@ -286,6 +288,31 @@ export class Executor {
     if (this.watches.size > 0) {
       this.logger.warn('shutdown with close-on-fill watches outstanding', { watches: this.closeOnFillWatches() });
     }
+  }
+
+  /** A stop riskd placed must not outlive its position: once the position is flat, cancel it. */
+  private cancelOrphanedOwnStop(accountId: number, contractId: string): void {
+    const key = stopKey(accountId, contractId);
+    const orderId = this.ownStops.get(key);
+    if (orderId === undefined || this.draining) return;
+    this.ownStops.delete(key);
+    void this.execute([
+      {
+        intent: { type: 'cancel', accountId, orderId },
+        rule: 'RULE-012',
+        reason: `Position closed: cancelling the protective stop ${orderId} riskd placed, so it cannot open a new position`,
+        numbers: { orderId, contractId },
+        triggerAt: this.now(),
+      },
+    ]);
+  }
+
+  /** An order reached a final status: drop what riskd remembered about it. */
+  private forgetOrder(accountId: number, o: Order): void {
+    this.lastModifyAt.delete(o.id);
+    this.lastStopSent.delete(o.id);
+    const key = stopKey(accountId, o.contractId);
+    if (this.ownStops.get(key) === o.id) this.ownStops.delete(key);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -427,6 +454,15 @@ export class Executor {
     gate: BatchGate,
   ): Promise<void> {
     const key = stopKey(i.accountId, i.contractId);
+    const closing = this.registry.get(positionKey(i.accountId, i.contractId));
+    if (closing) {
+      // A stop placed or moved while the position is being closed could outlive it and open a new position.
+      return this.skip(req, `not executed: ${closing.kind} in flight for this contract (row #${closing.row.id})`, 'skipped', {
+        endpoint: i.orderId !== undefined ? ENDPOINT.modifyStop : ENDPOINT.placeStop,
+        contractId: i.contractId,
+        extra: { stopPrice: i.stopPrice },
+      });
+    }
     const own = this.ownStops.get(key);
     let orderId = i.orderId ?? own;
     let current: number | undefined;
@@ -807,7 +843,7 @@ export class Executor {
         const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
         const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
         if (!o) return { state: 'changed', detail: `stop order ${a.orderId} no longer working` };
-        if (o.stopPrice === a.stopPrice) return { state: 'done', detail: `stop ${a.orderId} at ${o.stopPrice}` };
+        if (samePrice(o.stopPrice, a.stopPrice)) return { state: 'done', detail: `stop ${a.orderId} at ${o.stopPrice}` };
         return { state: 'unchanged', detail: `stop ${a.orderId} still at ${o.stopPrice}` };
       }
       case 'placeStop': {
@@ -900,6 +936,11 @@ interface CheckResult {
   /** done: goal met; pending: a market order is still working; changed: partial progress; unchanged: nothing happened. */
   state: 'done' | 'pending' | 'changed' | 'unchanged';
   detail: string;
+}
+
+/** Prices from the gateway are decimals: compare with a tolerance far below any tick. */
+function samePrice(a: number | null | undefined, b: number | null | undefined): boolean {
+  return a !== null && a !== undefined && b !== null && b !== undefined && Math.abs(a - b) < 1e-9;
 }
 
 /** Runs the caller's beforeFirstCall (persist the lock) once, right before a batch's first gateway call. */

@@ -348,12 +348,38 @@ describe('moveStop', () => {
     const [place] = gw.mutations();
     expect(place).toMatchObject({ endpoint: 'Order/place', contractId: MNQ, size: 2, stopPrice: 98 });
     expect(place!.customTag).toMatch(new RegExp(`^riskd-${ACC}-[0-9a-z]+-1$`));
-    const placed = gw.calls.length && [...attribution.orders];
-    expect(placed).toHaveLength(1);
+    expect(attribution.orders).toEqual([[ACC, expect.any(Number)]]);
     expect(audit.list()[0]!.status).toBe('confirmed');
     await clock.advance(1000);
     await executor.execute([request(move(undefined, 99), 'RULE-012', 'Trail')]);
     expect(gw.mutations()[1]).toMatchObject({ endpoint: 'Order/modify', orderId: attribution.orders[0]![1], stopPrice: 99 });
+  });
+
+  it('does not touch the stop while the position is being closed', async () => {
+    const { gw, executor, request, audit } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    gw.fault('Position/closeContract', 'hold');
+    const closing = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await executor.execute([request(move(undefined, 98), 'RULE-012', 'Place stop')]);
+    expect(gw.mutations().map((c) => c.endpoint)).toEqual(['Position/closeContract']);
+    expect(audit.list()[1]).toMatchObject({ status: 'skipped', outcome: expect.stringContaining('close in flight') });
+    gw.releaseHeld();
+    await closing;
+  });
+
+  it('cancels the stop riskd placed once its position is closed', async () => {
+    const { gw, executor, request, audit, attribution } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    await executor.execute([request(move(undefined, 98), 'RULE-012', 'Place stop')]);
+    expect(attribution.orders).toHaveLength(1);
+    const stopId = attribution.orders[0]![1];
+    // The trader closes the position on their platform; the ledger reports it flat.
+    executor.confirmFromLedger(ACC, { kind: 'position', contractId: MNQ, size: 0 });
+    await flush();
+    const cancel = gw.mutations().at(-1)!;
+    expect(cancel).toMatchObject({ endpoint: 'Order/cancel', orderId: stopId });
+    expect(gw.order(ACC, stopId)).toBeUndefined();
+    expect(audit.list().at(-1)).toMatchObject({ status: 'confirmed', rule: 'RULE-012', endpoint: 'Order/cancel' });
   });
 
   it('a timed-out place is found by its tag and not placed twice', async () => {
