@@ -106,7 +106,7 @@ function manage(cfg: Cfg, ctx: RuleContext, p: PositionView): Verdict | null {
     ],
     message:
       `${p.symbol} ${p.side} is ${p.profitTicks} ticks in profit: ` +
-      `${orderId !== undefined ? 'stop moved' : 'stop placed'} at ${target.price} (${what})`,
+      `${orderId !== undefined ? 'stop moved to' : 'stop placed at'} ${target.price} (${what})`,
     numbers: { value: p.profitTicks ?? undefined, symbol: p.symbol, contractId: p.contractId, size: p.size },
   };
 }
