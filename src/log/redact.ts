@@ -15,6 +15,8 @@ const MAX_STRING = 20_000;
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 const QUERY_SECRET = /\b((?:access_?token|token|api_?key|apikey|password|secret|passphrase)=)[^&\s"',;]+/gi;
+const HEADER_SECRET = /\b((?:proxy-)?authorization\s*:\s*)[^\r\n"',;}]+/gi;
+const URL_USERINFO = /(\/\/)[^/\s:@]+:[^/\s@]+@/g;
 const JSON_SECRET =
   /("[^"\\]*(?:token|api.?key|password|secret|authorization|passphrase)[^"\\]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 
@@ -36,6 +38,8 @@ export class SecretSet {
     return out
       .replace(JWT, REDACTED)
       .replace(BEARER, `$1 ${REDACTED}`)
+      .replace(HEADER_SECRET, `$1${REDACTED}`)
+      .replace(URL_USERINFO, `$1${REDACTED}@`)
       .replace(QUERY_SECRET, `$1${REDACTED}`)
       .replace(JSON_SECRET, `$1"${REDACTED}"`);
   }

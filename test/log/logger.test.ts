@@ -189,6 +189,17 @@ describe('redaction', () => {
     expect(out).toContain('x [redacted] y');
   });
 
+  it('scrubs header lines and URL credentials inside free text', () => {
+    const { logger, fileText, terminal } = setup();
+    logger.info('raw request', { dump: 'POST /api/Auth/loginKey\r\nAuthorization: Basic dXNlcjpwYXNz\r\nHost: x' });
+    logger.info('proxy https://trader:s3cr3tpw@proxy.example.com:8080/ used');
+    const out = fileText() + terminal();
+    expect(out).not.toContain('dXNlcjpwYXNz');
+    expect(out).not.toContain('s3cr3tpw');
+    expect(out).toContain('Host: x');
+    expect(out).toContain('https://[redacted]@proxy.example.com:8080/');
+  });
+
   it('ignores very short registered secrets instead of mangling every line', () => {
     const { logger, lines } = setup({ secrets: ['a', ''] });
     logger.info('a normal message');
