@@ -32,9 +32,9 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodeOf(program);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // commander already printed help, the version, or "error: unknown command ..." etc.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
-      return err.exitCode === 0 && err.code !== 'commander.help' ? EXIT_OK : EXIT_USAGE;
+      // commander already printed the help, the version, or "error: unknown command ..." etc.
+      // Asked-for help and --version exit 0; usage errors (and help shown for a missing subcommand) exit 2.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     process.stderr.write(`riskd: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;

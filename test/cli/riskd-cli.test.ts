@@ -1,0 +1,131 @@
+// The real `riskd` process (node bin/riskd.js, cwd = repo root): exit codes and messages users see.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function riskd(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const base = { ...process.env };
+  delete base['PROJECTX_USERNAME'];
+  delete base['PROJECTX_API_KEY'];
+  return new Promise((resolve) => {
+    execFile('node', ['bin/riskd.js', ...args], { cwd: process.cwd(), env: { ...base, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'riskd-cli-'));
+}
+
+const CREDS = { PROJECTX_USERNAME: 'cli-user', PROJECTX_API_KEY: 'cli-S3CR3T-key-value' };
+
+describe('riskd config validate', () => {
+  it('accepts the shipped risk.yaml and accounts.example.yaml (variables set): exit 0 and a summary', async () => {
+    const r = await riskd(['config', 'validate', '--config', 'config/risk.yaml', '--accounts', 'config/accounts.example.yaml'], CREDS);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('config/risk.yaml: ok');
+    expect(r.stdout).toContain('RULE-001 max_contracts');
+    expect(r.stdout).toContain('config/accounts.example.yaml: ok');
+    expect(r.stdout).toContain('PRAC-V2-123456-7890123');
+    expect(r.stdout + r.stderr).not.toContain(CREDS.PROJECTX_API_KEY);
+  });
+
+  it('defaults to config/risk.yaml', async () => {
+    const r = await riskd(['config', 'validate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('config/risk.yaml: ok');
+  });
+
+  it('a broken risk file: exit 1 and every problem with file:line:column key', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'risk.yaml');
+    writeFileSync(file, 'rules:\n  max_contracts:\n    enabled: true\n    limit: five\n  bogus_rule: { enabled: true }\n');
+    const r = await riskd(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${file}:4:12 rules.max_contracts.limit: expected a whole number ≥ 0, got "five"`);
+    expect(r.stderr).toContain(`${file}:5:3 rules.bogus_rule: unknown key "bogus_rule"`);
+  });
+
+  it('an unset credential variable: exit 1 naming the variable, file, line and key; set secrets never printed', async () => {
+    const r = await riskd(['config', 'validate', '--accounts', 'config/accounts.example.yaml'], {
+      PROJECTX_API_KEY: CREDS.PROJECTX_API_KEY,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'config/accounts.example.yaml:16:13 credentials.username: environment variable PROJECTX_USERNAME is not set',
+    );
+    expect(r.stdout + r.stderr).not.toContain(CREDS.PROJECTX_API_KEY);
+  });
+
+  it('prints notices (negative money) and still exits 0', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'risk.yaml');
+    writeFileSync(file, 'rules:\n  daily_realized_loss: { enabled: true, limit: -750 }\n');
+    const r = await riskd(['config', 'validate', '--config', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${file}:2:48 rules.daily_realized_loss.limit: -750 read as 750`);
+  });
+
+  it('a missing file: exit 1 naming it', async () => {
+    const r = await riskd(['config', 'validate', '--config', 'config/does-not-exist.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('config/does-not-exist.yaml: file not found');
+  });
+});
+
+describe('riskd config schema', () => {
+  it('writes the same JSON Schemas as the committed ones', async () => {
+    const dir = tempDir();
+    const r = await riskd(['config', 'schema', '--out-dir', dir]);
+    expect(r.code).toBe(0);
+    for (const name of ['risk.schema.json', 'accounts.schema.json']) {
+      expect(readFileSync(join(dir, name), 'utf8')).toBe(readFileSync(join('config', name), 'utf8'));
+    }
+  });
+});
+
+describe('riskd usage', () => {
+  it.each([
+    [['--help'], 'Usage: riskd [options] [command]'],
+    [['config', '--help'], 'Usage: riskd config'],
+    [['config', 'validate', '--help'], 'Usage: riskd config validate [options]'],
+    [['config', 'schema', '--help'], 'Usage: riskd config schema [options]'],
+    [['sim', '--help'], 'Usage: riskd sim [options]'],
+    [['help', 'sim'], 'Usage: riskd sim [options]'],
+  ])('riskd %j prints help and exits 0', async (args, usage) => {
+    const r = await riskd(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(usage);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await riskd(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it.each([
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['config', 'validate', '--strict'], "unknown option '--strict'"],
+    [['sim', '--port', 'eighty'], 'expected a port number from 0 to 65535'],
+    [['sim', '--seed', '1.5'], 'expected a whole number'],
+    [['config', 'validate', '--config'], "option '-c, --config <file>' argument missing"],
+    [['config'], 'Usage: riskd config'],
+  ])('riskd %j is a usage error: exit 2 with a message', async (args, message) => {
+    const r = await riskd(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
