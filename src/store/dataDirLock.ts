@@ -67,15 +67,20 @@ export function acquireDataDirLock(dir: string, opts: { pid?: number } = {}): Da
 function makeLock(pidFile: string, pid: number): DataDirLock {
   let released = false;
   heldHere.add(pidFile);
-  return {
-    path: pidFile,
-    release() {
-      if (released) return;
-      released = true;
-      heldHere.delete(pidFile);
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    heldHere.delete(pidFile);
+    process.removeListener('exit', release);
+    try {
       if (readPid(pidFile) === pid) fs.rmSync(pidFile, { force: true });
-    },
+    } catch {
+      // Leaving the file is harmless: the next start sees a dead pid and takes it over.
+    }
   };
+  // A normal exit (even without a graceful shutdown) cleans up; kill -9 leaves a stale file, handled above.
+  process.on('exit', release);
+  return { path: pidFile, release };
 }
 
 /** The pid in the file; null if the content is not a pid; undefined if the file is gone. */

@@ -98,3 +98,18 @@ describe('data directory lock', () => {
     expect(fs.readFileSync(lock.path, 'utf8').trim()).toBe('424242');
   });
 });
+
+describe('data directory lock across processes', () => {
+  it('is removed when the holding process exits normally', () => {
+    const dir = dirs.make();
+    const script = `
+      import { acquireDataDirLock } from ${JSON.stringify(path.resolve('src/store/dataDirLock.ts'))};
+      acquireDataDirLock(${JSON.stringify(dir)});
+      console.log('held');
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('held');
+    expect(fs.existsSync(path.join(dir, 'riskd.pid'))).toBe(false);
+  });
+});
