@@ -141,13 +141,19 @@ export function instant() {
     .transform((v) => DateTime.fromISO(v, { setZone: true }).toMillis());
 }
 
+/** A trader ticker as written (ES, mnq): letters and digits. */
+export function symbolText() {
+  const msg = expecting('a symbol such as ES or MNQ (letters and digits)');
+  return z.string({ error: msg }).regex(/^\s*[A-Za-z0-9]+\s*$/, { error: msg });
+}
+
+export function normalizeSymbol(v: string): string {
+  return v.trim().toUpperCase();
+}
+
 /** A trader ticker (ES, MNQ), case-insensitive in the file, upper case once loaded. */
 export function symbol() {
-  const msg = expecting('a symbol such as ES or MNQ (letters and digits)');
-  return z
-    .string({ error: msg })
-    .regex(/^\s*[A-Za-z0-9]+\s*$/, { error: msg })
-    .transform((v) => v.trim().toUpperCase());
+  return symbolText().transform(normalizeSymbol);
 }
 
 /** One of a fixed set of words. */

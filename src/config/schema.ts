@@ -16,7 +16,9 @@ import {
   money,
   nonEmptyText,
   oneOf,
+  normalizeSymbol,
   symbol,
+  symbolText,
   timeZone,
   url,
   weekday,
@@ -41,6 +43,24 @@ function list<T extends z.ZodType>(item: T, what: string) {
 
 function mapping<K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V, what: string) {
   return z.record(key, value, { error: (iss) => `expected a mapping of ${what}, got ${describeValue(iss.input)}` });
+}
+
+/**
+ * A mapping keyed by symbol, upper-cased once loaded. Two spellings of one symbol (mnq and MNQ) are an error
+ * rather than a silent choice between two limits.
+ */
+function symbolMap<V extends z.ZodType>(value: V, what: string) {
+  return mapping(symbolText(), value, what).transform((rec, ctx) => {
+    const out: Record<string, z.output<V>> = {};
+    for (const [written, v] of Object.entries(rec) as [string, z.output<V>][]) {
+      const key = normalizeSymbol(written);
+      if (Object.hasOwn(out, key)) {
+        ctx.issues.push({ code: 'custom', input: written, path: [written], message: `symbol ${key} is listed twice` });
+      }
+      out[key] = v;
+    }
+    return out;
+  });
 }
 
 /** A rule block: `enabled` is required, every other key falls back to the rules.md example value. */
@@ -75,7 +95,7 @@ export const rulesSchema = block({
     action: oneOf(['reduce_to_limit', 'close_all']).default('reduce_to_limit'),
   }),
   max_contracts_per_instrument: rule('RULE-002', 'open contracts per symbol', {
-    limits: mapping(symbol(), count(), 'symbol: contracts').default({ MNQ: 4, MES: 4, NQ: 1, ES: 1 }),
+    limits: symbolMap(count(), 'symbol: contracts').default({ MNQ: 4, MES: 4, NQ: 1, ES: 1 }),
     default_limit: count().default(2),
     action: oneOf(['reduce_to_limit', 'close_position']).default('reduce_to_limit'),
   }),

@@ -46,7 +46,7 @@ export function readYamlFile(file: string): ReadResult {
 /** Parses YAML text that claims to come from `file`. */
 export function parseYamlText(file: string, text: string): ReadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,

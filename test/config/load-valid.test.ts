@@ -84,6 +84,23 @@ describe('risk.yaml defaults and units', () => {
     ]);
   });
 
+  it('YAML anchors and merge keys may share repeated blocks', () => {
+    const { risk } = riskFrom(
+      yaml(`
+        rules:
+          session_block_outside:
+            enabled: true
+            windows:
+              - &rth { days: [mon], start: "08:30", end: "15:00" }
+              - { <<: *rth, days: [tue] }
+      `),
+    );
+    expect(risk.rules.session_block_outside.windows).toEqual([
+      { days: ['mon'], start: '08:30', end: '15:00' },
+      { days: ['tue'], start: '08:30', end: '15:00' },
+    ]);
+  });
+
   it('negative money is read as its magnitude, with a notice naming file, line and key', () => {
     const notices: string[] = [];
     const { file, risk } = riskFrom(

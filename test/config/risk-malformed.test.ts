@@ -97,6 +97,18 @@ const cases: Case[] = [
     line: 6, path: 'rules.max_contracts_per_instrument.limits.NQ', message: 'expected a whole number ≥ 0, got -2',
   },
   {
+    name: 'one symbol written twice in two cases',
+    text: yaml(`
+      rules:
+        max_contracts_per_instrument:
+          enabled: true
+          limits:
+            mnq: 4
+            MNQ: 1
+    `),
+    line: 6, path: 'rules.max_contracts_per_instrument.limits.MNQ', message: 'symbol MNQ is listed twice',
+  },
+  {
     name: 'unknown action',
     text: yaml(`
       rules:
