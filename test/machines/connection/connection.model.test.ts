@@ -3,7 +3,7 @@
 // are controllable promises and whose delays run on fake timers, and a final check proves every state and
 // every transition was exercised.
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createActor, fromPromise, getNextSnapshot, type AnyStateNode, type InspectionEvent } from 'xstate';
+import { createActor, fromPromise, getInitialSnapshot, getNextSnapshot, type AnyStateNode, type InspectionEvent } from 'xstate';
 import { TestModel, getStateNodes } from 'xstate/graph';
 import { connectionMachine, type ConnectionEvent } from '../../../machines/connection/index.ts';
 
@@ -59,11 +59,15 @@ for (const [key, entry] of Object.entries(adjacency)) {
   const prefix = pathByState.get(key);
   if (!prefix) continue;
   for (const [eventKey, t] of Object.entries(entry.transitions)) {
-    // The prefix may end in a different concrete snapshot of the same abstract state (e.g. attempt 1 vs 2),
-    // so the expected result of the extra step is computed from the prefix's own end state.
-    const next = getNextSnapshot(connectionMachine, prefix.state as never, t.event as never);
-    const steps = [...prefix.steps.map((st) => ({ event: st.event as AnyEvent, state: { value: st.state.value, context: st.state.context } })),
-      { event: t.event as AnyEvent, state: { value: next.value, context: next.context } }];
+    // Graph paths hold representative snapshots of each abstract state (e.g. attempt 1 for "attempt > 0"), so
+    // the exact expected snapshots are recomputed by folding the pure transition function over the events.
+    const events = [...prefix.steps.map((st) => st.event as AnyEvent), t.event as AnyEvent];
+    let snap = getInitialSnapshot(connectionMachine, {});
+    const steps: Case['steps'] = [];
+    for (const event of events) {
+      if (event.type !== 'xstate.init') snap = getNextSnapshot(connectionMachine, snap, event as never);
+      steps.push({ event, state: { value: snap.value, context: structuredClone(snap.context) } });
+    }
     cases.push({ name: `${key} + ${eventKey}`, steps });
   }
 }

@@ -37,7 +37,7 @@ const harness = setup({
 const modelMachine = positionMachine.provide({ actions: { reportViolation: () => {}, reportFinished: () => {} } });
 const model = new TestModel(modelMachine, {
   input,
-  events: (s) => [...payloadEvents, ...afterEvents(s)],
+  events: (s) => [...payloadEvents, ...(afterEvents(s) as unknown as PositionEvent[])],
   serializeState: transitionSerializer as never,
   // A finished actor ignores events; so does the model.
   filterEvents: (s) => s.status === 'active',
@@ -58,9 +58,10 @@ describe('position machine (model-based)', () => {
       const parent = createActor(harness, { inspect: coverage.inspect }).start();
       const child = parent.getSnapshot().children.p as AnyActorRef;
       for (const { event, state } of path.steps) {
-        if (event.type === 'xstate.init') {
+        const type: string = event.type;
+        if (type === 'xstate.init') {
           // started above
-        } else if (event.type.startsWith('xstate.after.')) {
+        } else if (type.startsWith('xstate.after.')) {
           vi.advanceTimersToNextTimer();
         } else {
           child.send(event);
