@@ -114,7 +114,11 @@ function openChecked(file: string, opts: StoreOptions): OpenResult {
   } catch (e) {
     if (isCorruptionError(e)) return { corrupt: { reason: `${(e as { code?: string }).code}: ${(e as Error).message}`, failedDb: db } };
     if (db?.open) db.close();
-    throw e;
+    if (e instanceof StoreError) throw e;
+    // SQLite's messages ("unable to open database file") do not say which file; ours do.
+    const err = new StoreError(`cannot open ${file}: ${(e as Error).message}`, file);
+    Object.assign(err, { cause: e, code: (e as { code?: unknown }).code });
+    throw err;
   }
 }
 

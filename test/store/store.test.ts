@@ -74,6 +74,13 @@ describe('openStore', () => {
     expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
   });
 
+  it('names the file when SQLite cannot open it (e.g. the path is a directory)', () => {
+    const dir = dirs.make();
+    const file = path.join(dir, 'state.db');
+    fs.mkdirSync(file);
+    expect(() => openStore(file)).toThrow(new RegExp(`cannot open ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+  });
+
   it('refuses a file written by a newer riskd and leaves it untouched', () => {
     const file = path.join(dirs.make(), 'state.db');
     openStore(file).close();
