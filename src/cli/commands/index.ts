@@ -3,8 +3,10 @@
 import type { Command } from 'commander';
 import * as config from './config.ts';
 import * as sim from './sim.ts';
+import * as start from './start.ts';
 
 export const commands: { register(program: Command): void }[] = [
   config,
   sim,
+  start,
 ];

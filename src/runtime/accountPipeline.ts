@@ -1,0 +1,141 @@
+// One ledger change through the rest of riskd (DESIGN §1): the executor hears what confirms its actions, the
+// account machine hears the facts (positions, orders, canTrade, protection), the event-driven rules evaluate,
+// their locks go to the machine first (persisted with the snapshot) and only then do their intents reach the
+// executor. Time- and state-driven rules live in the machine itself: RULE-008 (grace children), RULE-009
+// (session region) and RULE-010 (canTrade), plus the kill switch; the evaluator is given them disabled so
+// nothing is decided twice.
+import type { AccountEvent, PositionFact } from '../../machines/account/index.ts';
+import type { RiskConfig, RiskRules } from '../config/types.ts';
+import type { LedgerChange } from '../ledger/change.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Executor } from '../enforce/executor.ts';
+import type { EnforcementRequest } from '../enforce/types.ts';
+import { evaluate } from '../rules/evaluate.ts';
+import type { RuleTrigger } from '../rules/context.ts';
+import { hasProtectiveStop } from '../rules/r008-noStopLossGrace.ts';
+import { nextReset } from '../calendar/tradingDay.ts';
+import { OrderStatus } from '../gateway/models.ts';
+import type { AccountSupervisor } from './actors/supervisor.ts';
+
+/** The rules the evaluator runs: the machine owns 008/009/010 (see the header). */
+export function evaluatorRules(rules: RiskRules): RiskRules {
+  return {
+    ...rules,
+    no_stop_loss_grace: { ...rules.no_stop_loss_grace, enabled: false },
+    session_block_outside: { ...rules.session_block_outside, enabled: false },
+    auth_loss_guard: { ...rules.auth_loss_guard, enabled: false },
+  };
+}
+
+export interface PipelineDeps {
+  supervisor: AccountSupervisor;
+  executor: Executor;
+  /** Effective risk config of an account. */
+  configOf(accountId: number): RiskConfig;
+  now(): number;
+  /** RULE-012 throttle state kept outside the pure rule. */
+  lastModifyAt?: (orderId: number) => number | undefined;
+}
+
+function triggerOf(change: LedgerChange): RuleTrigger | undefined {
+  switch (change.kind) {
+    case 'fill':
+      return change.today ? { kind: 'fill', fill: change.fill } : undefined;
+    case 'fillVoided':
+    case 'fillAttributed':
+      return { kind: 'fill', fill: change.fill };
+    case 'position':
+      return { kind: 'position', contractId: change.contractId };
+    case 'order':
+      return { kind: 'order', orderId: change.order.id };
+    case 'quote':
+    case 'contract':
+      return { kind: 'quote', contractId: change.contractId };
+    case 'account':
+      return { kind: 'account' };
+    case 'tradingDay':
+      return { kind: 'clock' };
+  }
+}
+
+/** The machine facts one change implies. */
+function factsOf(change: LedgerChange, view: Ledger, now: number): AccountEvent[] {
+  const facts: AccountEvent[] = [];
+  const protection = (contractId: string): void => {
+    const p = view.position(contractId);
+    if (p) facts.push({ type: 'position.protection', contractId, protected: hasProtectiveStop(view, p), now });
+  };
+  switch (change.kind) {
+    case 'position': {
+      const snap = change.after ?? change.before;
+      if (!snap) break;
+      const fact: PositionFact = { contractId: change.contractId, symbol: snap.symbol, size: change.after?.size ?? 0, side: snap.side, now };
+      facts.push({ type: `position.${change.what}`, ...fact } as AccountEvent);
+      if (change.what !== 'closed') protection(change.contractId);
+      break;
+    }
+    case 'order': {
+      const o = change.order;
+      if (change.what === 'working') {
+        facts.push({ type: 'order.working', orderId: o.id, contractId: o.contractId, symbol: view.symbolOf(o.contractId), now, side: o.side, size: o.size });
+      }
+      protection(o.contractId);
+      break;
+    }
+    case 'account':
+      if (change.canTradeChanged || change.before === undefined) facts.push({ type: 'account.canTrade', canTrade: change.after.canTrade, now });
+      break;
+    default:
+      break;
+  }
+  return facts;
+}
+
+/** Tell the executor what confirms (or invalidates) its in-flight actions. */
+function confirm(executor: Executor, accountId: number, change: LedgerChange): void {
+  if (change.kind === 'position') {
+    executor.confirmFromLedger(accountId, { kind: 'position', contractId: change.contractId, size: change.after?.size ?? 0 });
+  } else if (change.kind === 'order') {
+    executor.confirmFromLedger(accountId, { kind: 'order', order: change.order });
+    if (change.order.status === OrderStatus.Filled) executor.onOrderFilled(accountId, change.order.id, change.order.contractId);
+  }
+}
+
+export function handleChange(deps: PipelineDeps, accountId: number, change: LedgerChange, view: Ledger, triggerAt: number): void {
+  const now = deps.now();
+  confirm(deps.executor, accountId, change);
+
+  const config = deps.configOf(accountId);
+  const trigger = triggerOf(change);
+  const evaluation = trigger
+    ? evaluate(evaluatorRules(config.rules), {
+        view,
+        event: trigger,
+        now,
+        tz: config.trading_day.timezone,
+        nextResetAt: nextReset(now, { resetTime: config.trading_day.reset_time, timezone: config.trading_day.timezone }),
+        ...(deps.lastModifyAt ? { lastModifyAt: deps.lastModifyAt } : {}),
+      }, [])
+    : undefined;
+
+  const facts = factsOf(change, view, now);
+  const verdicts = evaluation?.verdicts ?? [];
+  if (facts.length > 0 || verdicts.length > 0) {
+    // Locks are set (and persisted with the snapshot) before any intent leaves; the machine re-emits nothing
+    // of the verdicts' intents because they are stripped here: the evaluator's merged list is authoritative.
+    deps.supervisor.batch(accountId, (send) => {
+      for (const f of facts) send(f);
+      if (verdicts.length > 0) send({ type: 'rule.verdicts', verdicts: verdicts.map((v) => ({ ...v, intents: [] })), now });
+    });
+  }
+
+  if (evaluation && evaluation.intents.length > 0) {
+    const byIntent = (i: (typeof evaluation.intents)[number]) =>
+      evaluation.verdicts.find((v) => v.intents.some((x) => x.type === i.type && JSON.stringify(x) === JSON.stringify(i)));
+    const batch: EnforcementRequest[] = evaluation.intents.map((intent) => {
+      const v = byIntent(intent) ?? evaluation.verdicts[0];
+      return { intent, rule: v?.rule ?? 'rules', reason: v?.message ?? 'rule breach', numbers: v?.numbers ?? {}, triggerAt };
+    });
+    void deps.executor.execute(batch);
+  }
+}

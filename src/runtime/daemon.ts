@@ -1,0 +1,452 @@
+// The composition root: config → store → restore machines → login → reconcile → hubs → live (DESIGN §1, §3).
+// Each startup step is logged with its duration; a fatal problem stops with one clear message (DaemonStartError).
+// Every hub or REST event enters through `ingest`, which applies it to the ledger, the rules and the account
+// machine inside ONE SQLite transaction (ledger rows + machine snapshot + lock rows commit together), so a crash
+// at any instant leaves a consistent store. Enforcement requests leave after that commit.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { LoadedConfig, RiskConfig } from '../config/types.ts';
+import type { GatewayEvent } from '../gateway/models.ts';
+import type { Logger } from '../log/logger.ts';
+import { openStore, acquireDataDirLock, type Store, type DataDirLock } from '../store/index.ts';
+import { RateBudget } from '../gateway/rateBudget.ts';
+import { TokenManager } from '../gateway/auth.ts';
+import { ProjectXRest } from '../gateway/rest.ts';
+import { HubClient, type HubStatus } from '../gateway/hubs.ts';
+import { LedgerRegistry } from '../ledger/registry.ts';
+import { createRouter, type Router } from './router.ts';
+import { reconcileAll, reconcileAccount } from './reconcile.ts';
+import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
+import { AccountSupervisor } from './actors/supervisor.ts';
+import { Executor } from '../enforce/executor.ts';
+import type { AuditRow } from '../enforce/auditTrail.ts';
+import type { LockEntry } from '../../machines/account/index.ts';
+import { handleChange } from './accountPipeline.ts';
+import { isGlobexOpen } from '../calendar/globex.ts';
+
+export class DaemonStartError extends Error {
+  constructor(
+    readonly step: string,
+    message: string,
+  ) {
+    super(`${step}: ${message}`);
+    this.name = 'DaemonStartError';
+  }
+}
+
+export interface DaemonOptions {
+  config: LoadedConfig;
+  dataDir: string;
+  logger: Logger;
+  /** Wall clock (epoch ms); tests inject one. */
+  now?: () => number;
+  /** Wall-clock tick for the machines (catch-up of missed boundaries). Default 5 s. */
+  tickMs?: number;
+  /** Confirm timeout of the executor before it checks by REST. */
+  confirmTimeoutMs?: number;
+}
+
+export interface WatchedAccount {
+  id: number;
+  name: string;
+  config: RiskConfig;
+}
+
+export type DaemonPhase = 'starting' | 'live' | 'degraded' | 'stopping' | 'stopped';
+
+export interface DaemonListeners {
+  onEnforcement?: (row: Readonly<AuditRow>) => void;
+  onLock?: (change: { type: 'lock.set' | 'lock.released'; accountId: number; lock: LockEntry; how?: string }) => void;
+  onHubStatus?: (s: HubStatus) => void;
+}
+
+export class Daemon {
+  phase: DaemonPhase = 'starting';
+  readonly startedAt: number;
+  readonly accounts = new Map<number, WatchedAccount>();
+  readonly store: Store;
+  readonly registry: LedgerRegistry;
+  readonly supervisor: AccountSupervisor;
+  readonly rest: ProjectXRest;
+  readonly tokens: TokenManager;
+  readonly budget = new RateBudget();
+  readonly executor: Executor;
+  readonly router: Router;
+  hubs: HubClient | undefined;
+  private readonly poller: DegradedPoller;
+  private readonly now: () => number;
+  private readonly listeners: DaemonListeners[] = [];
+  private triggerAt = 0;
+  private reconciling: Promise<unknown> | undefined;
+  private rollTimer: ReturnType<typeof setInterval> | undefined;
+  private quoteSync: ReturnType<typeof setTimeout> | undefined;
+  private parseFailures = 0;
+
+  private constructor(
+    private readonly opts: DaemonOptions,
+    private readonly dataLock: DataDirLock,
+    store: Store,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.startedAt = this.now();
+    this.store = store;
+    const { config, logger } = opts;
+    const gw = config.accounts.gateway;
+    const cred = config.accounts.credentials;
+    this.tokens = new TokenManager({ baseUrl: gw.api_url, userName: cred.username, apiKey: cred.api_key, budget: this.budget, log: logger.child({ part: 'auth' }), now: this.now });
+    this.rest = new ProjectXRest({
+      baseUrl: gw.api_url,
+      tokens: this.tokens,
+      budget: this.budget,
+      log: logger.child({ part: 'rest' }),
+      onParseFailure: (f) => this.parseFailed(f),
+    });
+    this.registry = new LedgerRegistry({
+      tradingDay: { resetTime: config.risk.trading_day.reset_time, timezone: config.risk.trading_day.timezone },
+      store,
+      logger: logger.child({ part: 'ledger' }),
+    });
+    this.supervisor = new AccountSupervisor({ repo: store.snapshots, clock: { now: this.now }, logger: logger.child({ part: 'machines' }) });
+    // The router and the executor need each other: attribution goes router-ward, confirmations executor-ward.
+    let router: Router | undefined;
+    this.executor = new Executor({
+      rest: this.rest,
+      auditLog: store.enforcement,
+      attribution: {
+        markEnforcementPending: (a, c, until) => router?.markEnforcementPending(a, c, until),
+        markEnforcementOrder: (a, o) => router?.markEnforcementOrder(a, o),
+      },
+      logger: logger.child({ part: 'enforce' }),
+      view: (id) => this.registry.get(id),
+      reevaluate: (accountId) => this.reevaluate(accountId),
+      onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),
+      now: this.now,
+      ...(opts.confirmTimeoutMs !== undefined ? { options: { confirmTimeoutMs: opts.confirmTimeoutMs } } : {}),
+    });
+    router = createRouter({
+      registry: this.registry,
+      logger: logger.child({ part: 'router' }),
+      fetchContract: (id) => this.rest.contractById(id, { priority: 'reconcile' }),
+      onChange: (accountId, change, view) =>
+        handleChange(
+          { supervisor: this.supervisor, executor: this.executor, configOf: (id) => this.configOf(id), now: this.now },
+          accountId,
+          change,
+          view,
+          this.triggerAt,
+        ),
+    });
+    this.router = router;
+    this.poller = createDegradedPoller({
+      accounts: () => [...this.accounts.keys()],
+      poll: (id) => reconcileAccount(this.reconcileDeps(), id, { priority: 'poll', trades: true }),
+      logger: logger.child({ part: 'poller' }),
+    });
+    this.wireMachines();
+  }
+
+  /** Starts riskd in the documented order. Throws DaemonStartError with one clear message on a fatal problem. */
+  static async start(opts: DaemonOptions): Promise<Daemon> {
+    const log = opts.logger;
+    const step = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        const out = await fn();
+        log.info(`startup: ${name}`, { ms: Math.round((performance.now() - t0) * 10) / 10 });
+        return out;
+      } catch (err) {
+        if (err instanceof DaemonStartError) throw err;
+        throw new DaemonStartError(name, err instanceof Error ? err.message : String(err));
+      }
+    };
+    await step('config', () => {
+      for (const n of opts.config.notices) log.warn(n);
+      log.addSecret(opts.config.accounts.credentials.api_key);
+    });
+    const { dataLock, store } = await step('store', () => {
+      mkdirSync(opts.dataDir, { recursive: true });
+      const dataLock = acquireDataDirLock(opts.dataDir);
+      try {
+        const store = openStore(join(opts.dataDir, 'state.db'), { logger: log.child({ part: 'store' }) });
+        if (store.recovered) log.error(`STATE DATABASE WAS CORRUPT: moved aside to ${store.recovered.movedTo}; started with a fresh one`, { reason: store.recovered.reason });
+        return { dataLock, store };
+      } catch (err) {
+        dataLock.release();
+        throw err;
+      }
+    });
+    const daemon = new Daemon(opts, dataLock, store);
+    try {
+      await step('restore machines', () => daemon.restoreKnownAccounts());
+      await step('login', () => daemon.tokens.ensure());
+      await step('accounts', () => daemon.resolveAccounts());
+      await step('reconcile', () => daemon.reconcile());
+      await step('hubs', () => daemon.startHubs());
+      daemon.supervisor.startTicker(opts.tickMs);
+      daemon.rollTimer = setInterval(() => daemon.ingestSafely(() => daemon.router.rollDue(daemon.now())), opts.tickMs ?? 5_000);
+      daemon.phase = 'live';
+      log.info('riskd is live', { accounts: [...daemon.accounts.values()].map((a) => a.name) });
+      return daemon;
+    } catch (err) {
+      await daemon.stop().catch(() => {});
+      throw err;
+    }
+  }
+
+  addListener(l: DaemonListeners): () => void {
+    this.listeners.push(l);
+    return () => {
+      const i = this.listeners.indexOf(l);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  configOf(accountId: number): RiskConfig {
+    return this.accounts.get(accountId)?.config ?? this.opts.config.risk;
+  }
+
+  /** One gateway event through ledger, rules and machines, committed in one transaction. Never throws. */
+  ingest(ev: GatewayEvent): void {
+    this.triggerAt = ev.receivedAt;
+    if (ev.kind === 'quote') {
+      // Quotes write nothing to the ledger tables; only a breach (a machine batch) writes, in its own transaction.
+      this.router.handle(ev);
+      return;
+    }
+    this.ingestSafely(() => this.router.handle(ev));
+    this.scheduleQuoteSync();
+  }
+
+  private ingestSafely(fn: () => void): void {
+    try {
+      this.store.transaction(fn);
+    } catch (err) {
+      this.opts.logger.error('event processing failed; skipped', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** Everything the dashboards show, computed from the live state. */
+  status() {
+    const now = this.now();
+    return {
+      phase: this.phase,
+      startedAt: this.startedAt,
+      now,
+      hubs: this.hubs?.status() ?? null,
+      rest: this.budget.stats(),
+      parseFailures: this.parseFailures + (this.hubs?.parseFailureStats().total ?? 0),
+      accounts: [...this.accounts.values()].map((a) => this.accountStatus(a.id, now)),
+    };
+  }
+
+  accountStatus(accountId: number, now = this.now()) {
+    const acc = this.accounts.get(accountId);
+    const ledger = this.registry.get(accountId);
+    const cfg = this.configOf(accountId);
+    const includeFees = cfg.rules.daily_realized_loss.include_fees;
+    const ctx = this.supervisor.get(accountId)?.actor.getSnapshot().context;
+    const realized = ledger?.realizedNetToday(includeFees) ?? 0;
+    const unrealized = ledger?.unrealizedTotal() ?? null;
+    return {
+      id: accountId,
+      name: acc?.name ?? String(accountId),
+      canTrade: ledger?.canTrade ?? null,
+      balance: ledger?.balance ?? null,
+      realized,
+      unrealized,
+      net: realized + (unrealized ?? 0),
+      openContracts: ledger?.openContractsTotal() ?? 0,
+      positions: (ledger?.positions() ?? []).map((p) => ({
+        contractId: p.contractId,
+        symbol: p.symbol,
+        side: p.side,
+        size: p.size,
+        averagePrice: p.averagePrice,
+        mark: p.mark,
+        unrealized: p.unrealized,
+      })),
+      workingOrders: (ledger?.workingOrders() ?? []).length,
+      locks: (ctx?.locks ?? []).map((l: LockEntry) => ({ ...l, remainingMs: l.until === null ? null : Math.max(0, l.until - now) })),
+      session: ctx?.session ?? null,
+      tradingDay: ctx?.tradingDay ?? null,
+      entriesToday: ledger ? ledger.countSince(ledger.tradingDayStart, 'entries') : 0,
+      consecutiveLosses: ledger?.consecutiveLosingExits(includeFees) ?? 0,
+    };
+  }
+
+  /** Graceful stop: no new enforcement, in-flight ones finished or recorded, hubs closed, store closed. */
+  async stop(): Promise<void> {
+    if (this.phase === 'stopped' || this.phase === 'stopping') return;
+    this.phase = 'stopping';
+    if (this.rollTimer) clearInterval(this.rollTimer);
+    if (this.quoteSync) clearTimeout(this.quoteSync);
+    this.poller.stop();
+    await this.executor.drain().catch((err) => this.opts.logger.error('executor drain failed', { error: String(err) }));
+    await this.hubs?.stop().catch(() => {});
+    this.tokens.stop();
+    this.supervisor.stop();
+    this.budget.close();
+    this.store.close();
+    this.dataLock.release();
+    this.phase = 'stopped';
+    this.opts.logger.info('riskd stopped');
+  }
+
+  // ---- startup steps ----------------------------------------------------------------------------------
+
+  /** Accounts riskd watched before (their locks must hold from the first event on). */
+  private restoreKnownAccounts(): void {
+    const now = this.now();
+    for (const id of this.store.snapshots.listAccounts()) {
+      const name = this.store.meta.get(`account.${id}.name`);
+      if (!name || !this.isConfiguredName(name)) continue;
+      const config = this.opts.config.perAccount[name] ?? this.opts.config.risk;
+      this.accounts.set(id, { id, name, config });
+      this.registry.open(id, now);
+      const report = this.supervisor.open(id, config);
+      this.opts.logger.info('account restored', { account: name, from: report.source, savedAt: report.savedAt });
+    }
+  }
+
+  private isConfiguredName(name: string): boolean {
+    const list = this.opts.config.accounts.accounts;
+    return list.length === 0 || list.some((a) => a.name === name);
+  }
+
+  private async resolveAccounts(): Promise<void> {
+    const visible = await this.rest.searchAccounts(true, { priority: 'reconcile' });
+    const wanted = this.opts.config.accounts.accounts;
+    const missing = wanted.filter((w) => !visible.some((v) => v.name === w.name));
+    if (missing.length > 0) {
+      throw new Error(
+        `account(s) ${missing.map((m) => m.name).join(', ')} not visible to this API key (visible: ${visible.map((v) => v.name).join(', ') || 'none'})`,
+      );
+    }
+    const watched = wanted.length === 0 ? visible : visible.filter((v) => wanted.some((w) => w.name === v.name));
+    if (watched.length === 0) throw new Error('no active account is visible to this API key');
+    const now = this.now();
+    for (const a of watched) {
+      const config = this.opts.config.perAccount[a.name] ?? this.opts.config.risk;
+      this.store.meta.set(`account.${a.id}.name`, a.name);
+      if (this.accounts.has(a.id)) {
+        this.accounts.set(a.id, { id: a.id, name: a.name, config });
+        this.supervisor.send(a.id, { type: 'config.updated', config, now });
+        continue;
+      }
+      this.accounts.set(a.id, { id: a.id, name: a.name, config });
+      this.registry.open(a.id, now);
+      this.supervisor.open(a.id, config);
+    }
+  }
+
+  private reconcileDeps() {
+    return {
+      rest: this.rest,
+      registry: this.registry,
+      router: { handle: (ev: GatewayEvent) => this.ingest(ev), rollDue: (now: number) => this.router.rollDue(now) },
+      logger: this.opts.logger.child({ part: 'reconcile' }),
+      now: this.now,
+    };
+  }
+
+  /** REST truth for every watched account, applied as events; one at a time (a second call waits for the first). */
+  async reconcile(): Promise<void> {
+    if (this.reconciling) {
+      await this.reconciling;
+      return;
+    }
+    const run = reconcileAll(this.reconcileDeps())
+      .then((r) => {
+        for (const f of r.failed) this.opts.logger.warn('reconcile failed for an account', { accountId: f.accountId, error: String(f.error) });
+        if (r.ok.length === 0 && r.failed.length > 0) throw new Error(`reconciliation failed: ${String(r.failed[0]!.error)}`);
+      })
+      .finally(() => (this.reconciling = undefined));
+    this.reconciling = run;
+    await run;
+  }
+
+  private async startHubs(): Promise<void> {
+    const gw = this.opts.config.accounts.gateway;
+    const hubs = new HubClient({
+      userHubUrl: gw.user_hub_url,
+      marketHubUrl: gw.market_hub_url,
+      tokens: this.tokens,
+      accountIds: [...this.accounts.keys()],
+      log: this.opts.logger.child({ part: 'hubs' }),
+      onEvent: (ev) => this.ingest(ev),
+      onParseFailure: () => {}, // counted by the hub client and logged there
+      onStatus: (s) => this.hubStatusChanged(s),
+      isMarketOpen: () => isGlobexOpen(this.now()),
+      now: this.now,
+    });
+    this.hubs = hubs;
+    await hubs.start();
+    await hubs.setQuoteContracts(this.registry.contractsInPlay());
+  }
+
+  // ---- live behaviour ---------------------------------------------------------------------------------
+
+  private hubStatusChanged(s: HubStatus): void {
+    for (const l of this.listeners) l.onHubStatus?.(s);
+    if (this.phase !== 'live' && this.phase !== 'degraded') return;
+    const userDown = this.hubs?.user.snapshot().state !== 'connected';
+    if (s.hub === 'user' && s.state === 'connected') {
+      // Events during the gap are lost for good (no replay): REST tells what happened meanwhile.
+      this.poller.stop();
+      this.phase = 'live';
+      void this.reconcile().catch((err) => this.opts.logger.warn('reconcile after reconnect failed', { error: String(err) }));
+    } else if (userDown) {
+      this.phase = 'degraded';
+      this.poller.start();
+    }
+  }
+
+  private parseFailed(f: unknown): void {
+    this.parseFailures++;
+    this.opts.logger.warn('gateway payload failed validation; skipped', { failure: f });
+  }
+
+  /** After an action settles: one cheap REST look at the account so anything left is seen as an event. */
+  private reevaluate(accountId: number): void {
+    if (this.phase === 'stopping' || this.phase === 'stopped') return;
+    void reconcileAccount(this.reconcileDeps(), accountId, { priority: 'enforce', trades: false }).catch((err) =>
+      this.opts.logger.warn('post-enforcement check failed', { accountId, error: String(err) }),
+    );
+  }
+
+  private scheduleQuoteSync(): void {
+    if (this.quoteSync || !this.hubs) return;
+    this.quoteSync = setTimeout(() => {
+      this.quoteSync = undefined;
+      void this.hubs?.setQuoteContracts(this.registry.contractsInPlay()).catch((err) => this.opts.logger.warn('quote subscription update failed', { error: String(err) }));
+    }, 0);
+  }
+
+  /** Lock rows are written as the machine emits them (inside the event's transaction), intents executed after. */
+  private wireMachines(): void {
+    this.supervisor.onLockChange((c) => {
+      if (c.type === 'lock.set') {
+        const l = c.lock;
+        this.store.locks.upsert({
+          id: l.id,
+          accountId: c.accountId,
+          kind: l.kind,
+          rule: l.rule,
+          reason: l.reason,
+          symbol: l.symbol,
+          since: l.since,
+          until: l.until,
+          releaseCondition: l.releaseCondition,
+        });
+      } else {
+        this.store.locks.release(c.lock.id, c.at, c.how);
+      }
+      for (const l of this.listeners) l.onLock?.({ type: c.type, accountId: c.accountId, lock: c.lock, ...(c.type === 'lock.released' ? { how: c.how } : {}) });
+    });
+    this.supervisor.onIntent((f) => {
+      if (this.phase === 'stopping' || this.phase === 'stopped') return;
+      void this.executor.execute([{ intent: f.intent, rule: f.rule, reason: f.reason, triggerAt: this.triggerAt || this.now() }]);
+    });
+  }
+}
