@@ -40,17 +40,20 @@ export function hasProtectiveStop(view: LedgerView, position: PositionView): boo
   return covered >= position.size;
 }
 
+/** The verdict for a position whose grace ran out unprotected: close it. */
+export function noStopVerdict(cfg: RiskRules['no_stop_loss_grace'], ctx: RuleContext, p: PositionView): Verdict {
+  return {
+    rule: 'RULE-008',
+    intents: [{ type: 'close', accountId: ctx.view.accountId, contractId: p.contractId }],
+    message: `${p.symbol} ${p.side} ${contracts(p.size)} had no protective stop within ${duration(cfg.grace)}: position closed`,
+    numbers: { limit: cfg.grace, symbol: p.symbol, contractId: p.contractId, size: p.size },
+  };
+}
+
 /** On stopGraceExpired: close the position if it is still open and still unprotected. */
 export function noStopLossGrace(cfg: RiskRules['no_stop_loss_grace'], ctx: RuleContext): readonly Verdict[] {
   if (!cfg.enabled || ctx.event.kind !== 'stopGraceExpired') return NO_VERDICTS;
   const p = ctx.view.position(ctx.event.contractId);
   if (!p || p.size <= 0 || hasProtectiveStop(ctx.view, p)) return NO_VERDICTS;
-  return [
-    {
-      rule: 'RULE-008',
-      intents: [{ type: 'close', accountId: ctx.view.accountId, contractId: p.contractId }],
-      message: `${p.symbol} ${p.side} ${contracts(p.size)} had no protective stop within ${duration(cfg.grace)}: position closed`,
-      numbers: { limit: cfg.grace, symbol: p.symbol, contractId: p.contractId, size: p.size },
-    },
-  ];
+  return [noStopVerdict(cfg, ctx, p)];
 }
