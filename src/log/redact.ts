@@ -10,6 +10,7 @@ export const SECRET_KEY = /token|api.?key|password|secret|authorization|passphra
 const MIN_SECRET_LENGTH = 4;
 const MAX_DEPTH = 10;
 const MAX_STRING = 20_000;
+const MAX_ITEMS = 1_000;
 
 // Secret shapes found inside free text (messages, error messages, stacks, request bodies logged as strings).
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -33,15 +34,17 @@ export class SecretSet {
   }
 
   scrub(text: string): string {
-    let out = text.length > MAX_STRING ? `${text.slice(0, MAX_STRING)}…[truncated]` : text;
+    // Scrub before truncating, so a cut can never leave the first half of a secret behind.
+    let out = text;
     for (const v of this.values) if (out.includes(v)) out = out.split(v).join(REDACTED);
-    return out
+    out = out
       .replace(JWT, REDACTED)
       .replace(BEARER, `$1 ${REDACTED}`)
       .replace(HEADER_SECRET, `$1${REDACTED}`)
       .replace(URL_USERINFO, `$1${REDACTED}@`)
       .replace(QUERY_SECRET, `$1${REDACTED}`)
       .replace(JSON_SECRET, `$1"${REDACTED}"`);
+    return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…[truncated]` : out;
   }
 }
 
@@ -79,7 +82,11 @@ function walk(value: unknown, secrets: SecretSet, seen: WeakSet<object>, depth: 
   seen.add(obj);
   try {
     if (obj instanceof Error) return errorToPlain(obj, secrets, seen, depth);
-    if (Array.isArray(obj)) return obj.map((v) => walk(v, secrets, seen, depth + 1));
+    if (Array.isArray(obj)) {
+      const items = obj.slice(0, MAX_ITEMS).map((v) => walk(v, secrets, seen, depth + 1));
+      if (obj.length > MAX_ITEMS) items.push(`[${obj.length - MAX_ITEMS} more items]`);
+      return items;
+    }
     if (obj instanceof Map) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of obj) putField(out, String(k), v, secrets, seen, depth);

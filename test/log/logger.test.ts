@@ -121,6 +121,21 @@ describe('logger output', () => {
     expect(e.when).toBe('1970-01-01T00:00:00.000Z');
   });
 
+  it('caps huge arrays and strings so one entry cannot flood the log', () => {
+    const { logger, lines } = setup();
+    logger.info('big', { xs: Array.from({ length: 5000 }, (_, i) => i), s: 'x'.repeat(50_000) });
+    const e = lines()[0]!;
+    expect((e.xs as unknown[]).length).toBe(1001);
+    expect((e.xs as unknown[])[1000]).toBe('[4000 more items]');
+    expect((e.s as string).length).toBeLessThan(20_100);
+  });
+
+  it('never leaves half a secret at the truncation point', () => {
+    const { logger, fileText } = setup({ secrets: [API_KEY] });
+    logger.info('edge', { s: `${'x'.repeat(20_000 - 5)}${API_KEY}tail` });
+    expect(fileText()).not.toContain(API_KEY.slice(0, 5));
+  });
+
   it('does not throw when the log file cannot be opened; falls back to the terminal', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskd-log-'));
     dirs.push(dir);
