@@ -1,7 +1,8 @@
 // `${ENV_VAR}` expansion in accounts.yaml string values, so secrets live in the environment, not in files.
 // A variable that is not set is an error naming it; the value of a variable never appears in any message.
 
-const REF_RE = /\$\{([^}]*)\}/g;
+// `${NAME}` is a reference; `$${NAME}` is the literal text `${NAME}`.
+const REF_RE = /\$(\$?)\{([^}]*)\}/g;
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface EnvProblem {
@@ -29,7 +30,8 @@ export function expandEnv(value: unknown, env: Record<string, string | undefined
     if (typeof v === 'string') {
       if (!v.includes('${')) return v;
       let usedEnv = false;
-      const out = v.replace(REF_RE, (whole, name: string) => {
+      const out = v.replace(REF_RE, (whole, escaped: string, name: string) => {
+        if (escaped) return whole.slice(1);
         if (!NAME_RE.test(name)) {
           problems.push({ path, message: `"${whole}" is not a valid environment variable reference` });
           return whole;

@@ -246,7 +246,10 @@ export const accountsConfigSchema = block({
     username: nonEmptyText('a user name', { secret: true }),
     api_key: nonEmptyText('an API key, e.g. ${PROJECTX_API_KEY}', { secret: true }),
   }),
+  // `accounts:` left empty (everything under it commented out) means the same as leaving it out.
   accounts: list(accountEntry, 'accounts {name, risk?, rules?}')
+    .nullable()
+    .transform((v) => v ?? [])
     .default([])
     .superRefine((accounts, ctx) => {
       const seen = new Set<string>();

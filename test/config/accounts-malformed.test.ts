@@ -94,6 +94,11 @@ const cases: Case[] = [
     line: 11, path: 'accounts[2].name', message: 'duplicate account "PRAC-1"',
   },
   {
+    name: 'accounts written as a single name',
+    text: `${VALID_ACCOUNTS}accounts: PRAC-1\n`,
+    line: 8, path: 'accounts', message: 'expected a list of accounts {name, risk?, rules?}, got "PRAC-1"',
+  },
+  {
     name: 'account without a name',
     text: `${VALID_ACCOUNTS}accounts:\n  - risk: other.yaml\n`,
     line: 9, path: 'accounts[0].name', message: /required key "name" is missing/,

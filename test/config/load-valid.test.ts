@@ -155,6 +155,14 @@ describe('accounts.yaml and per-account overrides', () => {
     expect(loaded.accounts.gateway.api_url).toBe('https://gw.example.com:8443/base');
   });
 
+  it('an empty accounts: key means every account; $${NAME} is the literal text ${NAME}', () => {
+    const text = VALID_ACCOUNTS.replace('${PX_USER}', () => 'pre$${PX_USER}post') + 'accounts:\n  # - name: PRAC-1\n';
+    const dir = writeFiles({ 'risk.yaml': SHARED, 'accounts.yaml': text });
+    const loaded = loadConfig({ riskPath: join(dir, 'risk.yaml'), accountsPath: join(dir, 'accounts.yaml'), env: ENV });
+    expect(loaded.accounts.accounts).toEqual([]);
+    expect(loaded.accounts.credentials.username).toBe('pre${PX_USER}post');
+  });
+
   it('inline rules override the shared file key by key, only for that account', () => {
     const { loaded } = loadWith(
       yaml(`
