@@ -1,5 +1,5 @@
 // Public face of the SQLite store. See store.ts for opening, repos/ for each table.
-export { openStore, openStoreReadOnly, type Store, type StoreOptions, type SynchronousMode } from './store.ts';
+export { IN_MEMORY, openStore, openStoreReadOnly, type Store, type StoreOptions, type SynchronousMode } from './store.ts';
 export { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './dataDirLock.ts';
 export { migrate, schemaVersionOf } from './migrate.ts';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';

@@ -30,7 +30,15 @@ export interface Store extends Repositories {
   close(): void;
 }
 
+/** Pass as the path for a throwaway in-memory store (unit tests of other modules): same schema, no file. */
+export const IN_MEMORY = ':memory:';
+
 export function openStore(file: string, opts: StoreOptions = {}): Store {
+  if (file === IN_MEMORY) {
+    const mem = openChecked(IN_MEMORY, opts);
+    if (!('db' in mem)) throw new StoreError(`in-memory store failed its check: ${mem.corrupt.reason}`, IN_MEMORY);
+    return assemble(mem.db, IN_MEMORY, false);
+  }
   const abs = path.resolve(file);
   try {
     fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -101,7 +109,7 @@ function openChecked(file: string, opts: StoreOptions): OpenResult {
     db = new Sqlite(file);
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') opts.logger?.warn('store could not enable WAL; readers will block the writer', { file, mode });
+    if (mode !== 'wal' && file !== IN_MEMORY) opts.logger?.warn('store could not enable WAL; readers will block the writer', { file, mode });
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     const problems = db.pragma('quick_check') as { quick_check: string }[];

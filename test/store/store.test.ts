@@ -49,6 +49,16 @@ describe('openStore', () => {
     expect(store.meta.get('created_at')).toMatch(/^\d+$/);
   });
 
+  it('opens an in-memory store with the full schema and no file', () => {
+    const cwdBefore = fs.readdirSync(process.cwd());
+    const store = track(openStore(':memory:'));
+    expect(store.path).toBe(':memory:');
+    expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    store.meta.set('a', 'b');
+    expect(store.meta.get('a')).toBe('b');
+    expect(fs.readdirSync(process.cwd())).toEqual(cwdBefore);
+  });
+
   it('defaults to synchronous NORMAL', () => {
     const store = track(openStore(path.join(dirs.make(), 'state.db')));
     expect(store.db.pragma('synchronous', { simple: true })).toBe(1);
