@@ -212,9 +212,11 @@ export class Daemon {
     if (ev.kind === 'quote') {
       // Quotes write nothing to the ledger tables; only a breach (a machine batch) writes, in its own transaction.
       this.router.handle(ev);
+      this.triggerAt = 0;
       return;
     }
     this.ingestSafely(() => this.router.handle(ev));
+    this.triggerAt = 0; // intents emitted later (timers) are triggered by the clock, not by this event
     this.scheduleQuoteSync();
   }
 

@@ -4,9 +4,11 @@ import type { Command } from 'commander';
 import * as config from './config.ts';
 import * as sim from './sim.ts';
 import * as start from './start.ts';
+import * as demo from './demo.ts';
 
 export const commands: { register(program: Command): void }[] = [
   config,
   sim,
   start,
+  demo,
 ];

@@ -1,0 +1,102 @@
+// The demo's terminal story: each scripted trader action, each enforcement riskd made (rule, reason, how
+// fast), each lock and its release. Reads only what the daemon publishes to its listeners.
+import type { Daemon } from '../runtime/daemon.ts';
+import type { AuditRow } from '../enforce/auditTrail.ts';
+import type { Simulator } from '../sim/index.ts';
+
+const tty = (process.stdout as { isTTY?: boolean }).isTTY === true;
+const paint = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const bold = (s: string) => paint('1', s);
+const red = (s: string) => paint('31', s);
+const green = (s: string) => paint('32', s);
+const yellow = (s: string) => paint('33', s);
+const cyan = (s: string) => paint('36', s);
+
+export class Narrator {
+  private readonly t0 = Date.now();
+  private readonly rows = new Map<number, AuditRow>();
+  private seq = 0;
+  private readonly order = new Map<number, number>(); // row id -> sequence when first seen
+
+  constructor(private readonly out: NodeJS.WritableStream) {}
+
+  private line(who: string, text: string): void {
+    const s = ((Date.now() - this.t0) / 1000).toFixed(1).padStart(6);
+    this.out.write(`${s}s  ${who.padEnd(7)} ${text}\n`);
+  }
+
+  banner(sim: Simulator, dir: string): void {
+    this.out.write(`${bold('riskd demo')}: a ProjectX-compatible gateway simulator on ${sim.url}, riskd enforcing on it.\n`);
+    this.out.write(`state and logs: ${dir}\n\n`);
+  }
+
+  step(title: string, rule: string): void {
+    this.out.write(`\n${bold(title)}  ${cyan(`(${rule})`)}\n`);
+  }
+
+  trader(text: string): void {
+    this.line(yellow('TRADER'), text);
+  }
+
+  say(who: string, text: string): void {
+    this.line(who, text);
+  }
+
+  mark(): number {
+    return this.seq;
+  }
+
+  /** A confirmed close of `contractId` by riskd, first seen after `mark`. */
+  confirmedCloseSince(mark: number, contractId: string): boolean {
+    for (const [id, r] of this.rows) {
+      if ((this.order.get(id) ?? 0) <= mark) continue;
+      if (r.contractId === contractId && r.status === 'confirmed' && (r.endpoint ?? '').startsWith('Position/')) return true;
+    }
+    return false;
+  }
+
+  attach(daemon: Daemon): void {
+    daemon.addListener({
+      onEnforcement: (row) => this.onRow(row),
+      onLock: (c) => {
+        const l = c.lock;
+        if (c.type === 'lock.set') {
+          const until = l.until ? ` until ${new Date(l.until).toLocaleTimeString()}` : ` until ${l.releaseCondition}`;
+          this.line(red('LOCK'), `${l.rule} ${l.kind}${until}: ${l.reason}`);
+        } else {
+          this.line(green('UNLOCK'), `${l.rule} ${l.kind} released (${c.how ?? 'released'})`);
+        }
+      },
+    });
+  }
+
+  private onRow(row: Readonly<AuditRow>): void {
+    if (!this.order.has(row.id)) this.order.set(row.id, ++this.seq);
+    const prev = this.rows.get(row.id);
+    this.rows.set(row.id, { ...row });
+    if (prev?.status === row.status) return;
+    const intent = JSON.parse(row.intent) as { type: string; contractId?: string; size?: number };
+    const what = `${row.endpoint ?? intent.type}${row.contractId ? ` ${row.contractId}` : ''}${intent.size ? ` size ${intent.size}` : ''}`;
+    const numbers = JSON.parse(row.numbers || '{}') as { latency?: { triggerToRequestMs?: number; triggerToConfirmMs?: number } };
+    if (row.status === 'sent') {
+      const ms = numbers.latency?.triggerToRequestMs;
+      this.line(red('RISKD'), `${row.reason.startsWith(row.rule) ? '' : `${bold(row.rule)} `}${row.reason} -> ${what}${ms !== undefined ? ` (sent ${ms} ms after the event)` : ''}`);
+    } else if (row.status === 'confirmed' || row.status === 'reconciled') {
+      const ms = numbers.latency?.triggerToConfirmMs;
+      this.line(green('  done'), `${what} ${row.status}${ms !== undefined ? ` ${ms} ms after the event` : ''}`);
+    } else if (row.status === 'failed') {
+      this.line(red('  FAIL'), `${what}: ${row.outcome ?? ''}`);
+    }
+  }
+
+  summary(daemon: Daemon): void {
+    const st = daemon.status();
+    this.out.write(`\n${bold('Summary')}\n`);
+    for (const a of st.accounts) {
+      this.out.write(`  ${a.name}: realized today $${a.realized.toFixed(2)}, open contracts ${a.openContracts}\n`);
+      for (const l of a.locks) this.out.write(`    locked ${l.kind} by ${l.rule}: ${l.reason}\n`);
+    }
+    const sent = [...this.rows.values()].filter((r) => r.status === 'confirmed' || r.status === 'reconciled');
+    this.out.write(`  ${sent.length} enforcement actions confirmed; every one is in the enforcement log (riskd history).\n`);
+  }
+}
