@@ -68,11 +68,11 @@ export function reduceLargestFirst(view: LedgerView, positions: readonly Positio
   return intents;
 }
 
-/** "MNQ -2, ES closed (1)" for messages. */
+/** "MNQ -2, ES -1 (closed)" for messages. */
 export function describeReductions(view: LedgerView, intents: readonly Intent[]): string {
   return intents
     .map((i) => {
-      if (i.type === 'close') return `${view.symbolOf(i.contractId)} closed (${view.position(i.contractId)?.size ?? '?'})`;
+      if (i.type === 'close') return `${view.symbolOf(i.contractId)} -${view.position(i.contractId)?.size ?? '?'} (closed)`;
       if (i.type === 'reduce') return `${view.symbolOf(i.contractId)} -${i.size}`;
       return i.type;
     })

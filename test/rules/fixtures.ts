@@ -42,7 +42,8 @@ export class TestAccount {
   readonly contracts = new ContractCache();
   readonly ledger: Ledger;
   now: number;
-  private positionIds = new Map<string, number>();
+  private lifetimes = new Map<string, { id: number; created: number }>();
+  private lastReceivedAt = -Infinity;
 
   constructor(opts: { now?: number; canTrade?: boolean } = {}) {
     this.now = opts.now ?? T0;
@@ -60,34 +61,43 @@ export class TestAccount {
     applyEvent(this.ledger, {
       kind: 'account',
       source: 'hub',
-      receivedAt: this.now,
+      receivedAt: this.receivedAt(),
       account: { id: ACCOUNT_ID, name: 'TEST-1', balance: 50_000, canTrade, isVisible: true, simulated: true },
     });
     return this;
   }
 
-  /** Position event: the gateway's net position in a contract (size 0 closes it). */
-  position(c: Contract, side: 'long' | 'short' | 'flat', size = 0, averagePrice = 0, openedAt = this.now): this {
-    let pid = this.positionIds.get(c.id);
-    if (pid === undefined) this.positionIds.set(c.id, (pid = id()));
+  /**
+   * Position event: the gateway's net position in a contract (size 0 closes it). Updates of an open position
+   * keep its id and creationTimestamp (its lifetime); after a close the next one is a new lifetime.
+   */
+  position(c: Contract, side: 'long' | 'short' | 'flat', size = 0, averagePrice = 0, openedAt?: number): this {
+    let life = this.lifetimes.get(c.id);
+    if (!life) this.lifetimes.set(c.id, (life = { id: id(), created: openedAt ?? this.now }));
     const flat = side === 'flat' || size === 0;
     applyEvent(this.ledger, {
       kind: 'position',
       source: 'hub',
-      receivedAt: this.now,
+      receivedAt: this.receivedAt(),
       action: flat ? 2 : 1,
       position: {
-        id: pid,
+        id: life.id,
         accountId: ACCOUNT_ID,
         contractId: c.id,
-        creationTimestamp: openedAt,
+        creationTimestamp: openedAt ?? life.created,
         type: flat ? 0 : side === 'long' ? 1 : 2,
         size: flat ? 0 : size,
         averagePrice,
       },
     });
-    if (flat) this.positionIds.delete(c.id);
+    if (flat) this.lifetimes.delete(c.id);
     return this;
+  }
+
+  /** Each event is observed strictly after the previous one (as on a real hub), never before `now`. */
+  private receivedAt(): number {
+    this.lastReceivedAt = Math.max(this.now, this.lastReceivedAt + 1);
+    return this.lastReceivedAt;
   }
 
   /** A fill (half-turn). pnl null = entry. Returns the ledger's FillView for a fill trigger. */
@@ -110,7 +120,7 @@ export class TestAccount {
       voided: f.voided ?? false,
       orderId,
     };
-    applyEvent(this.ledger, { kind: 'trade', source: 'hub', receivedAt: this.now, action: 0, trade });
+    applyEvent(this.ledger, { kind: 'trade', source: 'hub', receivedAt: this.receivedAt(), action: 0, trade });
     const view = this.ledger.fillsToday().find((x) => x.id === trade.id);
     if (!view) throw new Error(`fixture: fill ${trade.id} not in today's ledger`);
     return view;
@@ -129,7 +139,7 @@ export class TestAccount {
       fillVolume: o.fillVolume ?? 0,
       ...o,
     };
-    applyEvent(this.ledger, { kind: 'order', source: 'hub', receivedAt: this.now, action: 1, order });
+    applyEvent(this.ledger, { kind: 'order', source: 'hub', receivedAt: this.receivedAt(), action: 1, order });
     return order;
   }
 
@@ -141,8 +151,9 @@ export class TestAccount {
       ...(q.ask !== undefined ? { bestAsk: q.ask } : {}),
       ...(q.last !== undefined ? { lastPrice: q.last } : {}),
     };
-    this.quotes.merge(delta, this.now);
-    applyEvent(this.ledger, { kind: 'quote', source: 'hub', receivedAt: this.now, quote: delta });
+    const at = this.receivedAt();
+    this.quotes.merge(delta, at);
+    applyEvent(this.ledger, { kind: 'quote', source: 'hub', receivedAt: at, quote: delta });
     return this;
   }
 

@@ -30,7 +30,7 @@ describe('RULE-002 max_contracts_per_instrument', () => {
     const vs = maxContractsPerInstrument(cfg(), a.ctx(positionChanged(C.NQ)));
     const bySymbol = Object.fromEntries(vs.map((v) => [v.numbers.symbol, v]));
     expect(Object.keys(bySymbol).sort()).toEqual(['ES', 'NQ']);
-    expect(bySymbol.ES?.message).toBe('2 contracts of ES open, over your limit of 1: reduced by 1 (ES closed (1))');
+    expect(bySymbol.ES?.message).toBe('2 contracts of ES open, over your limit of 1: reduced by 1 (ES -1 (closed))');
     expect(bySymbol.NQ?.intents).toEqual([{ type: 'reduce', accountId: ACCOUNT_ID, contractId: C.NQ.id, size: 1 }]);
   });
 

@@ -53,3 +53,39 @@ describe('resolveIntents', () => {
     expect(resolveIntents([move(5995, C.MNQ.id), { type: 'close', accountId: A, contractId: C.ES.id }], a.ledger)).toHaveLength(2);
   });
 });
+
+describe('resolveIntents invariants (property)', () => {
+  it('no duplicates; a flatten leaves no close/reduce/moveStop; a closed contract has no reduce or move', async () => {
+    const fc = (await import('fast-check')).default;
+    const a = new TestAccount();
+    const contracts = [C.ES.id, C.MNQ.id, C.NQ.id];
+    const intent = fc.oneof(
+      fc.constant<Intent>({ type: 'flatten', accountId: A }),
+      fc.constant<Intent>({ type: 'cancelAll', accountId: A }),
+      fc.constantFrom(...contracts).map((contractId): Intent => ({ type: 'close', accountId: A, contractId })),
+      fc.tuple(fc.constantFrom(...contracts), fc.integer({ min: 1, max: 5 })).map(([contractId, size]): Intent => ({ type: 'reduce', accountId: A, contractId, size })),
+      fc.integer({ min: 1, max: 4 }).map((orderId): Intent => ({ type: 'cancel', accountId: A, orderId })),
+      fc.tuple(fc.constantFrom(...contracts), fc.integer({ min: 1, max: 9 })).map(([contractId, p]): Intent => ({ type: 'moveStop', accountId: A, contractId, stopPrice: p, size: 1, side: 1 })),
+    );
+    fc.assert(
+      fc.property(fc.array(intent, { maxLength: 12 }), (input) => {
+        const out = resolveIntents(input, a.ledger);
+        const keys = out.map((i) => JSON.stringify(i));
+        expect(new Set(keys).size).toBe(keys.length);
+        const has = (t: Intent['type']) => out.some((i) => i.type === t);
+        if (has('flatten')) expect(has('close') || has('reduce') || has('moveStop')).toBe(false);
+        if (has('cancelAll')) expect(has('cancel')).toBe(false);
+        for (const i of out) {
+          if (i.type === 'reduce' || i.type === 'moveStop') {
+            expect(out.some((c) => c.type === 'close' && c.contractId === i.contractId)).toBe(false);
+          }
+        }
+        // Nothing asked is lost unless a stronger intent covers it.
+        for (const i of input) {
+          if (i.type === 'close') expect(has('flatten') || out.some((o) => o.type === 'close' && o.contractId === i.contractId)).toBe(true);
+          if (i.type === 'cancel') expect(has('cancelAll') || out.some((o) => o.type === 'cancel' && o.orderId === i.orderId)).toBe(true);
+        }
+      }),
+    );
+  });
+});
