@@ -45,7 +45,7 @@ describe('connection machine scenarios', () => {
   });
 
   it('invalid credentials fail without retry until told to retry', async () => {
-    const login = vi.fn(async () => {
+    const login = vi.fn(async (): Promise<{ expiresAt: number }> => {
       throw Object.assign(new Error('ProjectX login failed (InvalidCredentials)'), { fatal: true });
     });
     const actor = createActor(connectionMachine.provide({ actors: { login: fromPromise(login) } }), { input: {} }).start();
@@ -64,10 +64,10 @@ describe('connection machine scenarios', () => {
     const calls: string[] = [];
     const step = (name: string) => fromPromise(async () => {
       calls.push(name);
-      return { expiresAt: Date.now() + 86_400_000 } as never;
+      return { expiresAt: Date.now() + 86_400_000 };
     });
     const actor = createActor(connectionMachine.provide({
-      actors: { login: step('login'), connectHubs: step('connectHubs'), subscribe: step('subscribe'), reconcile: step('reconcile') },
+      actors: { login: step('login'), connectHubs: step('connectHubs') as never, subscribe: step('subscribe') as never, reconcile: step('reconcile') as never },
     }), { input: {} }).start();
     actor.send({ type: 'connection.start' });
     await flush();
