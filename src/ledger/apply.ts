@@ -5,14 +5,14 @@
 //   orders    - a version is (updateTimestamp, updateTicks, fillVolume, terminal); an older or equal version
 //               is ignored, so the newest wins whatever the arrival order. Terminal orders leave the working set
 //               and their version is kept for the day, so a late "working" replay cannot bring them back.
-//   positions - per contract the newest observation (receivedAt; REST snapshots are stamped with the time the
-//               request was sent) wins; at equal times a close wins. A closed position id is a tombstone:
-//               a replay of the same lifetime (creationTimestamp not newer) is ignored even when it arrives late.
+//   positions - per contract, a later lifetime (creationTimestamp, id) supersedes an earlier one; within a
+//               lifetime a close is final; otherwise the newest observation wins (receivedAt; REST snapshots are
+//               stamped with the time the request was sent, so a snapshot that lost a race is older).
 //   account   - the newest observation wins.
 import type { Account, GatewayEvent, Order, Position, Trade } from '../gateway/models.ts';
 import { isWorkingStatus } from '../gateway/models.ts';
 import type { LedgerChange, PositionSnapshot } from './change.ts';
-import { sideOfType, type FillRecord, type Ledger, type OrderVersion, type PositionRecord } from './ledger.ts';
+import { sideOfType, type FillRecord, type Ledger, type OrderVersion, type PositionMark, type PositionRecord } from './ledger.ts';
 import { symbolOf } from './symbols.ts';
 
 const NO_CHANGES: LedgerChange[] = [];
@@ -161,23 +161,27 @@ function snapshot(rec: PositionRecord): PositionSnapshot {
   };
 }
 
+/**
+ * Order of position events in one contract: lifetime first (creationTimestamp, then id: a later position
+ * supersedes an earlier one, whatever the arrival order), then within a lifetime a close beats every update
+ * (a closed position never comes back), then the later observation wins.
+ */
+export function comparePositionMarks(a: PositionMark, b: PositionMark): number {
+  return a.created - b.created || a.id - b.id || Number(a.closed) - Number(b.closed) || a.at - b.at;
+}
+
 function applyPosition(ledger: Ledger, p: Position, action: number | undefined, receivedAt: number): LedgerChange[] {
   const side = sideOfType(p.type);
   const isClose = action === 2 || p.size <= 0 || side === undefined;
+  const mark: PositionMark = { created: p.creationTimestamp, id: p.id, closed: isClose, at: receivedAt };
+  const latest = ledger.positionLatest.get(p.contractId);
+  if (latest && comparePositionMarks(mark, latest) <= 0) return NO_CHANGES; // older, or the same observation
+  ledger.positionLatest.set(p.contractId, mark);
   const cur = ledger.positionsByContract.get(p.contractId);
-  const tomb = ledger.closedPositions.get(p.id);
-  if (!isClose && tomb !== undefined && p.creationTimestamp <= tomb) return NO_CHANGES; // replay of a closed lifetime
-  const lastSeen = ledger.positionObservedAt.get(p.contractId);
-  if (lastSeen !== undefined) {
-    if (receivedAt < lastSeen) return NO_CHANGES; // older observation
-    if (receivedAt === lastSeen && !isClose && !cur) return NO_CHANGES; // a close observed at the same time wins
-  }
-  ledger.positionObservedAt.set(p.contractId, Math.max(receivedAt, lastSeen ?? -Infinity));
 
   if (isClose) {
-    ledger.closedPositions.set(p.id, Math.max(p.creationTimestamp, tomb ?? -Infinity));
-    // A (late) close of another lifetime must not close the current position.
-    if (!cur || cur.id !== p.id) return NO_CHANGES;
+    // Closing this lifetime also ends any earlier one still held (its own close was missed or is late).
+    if (!cur) return NO_CHANGES;
     ledger.removePosition(p.contractId);
     return [{ kind: 'position', what: 'closed', contractId: p.contractId, before: snapshot(cur), after: null }];
   }
@@ -186,7 +190,7 @@ function applyPosition(ledger: Ledger, p: Position, action: number | undefined, 
     cur.observedAt = receivedAt;
     return NO_CHANGES;
   }
-  const sameLifetime = cur !== undefined && cur.id === p.id && cur.side === side;
+  const sameLifetime = cur !== undefined && cur.id === p.id && cur.creationTimestamp === p.creationTimestamp && cur.side === side;
   const rec: PositionRecord = {
     id: p.id,
     contractId: p.contractId,
@@ -200,7 +204,6 @@ function applyPosition(ledger: Ledger, p: Position, action: number | undefined, 
     mfe: sameLifetime ? cur.mfe : NaN,
     mae: sameLifetime ? cur.mae : NaN,
   };
-  if (cur && cur.id !== p.id) ledger.closedPositions.set(cur.id, cur.creationTimestamp);
   ledger.setPosition(rec);
   return [
     {

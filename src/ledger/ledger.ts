@@ -28,6 +28,14 @@ export interface PositionRecord extends PositionSnapshot {
   mae: number;
 }
 
+/** Where a position event stands in its contract's history: lifetime (created, id), closed, observation time. */
+export interface PositionMark {
+  created: number;
+  id: number;
+  closed: boolean;
+  at: number;
+}
+
 /** Version of an order as last applied: newer (updateTimestamp, updateTicks, fillVolume, terminal) wins. */
 export interface OrderVersion {
   updateTimestamp: number;
@@ -75,10 +83,8 @@ export class Ledger implements AccountLedgerView {
   tradingDayEnd: number;
   tradingDayId: string;
   readonly positionsByContract = new Map<string, PositionRecord>();
-  /** Last receivedAt of any position event per contract, closes included: older events are stale. */
-  readonly positionObservedAt = new Map<string, number>();
-  /** Closed position id -> its creationTimestamp: a replay of that position (same or older lifetime) is stale. */
-  readonly closedPositions = new Map<number, number>();
+  /** The newest position event applied per contract, closes included (apply.ts orders events by it). */
+  readonly positionLatest = new Map<string, PositionMark>();
   readonly working = new Map<number, Order>();
   readonly orderVersions = new Map<number, OrderVersion>();
   /** Today's fills sorted by time (ties by id), and by id. */
@@ -92,7 +98,7 @@ export class Ledger implements AccountLedgerView {
   private dayFavorable = 0;
   private dayAdverse = 0;
   private readonly enforcementOrders = new Set<number>();
-  private readonly enforcementPending = new Map<string, number>();
+  private readonly enforcementPending = new Map<string, { since: number; until: number }>();
 
   constructor(opts: LedgerOptions) {
     this.accountId = opts.accountId;
@@ -131,6 +137,7 @@ export class Ledger implements AccountLedgerView {
         mfe: NaN,
         mae: NaN,
       });
+      ledger.positionLatest.set(p.contractId, { created: p.creationTimestamp, id: p.id, closed: false, at: -Infinity });
       ledger.onInterest?.(accountId, p.contractId, true);
     }
     for (const o of store.orders.working(accountId)) {
@@ -359,20 +366,25 @@ export class Ledger implements AccountLedgerView {
   }
 
   /**
-   * riskd is closing `contractId` (closeContract returns no orderId): exit fills on that contract received until
-   * `untilMs` are attributed to riskd.
+   * riskd is closing `contractId` (closeContract returns no orderId): exit fills on that contract are
+   * attributed to riskd when received until `untilMs`; with `sinceMs` (when the close was requested) also when
+   * their gateway timestamp lies in [sinceMs, untilMs], so a fill only learnt later from REST still counts.
    */
-  markEnforcementPending(contractId: string, untilMs: number): void {
-    const prev = this.enforcementPending.get(contractId) ?? -Infinity;
-    if (untilMs > prev) this.enforcementPending.set(contractId, untilMs);
+  markEnforcementPending(contractId: string, untilMs: number, sinceMs?: number): void {
+    const prev = this.enforcementPending.get(contractId);
+    const since = sinceMs ?? -Infinity;
+    if (!prev) this.enforcementPending.set(contractId, { since, until: untilMs });
+    else this.enforcementPending.set(contractId, { since: Math.min(prev.since, since), until: Math.max(prev.until, untilMs) });
   }
 
   /** Whether a newly seen fill comes from riskd's enforcement. */
   isEnforcementFill(t: Trade, receivedAt: number): boolean {
     if (this.enforcementOrders.has(t.orderId)) return true;
     if (t.profitAndLoss === null) return false; // a close only produces exits
-    const until = this.enforcementPending.get(t.contractId);
-    return until !== undefined && receivedAt <= until;
+    const w = this.enforcementPending.get(t.contractId);
+    if (!w) return false;
+    if (receivedAt >= w.since && receivedAt <= w.until) return true;
+    return w.since > -Infinity && t.creationTimestamp >= w.since && t.creationTimestamp <= w.until;
   }
 
   // ------------------------------------------------------------------ mutation (apply.ts)
@@ -392,7 +404,7 @@ export class Ledger implements AccountLedgerView {
     this.dayFavorable = 0;
     this.dayAdverse = 0;
     for (const [id, v] of this.orderVersions) if (v.terminal) this.orderVersions.delete(id);
-    for (const [c, until] of this.enforcementPending) if (until < at) this.enforcementPending.delete(c);
+    for (const [c, w] of this.enforcementPending) if (w.until < at) this.enforcementPending.delete(c);
     // Open positions carry over; their excursion starts again with the new day.
     for (const rec of this.positionsByContract.values()) {
       rec.mfe = NaN;

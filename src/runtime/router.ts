@@ -25,8 +25,8 @@ export interface Router {
   rollDue(now: number): void;
   /** riskd placed `orderId` for the account: its fills are riskd's own (re-attributing any already seen). */
   markEnforcementOrder(accountId: number, orderId: number): void;
-  /** riskd is closing `contractId` (closeContract returns no orderId): its exits until `untilMs` are riskd's. */
-  markEnforcementPending(accountId: number, contractId: string, untilMs: number): void;
+  /** riskd is closing `contractId` (closeContract returns no orderId): its exits in [sinceMs, untilMs] are riskd's. */
+  markEnforcementPending(accountId: number, contractId: string, untilMs: number, sinceMs?: number): void;
   /** Resolves when every contract fetch started so far has settled (tests, orderly shutdown). */
   idle(): Promise<void>;
 }
@@ -146,8 +146,8 @@ export function createRouter(opts: RouterOptions): Router {
       for (const fill of l.markEnforcementOrder(orderId)) emit(l, { kind: 'fillAttributed', fill });
     },
 
-    markEnforcementPending(accountId, contractId, untilMs) {
-      registry.get(accountId)?.markEnforcementPending(contractId, untilMs);
+    markEnforcementPending(accountId, contractId, untilMs, sinceMs) {
+      registry.get(accountId)?.markEnforcementPending(contractId, untilMs, sinceMs);
     },
 
     async idle() {

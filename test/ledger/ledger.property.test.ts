@@ -66,7 +66,7 @@ describe('ledger money against a reference account (property)', () => {
         }
         expect(Math.abs(ledger.unrealizedTotal()! - refTotal)).toBeLessThanOrEqual(0.011 * Math.max(1, lots.length));
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -144,3 +144,41 @@ describe('ledger core', () => {
     expect(l.excursionToday()).toEqual({ maxFavorable: 2, maxAdverse: -4 });
   });
 });
+
+describe('enforcement attribution windows', () => {
+  it('with sinceMs, an exit learnt later from REST but stamped inside the window is riskd’s; earlier trader exits are not', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    l.markEnforcementPending(MNQ, T0 + 10_000, T0);
+    applyEvent(l, tradeEv({ id: 1, profitAndLoss: 5, side: 1, creationTimestamp: T0 + 2_000 }, T0 + 60_000, 'rest'));
+    applyEvent(l, tradeEv({ id: 2, profitAndLoss: 5, side: 1, creationTimestamp: T0 - 5_000 }, T0 + 60_000, 'rest'));
+    applyEvent(l, tradeEv({ id: 3, profitAndLoss: null, creationTimestamp: T0 + 3_000 }, T0 + 3_000)); // an entry: never
+    expect(l.fillsToday().map((f) => [f.id, f.byRiskd])).toEqual([[2, false], [1, true], [3, false]]);
+  });
+});
+
+describe('position event ordering', () => {
+  it('a close of a later lifetime ends an earlier position whose own close was missed (found by fast-check)', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 101, type: 2, size: 2, creationTimestamp: T0 + 3000 }, T0 + 3000));
+    expect(applyEvent(l, posEv({ id: 102, type: 0, size: 0, creationTimestamp: T0 + 5000 }, T0 + 6000, 2))).toMatchObject([{ kind: 'position', what: 'closed', before: { id: 101 } }]);
+    expect(applyEvent(l, posEv({ id: 101, type: 0, size: 0, creationTimestamp: T0 + 3000 }, T0 + 4000, 2))).toEqual([]);
+    expect(applyEvent(l, posEv({ id: 102, type: 1, size: 2, creationTimestamp: T0 + 5000 }, T0 + 5000))).toEqual([]);
+    expect(l.positions()).toEqual([]);
+  });
+
+  it('a delayed duplicate of an old close never closes a newer position; a late replay never resurrects', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 1, creationTimestamp: T0 }, T0));
+    applyEvent(l, posEv({ id: 1, type: 0, size: 0, creationTimestamp: T0 }, T0 + 10, 2));
+    applyEvent(l, posEv({ id: 2, creationTimestamp: T0 + 20 }, T0 + 20));
+    expect(applyEvent(l, posEv({ id: 1, type: 0, size: 0, creationTimestamp: T0 }, T0 + 999, 2))).toEqual([]);
+    expect(applyEvent(l, posEv({ id: 1, creationTimestamp: T0 }, T0 + 1000))).toEqual([]);
+    expect(l.positions().map((p) => p.openedAt)).toEqual([T0 + 20]);
+    applyEvent(l, posEv({ id: 2, type: 0, size: 0, creationTimestamp: T0 + 20 }, T0 + 30, 2));
+    expect(applyEvent(l, posEv({ id: 2, size: 1, creationTimestamp: T0 + 20 }, T0 + 5000, 1, 'rest'))).toEqual([]);
+    expect(l.positions()).toEqual([]);
+  });
+});
