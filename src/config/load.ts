@@ -48,6 +48,25 @@ export function loadRiskFile(path: string, opts: { notices?: string[] } = {}): R
   return parsed.data;
 }
 
+/**
+ * Validates a risk config given as a JS value (tests, the demo), with the same defaults and units as a file:
+ * `parseRiskConfig({ rules: { max_contracts: { enabled: true, limit: 2 } } })`. Throws ConfigError
+ * (issues carry the key path; line 0 since there is no file).
+ */
+export function parseRiskConfig(input: unknown, name = '<inline risk config>'): RiskConfig {
+  const parsed = riskConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((i) => ({
+      file: name,
+      line: 0,
+      column: 0,
+      path: formatPath(i.path.filter((s): s is string | number => typeof s !== 'symbol')),
+      message: i.message,
+    })),
+  );
+}
+
 /** Loads the shared risk file, accounts.yaml and every per-account override. Throws ConfigError. */
 export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const { riskPath, env = process.env } = opts;

@@ -1,6 +1,7 @@
 // Valid configurations: defaults filled in, units normalised, notices, env expansion, overrides key by key.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, parseRiskConfig } from '../../src/config/index.ts';
 import { loadConfig, loadRiskFile } from '../../src/config/load.ts';
 import { ENV, VALID_ACCOUNTS, writeFiles, yaml } from './helpers.ts';
 
@@ -242,5 +243,20 @@ describe('accounts.yaml and per-account overrides', () => {
     const dir = writeFiles({ 'risk.yaml': SHARED, 'accounts.yaml': VALID_ACCOUNTS });
     const loaded = loadConfig({ riskPath: join(dir, 'risk.yaml'), env: ENV });
     expect(loaded.accounts.gateway.api_url).toBe('https://api.example.com');
+  });
+});
+
+describe('parseRiskConfig (a config built in code)', () => {
+  it('fills defaults and converts units like a file', () => {
+    const risk = parseRiskConfig({ rules: { no_stop_loss_grace: { enabled: true, grace: '10s' } } });
+    expect(risk.rules.no_stop_loss_grace).toEqual({ enabled: true, grace: 10_000 });
+    expect(risk.rules.max_contracts.enabled).toBe(false);
+  });
+
+  it('throws a ConfigError naming the key', () => {
+    expect(() => parseRiskConfig({ rules: { max_contracts: { enabled: true, limit: -1 } } })).toThrow(ConfigError);
+    expect(() => parseRiskConfig({ rules: { max_contracts: { enabled: true, limit: -1 } } })).toThrow(
+      '<inline risk config> rules.max_contracts.limit: expected a whole number ≥ 0, got -1',
+    );
   });
 });
