@@ -81,6 +81,8 @@ export interface Simulator {
     sendRawMarketFrame(target: string, ...args: unknown[]): void;
     /** Writes arbitrary text as one record (e.g. invalid JSON) to every connection of a hub. */
     sendRawHubText(hub: HubName, text: string): void;
+    /** From now on orders execute in fills of at most `maxPerFill` contracts (null = one fill per order). */
+    partialFills(maxPerFill: number | null): void;
   };
   /** Read-only views for assertions (REST shapes). */
   state: {
@@ -189,6 +191,12 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       sendRawUserFrame: (target, arg) => userHub.broadcast(null, target, [arg]),
       sendRawMarketFrame: (target, ...args) => marketHub.broadcast(null, target, args),
       sendRawHubText: (hub, text) => hubsOf(hub)[0]?.rawText(text),
+      partialFills: (maxPerFill) => {
+        if (maxPerFill !== null && !(Number.isInteger(maxPerFill) && maxPerFill > 0)) {
+          throw new Error(`sim partialFills: maxPerFill must be a positive integer or null, got ${maxPerFill}`);
+        }
+        engine.orders.maxFillSize = maxPerFill;
+      },
     },
     state: {
       orders: (accountId) => engine.orders.list(accountId).map(restOrder),

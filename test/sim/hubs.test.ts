@@ -147,6 +147,16 @@ describe('market hub', () => {
     expect(rec.of('GatewayQuote')[1]![1]).toMatchObject({ bestBid: 25820, bestAsk: 25820, lastPrice: 25820 });
     expect(rec.of('GatewayDepth')).toHaveLength(0); // not subscribed
     expect(rec.events.every((e) => e.args[0] === MNQ)).toBe(true);
+    await c.invoke('SubscribeContractMarketDepth', MNQ);
+    sim.market.setQuote(MNQ, { bid: 25819.75, ask: 25820.25 });
+    await rec.until(() => rec.of('GatewayDepth').length >= 1);
+    const rows = rec.of('GatewayDepth')[0]![1] as any[];
+    expect(rows.map((x) => [x.type, x.price])).toEqual([[4, 25819.75], [3, 25820.25]]);
+    await c.invoke('UnsubscribeContractQuotes', MNQ);
+    const quotes = rec.of('GatewayQuote').length;
+    sim.market.setQuote(MNQ, { bid: 25819.5, ask: 25820.25 });
+    await rec.until(() => rec.of('GatewayDepth').length >= 2);
+    expect(rec.of('GatewayQuote')).toHaveLength(quotes);
   });
 
   it('a moving market random-walks on its own when marketIntervalMs > 0', async () => {
@@ -237,6 +247,30 @@ describe('faults and controls', () => {
     const first = frames[0]!;
     expect(first.at - t0).toBeGreaterThanOrEqual(190);
     expect(first.kind).toBe('event');
+  });
+
+  it('hubFaults delayMs holds event frames back by the delay, keeping their order', async () => {
+    const token = await setup();
+    const c = track(hub(sim.userHubUrl, () => token));
+    const rec = new Recorder().listen(c, 'GatewayUserAccount');
+    await c.start();
+    await c.invoke('SubscribeAccounts');
+    sim.control.hubFaults({ delayMs: 150 });
+    const t0 = performance.now();
+    sim.control.setBalance(PRAC, 1);
+    sim.control.setBalance(PRAC, 2);
+    await rec.until(() => rec.events.length >= 2);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(rec.of('GatewayUserAccount').map((a) => a[0].data.balance)).toEqual([1, 2]);
+  });
+
+  it('closes a connection whose client stopped sending (client timeout)', async () => {
+    const token = await setup({ hubClientTimeoutMs: 100, hubKeepAliveMs: 50 });
+    const s = await rawSocket(sim.userHubUrl, { authorization: `Bearer ${token}` });
+    s.ws.send('{"protocol":"json","version":1}\x1e');
+    const closed = new Promise<void>((r) => s.ws.on('close', () => r()));
+    await closed;
+    expect(s.records.some((r) => JSON.parse(r).type === 7)).toBe(true);
   });
 
   it('sendRawUserFrame / sendRawMarketFrame inject payloads as-is', async () => {

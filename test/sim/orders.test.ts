@@ -234,3 +234,20 @@ describe('stops and trailing stops', () => {
     expect((await post(sim, '/api/Order/modify', { accountId: PRAC, orderId: 1 }, token)).body.errorCode).toBe(2);
   });
 });
+
+describe('partial fills', () => {
+  it('splits an order into several executions: status 1 with growing fillVolume, one trade per execution, then 2', async () => {
+    sim.control.partialFills(2);
+    const r = await place({ type: 2, side: 0, size: 5, stopLossBracket: { ticks: -10, type: 4 } });
+    expect(r.body.success).toBe(true);
+    const entry = r.body.orderId as number;
+    await rec.until(() => rec.of('GatewayUserOrder').some((a) => a[0].data.id === entry + 1 && a[0].data.status === 1), 3000, 'child open');
+    const entryEvents = rec.of('GatewayUserOrder').map((a) => a[0].data).filter((d) => d.id === entry);
+    expect(entryEvents.map((d) => [d.status, d.fillVolume])).toEqual([[6, 0], [1, 2], [1, 4], [2, 5]]);
+    const trades = rec.of('GatewayUserTrade').map((a) => a[0].data);
+    expect(trades.map((t) => [t.orderId, t.size, t.fees])).toEqual([[entry, 2, 0.74], [entry, 2, 0.74], [entry, 1, 0.37]]);
+    expect(rec.of('GatewayUserPosition').map((a) => a[0].data.size)).toEqual([2, 4, 5]);
+    expect(sim.state.orders(PRAC).find((o) => o.id === entry + 1)).toMatchObject({ status: 1, size: 5, stopPrice: 25809.75 });
+    expect(() => sim.control.partialFills(0)).toThrow(/positive integer/);
+  });
+});

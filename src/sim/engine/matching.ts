@@ -36,6 +36,8 @@ export class OrderEngine {
   private readonly tags = new Map<number, Set<string>>();
   private nextOrderId = 3470001001;
   private matching = false;
+  /** null = every order fills in one execution; n = executions of at most n contracts. */
+  maxFillSize: number | null = null;
   private readonly rematch = new Set<string>();
 
   constructor(private readonly d: OrderEngineDeps) {
@@ -396,24 +398,33 @@ export class OrderEngine {
   private fill(o: SimOrder, price: number): void {
     const c = this.d.catalog.get(o.contractId);
     if (!c) throw new Error(`sim: order ${o.id} has unknown contract ${o.contractId}`);
-    o.status = 2;
-    o.fillVolume = o.size;
-    o.filledPrice = price;
-    o.updated = this.d.clock.stamp();
-    if (o.parentOrderId !== null) {
-      o.trailDistance = null;
-      o.trailPrice = null;
+    // With partial fills enabled the order trades in chunks: each chunk streams order (status 1 until the
+    // last, which is 2), trade, position and account, like several executions of one order.
+    const chunk = this.maxFillSize ?? o.size;
+    let flat = false;
+    while (o.fillVolume < o.size) {
+      const q = Math.min(chunk, o.size - o.fillVolume);
+      const before = o.fillVolume;
+      o.fillVolume += q;
+      o.filledPrice = before === 0 ? price : Number((((o.filledPrice ?? price) * before + price * q) / o.fillVolume).toFixed(9));
+      o.status = o.fillVolume === o.size ? 2 : 1;
+      o.updated = this.d.clock.stamp();
+      if (o.status === 2 && o.parentOrderId !== null) {
+        o.trailDistance = null;
+        o.trailPrice = null;
+      }
+      this.emit(o);
+      const effect = this.d.positions.applyFill(o.accountId, c, o.side, q, price);
+      const trade = this.d.trades.record(o.accountId, c, o.id, o.side, q, price, effect.realized);
+      effect.emit();
+      this.d.accounts.applyCash(o.accountId, (effect.realized ?? 0) - trade.fees);
+      this.d.market.print(c.id, price, q, o.side === 0 ? 0 : 1);
+      flat = effect.flat;
     }
-    this.emit(o);
-    const effect = this.d.positions.applyFill(o.accountId, c, o.side, o.size, price);
-    const trade = this.d.trades.record(o.accountId, c, o.id, o.side, o.size, price, effect.realized);
-    effect.emit();
-    this.d.accounts.applyCash(o.accountId, (effect.realized ?? 0) - trade.fees);
-    this.d.market.print(c.id, price, o.size, o.side === 0 ? 0 : 1);
 
     for (const id of o.childIds) {
       const ch = this.orders.get(id);
-      if (ch && ch.status === 8) this.activateChild(ch, c, price, o.size);
+      if (ch && ch.status === 8) this.activateChild(ch, c, o.filledPrice ?? price, o.size);
     }
     if (o.parentOrderId !== null) {
       // OCO: the other leg of the same entry is cancelled.
@@ -423,7 +434,7 @@ export class OrderEngine {
         if (sib && sib.id !== o.id && WORKING.has(sib.status)) this.cancelOne(sib);
       }
     }
-    if (effect.flat && this.d.bracketsOnFlat === 'cancel') {
+    if (flat && this.d.bracketsOnFlat === 'cancel') {
       for (const x of this.orders.values()) {
         if (x.accountId === o.accountId && x.contractId === c.id && x.parentOrderId !== null && WORKING.has(x.status)) this.cancelOne(x);
       }
