@@ -64,7 +64,7 @@ export function setLock(
   core: AccountCore,
   req: LockRequest,
   now: number,
-  opts: { flattenOnSet?: boolean } = {},
+  opts: { flattenOnSet?: boolean; since?: number } = {},
 ): Step {
   const symbol = req.kind === 'symbol' ? (req.symbol ?? '').toUpperCase() : null;
   if (req.kind === 'symbol' && !symbol) {
@@ -92,12 +92,12 @@ export function setLock(
   }
   const hard = req.kind === 'until_reset' || req.kind === 'until_can_trade' || req.kind === 'until_session';
   const lock: LockEntry = {
-    id: `${core.accountId}:${req.rule}:${req.kind}${symbol ? `:${symbol}` : ''}:${now}`,
+    id: `${core.accountId}:${req.rule}:${req.kind}${symbol ? `:${symbol}` : ''}:${opts.since ?? now}`,
     kind: req.kind,
     rule: req.rule,
     reason: req.reason,
     symbol,
-    since: now,
+    since: opts.since ?? now,
     until,
     releaseCondition: RELEASE_CONDITION[req.kind],
     flattenOnSet: opts.flattenOnSet ?? hard,

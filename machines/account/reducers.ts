@@ -1,7 +1,7 @@
 // Pure reducers of the account machine: (core, event) -> new core + facts to emit. The machine calls them
 // from named actions; keeping them plain functions makes the rules easy to read and to test exhaustively.
 import { nextReset, tradingDayId, tradingDayStart, type ResetSpec } from '../../src/calendar/tradingDay.ts';
-import { nextSessionBoundary, sessionStateAt } from '../../src/calendar/session.ts';
+import { nextSessionBoundary, previousSessionClose, sessionStateAt } from '../../src/calendar/session.ts';
 import type { RiskConfig } from '../../src/config/types.ts';
 import type { Verdict } from '../../src/rules/types.ts';
 import {
@@ -76,7 +76,7 @@ export function evaluateSession(core: AccountCore, now: number): Step {
         windowEnd: st.windowEnd,
         nextOpen: st.nextOpen,
         blackoutEnd: st.blackout?.end ?? null,
-        nextBoundary: nextSessionBoundary(now, cfg),
+        nextBoundary: nextSessionBoundary(now, cfg, st),
       },
     },
     out: [],
@@ -86,7 +86,10 @@ export function evaluateSession(core: AccountCore, now: number): Step {
   }
   if (newOutside) {
     const reason = st.nextOpen !== null ? 'outside the allowed session windows' : 'outside the allowed session windows (no window scheduled)';
-    step = chain(step, (c) => setLock(c, { kind: 'until_session', rule: 'RULE-009', reason, until: st.nextOpen ?? undefined }, now, { flattenOnSet: cfg.flatten_at_end }));
+    // Catching up after downtime, the lock began when the last window closed (as if we had been awake).
+    const closedAt = prev.phase === 'inside' || prev.phase === 'outside' ? previousSessionClose(now, cfg) : null;
+    const since = closedAt !== null ? Math.min(closedAt, now) : now;
+    step = chain(step, (c) => setLock(c, { kind: 'until_session', rule: 'RULE-009', reason, until: st.nextOpen ?? undefined }, now, { flattenOnSet: cfg.flatten_at_end, since }));
   } else if (windowEnded && cfg.flatten_at_end) {
     // Slept through a window end into the next window: the missed end-of-window flatten still happens.
     step = chain(step, (c) => ({
@@ -101,7 +104,7 @@ export function evaluateSession(core: AccountCore, now: number): Step {
     const b = st.blackout;
     step = chain(step, (c) => {
       const marked = { ...c, session: { ...c.session, blackoutStart: b.start } };
-      const r = setLock(marked, { kind: 'cooldown', rule: 'RULE-009', reason: 'news blackout', until: b.end }, now, { flattenOnSet: b.flatten });
+      const r = setLock(marked, { kind: 'cooldown', rule: 'RULE-009', reason: 'news blackout', until: b.end }, now, { flattenOnSet: b.flatten, since: b.start });
       const flattenedBySet = r.out.some((o) => o.type === 'lock.set' && !o.extended);
       if (!b.flatten || flattenedBySet) return r;
       // The cooldown already existed (merged): the blackout's flatten still happens.

@@ -115,11 +115,28 @@ export function nextSessionOpen(now: number, cfg: SessionConfig): number | null 
 }
 
 /**
+ * End of the latest window that closed at or before `now` (contiguous windows merged); null if none within a
+ * year. When the account machine catches up after downtime, an until_session lock began at that instant.
+ */
+export function previousSessionClose(now: number, cfg: SessionConfig): number | null {
+  const today = DateTime.fromMillis(now, { zone: cfg.timezone }).startOf('day');
+  if (!today.isValid) throw new Error(`session_block_outside: invalid timezone "${cfg.timezone}"`);
+  // Windows ending before now start at most a day before they end, so scanning back day-chunks suffices;
+  // the chunk also includes today so a window still open at now merges correctly.
+  for (let back = SCAN_CHUNK_DAYS; back <= SCAN_LIMIT_DAYS; back += SCAN_CHUNK_DAYS) {
+    const merged = merge(windowsStartingOn(today.minus({ days: back }), back + 1, cfg));
+    const closed = merged.filter((iv) => iv.end <= now);
+    // The earliest scanned day may hold a window glued to an unscanned earlier one, but only its end matters.
+    if (closed.length > 0) return closed[closed.length - 1]!.end;
+  }
+  return null;
+}
+
+/**
  * The next instant after `now` at which sessionStateAt can change its answer: the current window's end,
  * the next window's start, or a blackout's start or end. The account machine arms its wake timer with it.
  */
-export function nextSessionBoundary(now: number, cfg: SessionConfig): number | null {
-  const st = sessionStateAt(now, cfg);
+export function nextSessionBoundary(now: number, cfg: SessionConfig, st: SessionState = sessionStateAt(now, cfg)): number | null {
   const candidates: number[] = [];
   if (st.windowEnd !== null) candidates.push(st.windowEnd);
   const open = st.inside ? null : st.nextOpen;

@@ -165,3 +165,15 @@ describe('nextSessionOpen / nextSessionBoundary', () => {
     expect(nextSessionBoundary(ct('2026-06-15T16:00'), futuresWeek())).toBe(ct('2026-06-15T17:00'));
   });
 });
+
+describe('previousSessionClose', () => {
+  it('is the end of the latest window closed at or before now', async () => {
+    const { previousSessionClose } = await import('../../src/calendar/session.ts');
+    expect(previousSessionClose(ct('2026-06-16T16:00'), futuresWeek())).toBe(ct('2026-06-16T15:10'));
+    expect(previousSessionClose(ct('2026-06-16T15:10'), futuresWeek())).toBe(ct('2026-06-16T15:10'));
+    expect(previousSessionClose(ct('2026-06-21T12:00'), futuresWeek())).toBe(ct('2026-06-19T15:10')); // Sunday -> Friday
+    expect(previousSessionClose(ct('2026-03-08T12:00'), futuresWeek())).toBe(utc('2026-03-06T21:10:00Z')); // across DST
+    expect(previousSessionClose(ct('2026-06-16T10:00'), futuresWeek())).toBe(ct('2026-06-15T15:10')); // inside: the previous one
+    expect(previousSessionClose(ct('2026-06-16T10:00'), cfg({ windows: [] }))).toBeNull();
+  });
+});

@@ -167,6 +167,10 @@ function finish(opts: AccountActorOptions, b: Built, restored: RestoreReport): A
     batch: (fn) => persister.batch(fn),
     persistNow: () => persister.persistNow(),
     failed: () => state.failed || actor.getSnapshot().status === 'error',
-    stop: () => actor.stop(),
+    stop: () => {
+      persister.persistNow();
+      persister.enabled = false;
+      actor.stop();
+    },
   };
 }

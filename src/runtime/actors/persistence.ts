@@ -120,7 +120,8 @@ export class SnapshotPersister {
     const root = this.root;
     if (!root || !this.enabled || (!this.dirty && !force)) return false;
     const snap = root.getSnapshot() as { status: string };
-    if (snap.status === 'error') return false; // never overwrite the last good snapshot with a faulted one
+    // Only a running actor is worth restoring: never overwrite the last good snapshot with a faulted or stopped one.
+    if (snap.status !== 'active') return false;
     try {
       this.opts.repo.save({
         accountId: this.opts.accountId,
