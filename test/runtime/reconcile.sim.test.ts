@@ -10,6 +10,7 @@ import { LedgerRegistry } from '../../src/ledger/registry.ts';
 import type { Ledger } from '../../src/ledger/ledger.ts';
 import { createRouter, type Router } from '../../src/runtime/router.ts';
 import { reconcileAccount, reconcileAll, type ReconcileDeps } from '../../src/runtime/reconcile.ts';
+import { createDegradedPoller } from '../../src/runtime/degradedPoller.ts';
 import { collector, recordingLogger } from './routerFixtures.ts';
 
 const ACC = 13572468;
@@ -159,4 +160,39 @@ describe('ledger against the simulator', () => {
     const realized = simTruth();
     expect(ledger.realizedNetToday(true)).toBeCloseTo(realized.gross - realized.fees, 2);
   }, 30_000);
+
+  it('attributes the fills of a close riskd requested to riskd (not counted as trader fills)', async () => {
+    sim.trader.placeOrder({ accountId: ACC, contractId: MNQ, type: 2, side: 0, size: 1 });
+    await matchesSim('trader entry');
+    const traderFills = ledger.countSince(0, 'fills');
+    const t = Date.now();
+    router.markEnforcementPending(ACC, MNQ, t + 10_000, t);
+    await rest.closeContract(ACC, MNQ, { priority: 'enforce' });
+    await matchesSim('riskd close');
+    const last = ledger.fillsToday().at(-1)!;
+    expect(last.profitAndLoss).not.toBeNull();
+    expect(last.byRiskd).toBe(true);
+    expect(ledger.countSince(0, 'fills')).toBe(traderFills);
+  });
+
+  it('keeps the ledger in step over REST polling while the hubs are down', async () => {
+    await hubs.stop();
+    const poller = createDegradedPoller({
+      accounts: () => registry.accountIds(),
+      poll: (id) => reconcileAccount(deps, id, { priority: 'poll' }),
+      logger: recordingLogger(),
+      share: 1,
+    });
+    poller.start();
+    try {
+      sim.trader.placeOrder({ accountId: ACC, contractId: MNQ, type: 2, side: 0, size: 2 });
+      sim.trader.placeOrder({ accountId: ACC, contractId: MNQ, type: 4, side: 1, size: 2, stopPrice: sim.market.quote(MNQ).bid - 10 });
+      await matchesSim('polled while blind');
+      expect(ledger.openContractsTotal()).toBe(2);
+      sim.trader.closeContract(ACC, MNQ);
+      await matchesSim('polled close');
+    } finally {
+      poller.stop();
+    }
+  }, 20_000);
 });
