@@ -34,7 +34,8 @@ export interface AccountFault {
   accountId: number;
   error: string;
   at: number;
-  rebuiltFrom: RestoreReport['source'];
+  /** How the account came back; 'dead' = it could not be rebuilt (no enforcement by machines until reopened). */
+  rebuiltFrom: RestoreReport['source'] | 'dead';
 }
 
 const REBUILD_WINDOW_MS = 60_000;
@@ -46,6 +47,8 @@ export class AccountSupervisor {
   private readonly emittedListeners = new Set<(e: AccountEmitted) => void>();
   private readonly faultListeners = new Set<(f: AccountFault) => void>();
   private ticker: Ticker | undefined;
+  /** Accounts whose actor could not be rebuilt: events to them are dropped (and logged). */
+  private readonly dead = new Map<number, RiskConfig>();
   readonly faults: AccountFault[] = [];
 
   constructor(private readonly opts: SupervisorOptions) {}
@@ -53,6 +56,7 @@ export class AccountSupervisor {
   /** Start (restore or build) the actor of an account. Returns how it was restored. */
   open(accountId: number, config: RiskConfig): RestoreReport {
     if (this.accounts.has(accountId)) throw new Error(`account ${accountId} is already open`);
+    this.dead.delete(accountId);
     const handle = this.spawn(accountId, config, true);
     this.accounts.set(accountId, { handle, config, rebuilds: [] });
     if (handle.restored.discarded) {
@@ -66,20 +70,35 @@ export class AccountSupervisor {
 
   /** Send a fact to an account's actor; a failed actor is rebuilt first (and after, if this event broke it). */
   send(accountId: number, e: AccountEvent): void {
+    if (this.dropIfDead(accountId, e.type)) return;
     const entry = this.entry(accountId);
     if (entry.handle.failed()) this.rebuild(accountId, 'found failed before send');
+    if (this.dropIfDead(accountId, e.type)) return;
     this.entry(accountId).handle.send(e);
     if (this.entry(accountId).handle.failed()) this.rebuild(accountId, `failed on ${e.type}`);
   }
 
   /** Send several facts with one snapshot write at the end (wrap in store.transaction with the ledger change). */
   batch<T>(accountId: number, fn: (send: (e: AccountEvent) => void) => T): T {
-    const entry = this.entry(accountId);
-    if (entry.handle.failed()) this.rebuild(accountId, 'found failed before batch');
+    const drop = (e: AccountEvent): void => void this.dropIfDead(accountId, e.type);
+    if (this.dead.has(accountId)) return fn(drop);
+    if (this.entry(accountId).handle.failed()) this.rebuild(accountId, 'found failed before batch');
+    if (this.dead.has(accountId)) return fn(drop);
     const handle = this.entry(accountId).handle;
     const result = handle.batch(() => fn((e) => handle.send(e)));
     if (handle.failed()) this.rebuild(accountId, 'failed in batch');
     return result;
+  }
+
+  /** Accounts that could not be rebuilt after a fault. */
+  deadAccounts(): number[] {
+    return [...this.dead.keys()];
+  }
+
+  private dropIfDead(accountId: number, what: string): boolean {
+    if (!this.dead.has(accountId)) return false;
+    this.opts.logger?.error('event dropped: account actor is dead', { accountId, event: what });
+    return true;
   }
 
   /** Same event to every account (clock ticks). */
@@ -171,16 +190,22 @@ export class AccountSupervisor {
     } catch {
       // a failed actor may refuse to stop cleanly; it is dropped either way
     }
-    const handle = this.spawn(accountId, entry.config, fromSnapshot);
-    entry.handle = handle;
-    const fault: AccountFault = {
-      accountId,
-      error: `${why}: ${err instanceof Error ? err.message : String(err)}`,
-      at: now,
-      rebuiltFrom: handle.restored.source,
-    };
+    const error = `${why}: ${err instanceof Error ? err.message : String(err)}`;
+    let fault: AccountFault;
+    try {
+      const handle = this.spawn(accountId, entry.config, fromSnapshot);
+      entry.handle = handle;
+      fault = { accountId, error, at: now, rebuiltFrom: handle.restored.source };
+      this.opts.logger?.error('account actor rebuilt', { ...fault, discarded: handle.restored.discarded });
+    } catch (e) {
+      // Not even a fresh actor starts: the account is dead until reopened. Loud, but the process and the
+      // other accounts keep running.
+      this.accounts.delete(accountId);
+      this.dead.set(accountId, entry.config);
+      fault = { accountId, error: `${error}; rebuild failed: ${e instanceof Error ? e.message : String(e)}`, at: now, rebuiltFrom: 'dead' };
+      this.opts.logger?.error('account actor could not be rebuilt; account is NOT supervised', { ...fault });
+    }
     this.faults.push(fault);
-    this.opts.logger?.error('account actor rebuilt', { ...fault, discarded: handle.restored.discarded });
     for (const fn of this.faultListeners) fn(fault);
   }
 
