@@ -22,8 +22,29 @@ export function summarizeRisk(file: string, risk: RiskConfig): string[] {
   ];
 }
 
-export function summarizeAccounts(file: string, accounts: AccountsConfig, overridden: string[]): string[] {
-  const names = accounts.accounts.map((a) => (overridden.includes(a.name) ? `${a.name} (own overrides)` : a.name));
+/** The top-level sections and rules whose effective values differ from the shared config. */
+export function differences(shared: RiskConfig, own: RiskConfig): string[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const out: string[] = [];
+  if (!same(shared.trading_day, own.trading_day)) out.push('trading_day');
+  for (const k of Object.keys(RULE_IDS) as (keyof typeof RULE_IDS)[]) {
+    if (!same(shared.rules[k], own.rules[k])) out.push(k);
+  }
+  if (!same(shared.admin, own.admin)) out.push('admin');
+  return out;
+}
+
+export function summarizeAccounts(
+  file: string,
+  accounts: AccountsConfig,
+  shared: RiskConfig,
+  perAccount: Record<string, RiskConfig>,
+): string[] {
+  const names = accounts.accounts.map((a) => {
+    const own = perAccount[a.name];
+    const diff = own ? differences(shared, own) : [];
+    return diff.length ? `${a.name} (overrides: ${diff.join(', ')})` : a.name;
+  });
   return [
     `${file}: ok`,
     `  gateway: ${accounts.gateway.api_url}`,

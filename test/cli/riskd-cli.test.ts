@@ -78,6 +78,27 @@ describe('riskd config validate', () => {
     expect(r.stdout).toContain(`${file}:2:48 rules.daily_realized_loss.limit: -750 read as 750`);
   });
 
+  it('names the rules each account overrides, and the notices of accounts.yaml', async () => {
+    const dir = tempDir();
+    const accounts = join(dir, 'accounts.yaml');
+    writeFileSync(
+      accounts,
+      [
+        'gateway: { api_url: "http://127.0.0.1:1", user_hub_url: "ws://127.0.0.1:1/hubs/user", market_hub_url: "ws://127.0.0.1:1/hubs/market" }',
+        'credentials: { username: "${PROJECTX_USERNAME}", api_key: "${PROJECTX_API_KEY}" }',
+        'accounts:',
+        '  - name: A',
+        '    rules: { daily_realized_loss: { limit: -250 }, symbol_blocks: { symbols: [ES] } }',
+        '  - name: B',
+        '',
+      ].join('\n'),
+    );
+    const r = await riskd(['config', 'validate', '--accounts', accounts], CREDS);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('accounts: A (overrides: daily_realized_loss, symbol_blocks), B');
+    expect(r.stdout).toContain(`${accounts}:5:44 accounts[0].rules.daily_realized_loss.limit: -250 read as 250`);
+  });
+
   it('a missing file: exit 1 naming it', async () => {
     const r = await riskd(['config', 'validate', '--config', 'config/does-not-exist.yaml']);
     expect(r.code).toBe(1);

@@ -20,8 +20,10 @@ export function validate(opts: ValidateOptions): number {
   try {
     if (opts.accounts) {
       const loaded = loadConfig({ riskPath: opts.config, accountsPath: opts.accounts });
-      const overridden = Object.keys(loaded.perAccount).filter((n) => loaded.perAccount[n] !== loaded.risk);
-      out.push(...summarizeRisk(opts.config, loaded.risk), ...summarizeAccounts(opts.accounts, loaded.accounts, overridden));
+      out.push(
+        ...summarizeRisk(opts.config, loaded.risk),
+        ...summarizeAccounts(opts.accounts, loaded.accounts, loaded.risk, loaded.perAccount),
+      );
       notices = loaded.notices;
     } else {
       notices = [];
