@@ -83,6 +83,8 @@ export interface Simulator {
     sendRawHubText(hub: HubName, text: string): void;
     /** From now on orders execute in fills of at most `maxPerFill` contracts (null = one fill per order). */
     partialFills(maxPerFill: number | null): void;
+    /** Market orders (incl. closeContract) fill this many ms after being accepted; 0 = synchronously. */
+    setFillDelay(ms: number): void;
   };
   /** Read-only views for assertions (REST shapes). */
   state: {
@@ -145,6 +147,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   const port = await http.listen(opts.port ?? 0, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   engine.market.start(opts.marketIntervalMs ?? 0);
+  engine.orders.fillDelayMs = opts.fillDelayMs ?? 0;
 
   const hubsOf = (which: HubName | 'both'): HubServer[] =>
     which === 'user' ? [userHub] : which === 'market' ? [marketHub] : [userHub, marketHub];
@@ -197,6 +200,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
         }
         engine.orders.maxFillSize = maxPerFill;
       },
+      setFillDelay: (ms) => {
+        if (!(ms >= 0)) throw new Error(`sim setFillDelay: ms must be >= 0, got ${ms}`);
+        engine.orders.fillDelayMs = ms;
+      },
     },
     state: {
       orders: (accountId) => engine.orders.list(accountId).map(restOrder),
@@ -213,6 +220,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       if (closed) return;
       closed = true;
       engine.market.stop();
+      engine.orders.stop();
       userHub.close();
       marketHub.close();
       await http.close();

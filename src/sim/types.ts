@@ -43,6 +43,11 @@ export interface SimOptions {
    * or 'cancel'.
    */
   bracketsOnFlat?: 'keep' | 'cancel';
+  /**
+   * Delay between accepting a market order (status 6, REST answer) and its fill events. 0 (default) fills
+   * synchronously, before the REST answer is written; the real venue fills a few ms after answering.
+   */
+  fillDelayMs?: number;
 }
 
 export interface SimPlaceOrderRequest {

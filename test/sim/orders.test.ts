@@ -251,3 +251,26 @@ describe('partial fills', () => {
     expect(() => sim.control.partialFills(0)).toThrow(/positive integer/);
   });
 });
+
+describe('fill delay', () => {
+  it('with setFillDelay the REST answer comes first and the position closes a few ms later', async () => {
+    await place({ type: 2, side: 0, size: 1 });
+    sim.control.setFillDelay(30);
+    const closeSent = performance.now();
+    const r = await post(sim, '/api/Position/closeContract', { accountId: PRAC, contractId: MNQ }, token);
+    expect(r.body.success).toBe(true);
+    expect(sim.state.positions(PRAC)).toHaveLength(1); // not yet filled
+    await rec.until(() => rec.of('GatewayUserPosition').some((a) => a[0].action === 2), 3000, 'close event');
+    expect(performance.now() - closeSent).toBeGreaterThanOrEqual(25);
+    expect(sim.state.positions(PRAC)).toHaveLength(0);
+    // a pending market order can still be cancelled before it fills
+    const m = await place({ type: 2, side: 0, size: 1 });
+    expect((await post(sim, '/api/Order/cancel', { accountId: PRAC, orderId: m.body.orderId }, token)).body.success).toBe(true);
+    await rec.until(() => rec.of('GatewayUserOrder').some((a) => a[0].data.id === m.body.orderId && a[0].data.status === 3));
+    // a later order's delayed fill lands after the cancelled one's would have: only it opens a position
+    const later = await place({ type: 2, side: 1, size: 2 });
+    await rec.until(() => rec.of('GatewayUserOrder').some((a) => a[0].data.id === later.body.orderId && a[0].data.status === 2));
+    expect(sim.state.positions(PRAC)).toEqual([expect.objectContaining({ type: 2, size: 2 })]);
+    expect(sim.state.orders(PRAC).find((o) => o.id === m.body.orderId)).toMatchObject({ status: 3, fillVolume: 0 });
+  });
+});

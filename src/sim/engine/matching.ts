@@ -38,6 +38,9 @@ export class OrderEngine {
   private matching = false;
   /** null = every order fills in one execution; n = executions of at most n contracts. */
   maxFillSize: number | null = null;
+  /** 0 = market orders fill synchronously; > 0 = they fill this many ms after being accepted. */
+  fillDelayMs = 0;
+  private readonly pending = new Set<NodeJS.Timeout>();
   private readonly rematch = new Set<string>();
 
   constructor(private readonly d: OrderEngineDeps) {
@@ -93,7 +96,7 @@ export class OrderEngine {
     if (o.type === 2) {
       o.status = 6; // Pending, then filled at the touch
       this.emit(o);
-      this.fill(o, o.side === 0 ? book.ask : book.bid);
+      this.executeMarket(o);
     } else {
       o.status = 1;
       this.emit(o);
@@ -294,9 +297,33 @@ export class OrderEngine {
     o.status = 6;
     this.store(o);
     this.emit(o);
-    const book = this.d.market.book(c.id);
-    this.fill(o, side === 0 ? book.ask : book.bid);
+    this.executeMarket(o);
     this.match(c.id);
+  }
+
+  /**
+   * Fills a Pending market order at the touch: at once, or after `fillDelayMs` (then the REST answer
+   * goes out before the fill events, and REST briefly still shows the old position, like the real venue).
+   */
+  private executeMarket(o: SimOrder): void {
+    const run = (): void => {
+      if (o.status !== 6) return; // cancelled meanwhile
+      const book = this.d.market.book(o.contractId);
+      this.fill(o, o.side === 0 ? book.ask : book.bid);
+      this.match(o.contractId);
+    };
+    if (this.fillDelayMs <= 0) return run();
+    const t = setTimeout(() => {
+      this.pending.delete(t);
+      run();
+    }, this.fillDelayMs);
+    this.pending.add(t);
+  }
+
+  /** Drops scheduled fills (simulator shutdown). */
+  stop(): void {
+    for (const t of this.pending) clearTimeout(t);
+    this.pending.clear();
   }
 
   // ---------------------------------------------------------------- matching and fills
