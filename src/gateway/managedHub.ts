@@ -47,6 +47,7 @@ export class ManagedHub {
   private epoch = 0;
   private subscribedEpoch = -1;
   private subscribing: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly opts: ManagedHubOptions) {
     this.status = { hub: opts.name, state: 'disconnected', lastEventAt: null, connectedAt: null, reconnects: 0, restarts: 0 };
@@ -99,19 +100,29 @@ export class ManagedHub {
   /** Starts the connection if it is down, then subscribes. Rejects when the connection cannot be made. */
   async start(): Promise<void> {
     this.stopping = false;
-    if (this.connection.state === HubConnectionState.Disconnected) {
-      try {
-        await this.connection.start();
-      } catch (err) {
-        this.set('disconnected', (err as Error).message);
-        throw err;
-      }
-      this.epoch++;
-      this.restartAttempt = 0;
-      this.status.connectedAt = this.opts.now();
-      this.set('connected');
-    }
+    // Concurrent starters (restart timer, watchdog, connection machine) share one attempt.
+    this.starting ??= this.connect().finally(() => {
+      this.starting = undefined;
+    });
+    await this.starting;
     await this.ensureSubscribed();
+  }
+
+  private async connect(): Promise<void> {
+    const state = this.connection.state;
+    if (state === HubConnectionState.Connected) return;
+    // Still inside the library's reconnect loop (or mid-stop): abandon it and start clean.
+    if (state !== HubConnectionState.Disconnected) await this.connection.stop();
+    try {
+      await this.connection.start();
+    } catch (err) {
+      this.set('disconnected', (err as Error).message);
+      throw err;
+    }
+    this.epoch++;
+    this.restartAttempt = 0;
+    this.status.connectedAt = this.opts.now();
+    this.set('connected');
   }
 
   /** Subscribes once per connection epoch (idempotent; concurrent callers share one run). */
