@@ -21,7 +21,7 @@ import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
 import { AccountSupervisor } from './actors/supervisor.ts';
 import { Executor } from '../enforce/executor.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
-import type { LockEntry } from '../../machines/account/index.ts';
+import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
 import { handleChange } from './accountPipeline.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
 
@@ -275,6 +275,51 @@ export class Daemon {
       entriesToday: ledger ? ledger.countSince(ledger.tradingDayStart, 'entries') : 0,
       consecutiveLosses: ledger?.consecutiveLosingExits(includeFees) ?? 0,
     };
+  }
+
+  /**
+   * An admin unlock request for one account (policy admin.unlock decides: released now, scheduled after the
+   * delay, or refused). Lock rows change in one transaction with the machine snapshot. Returns what the machine
+   * decided, or undefined when the account is not watched.
+   */
+  adminUnlock(accountId: number, req: { lockId?: string; rule?: string; by: string }): Extract<AccountEmitted, { type: 'unlock.requested' }> | undefined {
+    if (!this.accounts.has(accountId)) return undefined;
+    let answer: Extract<AccountEmitted, { type: 'unlock.requested' }> | undefined;
+    const off = this.supervisor.onEmitted((e) => {
+      if (e.type === 'unlock.requested' && e.accountId === accountId) answer = e;
+    });
+    try {
+      this.store.transaction(() =>
+        this.supervisor.send(accountId, {
+          type: 'admin.unlock',
+          now: this.now(),
+          by: req.by,
+          ...(req.lockId !== undefined ? { lockId: req.lockId } : {}),
+          ...(req.rule !== undefined ? { rule: req.rule } : {}),
+        }),
+      );
+    } finally {
+      off();
+    }
+    return answer;
+  }
+
+  /**
+   * Applies a freshly loaded (already validated) configuration to every watched account (config.updated).
+   * Gateway, credentials and the account list are not changed by a reload (a restart applies those).
+   */
+  applyConfig(config: LoadedConfig): string[] {
+    const now = this.now();
+    const applied: string[] = [];
+    this.store.transaction(() => {
+      for (const a of this.accounts.values()) {
+        const next = config.perAccount[a.name] ?? config.risk;
+        this.accounts.set(a.id, { ...a, config: next });
+        this.supervisor.send(a.id, { type: 'config.updated', config: next, now });
+        applied.push(a.name);
+      }
+    });
+    return applied;
   }
 
   /** Graceful stop: no new enforcement, in-flight ones finished or recorded, hubs closed, store closed. */
