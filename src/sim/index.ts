@@ -73,6 +73,11 @@ export interface Simulator {
     setBalance(accountId: number, balance: number): void;
     setBracketMode(accountId: number, mode: 'autoOco' | 'position'): void;
     dropHubs(which?: HubName | 'both'): void;
+    /**
+     * Server-initiated SignalR close (type 7). The default error text is the one seen live; with
+     * allowReconnect the client's automatic reconnect kicks in, without it the client goes to onclose.
+     */
+    closeHubs(which?: HubName | 'both', o?: { error?: string | null; allowReconnect?: boolean }): void;
     stallHubs(ms: number): void;
     hubFaults(f: SimHubFaults): void;
     restFaults(f: SimRestFaults | null): void;
@@ -183,6 +188,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       setBracketMode: (accountId, mode) => engine.accounts.setBracketMode(accountId, mode),
       dropHubs: (which = 'both') => {
         for (const h of hubsOf(which)) h.dropAll();
+      },
+      closeHubs: (which = 'both', o = {}) => {
+        const error = o.error === undefined ? 'Connection closed with an error.' : o.error;
+        for (const h of hubsOf(which)) h.closeAll(error, o.allowReconnect ?? false);
       },
       stallHubs: (ms) => {
         if (!(ms >= 0)) throw new Error(`sim stallHubs: ms must be >= 0, got ${ms}`);

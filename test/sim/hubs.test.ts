@@ -201,6 +201,23 @@ describe('faults and controls', () => {
     expect(c.state).toBe(HubConnectionState.Disconnected);
   });
 
+  it('closeHubs sends a SignalR close with the error text; without allowReconnect the client closes', async () => {
+    const token = await setup();
+    const c = track(hub(sim.userHubUrl, () => token, { reconnect: true }));
+    await c.start();
+    const closed = new Promise<Error | undefined>((r) => c.onclose((e) => r(e)));
+    sim.control.closeHubs('user');
+    const err = await closed;
+    expect(String(err?.message)).toContain('Connection closed with an error.');
+    const r = track(hub(sim.userHubUrl, () => token, { reconnect: true }));
+    await r.start();
+    const reconnecting = new Promise<void>((res) => r.onreconnecting(() => res()));
+    const reconnected = new Promise<void>((res) => r.onreconnected(() => res()));
+    sim.control.closeHubs('user', { allowReconnect: true });
+    await reconnecting;
+    await reconnected;
+  });
+
   it('hubFaults duplicate delivers every event twice; drop delivers none', async () => {
     const token = await setup();
     const c = track(hub(sim.userHubUrl, () => token));

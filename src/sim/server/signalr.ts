@@ -254,6 +254,17 @@ export class HubServer {
     for (const c of this.connections) if (c.handshaken) c.write(text, 'raw');
   }
 
+  /** Graceful server close: a type 7 Close record (with error text), then the WebSocket close. */
+  closeAll(error: string | null, allowReconnect: boolean): void {
+    const msg: Record<string, unknown> = { type: 7 };
+    if (error !== null) msg.error = error;
+    if (allowReconnect) msg.allowReconnect = true;
+    for (const c of this.connections) {
+      c.write(JSON.stringify(msg), 'close');
+      c.ws.close();
+    }
+  }
+
   /** Abrupt drop: TCP torn down without a SignalR close message. */
   dropAll(): void {
     for (const c of this.connections) c.ws.terminate();
