@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } from '../gateway/models.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Intent } from '../rules/types.ts';
-import { AuditTrail, type AuditRow } from './auditTrail.ts';
+import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
 import { classifyFailure, type Endpoint } from './gatewayOutcome.ts';
 import { isTighter, tightest } from './stops.ts';
 import type {
@@ -77,6 +77,9 @@ interface Action {
   req: EnforcementRequest;
   row: AuditRow;
   attempts: number;
+  /** Epoch ms of the latest request. */
+  requestAt?: number;
+  latency: Latency;
   /** performance.now() when execute() was called. */
   t0: number;
   sent: boolean;
@@ -143,6 +146,8 @@ export class Executor {
   /** stopKey -> id of the stop riskd placed, so a later move modifies it rather than stacking stops. */
   private readonly ownStops = new Map<string, number>();
   private readonly batches = new Set<Promise<void>>();
+  private readonly reevaluations = new Set<string>();
+  private sentQueue: Action[] = [];
   private draining = false;
   private tagSeq = 0;
   private readonly tagPrefix: string;
@@ -169,13 +174,15 @@ export class Executor {
 
   /**
    * Start enforcing a batch. Sending begins synchronously (no await before the first REST call when the ledger
-   * view is available). `beforeFirstCall` runs once, right before the first gateway call of the batch: the
-   * runtime persists the lock there. The returned promise settles when every action of the batch has settled;
-   * callers on the hot path need not await it.
+   * view is available). `beforeFirstCall` runs once, synchronously, before anything of the batch reaches the
+   * gateway: the runtime persists the lock there; if it throws, nothing of the batch is sent (rows 'failed').
+   * The returned promise settles when every action of the batch has settled; hot-path callers need not await it.
    */
   execute(batch: readonly EnforcementRequest[], opts: { beforeFirstCall?: () => void } = {}): Promise<void> {
     const t0 = performance.now();
     const gate = new BatchGate(opts.beforeFirstCall, this.logger);
+    // Persist first, always: even a batch that turns out to need no call must not skip the caller's lock write.
+    if (batch.length > 0 && !this.draining) gate.open();
     const work = Promise.all(batch.map((req) => this.runRequest(req, t0, gate))).then(() => undefined);
     this.batches.add(work);
     void work.finally(() => this.batches.delete(work));
@@ -562,6 +569,7 @@ export class Executor {
       req,
       row,
       attempts: 0,
+      latency: {},
       t0,
       sent: false,
       extraWait: false,
@@ -613,42 +621,54 @@ export class Executor {
       // closeContract returns no order id: fills on this contract for a while are riskd's (RULE-006/007).
       this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs);
     }
+    const first = !a.sent;
+    // Set before the call: a confirming event may be handed over before the REST promise settles.
+    a.sent = true;
     let call: Promise<unknown>;
     try {
       call = this.callGateway(a);
     } catch (err) {
       call = Promise.reject(err);
     }
-    const first = !a.sent;
-    a.sent = true;
     if (a.kind === 'modifyStop' && a.orderId !== undefined) {
       this.lastModifyAt.set(a.orderId, now);
     }
-    this.audit.update(
-      a.row,
-      { status: 'sent', requestAt: now, endpoint: ENDPOINT[a.kind] },
-      first
-        ? {
-            attempts: a.attempts,
-            latency: {
-              triggerToRequestMs: now - a.req.triggerAt,
-              executeToRequestUs: Math.round((performance.now() - a.t0) * 1000),
-            },
-          }
-        : { attempts: a.attempts },
-    );
-    this.logger.info('enforcement sent', {
-      rule: a.req.rule,
-      accountId: a.accountId,
-      endpoint: ENDPOINT[a.kind],
-      contractId: a.contractId,
-      orderId: a.orderId,
-      attempt: a.attempts,
-    });
+    a.requestAt = now;
+    if (first) {
+      a.latency.triggerToRequestMs = now - a.req.triggerAt;
+      a.latency.executeToRequestUs = Math.round((performance.now() - a.t0) * 1000);
+    }
+    this.recordSentSoon(a);
     call.then(
       (res) => this.onAccepted(a, res),
       (err: unknown) => this.onFailed(a, err),
     );
+  }
+
+  /**
+   * The 'sent' row update and its log line wait for the end of the current turn, so every request of a batch
+   * (a flatten's closes and cancels) leaves before any of these writes.
+   */
+  private recordSentSoon(a: Action): void {
+    this.sentQueue.push(a);
+    if (this.sentQueue.length > 1) return;
+    queueMicrotask(() => {
+      const q = this.sentQueue;
+      this.sentQueue = [];
+      for (const x of q) {
+        // An action settled within the same turn keeps its final status.
+        const status = x.done ? {} : { status: 'sent' as const };
+        this.audit.update(x.row, { ...status, requestAt: x.requestAt, endpoint: ENDPOINT[x.kind] }, { attempts: x.attempts, latency: x.latency });
+        this.logger.info('enforcement sent', {
+          rule: x.req.rule,
+          accountId: x.accountId,
+          endpoint: ENDPOINT[x.kind],
+          contractId: x.contractId,
+          orderId: x.orderId,
+          attempt: x.attempts,
+        });
+      }
+    });
   }
 
   private callGateway(a: Action): Promise<unknown> {
@@ -694,6 +714,11 @@ export class Executor {
     this.attribution.markEnforcementOrder(a.accountId, orderId);
     this.ownStops.set(a.key, orderId);
     if (a.stopPrice !== undefined) this.lastStopSent.set(orderId, a.stopPrice);
+    // The position may have gone flat while the place was in flight: then the new stop is an orphan.
+    const view = this.deps.view?.(a.accountId);
+    if (view && a.contractId !== undefined && !view.positions().some((p) => p.contractId === a.contractId && p.size > 0)) {
+      this.cancelOrphanedOwnStop(a.accountId, a.contractId);
+    }
   }
 
   private armConfirmTimer(a: Action): void {
@@ -872,7 +897,7 @@ export class Executor {
     this.audit.update(
       a.row,
       { status, outcome, ...(ok ? { confirmedAt: now } : {}) },
-      ok ? { latency: { ...this.latencyOf(a), triggerToConfirmMs: now - a.req.triggerAt } } : undefined,
+      ok ? { latency: Object.assign(a.latency, { triggerToConfirmMs: now - a.req.triggerAt }) } : undefined,
     );
     const level = status === 'failed' ? 'warn' : 'info';
     this.logger[level]('enforcement settled', {
@@ -885,21 +910,24 @@ export class Executor {
       outcome,
     });
     a.resolve();
-    if (reevaluate && a.sent && this.deps.reevaluate && !this.draining) {
-      const cb = this.deps.reevaluate;
-      queueMicrotask(() => {
-        try {
-          cb(a.accountId, a.contractId);
-        } catch (err) {
-          this.logger.error('reevaluate callback threw', { error: String(err) });
-        }
-      });
-    }
+    if (reevaluate && a.sent && !this.draining) this.requestReevaluation(a.accountId, a.contractId);
   }
 
-  private latencyOf(a: Action): Record<string, unknown> {
-    const n = JSON.parse(a.row.numbers) as { latency?: Record<string, unknown> };
-    return n.latency ?? {};
+  /** Ask the caller to re-evaluate, once per (account, contract) per turn: a flatten settles many actions at once. */
+  private requestReevaluation(accountId: number, contractId: string | undefined): void {
+    const cb = this.deps.reevaluate;
+    if (!cb) return;
+    const key = `${accountId}:${contractId ?? ''}`;
+    if (this.reevaluations.has(key)) return;
+    this.reevaluations.add(key);
+    queueMicrotask(() => {
+      this.reevaluations.delete(key);
+      try {
+        cb(accountId, contractId);
+      } catch (err) {
+        this.logger.error('reevaluate callback threw', { error: String(err) });
+      }
+    });
   }
 
   private skip(

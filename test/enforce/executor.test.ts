@@ -74,6 +74,7 @@ describe('flatten', () => {
       expect(n.limit).toBe(500);
       expect(n.latency.triggerToRequestMs).toBe(3);
       expect(n.latency.triggerToConfirmMs).toBe(3);
+      // riskd's own overhead, measured (timing bounds belong in bench/, not in a test on a loaded machine).
       expect(n.latency.executeToRequestUs).toBeGreaterThanOrEqual(0);
     }
     // riskd's exits are marked before they happen so RULE-006/007 skip them.
@@ -122,6 +123,14 @@ describe('flatten', () => {
     const sweepRow = h.audit.list().at(-1)!;
     expect(sweepRow).toMatchObject({ status: 'confirmed', endpoint: 'Order/cancel' });
     expect(sweepRow.reason).toContain('flatten sweep');
+  });
+
+  it('cancelAll by symbol cancels only that symbol\'s working orders (case-insensitive)', async () => {
+    const { gw, executor, request } = setup();
+    const mnq = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid });
+    gw.addOrder(ACC, { contractId: ES, type: OrderType.Limit, side: OrderSide.Bid });
+    await executor.execute([request({ type: 'cancelAll', accountId: ACC, symbol: 'mnq' }, 'RULE-011', 'MNQ is blocked')]);
+    expect(gw.mutations()).toEqual([{ endpoint: 'Order/cancel', accountId: ACC, orderId: mnq.id, priority: 'enforce' }]);
   });
 
   it('records a skipped row when there is nothing to flatten', async () => {
@@ -380,6 +389,24 @@ describe('moveStop', () => {
     expect(cancel).toMatchObject({ endpoint: 'Order/cancel', orderId: stopId });
     expect(gw.order(ACC, stopId)).toBeUndefined();
     expect(audit.list().at(-1)).toMatchObject({ status: 'confirmed', rule: 'RULE-012', endpoint: 'Order/cancel' });
+  });
+
+  it('cancels a stop whose place completed after its position went flat', async () => {
+    const { gw, executor, request } = setup();
+    gw.openPosition(ACC, MNQ, 1);
+    gw.fault('Order/place', 'hold');
+    const placing = executor.execute([request(move(undefined, 98), 'RULE-012', 'Place stop')]);
+    await flush();
+    // The trader closes the position on their platform while the place is in flight.
+    gw.traderClose(ACC, MNQ);
+    executor.confirmFromLedger(ACC, { kind: 'position', contractId: MNQ, size: 0 });
+    gw.releaseHeld();
+    await placing;
+    await flush();
+    const [place, cancel] = gw.mutations();
+    expect(place!.endpoint).toBe('Order/place');
+    expect(cancel).toMatchObject({ endpoint: 'Order/cancel', orderId: expect.any(Number) });
+    expect(gw.order(ACC, cancel!.orderId!)).toBeUndefined();
   });
 
   it('a timed-out place is found by its tag and not placed twice', async () => {

@@ -63,6 +63,11 @@ export class FakeGateway implements EnforcementRest {
     return order;
   }
 
+  /** The trader flattens on their own platform (not a riskd call: not recorded). */
+  traderClose(accountId: number, contractId: string): void {
+    this.acctPositions(accountId).delete(contractId);
+  }
+
   position(accountId: number, contractId: string): Position | undefined {
     return this.acctPositions(accountId).get(contractId);
   }
