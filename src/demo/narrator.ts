@@ -1,5 +1,6 @@
 // The demo's terminal story: each scripted trader action, each enforcement riskd made (rule, reason, how
 // fast), each lock and its release. Reads only what the daemon publishes to its listeners.
+import { DateTime } from 'luxon';
 import type { Daemon } from '../runtime/daemon.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { Simulator } from '../sim/index.ts';
@@ -16,6 +17,8 @@ export class Narrator {
   private readonly t0 = Date.now();
   private readonly rows = new Map<number, AuditRow>();
   private seq = 0;
+  private readonly announced = new Set<number>();
+  private zone = 'America/Chicago';
   private readonly order = new Map<number, number>(); // row id -> sequence when first seen
 
   constructor(private readonly out: NodeJS.WritableStream) {}
@@ -56,12 +59,13 @@ export class Narrator {
   }
 
   attach(daemon: Daemon): void {
+    this.zone = daemon.configOf(daemon.status().accounts[0]?.id ?? 0).trading_day.timezone;
     daemon.addListener({
       onEnforcement: (row) => this.onRow(row),
       onLock: (c) => {
         const l = c.lock;
         if (c.type === 'lock.set') {
-          const until = l.until ? ` until ${new Date(l.until).toLocaleTimeString()}` : ` until ${l.releaseCondition}`;
+          const until = l.until ? ` until ${DateTime.fromMillis(l.until, { zone: this.zone }).toFormat('HH:mm:ss ZZZZ')}` : ` until ${l.releaseCondition}`;
           this.line(red('LOCK'), `${l.rule} ${l.kind}${until}: ${l.reason}`);
         } else {
           this.line(green('UNLOCK'), `${l.rule} ${l.kind} released (${c.how ?? 'released'})`);
@@ -74,14 +78,16 @@ export class Narrator {
     if (!this.order.has(row.id)) this.order.set(row.id, ++this.seq);
     const prev = this.rows.get(row.id);
     this.rows.set(row.id, { ...row });
-    if (prev?.status === row.status) return;
+    if (prev?.status === row.status || row.status === 'pending' || row.status === 'skipped') return;
     const intent = JSON.parse(row.intent) as { type: string; contractId?: string; size?: number };
     const what = `${row.endpoint ?? intent.type}${row.contractId ? ` ${row.contractId}` : ''}${intent.size ? ` size ${intent.size}` : ''}`;
     const numbers = JSON.parse(row.numbers || '{}') as { latency?: { triggerToRequestMs?: number; triggerToConfirmMs?: number } };
-    if (row.status === 'sent') {
+    if (!this.announced.has(row.id)) {
+      this.announced.add(row.id);
       const ms = numbers.latency?.triggerToRequestMs;
       this.line(red('RISKD'), `${row.reason.startsWith(row.rule) ? '' : `${bold(row.rule)} `}${row.reason} -> ${what}${ms !== undefined ? ` (sent ${ms} ms after the event)` : ''}`);
-    } else if (row.status === 'confirmed' || row.status === 'reconciled') {
+    }
+    if (row.status === 'confirmed' || row.status === 'reconciled') {
       const ms = numbers.latency?.triggerToConfirmMs;
       this.line(green('  done'), `${what} ${row.status}${ms !== undefined ? ` ${ms} ms after the event` : ''}`);
     } else if (row.status === 'failed') {

@@ -12,6 +12,8 @@ import type { Executor } from '../enforce/executor.ts';
 import type { EnforcementRequest } from '../enforce/types.ts';
 import { evaluate } from '../rules/evaluate.ts';
 import type { RuleTrigger } from '../rules/context.ts';
+import type { Intent, Verdict } from '../rules/types.ts';
+import { resolveIntents } from '../rules/resolveIntents.ts';
 import { hasProtectiveStop } from '../rules/r008-noStopLossGrace.ts';
 import { nextReset } from '../calendar/tradingDay.ts';
 import { OrderStatus } from '../gateway/models.ts';
@@ -101,6 +103,18 @@ function confirm(executor: Executor, accountId: number, change: LedgerChange): v
   }
 }
 
+/**
+ * RULE-003/013 keep breaching on every event until the reset; once their until_reset lock is held, the lock
+ * already flattened the account and the kill switch guards new exposure, so repeating them only floods the
+ * audit log. Cooldown rules (006/007) fire only on a counted fill and must pass: a breach extends the cooldown.
+ */
+function withoutHeldLocks(verdicts: readonly Verdict[], supervisor: AccountSupervisor, accountId: number): readonly Verdict[] {
+  if (verdicts.length === 0) return verdicts;
+  const locks = supervisor.get(accountId)?.actor.getSnapshot().context.locks ?? [];
+  const kept = verdicts.filter((v) => !(v.lock?.kind === 'until_reset' && locks.some((l) => l.kind === 'until_reset' && l.rule === v.rule)));
+  return kept.length === verdicts.length ? verdicts : kept;
+}
+
 export function handleChange(deps: PipelineDeps, accountId: number, change: LedgerChange, view: Ledger, triggerAt: number): void {
   const now = deps.now();
   confirm(deps.executor, accountId, change);
@@ -119,7 +133,7 @@ export function handleChange(deps: PipelineDeps, accountId: number, change: Ledg
     : undefined;
 
   const facts = factsOf(change, view, now);
-  const verdicts = evaluation?.verdicts ?? [];
+  const verdicts = withoutHeldLocks(evaluation?.verdicts ?? [], deps.supervisor, accountId);
   if (facts.length > 0 || verdicts.length > 0) {
     // Locks are set (and persisted with the snapshot) before any intent leaves; the machine re-emits nothing
     // of the verdicts' intents because they are stripped here: the evaluator's merged list is authoritative.
@@ -129,12 +143,13 @@ export function handleChange(deps: PipelineDeps, accountId: number, change: Ledg
     });
   }
 
-  if (evaluation && evaluation.intents.length > 0) {
-    const byIntent = (i: (typeof evaluation.intents)[number]) =>
-      evaluation.verdicts.find((v) => v.intents.some((x) => x.type === i.type && JSON.stringify(x) === JSON.stringify(i)));
-    const batch: EnforcementRequest[] = evaluation.intents.map((intent) => {
-      const v = byIntent(intent) ?? evaluation.verdicts[0];
-      return { intent, rule: v?.rule ?? 'rules', reason: v?.message ?? 'rule breach', numbers: v?.numbers ?? {}, triggerAt };
+  // The strongest action wins across the verdicts that remain (flatten > close > reduce), deduplicated.
+  const intents = verdicts.length === 0 ? [] : verdicts === evaluation?.verdicts ? evaluation.intents : resolveIntents(verdicts.flatMap((v) => v.intents), view);
+  if (intents.length > 0) {
+    const key = (i: Intent) => JSON.stringify(i);
+    const batch: EnforcementRequest[] = intents.map((intent) => {
+      const v = verdicts.find((x) => x.intents.some((y) => key(y) === key(intent))) ?? verdicts[0]!;
+      return { intent, rule: v.rule, reason: v.message, numbers: v.numbers, triggerAt };
     });
     void deps.executor.execute(batch);
   }
