@@ -50,6 +50,7 @@ export class HubClient {
   /** Contracts actually subscribed on the current market connection. */
   private quotesOnWire = new Set<string>();
   private lastQuoteAt: number | null = null;
+  private quoteChain: Promise<void> = Promise.resolve();
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private parseFailures = 0;
   private readonly failuresByEvent = new Map<string, number>();
@@ -141,12 +142,25 @@ export class HubClient {
   }
 
   private async subscribeMarket(): Promise<void> {
-    this.quotesOnWire = new Set(); // a new connection starts with nothing subscribed
-    this.lastQuoteAt = this.now(); // liveness is measured from the subscription
-    await this.syncQuotes();
+    await this.serialQuotes(async () => {
+      this.quotesOnWire = new Set(); // a new connection starts with nothing subscribed
+      this.lastQuoteAt = this.now(); // liveness is measured from the subscription
+      await this.diffQuotes();
+    });
   }
 
-  private async syncQuotes(): Promise<void> {
+  private syncQuotes(): Promise<void> {
+    return this.serialQuotes(() => this.diffQuotes());
+  }
+
+  /** Quote (un)subscriptions run one at a time so concurrent callers never double-subscribe. */
+  private serialQuotes(fn: () => Promise<void>): Promise<void> {
+    const run = this.quoteChain.then(fn, fn);
+    this.quoteChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async diffQuotes(): Promise<void> {
     const want = new Set(this.quotes);
     for (const id of want) {
       if (this.quotesOnWire.has(id)) continue;

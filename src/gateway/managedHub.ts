@@ -117,6 +117,8 @@ export class ManagedHub {
       await this.connection.start();
     } catch (err) {
       this.set('disconnected', (err as Error).message);
+      // A first start that fails (gateway down at boot) keeps trying in the background too.
+      if (!this.stopping && this.opts.autoRestart) this.scheduleRestart();
       throw err;
     }
     this.epoch++;

@@ -134,3 +134,24 @@ describe('HubClient against a SignalR JSON-protocol server', () => {
     await until(() => client.status().market.state === 'connected' && subs('market').filter((s) => s === 'SubscribeContractQuotes(A)').length >= 2, 'resubscribed');
   });
 });
+
+describe('HubClient edge cases', () => {
+  it('concurrent setQuoteContracts calls never double-subscribe', async () => {
+    const { client } = make();
+    await client.start();
+    await Promise.all([client.setQuoteContracts(['A', 'B']), client.setQuoteContracts(['A', 'B'])]);
+    await Promise.all([client.setQuoteContracts(['B', 'C']), client.setQuoteContracts(['C'])]);
+    // The last call is the desired set; every contract is (un)subscribed exactly once on the way there.
+    expect(subs('market')).toEqual(['SubscribeContractQuotes(A)', 'SubscribeContractQuotes(B)', 'SubscribeContractQuotes(C)', 'UnsubscribeContractQuotes(A)', 'UnsubscribeContractQuotes(B)']);
+    expect(client.quoteContracts()).toEqual(['C']);
+  });
+
+  it('a hub that is down at boot keeps retrying in the background', async () => {
+    server.refuse = true;
+    const { client } = make();
+    await expect(client.start()).rejects.toThrow();
+    server.refuse = false;
+    await until(() => client.status().user.state === 'connected' && client.status().market.state === 'connected', 'background start');
+    await until(() => subs('user').length === 7, 'subscribed after the late start');
+  });
+});
