@@ -197,7 +197,8 @@ export const accountMachine = accountSetup.createMachine({
         SESSION_STATES.map((phase) => [
           phase,
           {
-            always: SESSION_STATES.filter((p) => p !== phase).map((p) => ({
+            // 'unknown' is only the initial phase (before the first evaluation); nothing goes back to it.
+            always: SESSION_STATES.filter((p) => p !== phase && p !== 'unknown').map((p) => ({
               guard: { type: 'sessionIs' as const, params: { phase: p } },
               target: p,
             })),

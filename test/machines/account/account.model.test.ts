@@ -1,0 +1,94 @@
+// Model-based test of the account machine's regions (tradingDay, session, lockout, wake): explicit payload
+// events, shortest paths to every (state, incoming transition), replayed against live actors under fake
+// timers; afterwards every state and transition of the machine must have been exercised.
+// Position children have their own model test; here RULE-008 is off so no child is spawned.
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { createActor } from 'xstate';
+import { TestModel } from 'xstate/graph';
+import { accountMachine, lockStatus, type AccountEvent } from '../../../machines/account/index.ts';
+import { afterEvents, allStates, allTransitions, CoverageRecorder } from '../position/mbt.ts';
+import { ct, riskConfig, sessionOn } from './fixtures.ts';
+
+const T0 = ct('2026-06-10T10:00'); // Wednesday, inside the futures window
+const base = riskConfig({ rules: { no_stop_loss_grace: { enabled: false, grace: 30_000 } }, admin: { unlock: 'allowed' } });
+const withSession = { ...base, rules: { ...base.rules, session_block_outside: sessionOn() } };
+const input = { accountId: 7, config: withSession, now: T0 };
+
+const verdict = (kind: 'cooldown' | 'until_reset', now: number): AccountEvent => ({
+  type: 'rule.verdicts',
+  now,
+  verdicts: [{ rule: kind === 'cooldown' ? 'RULE-006' : 'RULE-003', intents: [], message: kind, numbers: {}, lock: { kind, rule: kind === 'cooldown' ? 'RULE-006' : 'RULE-003', reason: kind, ...(kind === 'cooldown' ? { until: now + 60_000 } : {}) } }],
+});
+
+const payloadEvents: AccountEvent[] = [
+  { type: 'system.resumed', now: T0 },
+  verdict('cooldown', T0),
+  verdict('until_reset', T0),
+  { type: 'account.canTrade', canTrade: false, now: T0 },
+  { type: 'account.canTrade', canTrade: true, now: T0 },
+  { type: 'admin.unlock', now: T0, by: 'mbt' },
+  { type: 'clock.tick', now: T0 + 120_000 }, // cooldown over
+  { type: 'clock.tick', now: ct('2026-06-10T15:11') }, // window closed: until_session
+  { type: 'clock.tick', now: ct('2026-06-10T17:01') }, // reset + window open
+  { type: 'config.updated', config: base, now: T0 }, // session rule off
+  { type: 'config.updated', config: withSession, now: T0 },
+  { type: 'position.opened', contractId: 'A', symbol: 'ES', size: 1, side: 'long', now: T0 },
+  { type: 'position.changed', contractId: 'A', symbol: 'ES', size: 2, side: 'long', now: T0 },
+  { type: 'position.closed', contractId: 'A', symbol: 'ES', size: 0, side: 'long', now: T0 },
+  { type: 'position.protection', contractId: 'A', protected: true, now: T0 },
+  { type: 'order.working', orderId: 1, contractId: 'B', symbol: 'NQ', now: T0 },
+  { type: 'position.violated', contractId: 'A', graceUntil: T0, now: T0 },
+  { type: 'position.finished', contractId: 'A' },
+];
+
+/** The observable abstraction of an account snapshot (finite): region values and which locks are held. */
+function abstract(s: { value: unknown; context: { locks: { kind: string; rule: string }[] } }) {
+  return { value: s.value, locks: s.context.locks.map((l) => `${l.kind}/${l.rule}`).sort() };
+}
+
+const model = new TestModel(accountMachine, {
+  input,
+  events: (s) => [...payloadEvents, ...(afterEvents(s) as unknown as AccountEvent[])],
+  // Key: the abstraction plus the type of the event that led here (each handler becomes reachable as a node).
+  serializeState: ((s: Parameters<typeof abstract>[0], e: { type: string } | undefined) =>
+    `${JSON.stringify(abstract(s))}${e ? ` <= ${e.type}` : ''}`) as never,
+});
+const paths = model.getShortestPaths();
+const coverage = new CoverageRecorder(() => true); // no children here: every inspected actor is the account
+
+afterEach(() => vi.useRealTimers());
+
+describe('account machine regions (model-based)', () => {
+  it('has a path for every reachable (state, transition)', () => {
+    expect(paths.length).toBeGreaterThan(50);
+  });
+
+  for (const path of paths) {
+    it(path.description.slice(0, 200) + ` [${path.steps.length} steps]`, () => {
+      vi.useFakeTimers({ now: T0 });
+      const actor = createActor(accountMachine, { input, inspect: coverage.inspect }).start();
+      for (const { event, state } of path.steps) {
+        const type: string = event.type;
+        if (type === 'xstate.init') {
+          // started above
+        } else if (type.startsWith('xstate.after.')) {
+          vi.advanceTimersToNextTimer();
+        } else {
+          actor.send(event);
+        }
+        const live = actor.getSnapshot();
+        expect(abstract(live)).toEqual(abstract(state as never));
+        expect(live.status).toBe('active');
+        expect(live.value).toMatchObject({ lockout: lockStatus(live.context).locked ? 'locked' : 'unlocked' });
+      }
+      actor.stop();
+    });
+  }
+
+  afterAll(() => {
+    const missingStates = [...allStates(accountMachine)].filter((s) => !coverage.states.has(s));
+    const missingTransitions = [...allTransitions(accountMachine)].filter((t) => !coverage.transitions.has(t));
+    expect(missingStates).toEqual([]);
+    expect(missingTransitions).toEqual([]);
+  });
+});
