@@ -14,6 +14,7 @@ import { RequestLog } from './requestLog.ts';
 import { accountRoutes } from './rest/accounts.ts';
 import { authRoutes } from './rest/auth.ts';
 import { contractRoutes } from './rest/contracts.ts';
+import { historyRoutes } from './rest/history.ts';
 import { orderRoutes } from './rest/orders.ts';
 import { positionRoutes } from './rest/positions.ts';
 import { tradeRoutes } from './rest/trades.ts';
@@ -142,8 +143,9 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     engine,
     tokens,
     credentials,
-    routes: [...authRoutes, ...accountRoutes, ...contractRoutes, ...orderRoutes, ...positionRoutes, ...tradeRoutes],
+    routes: [...authRoutes, ...accountRoutes, ...contractRoutes, ...orderRoutes, ...positionRoutes, ...tradeRoutes, ...historyRoutes],
     limiter: new SlidingWindowLimiter(opts.rateLimit ?? { max: 200, windowMs: 60_000 }, now),
+    barsLimiter: new SlidingWindowLimiter(opts.barsRateLimit ?? { max: 50, windowMs: 30_000 }, now),
     faults: restFaults,
     log,
     hubs: { user: userHub, market: marketHub },

@@ -33,6 +33,8 @@ export interface SimOptions {
   now?: () => number;
   /** Per-token REST budget; default 200 / 60 s like the real gateway. */
   rateLimit?: SimRateLimit;
+  /** Separate budget for History/retrieveBars; default 50 / 30 s. */
+  barsRateLimit?: SimRateLimit;
   /** Server keep-alive ping interval on the hubs; default 15 s. */
   hubKeepAliveMs?: number;
   /** Close a hub connection that sent nothing for this long; default 30 s. */

@@ -172,3 +172,36 @@ describe('request log', () => {
     expect(sim.state.positions(PRAC)).toHaveLength(1);
   });
 });
+
+describe('History/retrieveBars', () => {
+  const req = (o: Record<string, unknown> = {}) => ({
+    contractId: MNQ, live: false, startTime: '2025-11-21T10:00:00Z', endTime: '2025-11-21T14:00:00Z', unit: 3, unitNumber: 1, limit: 3, includePartialBar: false, ...o,
+  });
+
+  it('returns bars newest first on the tick grid; limit keeps the most recent; error codes per field', async () => {
+    const token = await login(sim);
+    const r = await post(sim, '/api/History/retrieveBars', req(), token);
+    expect(r.body.success).toBe(true);
+    const bars = r.body.bars as any[];
+    expect(bars.map((b) => b.t)).toEqual(['2025-11-21T13:00:00+00:00', '2025-11-21T12:00:00+00:00', '2025-11-21T11:00:00+00:00']);
+    for (const b of bars) {
+      expect(b.h).toBeGreaterThanOrEqual(Math.max(b.o, b.c));
+      expect(b.l).toBeLessThanOrEqual(Math.min(b.o, b.c));
+      expect((b.o / 0.25) % 1).toBe(0);
+    }
+    expect((await post(sim, '/api/History/retrieveBars', req(), token)).body).toEqual(r.body); // deterministic
+    expect((await post(sim, '/api/History/retrieveBars', req({ contractId: 'CON.F.US.NOPE.Z26' }), token)).body).toEqual({ bars: null, success: false, errorCode: 1, errorMessage: null });
+    expect((await post(sim, '/api/History/retrieveBars', req({ unit: 9 }), token)).body.errorCode).toBe(2);
+    expect((await post(sim, '/api/History/retrieveBars', req({ unitNumber: 0 }), token)).body.errorCode).toBe(3);
+    expect((await post(sim, '/api/History/retrieveBars', req({ limit: 20_001 }), token)).body.errorCode).toBe(4);
+  });
+
+  it('has its own 50 / 30 s budget', async () => {
+    const token = await login(sim);
+    for (let i = 0; i < 50; i++) expect((await post(sim, '/api/History/retrieveBars', req({ limit: 1 }), token)).status).toBe(200);
+    expect((await post(sim, '/api/History/retrieveBars', req({ limit: 1 }), token)).status).toBe(429);
+    expect((await post(sim, '/api/Contract/available', { live: false }, token)).status).toBe(200);
+    clock += 30_000;
+    expect((await post(sim, '/api/History/retrieveBars', req({ limit: 1 }), token)).status).toBe(200);
+  });
+});

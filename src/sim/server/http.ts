@@ -19,6 +19,7 @@ export interface HttpDeps {
   credentials: { userName: string; apiKey: string };
   routes: Route[];
   limiter: SlidingWindowLimiter;
+  barsLimiter: SlidingWindowLimiter;
   faults: RestFaultInjector;
   log: RequestLog;
   hubs: { user: HubServer; market: HubServer };
@@ -142,7 +143,8 @@ export class GatewayHttpServer {
     const token = bearer(req.headers.authorization);
     if (route.auth && this.d.tokens.state(token) !== 'valid') return send({ status: 401 }, body);
 
-    const budget = this.d.limiter.take(token ?? `ip:${req.socket.remoteAddress ?? '?'}`);
+    const limiter = route.limiter === 'bars' ? this.d.barsLimiter : this.d.limiter;
+    const budget = limiter.take(token ?? `ip:${req.socket.remoteAddress ?? '?'}`);
     if (!budget.ok) return send({ status: 429, headers: { 'Retry-After': String(budget.retryAfterSec) } }, body);
 
     const ctx = { engine: this.d.engine, tokens: this.d.tokens, credentials: this.d.credentials, token, path };
