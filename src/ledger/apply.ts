@@ -25,7 +25,7 @@ export function applyEvent(ledger: Ledger, ev: GatewayEvent): LedgerChange[] {
     case 'order':
       return withRoll(ledger, ev.receivedAt, applyOrder(ledger, ev.order));
     case 'position':
-      return withRoll(ledger, ev.receivedAt, applyPosition(ledger, ev.position, ev.action, ev.receivedAt));
+      return withRoll(ledger, ev.receivedAt, applyPosition(ledger, ev.position, ev.action, ev.receivedAt, ev.source));
     case 'account':
       return withRoll(ledger, ev.receivedAt, applyAccount(ledger, ev.account, ev.receivedAt));
     case 'quote':
@@ -170,10 +170,14 @@ export function comparePositionMarks(a: PositionMark, b: PositionMark): number {
   return a.created - b.created || a.id - b.id || Number(a.closed) - Number(b.closed) || a.at - b.at;
 }
 
-function applyPosition(ledger: Ledger, p: Position, action: number | undefined, receivedAt: number): LedgerChange[] {
+function applyPosition(ledger: Ledger, p: Position, action: number | undefined, receivedAt: number, source: 'hub' | 'rest'): LedgerChange[] {
   const side = sideOfType(p.type);
   const isClose = action === 2 || p.size <= 0 || side === undefined;
-  const mark: PositionMark = { created: p.creationTimestamp, id: p.id, closed: isClose, at: receivedAt };
+  // The gateway's REST never reports a close: a 'rest' close is reconciliation inferring one from absence.
+  // It is not final: should REST have lagged behind the hub, a later observation of the position reopens it
+  // (believing a live position flat is the dangerous mistake; the next reconcile corrects the other one).
+  const inferred = isClose && source === 'rest';
+  const mark: PositionMark = { created: p.creationTimestamp, id: p.id, closed: isClose && !inferred, at: receivedAt };
   const latest = ledger.positionLatest.get(p.contractId);
   if (latest && comparePositionMarks(mark, latest) <= 0) return NO_CHANGES; // older, or the same observation
   ledger.positionLatest.set(p.contractId, mark);

@@ -119,8 +119,9 @@ export async function reconcileAccount(deps: ReconcileDeps, accountId: number, o
       logger.warn('reconcile: order missing from the working snapshot but listed as working', { accountId, orderId: held.id });
       continue;
     }
-    // Not listed at all: it is not working any more; record it as cancelled, newer than what riskd had.
-    const order: Order = final ?? { ...held, status: 3, updateTimestamp: Math.max(at, held.updateTimestamp + 1) };
+    // Not listed at all: it is not working any more; record it as cancelled at the version riskd had (a terminal
+    // status outranks the same version), so any real later update from the gateway still wins over the guess.
+    const order: Order = final ?? { ...held, status: 3 };
     events.push({ kind: 'order', source: 'rest', receivedAt: at, action: 1, order });
   }
   const openContracts = new Set(positions.map((p) => p.contractId));

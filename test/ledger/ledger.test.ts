@@ -182,3 +182,18 @@ describe('position event ordering', () => {
     expect(l.positions()).toEqual([]);
   });
 });
+
+describe('inferred closes (reconciliation)', () => {
+  it('a close inferred from a REST snapshot is undone by a later observation of the same position', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 1, size: 1 }, T0));
+    expect(applyEvent(l, posEv({ id: 1, type: 0, size: 0 }, T0 + 10, 2, 'rest'))).toMatchObject([{ what: 'closed' }]);
+    expect(applyEvent(l, posEv({ id: 1, size: 2 }, T0 + 20))).toMatchObject([{ what: 'opened' }]);
+    expect(l.openContractsTotal()).toBe(2);
+    // A hub close stays final.
+    applyEvent(l, posEv({ id: 1, type: 0, size: 0 }, T0 + 30, 2));
+    expect(applyEvent(l, posEv({ id: 1, size: 2 }, T0 + 40, 1, 'rest'))).toEqual([]);
+    expect(l.positions()).toEqual([]);
+  });
+});
