@@ -392,7 +392,8 @@ export class Executor {
         positions = ps.filter((p) => p.size > 0);
         orders = os;
       } catch (err) {
-        return this.skip(req, `not executed: could not list positions/orders: ${String(err)}`, 'failed');
+        const what = sweep ? 'flatten sweep could not verify' : 'not executed: could not list';
+        return this.skip(req, `${what} positions/orders: ${String(err)}`, 'failed');
       }
     }
     orders = orders.filter((o) => isWorkingStatus(o.status));
