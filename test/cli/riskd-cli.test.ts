@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.ts';
 
 interface Run {
   code: number;
@@ -118,13 +120,24 @@ describe('riskd config schema', () => {
 });
 
 describe('riskd usage', () => {
+  // Every registered subcommand, found from the program itself, so new commands are covered too.
+  const subcommands: string[][] = [];
+  const walk = (cmd: Command, path: string[]) => {
+    for (const sub of cmd.commands) {
+      subcommands.push([...path, sub.name()]);
+      walk(sub, [...path, sub.name()]);
+    }
+  };
+  walk(buildProgram(), []);
+
+  it('finds the subcommands', () => {
+    expect(subcommands).toEqual(expect.arrayContaining([['config'], ['config', 'validate'], ['config', 'schema'], ['sim']]));
+  });
+
   it.each([
     [['--help'], 'Usage: riskd [options] [command]'],
-    [['config', '--help'], 'Usage: riskd config'],
-    [['config', 'validate', '--help'], 'Usage: riskd config validate [options]'],
-    [['config', 'schema', '--help'], 'Usage: riskd config schema [options]'],
-    [['sim', '--help'], 'Usage: riskd sim [options]'],
     [['help', 'sim'], 'Usage: riskd sim [options]'],
+    ...subcommands.map((path) => [[...path, '--help'], `Usage: riskd ${path.join(' ')}`] as [string[], string]),
   ])('riskd %j prints help and exits 0', async (args, usage) => {
     const r = await riskd(args);
     expect(r.code).toBe(0);
