@@ -194,6 +194,11 @@ export class Daemon {
     }
   }
 
+  /** The configuration the daemon started with (control port, notifications, file paths' contents). */
+  get config(): LoadedConfig {
+    return this.opts.config;
+  }
+
   addListener(l: DaemonListeners): () => void {
     this.listeners.push(l);
     return () => {
