@@ -274,3 +274,27 @@ describe('fill delay', () => {
     expect(sim.state.orders(PRAC).find((o) => o.id === m.body.orderId)).toMatchObject({ status: 3, fillVolume: 0 });
   });
 });
+
+describe('order queries', () => {
+  it('Order/search filters by window, searchById finds one order, v2/query filters by contract and creation time', async () => {
+    const a = await place({ type: 1, side: 0, size: 1, limitPrice: 25700, customTag: 'q-1' });
+    sim.market.setQuote(MNQ, { bid: 25812.25, ask: 25812.5 }); // a one-tick spread (setPrice locks the book)
+    const b = await place({ type: 6, side: 0, size: 1 }); // JoinBid rests at the bid
+    const es = await post(sim, '/api/Order/place', { accountId: PRAC, contractId: 'CON.F.US.EP.Z26', type: 1, side: 1, size: 1, limitPrice: 7000 }, token);
+    expect([a, b, es].every((r) => r.body.success)).toBe(true);
+    const all = await post(sim, '/api/Order/search', { accountId: PRAC, startTimestamp: '2000-01-01T00:00:00Z' }, token);
+    expect((all.body.orders as any[]).map((o) => o.id)).toEqual([a.body.orderId, b.body.orderId, es.body.orderId]);
+    expect(all.body.orders[1]).toMatchObject({ type: 6, status: 1, limitPrice: 25812.25 });
+    const none = await post(sim, '/api/Order/search', { accountId: PRAC, startTimestamp: '2000-01-01T00:00:00Z', endTimestamp: '2000-01-02T00:00:00Z' }, token);
+    expect(none.body.orders).toEqual([]);
+    expect((await post(sim, '/api/Order/search', { accountId: PRAC }, token)).status).toBe(400); // startTimestamp required
+    const one = await post(sim, '/api/Order/searchById', { accountId: PRAC, orderId: a.body.orderId }, token);
+    expect(one.body.order).toMatchObject({ id: a.body.orderId, customTag: 'q-1', limitPrice: 25700, filledPrice: null });
+    expect((await post(sim, '/api/Order/searchById', { accountId: PRAC, orderId: 42 }, token)).body).toEqual({ order: null, success: false, errorCode: 1, errorMessage: null });
+    const esOnly = await post(sim, '/api/Order/v2/query', { filter: { accountId: PRAC, contractId: 'CON.F.US.EP.Z26' } }, token);
+    expect((esOnly.body.orders as any[]).map((o) => o.id)).toEqual([es.body.orderId]);
+    expect(esOnly.body.totalCount).toBeNull();
+    const future = await post(sim, '/api/Order/v2/query', { filter: { accountId: PRAC, createdAfter: new Date(Date.now() + 60_000).toISOString() } }, token);
+    expect(future.body.orders).toEqual([]);
+  });
+});
