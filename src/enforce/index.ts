@@ -15,3 +15,4 @@ export type {
   LedgerChange,
   TimerPort,
 } from './types.ts';
+export { closeInterruptedRows, type InterruptedRowsRepo } from './interrupted.ts';
