@@ -2,8 +2,8 @@
 // → live). SIGINT/SIGTERM stop it cleanly. Exit 1 with one clear message on any fatal problem.
 import type { Command } from 'commander';
 import { setExitCode } from '../exitCode.ts';
-import { runDaemon } from '../../runtime/runDaemon.ts';
 import type { LogLevel } from '../../log/logger.ts';
+import { startControlPlane } from '../../control/controlPlane.ts';
 
 interface StartOptions {
   config: string;
@@ -21,7 +21,10 @@ export function register(program: Command): void {
     .option('-d, --data-dir <dir>', 'state database and logs', 'data')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
     .action(async function (this: Command, opts: StartOptions) {
-      const code = await runDaemon({ riskPath: opts.config, accountsPath: opts.accounts, dataDir: opts.dataDir, logLevel: opts.logLevel });
+      // Loaded on use: other commands must not pay for the whole runtime's imports.
+      const { runDaemon } = await import('../../runtime/runDaemon.ts');
+      const paths = { riskPath: opts.config, accountsPath: opts.accounts };
+      const code = await runDaemon({ ...paths, dataDir: opts.dataDir, logLevel: opts.logLevel, onLive: async (d, log) => (await startControlPlane(d, log, paths)).stop });
       setExitCode(this, code);
     });
 }
