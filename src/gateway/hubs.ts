@@ -71,6 +71,9 @@ export class HubClient {
       keepAliveMs: opts.keepAliveMs,
       now: this.now,
       onStatus: (s: HubStatus) => opts.onStatus?.(s),
+      onUnauthorized: async () => {
+        await opts.tokens.relogin(this.currentToken());
+      },
     };
     this.user = new ManagedHub({ ...common, name: 'user', url: opts.userHubUrl, subscribe: () => this.subscribeUser() });
     this.market = new ManagedHub({ ...common, name: 'market', url: opts.marketHubUrl, subscribe: () => this.subscribeMarket() });
@@ -216,16 +219,18 @@ export class HubClient {
 
   private async handleLogout(): Promise<void> {
     try {
-      let stale: string | undefined;
-      try {
-        stale = this.opts.tokens.current();
-      } catch {
-        stale = undefined;
-      }
-      await this.opts.tokens.relogin(stale);
+      await this.opts.tokens.relogin(this.currentToken());
       await Promise.all([this.user.restart('GatewayLogout'), this.market.restart('GatewayLogout')]);
     } catch (err) {
       this.log.error('re-authentication after GatewayLogout failed', { error: (err as Error).message });
+    }
+  }
+
+  private currentToken(): string | undefined {
+    try {
+      return this.opts.tokens.current();
+    } catch {
+      return undefined;
     }
   }
 

@@ -2,7 +2,7 @@
 // (re)connect (the server forgets subscriptions and replays nothing), and a self-restart after the library
 // gives up. The token goes in the Authorization header through accessTokenFactory, never in the URL.
 import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection, type ILogger } from '@microsoft/signalr';
-import { delayFor, reconnectPolicy } from './retryPolicy.ts';
+import { delayFor, mayBeUnauthorized, reconnectPolicy } from './retryPolicy.ts';
 import type { GatewayLog } from './log.ts';
 
 export type HubName = 'user' | 'market';
@@ -35,6 +35,8 @@ export interface ManagedHubOptions {
   /** Invokes every subscription for the current desired set; called after each (re)connect. */
   subscribe: (hub: ManagedHub) => Promise<void>;
   onStatus: (s: HubStatus) => void;
+  /** The server refused our token on (re)connect: get a fresh one before the next attempt. */
+  onUnauthorized?: () => Promise<void>;
 }
 
 export class ManagedHub {
@@ -58,7 +60,7 @@ export class ManagedHub {
         accessTokenFactory: opts.accessToken,
         timeout: opts.handshakeTimeoutMs ?? 10_000,
       })
-      .withAutomaticReconnect(reconnectPolicy(opts.reconnectDelaysMs, opts.maxReconnectAttempts))
+      .withAutomaticReconnect(reconnectPolicy(opts.reconnectDelaysMs, opts.maxReconnectAttempts, (reason) => this.checkAuth(reason)))
       .configureLogging(signalrLogger(opts.log, opts.name))
       .build();
     if (opts.serverTimeoutMs !== undefined) this.connection.serverTimeoutInMilliseconds = opts.serverTimeoutMs;
@@ -117,6 +119,7 @@ export class ManagedHub {
       await this.connection.start();
     } catch (err) {
       this.set('disconnected', (err as Error).message);
+      this.checkAuth(err);
       // A first start that fails (gateway down at boot) keeps trying in the background too.
       if (!this.stopping && this.opts.autoRestart) this.scheduleRestart();
       throw err;
@@ -168,6 +171,12 @@ export class ManagedHub {
     this.restartTimer = undefined;
     await this.connection.stop();
     this.set('disconnected');
+  }
+
+  private checkAuth(err: unknown): void {
+    if (!mayBeUnauthorized(err) || !this.opts.onUnauthorized) return;
+    this.opts.log.warn('hub connect failed in a way a refused token looks; logging in again', { hub: this.opts.name });
+    this.opts.onUnauthorized().catch((e: unknown) => this.opts.log.error('login after hub 401 failed', { hub: this.opts.name, error: (e as Error).message }));
   }
 
   private resubscribeOrRestart(): void {

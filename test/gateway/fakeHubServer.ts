@@ -22,6 +22,8 @@ export interface FakeHubServer {
   drop(hub: 'user' | 'market'): void;
   /** Refuse (HTTP 401) new upgrades while true. */
   refuse: boolean;
+  /** Refuse (HTTP 401) upgrades whose Authorization header this returns false for. */
+  acceptAuth: (authorization: string | undefined) => boolean;
   clients(hub: 'user' | 'market'): number;
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function startFakeHubServer(): Promise<FakeHubServer> {
     invocations: [],
     upgrades: [],
     refuse: false,
+    acceptAuth: () => true,
     send(hub, target, ...args) {
       for (const ws of sockets[hub]) ws.send(JSON.stringify({ type: 1, target, arguments: args }) + RS);
     },
@@ -53,7 +56,7 @@ export async function startFakeHubServer(): Promise<FakeHubServer> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     state.upgrades.push({ path: req.url ?? '', authorization: req.headers.authorization });
     const hub = path === '/hubs/user' ? 'user' : path === '/hubs/market' ? 'market' : undefined;
-    if (!hub || state.refuse) {
+    if (!hub || state.refuse || !state.acceptAuth(req.headers.authorization)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }

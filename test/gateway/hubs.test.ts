@@ -155,3 +155,15 @@ describe('HubClient edge cases', () => {
     await until(() => subs('user').length === 7, 'subscribed after the late start');
   });
 });
+
+describe('HubClient token refusal', () => {
+  it('a 401 on reconnect triggers one fresh login and the next attempt uses the new token', async () => {
+    const { client } = make();
+    await client.start();
+    server.invocations.length = 0;
+    server.acceptAuth = (auth) => auth !== 'Bearer jwt-1'; // the session behind jwt-1 was revoked
+    server.drop('user');
+    await until(() => subs('user').length === 7 && client.status().user.state === 'connected', 'reconnected with a new token');
+    expect(server.upgrades.at(-1)!.authorization).toBe('Bearer jwt-2');
+  });
+});

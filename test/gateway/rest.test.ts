@@ -86,10 +86,10 @@ describe('ProjectXRest', () => {
 
   it('429 on a read backs off (Retry-After) and retries', async () => {
     const budget = new RateBudget();
-    const { rest, calls, sleeps } = client((_c, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '2' } } : { body: P.positionSearchOpen }), { budget });
+    const { rest, calls, sleeps } = client((_c, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '0.05' } } : { body: P.positionSearchOpen }), { budget });
     expect(await rest.searchOpenPositions(1)).toHaveLength(1);
     expect(calls).toHaveLength(2);
-    expect(sleeps).toEqual([2000]);
+    expect(sleeps).toEqual([50]);
     expect(budget.stats().rateLimitedResponses).toBe(1);
   });
 

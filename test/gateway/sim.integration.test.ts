@@ -102,6 +102,18 @@ describe('gateway client against the simulator', () => {
     await until(() => events.some((e) => e.kind === 'order') && events.some((e) => e.kind === 'quote'), 'events after reconnect');
   });
 
+  it('expired session: hub reconnects are refused until a fresh login, then re-subscribe', async () => {
+    const { tokens } = restStack();
+    const first = await tokens.login();
+    const { hubs, events } = hubClient(tokens);
+    await hubs.start();
+    sim.control.expireTokens();
+    sim.control.dropHubs('user');
+    await until(() => tokens.current() !== first && hubs.status().user.state === 'connected' && hubs.user.isSubscribed(), 'reconnect with a new token', 15_000);
+    sim.trader.placeOrder({ accountId: ACCT, contractId: mnq(), type: 2, side: 0, size: 1 });
+    await until(() => events.some((e) => e.kind === 'order'), 'events with the new session');
+  });
+
   it('malformed frames are counted and skipped; processing continues', async () => {
     const { tokens } = restStack();
     await tokens.login();
