@@ -54,9 +54,15 @@ function catchUpReset(core: AccountCore, now: number): Step {
 }
 
 /** Where the calendar stands; locks until_session on entering "outside", flattens at a window end if configured. */
-export function evaluateSession(core: AccountCore, now: number): Step {
+export function evaluateSession(core: AccountCore, now: number, force = false): Step {
   const cfg = core.config.rules.session_block_outside;
   const prev = core.session;
+  // Nothing in the calendar changes before the next boundary (unless the clock went backwards): skip the
+  // calendar math on the hot path of every event.
+  const settled = prev.phase === 'inside' || prev.phase === 'outside';
+  if (!force && cfg.enabled && settled && prev.nextBoundary !== null && now < prev.nextBoundary && prev.evaluatedAt != null && now >= prev.evaluatedAt) {
+    return none(core);
+  }
   if (!cfg.enabled) {
     const session: SessionContext = { phase: 'disabled', windowEnd: null, nextOpen: null, blackoutStart: null, blackoutEnd: null, nextBoundary: null };
     const r = releaseLocks({ ...core, session }, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', 'session rule disabled', now);
@@ -77,6 +83,7 @@ export function evaluateSession(core: AccountCore, now: number): Step {
         nextOpen: st.nextOpen,
         blackoutEnd: st.blackout?.end ?? null,
         nextBoundary: nextSessionBoundary(now, cfg, st),
+        evaluatedAt: now,
       },
     },
     out: [],
@@ -235,7 +242,7 @@ export function onConfigUpdated(core: AccountCore, config: RiskConfig, now: numb
   };
   const blocked = new Set(config.rules.symbol_blocks.enabled ? config.rules.symbol_blocks.symbols.map((s) => s.toUpperCase()) : []);
   let step = releaseLocks(next, (l) => l.kind === 'symbol' && !blocked.has(l.symbol ?? ''), 'symbol no longer blocked', now);
-  step = chain(step, (c) => evaluateSession(c, now));
+  step = chain(step, (c) => evaluateSession(c, now, true));
   return step;
 }
 

@@ -51,6 +51,8 @@ export interface SessionContext {
   blackoutEnd: number | null;
   /** Next instant the calendar can change its answer (wake-up time). */
   nextBoundary: number | null;
+  /** When the calendar was last evaluated; until nextBoundary nothing can change, so evaluation is skipped. */
+  evaluatedAt?: number | null;
 }
 
 export interface TradingDayContext {

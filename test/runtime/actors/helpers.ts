@@ -14,7 +14,11 @@ export function tempStore(): { store: Store; dir: string; cleanup: () => void } 
 /** What must be equal between an actor that never stopped and a restored one (the time of the last event aside). */
 export function observable(h: AccountActor) {
   const snap = h.actor.getSnapshot();
-  const { now: _now, positionActors, ...context } = snap.context;
+  // `now` and the calendar's evaluatedAt record when each actor last looked at the clock, which differs
+  // legitimately between an actor that was awake and one restored later.
+  const { now: _now, positionActors, ...rest } = snap.context;
+  const { evaluatedAt: _e, ...session } = rest.session;
+  const context = { ...rest, session };
   const children = Object.fromEntries(
     Object.entries(positionActors).map(([id, ref]) => {
       const s = ref.getSnapshot();
