@@ -1,0 +1,126 @@
+// The enforcement log and the lock history, read from the store (the live one or a read-only copy) and
+// rendered for people (table) or tools (csv, json). Used by `riskd history` and the viewer `history` command.
+import type { Store } from '../store/index.ts';
+
+export type HistoryKind = 'enforcement' | 'locks';
+export type HistoryFormat = 'table' | 'csv' | 'json';
+
+export interface HistoryQuery {
+  kind?: HistoryKind;
+  /** Account name or numeric id. */
+  account?: string;
+  rule?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
+export type HistoryRow = Record<string, string | number | null>;
+
+export class HistoryQueryError extends Error {}
+
+/** The name riskd knows for each account id (accounts table, then the names the daemon remembered). */
+export function accountNames(store: Store): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const a of store.accounts.all()) names.set(a.id, a.name);
+  for (const id of store.snapshots.listAccounts()) {
+    const n = store.meta.get(`account.${id}.name`);
+    if (n && !names.has(id)) names.set(id, n);
+  }
+  return names;
+}
+
+export function resolveAccountId(store: Store, account: string): number {
+  const names = accountNames(store);
+  for (const [id, name] of names) if (name === account) return id;
+  if (/^\d+$/.test(account)) return Number(account);
+  const known = [...names.values()].join(', ') || 'none recorded yet';
+  throw new HistoryQueryError(`unknown account "${account}" (known: ${known})`);
+}
+
+const iso = (ms: number | null | undefined): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+
+/** Newest first. Enforcement rows: the audit log; lock rows: every lock in force at some point in [since, until]. */
+export function queryHistory(store: Store, q: HistoryQuery): HistoryRow[] {
+  const names = accountNames(store);
+  const accountId = q.account !== undefined ? resolveAccountId(store, q.account) : undefined;
+  const base = {
+    ...(accountId !== undefined ? { accountId } : {}),
+    ...(q.since !== undefined ? { since: q.since } : {}),
+    ...(q.until !== undefined ? { until: q.until } : {}),
+  };
+  const limit = q.limit ?? 1000;
+  const nameOf = (id: number) => names.get(id) ?? String(id);
+  if ((q.kind ?? 'enforcement') === 'locks') {
+    // The locks repo has no rule filter; filter here, then apply the limit.
+    return store.locks
+      .history(q.rule === undefined ? { ...base, limit } : base)
+      .filter((l) => q.rule === undefined || l.rule === q.rule)
+      .slice(0, limit)
+      .map((l) => ({
+        since: iso(l.since),
+        account: nameOf(l.accountId),
+        rule: l.rule,
+        kind: l.kind,
+        symbol: l.symbol ?? null,
+        until: iso(l.until),
+        releasedAt: iso(l.releasedAt),
+        releasedHow: l.releasedHow ?? null,
+        reason: l.reason,
+        id: l.id,
+      }));
+  }
+  return store.enforcement.list({ ...base, ...(q.rule !== undefined ? { rule: q.rule } : {}), limit }).map((r) => ({
+    at: iso(r.triggerAt),
+    account: nameOf(r.accountId),
+    rule: r.rule,
+    action: actionOf(r.intent),
+    contract: r.contractId ?? null,
+    status: r.status,
+    latencyMs: r.confirmedAt != null ? r.confirmedAt - r.triggerAt : r.requestAt != null ? r.requestAt - r.triggerAt : null,
+    endpoint: r.endpoint ?? null,
+    outcome: r.outcome ?? null,
+    reason: r.reason,
+    id: r.id ?? null,
+  }));
+}
+
+function actionOf(intentJson: string): string {
+  try {
+    const i = JSON.parse(intentJson) as { type?: unknown; kind?: unknown };
+    return String(i.type ?? i.kind ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function formatHistory(rows: HistoryRow[], format: HistoryFormat): string {
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (rows.length === 0) return format === 'csv' ? '' : 'no entries\n';
+  const cols = Object.keys(rows[0]!);
+  if (format === 'csv') {
+    const cell = (v: unknown) => {
+      const s = v === null || v === undefined ? '' : String(v);
+      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    return `${[cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
+  }
+  // Table: the id column is for tools; keep the reason last so long text does not push other columns.
+  const shown = cols.filter((c) => c !== 'id');
+  const text = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
+  const widths = shown.map((c) => Math.min(c === 'reason' ? 200 : 40, Math.max(c.length, ...rows.map((r) => text(r[c]).length))));
+  const line = (vals: string[]) => vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!)).join('  ').trimEnd();
+  return `${[line(shown), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(shown.map((c) => text(r[c]))))].join('\n')}\n`;
+}
+
+/**
+ * A time given on the command line: an ISO date/datetime ("2026-11-24", "2026-11-24T09:30:00Z") or an age
+ * before now ("90m", "24h", "7d").
+ */
+export function parseWhen(value: string, now: number = Date.now()): number {
+  const rel = /^(\d+)\s*(s|m|h|d)$/.exec(value.trim());
+  if (rel) return now - Number(rel[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 's' | 'm' | 'h' | 'd'];
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new HistoryQueryError(`"${value}" is not a time: use an ISO date like 2026-11-24 or 2026-11-24T09:30:00Z, or an age like 90m, 24h, 7d`);
+  return t;
+}
