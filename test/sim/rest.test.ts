@@ -205,3 +205,23 @@ describe('History/retrieveBars', () => {
     expect((await post(sim, '/api/History/retrieveBars', req({ limit: 1 }), token)).status).toBe(200);
   });
 });
+
+describe('request binding', () => {
+  it('body endpoints need a JSON content type (415) and a body (400); validate/logout need neither', async () => {
+    const token = await login(sim);
+    const auth = { authorization: `Bearer ${token}` };
+    const noType = await fetch(`${sim.url}/api/Account/search`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: '{"onlyActiveAccounts":true}' });
+    expect(noType.status).toBe(415);
+    const empty = await fetch(`${sim.url}/api/Account/search`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' } });
+    expect(empty.status).toBe(400);
+    const bad = await fetch(`${sim.url}/api/Account/search`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{not json' });
+    expect(bad.status).toBe(400);
+    const wrongType = await post(sim, '/api/Position/searchOpen', { accountId: 'abc' }, token);
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors).toHaveProperty('AccountId');
+    const validate = await fetch(`${sim.url}/api/Auth/validate`, { method: 'POST', headers: auth });
+    expect(validate.status).toBe(200);
+    expect((await fetch(`${sim.url}/api/Account/search`, { method: 'GET', headers: auth })).status).toBe(405);
+    expect((await post(sim, '/api/Nope/nothing', {}, token)).status).toBe(404);
+  });
+});

@@ -20,6 +20,7 @@ export const authRoutes: Route[] = [
     method: 'POST',
     path: '/api/Auth/validate',
     auth: false, // checks the bearer itself: unknown -> 401, expired -> errorCode 3
+    bodyless: true,
     handler: (_body, ctx) => {
       const state = ctx.tokens.state(ctx.token);
       if (state === 'unknown') return { status: 401 };
@@ -31,6 +32,7 @@ export const authRoutes: Route[] = [
     method: 'POST',
     path: '/api/Auth/logout',
     auth: true,
+    bodyless: true,
     handler: (_body, ctx) => {
       if (ctx.token) ctx.tokens.revoke(ctx.token);
       return ok({});

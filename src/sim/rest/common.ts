@@ -23,6 +23,8 @@ export interface Route {
   path: string;
   /** Bearer token required (401 otherwise). */
   auth: boolean;
+  /** No [FromBody] parameter (validate, logout): any content type and an empty body are fine. */
+  bodyless?: boolean;
   /** Which rate budget the call draws from; default the general 200 / 60 s. */
   limiter?: 'general' | 'bars';
   handler: (body: Record<string, unknown>, ctx: RestContext) => RestReply;

@@ -130,6 +130,14 @@ export class GatewayHttpServer {
       return send({ status: 413 }, null);
     }
     let body: Record<string, unknown> = {};
+    if (!route.bodyless) {
+      // ASP.NET [FromBody] binding: JSON content type required (415), and a body (400).
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!(type === 'application/json' || type === 'text/json' || /^application\/[\w.+-]*\+json$/.test(type))) {
+        return send({ status: 415, body: { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.16', title: 'Unsupported Media Type', status: 415 } }, raw);
+      }
+      if (raw.trim() === '') return send(validationProblem('', 'A non-empty request body is required.', path), raw);
+    }
     if (raw.trim() !== '') {
       try {
         const parsed: unknown = JSON.parse(raw);

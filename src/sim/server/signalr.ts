@@ -68,6 +68,7 @@ export class HubConnection {
       }
       return;
     }
+    if (this.stallQueue.length > 0) this.flushStall(); // frames held by a stall go first, in order
     this.raw(text, kind, target);
   }
 
@@ -80,13 +81,14 @@ export class HubConnection {
   }
 
   private flushStall(): void {
-    this.stallTimer = null;
     const until = this.hub.deps.stalledUntil();
     if (performance.now() < until) {
       this.stallTimer = setTimeout(() => this.flushStall(), Math.max(1, until - performance.now()));
       this.stallTimer.unref();
       return;
     }
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
     const q = this.stallQueue.splice(0);
     for (const f of q) this.raw(f.text, f.kind, f.target);
   }
