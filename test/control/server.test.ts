@@ -76,7 +76,7 @@ describe('control server', () => {
 
   it('registerRoute adds pages and prefix routes for other parts (the inspector)', async () => {
     const { port, server } = await setup({ unlock: 'allowed' });
-    server.registerRoute('GET', '/inspector/*', (_req, res, url) => res.end(`asset ${url.pathname}`));
+    server.registerRoute('GET', '/inspector/*', (_req, res, url) => void res.end(`asset ${url.pathname}`));
     expect((await get(port, '/inspector/app.js')).body).toBe('asset /inspector/app.js');
   });
 
