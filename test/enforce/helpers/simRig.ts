@@ -7,7 +7,7 @@ import { HubClient } from '../../../src/gateway/hubs.ts';
 import { isWorkingStatus, type GatewayEvent, type Order, type Position } from '../../../src/gateway/models.ts';
 import { ProjectXRest } from '../../../src/gateway/rest.ts';
 import { DEMO_ACCOUNTS, startSimulator, type SimRequest, type Simulator } from '../../../src/sim/index.ts';
-import type { AccountStateView, LedgerChange } from '../../../src/enforce/types.ts';
+import type { AccountStateView, ExecutorOptions, LedgerChange } from '../../../src/enforce/types.ts';
 import { makeHarness, type Harness } from './harness.ts';
 
 export const PRAC = DEMO_ACCOUNTS[0]!.id; // simulated: true
@@ -73,13 +73,16 @@ export interface SimRig extends Harness {
   open(accountId: number, contractId: string, side: 0 | 1, size: number): Promise<void>;
 }
 
-export async function simRig(opts: { hub?: boolean; ledgerView?: boolean } = {}): Promise<SimRig> {
+export async function simRig(opts: { hub?: boolean; ledgerView?: boolean; options?: ExecutorOptions } = {}): Promise<SimRig> {
   const sim = await startSimulator({ seed: 11 });
   const tokens = new TokenManager({ baseUrl: sim.url, userName: sim.credentials.userName, apiKey: sim.credentials.apiKey, autoRefresh: false });
   // A short timeout so the simulator's hung requests surface quickly as GatewayTimeoutError.
   const rest = new ProjectXRest({ baseUrl: sim.url, tokens, timeoutMs: 400, readRetryDelaysMs: [50] });
   const ledger = new MiniLedger();
-  const h = makeHarness(rest, opts.ledgerView === false ? {} : { view: (a) => ledger.view(a) });
+  const h = makeHarness(rest, {
+    ...(opts.ledgerView === false ? {} : { view: (a: number) => ledger.view(a) }),
+    ...(opts.options ? { options: opts.options } : {}),
+  });
   ledger.onChange = (a, change) => h.executor.confirmFromLedger(a, change);
   let hubs: HubClient | undefined;
   if (opts.hub !== false) {
