@@ -148,17 +148,17 @@ describe('gateway client against the simulator', () => {
   });
 
   it('rate budget: queued enforcement overtakes queued reconciliation', async () => {
-    const budget = new RateBudget({ limit: 3, windowMs: 400, enforceReserve: 0 });
+    const budget = new RateBudget({ limit: 3, windowMs: 500, enforceReserve: 0 });
     const { tokens, rest } = restStack({ budget });
-    await tokens.login(); // uses one slot
+    await tokens.login();
+    while (budget.stats().inWindow < 3) await budget.acquire('poll'); // window full: everything below queues
     const seq = sim.requests.lastSeq();
     const reads = Array.from({ length: 4 }, () => rest.searchOpenPositions(ACCT, { priority: 'reconcile' }));
     const enforce = rest.closeContract(ACCT, mnq(), { priority: 'enforce' }).catch(() => undefined); // no position: a GatewayError is fine
+    await until(() => budget.stats().queued.enforce === 1 && budget.stats().queued.reconcile === 4, 'all five queued', 400);
     await Promise.all([...reads, enforce]);
     const order = sim.requests.entries.filter((r) => r.seq > seq).map((r) => r.path);
-    expect(order).toHaveLength(5);
-    // Two reads fit the first window; the close jumps ahead of the other two queued reads.
-    expect(order.indexOf('/api/Position/closeContract')).toBe(2);
+    expect(order).toEqual(['/api/Position/closeContract', ...Array(4).fill('/api/Position/searchOpen')]);
   });
 
   it('a mutation that times out is ambiguous and is sent exactly once', async () => {
