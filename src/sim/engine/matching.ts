@@ -34,6 +34,8 @@ export interface OrderEngineDeps {
 export class OrderEngine {
   private readonly orders = new Map<number, SimOrder>();
   private readonly tags = new Map<number, Set<string>>();
+  /** contractId -> ids of Open (status 1) orders: the only ones the market can fill. */
+  private readonly open = new Map<string, Set<number>>();
   private nextOrderId = 3470001001;
   private matching = false;
   /** null = every order fills in one execution; n = executions of at most n contracts. */
@@ -352,7 +354,10 @@ export class OrderEngine {
     if (!c) return;
     for (let guard = 0; guard < 10_000; guard++) {
       const book = this.d.market.book(c.id);
-      const working = [...this.orders.values()].filter((o) => o.contractId === c.id && o.status === 1).sort((a, b) => a.id - b.id);
+      const working = [...(this.open.get(c.id) ?? [])]
+        .map((id) => this.orders.get(id))
+        .filter((o): o is SimOrder => o !== undefined && o.status === 1)
+        .sort((a, b) => a.id - b.id);
       for (const o of working) if (o.type === 5) this.trail(o, c, book);
       let filled = false;
       for (const o of working) {
@@ -489,7 +494,12 @@ export class OrderEngine {
     this.orders.set(o.id, o);
   }
 
+  /** Every status change is streamed, so this is also where the index of Open (1) orders is kept. */
   private emit(o: SimOrder): void {
+    let ids = this.open.get(o.contractId);
+    if (!ids) this.open.set(o.contractId, (ids = new Set()));
+    if (o.status === 1) ids.add(o.id);
+    else ids.delete(o.id);
     this.d.bus.user({ accountId: o.accountId, target: 'GatewayUserOrder', action: 1, data: streamOrder(o) });
   }
 
