@@ -7,7 +7,7 @@
 // Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`.
 // Every event carries `now`; all decisions are pure reducers (reducers.ts, locks.ts); the machine only routes,
 // assigns and emits. Intents and lock changes leave through `emit` only.
-import { enqueueActions, not, raise, setup, stopChild, type ActorRefFrom } from 'xstate';
+import { enqueueActions, not, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { MAX_WAKE_MS, positionMachine, type PositionEvent } from '../position/position.machine.ts';
 import { chain, isAccountWide, type Step } from './locks.ts';
 import {
@@ -37,6 +37,16 @@ export interface AccountContext extends AccountCore {
 export const positionChildId = (contractId: string): string => `pos:${contractId}`;
 
 const SESSION_STATES: SessionPhase[] = ['unknown', 'disabled', 'inside', 'outside'];
+
+/**
+ * The live child for a contract, or undefined. Checks the actor's real children, not only the ref in context:
+ * a sendTo to a missing child would put the whole account into error (e.g. a child dropped on restore).
+ */
+function liveChild(self: AnyActorRef, context: AccountContext, contractId: string): PositionRef | undefined {
+  const ref = context.positionActors[contractId];
+  const children = (self.getSnapshot() as { children: Record<string, unknown> }).children;
+  return ref && children[positionChildId(contractId)] === ref ? ref : undefined;
+}
 
 /** Split the reducer's output: core fields go to context, facts to emit (deduplicated intents already). */
 function coreOf(c: AccountContext): AccountCore {
@@ -72,10 +82,13 @@ export const accountSetup = setup({
     rearm: raise({ type: 'wake.rearm' }),
 
     /** Time-only events: reset, calendar, deadlines; then pass the time on to every position child. */
-    onTime: enqueueActions(({ context, event, enqueue }) => {
+    onTime: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'clock.tick' && event.type !== 'system.resumed') return;
       apply(enqueue, advanceTime(coreOf(context), event.now));
-      for (const ref of Object.values(context.positionActors)) enqueue.sendTo(ref, event satisfies PositionEvent);
+      for (const contractId of Object.keys(context.positionActors)) {
+        const ref = liveChild(self, context, contractId);
+        if (ref) enqueue.sendTo(ref, event satisfies PositionEvent);
+      }
     }),
 
     onVerdicts: enqueueActions(({ context, event, enqueue }) => {
@@ -83,7 +96,7 @@ export const accountSetup = setup({
       apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onVerdicts(c, event.verdicts, event.now)));
     }),
 
-    onPosition: enqueueActions(({ context, event, enqueue }) => {
+    onPosition: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'position.opened' && event.type !== 'position.changed' && event.type !== 'position.closed') return;
       const timed = advanceTime(coreOf(context), event.now);
       const known = timed.core.positions[event.contractId] !== undefined;
@@ -92,7 +105,7 @@ export const accountSetup = setup({
         : (c: AccountCore) => onPositionChanged(c, event);
       const step = chain(timed, reducer);
       apply(enqueue, step);
-      const ref = context.positionActors[event.contractId];
+      const ref = liveChild(self, context, event.contractId);
       if (ref) {
         // Guarded sendTo: a missing child would put the whole account into error.
         if (event.type === 'position.closed') enqueue.sendTo(ref, { type: 'position.closed', contractId: event.contractId, now: event.now });
@@ -114,10 +127,10 @@ export const accountSetup = setup({
       });
     }),
 
-    onProtection: enqueueActions(({ context, event, enqueue }) => {
+    onProtection: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'position.protection') return;
       apply(enqueue, advanceTime(coreOf(context), event.now));
-      const ref = context.positionActors[event.contractId];
+      const ref = liveChild(self, context, event.contractId);
       if (ref) enqueue.sendTo(ref, event);
     }),
 

@@ -249,6 +249,23 @@ describe('bad rows never crash: reported, then a fresh actor', () => {
       r.stop();
     });
   }
+  it('a child missing from the snapshot (dropped src) does not break the account', () => {
+    vi.useFakeTimers({ now: ct('2026-06-10T10:00') });
+    const repo = memoryRepo();
+    const h = open(repo, riskConfig());
+    h.send({ type: 'position.opened', contractId: 'A', symbol: 'ES', size: 1, side: 'long', now: Date.now() });
+    h.stop();
+    const row = repo.load(7, ACCOUNT_MACHINE_ID)!;
+    const snap = row.snapshot as { children: Record<string, unknown> };
+    delete snap.children[positionChildId('A')];
+    const r = open(repo, riskConfig());
+    expect(r.restored.source).toBe('snapshot');
+    r.send({ type: 'position.protection', contractId: 'A', protected: true, now: Date.now() });
+    r.send({ type: 'clock.tick', now: Date.now() + 60_000 });
+    r.send({ type: 'position.closed', contractId: 'A', symbol: 'ES', size: 0, side: 'long', now: Date.now() + 60_000 });
+    expect(r.actor.getSnapshot().status).toBe('active');
+    r.stop();
+  });
   it('unreadable JSON in SQLite', () => {
     vi.useFakeTimers({ now: ct('2026-06-10T10:00') });
     const { store, cleanup } = tempStore();
