@@ -4,6 +4,7 @@
 // keeps its output for error messages, stops it (SIGTERM) or kills it (SIGKILL), restarts it on the same data
 // dir, and reads its SQLite store read-only for assertions on locks and the enforcement log.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,6 +84,8 @@ export class RiskdProcess {
         gateway: { api_url: opts.sim.url, user_hub_url: opts.sim.userHubUrl, market_hub_url: opts.sim.marketHubUrl },
         credentials: { username: opts.sim.credentials.userName, api_key: `\${${API_KEY_ENV}}` },
         accounts: [{ name: opts.accountName }],
+        // riskd start opens its control server; parallel test files must not fight over the default port.
+        control: { port: await freePort() },
       }),
     );
     const p = new RiskdProcess(opts, dir, dataDir, riskPath, accountsPath);
@@ -196,6 +199,19 @@ export class RiskdProcess {
     await this.stop().catch(() => undefined);
     if (!this.opts.dataDir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A port free right now on 127.0.0.1 (the control server's port must be 1..65535, so 0 cannot be written). */
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
 }
 
 /** Starts riskd against `sim` for one account. */

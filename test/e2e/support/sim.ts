@@ -146,3 +146,44 @@ export function roundTick(price: number, tick: number): number {
 export function tickOf(sim: Simulator, contractId: string): number {
   return sim.contracts().find((c) => c.id === contractId)!.tickSize;
 }
+
+/**
+ * Waits until riskd subscribed to the contract's quotes (a print at the current touch reaches a subscribed market
+ * hub connection; the simulator sends no snapshot on subscribe), then sets `q`, which must change the touch so
+ * its new bid/ask go out to riskd.
+ */
+export async function quoteSeen(sim: Simulator, contractId: string, q: { bid: number; ask: number }, timeoutMs = 8000): Promise<void> {
+  const t0 = Date.now();
+  const sent = async (act: () => void): Promise<string | undefined> => {
+    let text: string | undefined;
+    const off = sim.onHubFrame((f) => {
+      if (f.hub === 'market' && f.target === 'GatewayQuote' && f.text.includes(contractId)) text = f.text;
+    });
+    act();
+    await new Promise((r) => setTimeout(r, 30));
+    off();
+    return text;
+  };
+  for (;;) {
+    const cur = sim.market.quote(contractId);
+    if (await sent(() => sim.market.setQuote(contractId, { bid: cur.bid, ask: cur.ask, last: cur.bid }))) break;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`riskd never subscribed to quotes of ${contractId} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const text = await sent(() => sim.market.setQuote(contractId, q));
+  if (!text) throw new Error(`quoteSeen(${contractId}): ${JSON.stringify(q)} did not change the touch, so riskd was not sent it`);
+}
+
+/** Whether the gateway accepted the call (HTTP 200 with success: true). */
+export function succeeded(r: SimRequest): boolean {
+  return r.status === 200 && (r.response as { success?: unknown } | null)?.success === true;
+}
+
+/**
+ * riskd's calls for the account that the gateway accepted, summarized. Refused calls (a close of a contract
+ * that was already flat, a cancel of an order already filled) changed nothing at the venue; the tests list
+ * those separately where they matter.
+ */
+export function effectiveCalls(sim: Simulator, accountId: number, afterSeq = 0): string[] {
+  return enforcementCalls(sim, accountId, undefined, afterSeq).filter(succeeded).map(summarize);
+}
