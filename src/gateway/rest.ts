@@ -89,6 +89,8 @@ const WORKING_STATUSES = [1, 6, 7, 8];
 const MAX_PAGES = 100;
 
 export class ProjectXRest implements GatewayRest {
+  /** The shared request budget (exposed for stats). */
+  readonly budget: RateBudget;
   private readonly http: HttpDeps;
   private readonly log: GatewayLog;
   private readonly timeoutMs: number;
@@ -105,8 +107,6 @@ export class ProjectXRest implements GatewayRest {
     this.retryDelays = opts.readRetryDelaysMs ?? [1_000, 5_000, 15_000];
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
-
-  readonly budget: RateBudget;
 
   /** True once the gateway has been found to lack Order/v2/query. */
   get usesSearchOpenFallback(): boolean {
