@@ -115,6 +115,20 @@ function withoutHeldLocks(verdicts: readonly Verdict[], supervisor: AccountSuper
   return kept.length === verdicts.length ? verdicts : kept;
 }
 
+/**
+ * nextReset costs ~1 ms of luxon zone math and every quote needs it; it only changes when the clock passes the
+ * cached reset (or goes back before the instant it was computed at), so one value per reset spec is kept.
+ */
+const resetCache = new Map<string, { from: number; next: number }>();
+function cachedNextReset(now: number, resetTime: string, timezone: string): number {
+  const key = `${resetTime}|${timezone}`;
+  const hit = resetCache.get(key);
+  if (hit && now >= hit.from && now < hit.next) return hit.next;
+  const next = nextReset(now, { resetTime, timezone });
+  resetCache.set(key, { from: now, next });
+  return next;
+}
+
 export function handleChange(deps: PipelineDeps, accountId: number, change: LedgerChange, view: Ledger, triggerAt: number): void {
   const now = deps.now();
   confirm(deps.executor, accountId, change);
@@ -127,7 +141,7 @@ export function handleChange(deps: PipelineDeps, accountId: number, change: Ledg
         event: trigger,
         now,
         tz: config.trading_day.timezone,
-        nextResetAt: nextReset(now, { resetTime: config.trading_day.reset_time, timezone: config.trading_day.timezone }),
+        nextResetAt: cachedNextReset(now, config.trading_day.reset_time, config.trading_day.timezone),
         ...(deps.lastModifyAt ? { lastModifyAt: deps.lastModifyAt } : {}),
       }, [])
     : undefined;
