@@ -52,9 +52,15 @@ export function rootFromSymbolId(symbolId: string): string | undefined {
 
 /** Symbol from a contract's exchange name (MNQZ5 → MNQ), or undefined when the name has no month+year suffix. */
 export function symbolFromName(name: string): string | undefined {
+  // Pure and called for every position on every quote: remember the (few) contract names seen.
+  if (nameCache.has(name)) return nameCache.get(name);
   const m = NAME_RE.exec(name.trim().toUpperCase());
-  return m?.[1] ? tickerForRoot(m[1]) : undefined;
+  const symbol = m?.[1] ? tickerForRoot(m[1]) : undefined;
+  if (nameCache.size > 10_000) nameCache.clear();
+  nameCache.set(name, symbol);
+  return symbol;
 }
+const nameCache = new Map<string, string | undefined>();
 
 /**
  * The trader-facing symbol of a contract: from its name, else its symbolId root, else its contractId root.
