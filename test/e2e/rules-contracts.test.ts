@@ -2,7 +2,7 @@
 // RULE-002 (max_contracts_per_instrument), asserting the exact REST calls riskd made.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRiskd, type RiskdProcess } from './support/riskd.ts';
-import { ES, MES, MNQ, NQ, enforcementCalls, observe, positionSize, startE2ESim, summarize, trader, waitFor, waitForCall, type E2ESim } from './support/sim.ts';
+import { ES, MES, MNQ, NQ, effectiveCalls, enforcementCalls, observe, positionSize, startE2ESim, summarize, trader, waitFor, waitForCall, type E2ESim } from './support/sim.ts';
 
 let env: E2ESim;
 let riskd: RiskdProcess | undefined;
@@ -34,5 +34,65 @@ describe('RULE-001 max_contracts', () => {
     await observe(500);
     expect(enforcementCalls(sim, acct.id).map(summarize)).toEqual([`Position/partialCloseContract ${MNQ} size=2`]);
     expect(positionSize(sim, acct.id, MES)).toBe(2);
+  });
+});
+
+describe('RULE-001 max_contracts close_all', () => {
+  it('close_all: closeContract for every position when the total is exceeded', async () => {
+    const acct = env.nextAccount();
+    const sim = env.sim;
+    riskd = await startRiskd({ sim, accountName: acct.name, risk: { rules: { max_contracts: { enabled: true, limit: 2, action: 'close_all' } } } });
+    const t = trader(sim, acct.id);
+    t.buy(MES, 1);
+    t.buy(NQ, 1);
+    await observe(300);
+    expect(enforcementCalls(sim, acct.id)).toEqual([]);
+    t.sell(MNQ, 1); // a short counts by its size: 3 open
+    await waitFor('all flat', () => [MES, NQ, MNQ].every((c) => positionSize(sim, acct.id, c) === 0));
+    await observe(400);
+    expect(effectiveCalls(sim, acct.id).sort()).toEqual([MES, NQ, MNQ].map((c) => `Position/closeContract ${c}`).sort());
+  });
+});
+
+describe('RULE-002 max_contracts_per_instrument', () => {
+  it('counts per trader symbol: EP contracts are ES (limit 1), MES is its own symbol; reduce_to_limit closes the excess', async () => {
+    const acct = env.nextAccount();
+    const sim = env.sim;
+    riskd = await startRiskd({
+      sim,
+      accountName: acct.name,
+      risk: { rules: { max_contracts_per_instrument: { enabled: true, limits: { ES: 1, MES: 4 }, default_limit: 2, action: 'reduce_to_limit' } } },
+    });
+    const t = trader(sim, acct.id);
+    t.buy(MES, 3); // MES limit 4: fine, and it is not ES
+    t.buy(ES, 1); // ES at its limit
+    await observe(400);
+    expect(enforcementCalls(sim, acct.id)).toEqual([]);
+    t.buy(ES, 2); // ES 3 > 1 (the gateway root is EP; the limit is written ES)
+    const call = await waitForCall(sim, acct.id, '/api/Position/partialCloseContract');
+    expect(call.body).toEqual({ accountId: acct.id, contractId: ES, size: 2 });
+    await waitFor('ES back to 1', () => positionSize(sim, acct.id, ES) === 1);
+    await observe(400);
+    expect(effectiveCalls(sim, acct.id)).toEqual([`Position/partialCloseContract ${ES} size=2`]);
+    expect(positionSize(sim, acct.id, MES)).toBe(3);
+  });
+
+  it('default_limit applies to unlisted symbols; 0 means the symbol is not allowed (close_position)', async () => {
+    const acct = env.nextAccount();
+    const sim = env.sim;
+    riskd = await startRiskd({
+      sim,
+      accountName: acct.name,
+      risk: { rules: { max_contracts_per_instrument: { enabled: true, limits: { NQ: 0 }, default_limit: 2, action: 'close_position' } } },
+    });
+    const t = trader(sim, acct.id);
+    t.buy(MNQ, 2); // unlisted: default 2, fine
+    t.sell(NQ, 1); // NQ (root ENQ) not allowed at all
+    const call = await waitForCall(sim, acct.id, '/api/Position/closeContract');
+    expect(call.body).toEqual({ accountId: acct.id, contractId: NQ });
+    t.buy(MNQ, 1); // 3 > 2: close_position closes the whole MNQ position
+    await waitFor('NQ and MNQ flat', () => positionSize(sim, acct.id, NQ) === 0 && positionSize(sim, acct.id, MNQ) === 0);
+    await observe(400);
+    expect(effectiveCalls(sim, acct.id)).toEqual([`Position/closeContract ${NQ}`, `Position/closeContract ${MNQ}`]);
   });
 });
