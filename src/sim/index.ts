@@ -89,6 +89,12 @@ export interface Simulator {
     sendRawHubText(hub: HubName, text: string): void;
     /** From now on orders execute in fills of at most `maxPerFill` contracts (null = one fill per order). */
     partialFills(maxPerFill: number | null): void;
+    /**
+     * Trading session open/closed for the given contracts (default all). Closed: place -> errorCode 5,
+     * closeContract -> 5, partialCloseContract -> 6, modify -> 3 ("Instrument is not in an active trading
+     * status"), no fills, no random walk; cancel still works. market.setPrice still moves prices.
+     */
+    setMarketOpen(open: boolean, contractIds?: string[]): void;
     /** Market orders (incl. closeContract) fill this many ms after being accepted; 0 = synchronously. */
     setFillDelay(ms: number): void;
   };
@@ -211,6 +217,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
         }
         engine.orders.maxFillSize = maxPerFill;
       },
+      setMarketOpen: (open, contractIds) => engine.market.setOpen(open, contractIds),
       setFillDelay: (ms) => {
         if (!(ms >= 0)) throw new Error(`sim setFillDelay: ms must be >= 0, got ${ms}`);
         engine.orders.fillDelayMs = ms;

@@ -298,3 +298,24 @@ describe('order queries', () => {
     expect(future.body.orders).toEqual([]);
   });
 });
+
+describe('trading session', () => {
+  it('outside the session orders and closes are refused with the per-endpoint codes; nothing fills until it reopens', async () => {
+    await place({ type: 2, side: 0, size: 2 });
+    const resting = await place({ type: 1, side: 1, size: 1, limitPrice: 25830 });
+    sim.control.setMarketOpen(false);
+    expect((await place({ type: 2, side: 0, size: 1 })).body).toMatchObject({ success: false, errorCode: 5, errorMessage: null });
+    expect((await post(sim, '/api/Position/closeContract', { accountId: PRAC, contractId: MNQ }, token)).body).toEqual({ success: false, errorCode: 5, errorMessage: null });
+    expect((await post(sim, '/api/Position/partialCloseContract', { accountId: PRAC, contractId: MNQ, size: 1 }, token)).body).toEqual({ success: false, errorCode: 6, errorMessage: null });
+    expect((await post(sim, '/api/Order/modify', { accountId: PRAC, orderId: resting.body.orderId, limitPrice: 25831 }, token)).body).toMatchObject({ success: false, errorCode: 3, errorMessage: 'Instrument is not in an active trading status' });
+    sim.market.setPrice(MNQ, 25840); // crosses the resting sell limit, but the market is closed
+    expect(sim.state.orders(PRAC).find((o) => o.id === resting.body.orderId)?.status).toBe(1);
+    sim.control.setMarketOpen(true);
+    expect(sim.state.orders(PRAC).find((o) => o.id === resting.body.orderId)).toMatchObject({ status: 2, filledPrice: 25830 });
+    expect(sim.state.positions(PRAC)).toEqual([expect.objectContaining({ size: 1, type: 1 })]);
+    // per contract: ES closed, MNQ open
+    sim.control.setMarketOpen(false, ['CON.F.US.EP.Z26']);
+    expect((await post(sim, '/api/Order/place', { accountId: PRAC, contractId: 'CON.F.US.EP.Z26', type: 2, side: 0, size: 1 }, token)).body.errorCode).toBe(5);
+    expect((await place({ type: 2, side: 1, size: 1 })).body.success).toBe(true);
+  });
+});

@@ -22,6 +22,8 @@ type QuoteFields = Pick<Book, 'bid' | 'ask' | 'last' | 'open' | 'high' | 'low' |
 export class Market {
   private readonly books = new Map<string, Book>();
   private timer: NodeJS.Timeout | null = null;
+  /** Contracts outside their trading session ('*' = all): no walk, no fills, orders refused. */
+  private readonly closed = new Set<string>();
   private readonly moveListeners = new Set<(contractId: string) => void>();
 
   constructor(
@@ -69,9 +71,25 @@ export class Market {
     this.apply(c, { bid: roundToTick(q.bid, c.tickSize), ask: roundToTick(q.ask, c.tickSize) }, print);
   }
 
-  /** One random-walk step on every active contract (±1 tick, 1-tick spread, sometimes a print). */
+  isOpen(contractId: string): boolean {
+    return !this.closed.has('*') && !this.closed.has(contractId.toUpperCase());
+  }
+
+  /** Opens/closes the session for some contracts (or all). Reopening re-checks resting orders. */
+  setOpen(open: boolean, contractIds?: string[]): void {
+    const keys = contractIds ? contractIds.map((id) => this.mustContract(id).id.toUpperCase()) : ['*'];
+    if (!contractIds && open) this.closed.clear();
+    for (const k of keys) {
+      if (open) this.closed.delete(k);
+      else this.closed.add(k);
+    }
+    if (open) for (const c of this.catalog.active()) if (this.isOpen(c.id)) for (const l of this.moveListeners) l(c.id);
+  }
+
+  /** One random-walk step on every active, open contract (±1 tick, 1-tick spread, sometimes a print). */
   step(): void {
     for (const c of this.catalog.active()) {
+      if (!this.isOpen(c.id)) continue;
       const b = this.book(c.id);
       const r = this.prng.next();
       const move = r < 0.35 ? -1 : r < 0.7 ? 1 : 0;

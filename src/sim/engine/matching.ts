@@ -19,6 +19,8 @@ const fail = (errorCode: number, errorMessage: string | null = null): SimResult 
 
 const PLACEABLE_TYPES = new Set([1, 2, 4, 5, 6, 7]);
 const MAX_TRAIL_TICKS = 1000;
+/** Seen live when ProjectX refuses order mutations outside the session. */
+const CLOSED_MESSAGE = 'Instrument is not in an active trading status';
 
 export interface OrderEngineDeps {
   accounts: AccountBook;
@@ -111,6 +113,7 @@ export class OrderEngine {
 
   private validatePlace(req: SimPlaceOrderRequest, acct: SimAccount, c: ContractSpec, book: Book): SimResult | null {
     if (!acct.canTrade) return fail(4, 'Account is not allowed to trade');
+    if (!this.d.market.isOpen(c.id)) return fail(5); // OutsideTradingHours, no message
     if (!PLACEABLE_TYPES.has(Number(req.type))) return fail(2, 'Invalid order type');
     if (req.side !== 0 && req.side !== 1) return fail(2, 'Invalid order side');
     if (!Number.isInteger(req.size) || req.size <= 0) return fail(2, 'Invalid order size');
@@ -223,6 +226,7 @@ export class OrderEngine {
     if (o.status !== 1) return fail(3, 'Order is not working');
     const c = this.d.catalog.get(o.contractId);
     if (!c) return fail(7);
+    if (!this.d.market.isOpen(c.id)) return fail(3, CLOSED_MESSAGE);
     if (req.size != null && (!Number.isInteger(req.size) || req.size <= 0)) return fail(3, 'Invalid order size');
     for (const [v, name] of [[req.limitPrice, 'limit price'], [req.stopPrice, 'stop price'], [req.trailPrice, 'trail price']] as const) {
       if (v != null && !isOnTick(v, c.tickSize)) return fail(3, `Invalid ${name}. Price is not aligned to tick size.`);
@@ -275,6 +279,7 @@ export class OrderEngine {
     if (!c.activeContract) return fail(4);
     const pos = this.d.positions.get(acct.id, c.id);
     if (!pos) return fail(2);
+    if (!this.d.market.isOpen(c.id)) return fail(5); // OrderRejected
     this.marketExit(acct.id, c, pos.type === 1 ? 1 : 0, pos.size);
     return OK;
   }
@@ -289,6 +294,7 @@ export class OrderEngine {
     const pos = this.d.positions.get(acct.id, c.id);
     if (!pos) return fail(2);
     if (!Number.isInteger(size) || size <= 0 || size > pos.size) return fail(5);
+    if (!this.d.market.isOpen(c.id)) return fail(6); // OrderRejected: market closed (or no price), no message
     this.marketExit(acct.id, c, pos.type === 1 ? 1 : 0, size);
     return OK;
   }
@@ -351,7 +357,7 @@ export class OrderEngine {
 
   private matchOnce(contractId: string): void {
     const c = this.d.catalog.get(contractId);
-    if (!c) return;
+    if (!c || !this.d.market.isOpen(c.id)) return; // a closed market fills nothing
     for (let guard = 0; guard < 10_000; guard++) {
       const book = this.d.market.book(c.id);
       const working = [...(this.open.get(c.id) ?? [])]
