@@ -620,7 +620,7 @@ export class Executor {
     const now = this.now();
     if (a.contractId !== undefined && (a.kind === 'close' || a.kind === 'reduce')) {
       // closeContract returns no order id: fills on this contract for a while are riskd's (RULE-006/007).
-      this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs);
+      this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs, now);
     }
     const first = !a.sent;
     // Set before the call: a confirming event may be handed over before the REST promise settles.

@@ -62,8 +62,11 @@ export interface EnforcementLogPort {
 
 /** Implemented by the ledger so RULE-006/007 never count riskd's own exits. */
 export interface AttributionPort {
-  /** Fills on this contract until `untilMs` (epoch) come from riskd (closeContract returns no order id). */
-  markEnforcementPending(accountId: number, contractId: string, untilMs: number): void;
+  /**
+   * Exit fills on this contract until `untilMs` (epoch) come from riskd (closeContract returns no order id);
+   * `sinceMs` is when the close was requested, so a fill only learnt later from REST still counts.
+   */
+  markEnforcementPending(accountId: number, contractId: string, untilMs: number, sinceMs?: number): void;
   /** Fills of this order come from riskd (a stop riskd placed). */
   markEnforcementOrder(accountId: number, orderId: number): void;
 }

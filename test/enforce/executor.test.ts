@@ -78,9 +78,9 @@ describe('flatten', () => {
       expect(n.latency.executeToRequestUs).toBeGreaterThanOrEqual(0);
     }
     // riskd's exits are marked before they happen so RULE-006/007 skip them.
-    expect(attribution.pending.map(([a, c]) => [a, c])).toEqual([
-      [ACC, MNQ],
-      [ACC, ES],
+    expect(attribution.pending).toEqual([
+      [ACC, MNQ, clock.now() + 15_000, clock.now()],
+      [ACC, ES, clock.now() + 15_000, clock.now()],
     ]);
   });
 

@@ -39,7 +39,7 @@ export interface Harness {
   clock: ManualClock;
   audit: AuditRows;
   store: Store;
-  attribution: { pending: [number, string, number][]; orders: [number, number][] } & AttributionPort;
+  attribution: { pending: [number, string, number, number?][]; orders: [number, number][] } & AttributionPort;
   reevaluations: [number, string | undefined][];
   actions: EnforcementRow[];
   request(intent: Intent, rule?: string, reason?: string): EnforcementRequest;
@@ -52,12 +52,12 @@ export function makeHarness(
   const clock = new ManualClock();
   const store = tempStore();
   const audit: AuditRows = { list: () => store.enforcement.list({ limit: 10_000 }).sort((a, b) => (a.id ?? 0) - (b.id ?? 0)) };
-  const pending: [number, string, number][] = [];
+  const pending: [number, string, number, number?][] = [];
   const orders: [number, number][] = [];
   const attribution = {
     pending,
     orders,
-    markEnforcementPending: (a: number, c: string, until: number) => void pending.push([a, c, until]),
+    markEnforcementPending: (a: number, c: string, until: number, since?: number) => void pending.push([a, c, until, since]),
     markEnforcementOrder: (a: number, o: number) => void orders.push([a, o]),
   };
   const reevaluations: [number, string | undefined][] = [];
