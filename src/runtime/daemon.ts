@@ -1,4 +1,7 @@
-// The composition root: config → store → restore machines → login → reconcile → hubs → live (DESIGN §1, §3).
+// The composition root: config → store → restore machines → login → accounts → hubs + reconcile → live
+// (DESIGN §1, §3). The gateway lifecycle (login, connect, subscribe, reconcile, reconnect, backoff) is the
+// connection statechart (machines/connection) driven by src/gateway/gateway.ts; reconciliation runs after the
+// hubs are subscribed, so no event can fall between the REST snapshot and the first hub event.
 // Each startup step is logged with its duration; a fatal problem stops with one clear message (DaemonStartError).
 // Every hub or REST event enters through `ingest`, which applies it to the ledger, the rules and the account
 // machine inside ONE SQLite transaction (ledger rows + machine snapshot + lock rows commit together), so a crash
@@ -11,9 +14,11 @@ import type { GatewayEvent } from '../gateway/models.ts';
 import type { Logger } from '../log/logger.ts';
 import { openStore, acquireDataDirLock, type Store, type DataDirLock } from '../store/index.ts';
 import { RateBudget } from '../gateway/rateBudget.ts';
-import { TokenManager } from '../gateway/auth.ts';
-import { ProjectXRest } from '../gateway/rest.ts';
-import { HubClient, type HubStatus } from '../gateway/hubs.ts';
+import type { TokenManager } from '../gateway/auth.ts';
+import type { ProjectXRest } from '../gateway/rest.ts';
+import type { HubClient, HubStatus } from '../gateway/hubs.ts';
+import { createGatewayStack, type GatewayStack } from '../gateway/gateway.ts';
+import type { ConnectionStatus } from '../gateway/connection.ts';
 import { LedgerRegistry } from '../ledger/registry.ts';
 import { createRouter, type Router } from './router.ts';
 import { reconcileAll, reconcileAccount } from './reconcile.ts';
@@ -68,12 +73,13 @@ export class Daemon {
   readonly store: Store;
   readonly registry: LedgerRegistry;
   readonly supervisor: AccountSupervisor;
+  readonly gateway: GatewayStack;
   readonly rest: ProjectXRest;
   readonly tokens: TokenManager;
+  readonly hubs: HubClient;
   readonly budget = new RateBudget();
   readonly executor: Executor;
   readonly router: Router;
-  hubs: HubClient | undefined;
   private readonly poller: DegradedPoller;
   private readonly now: () => number;
   private readonly listeners: DaemonListeners[] = [];
@@ -94,14 +100,23 @@ export class Daemon {
     const { config, logger } = opts;
     const gw = config.accounts.gateway;
     const cred = config.accounts.credentials;
-    this.tokens = new TokenManager({ baseUrl: gw.api_url, userName: cred.username, apiKey: cred.api_key, budget: this.budget, log: logger.child({ part: 'auth' }), now: this.now });
-    this.rest = new ProjectXRest({
-      baseUrl: gw.api_url,
-      tokens: this.tokens,
+    this.gateway = createGatewayStack({
+      apiUrl: gw.api_url,
+      userHubUrl: gw.user_hub_url,
+      marketHubUrl: gw.market_hub_url,
+      userName: cred.username,
+      apiKey: cred.api_key,
       budget: this.budget,
-      log: logger.child({ part: 'rest' }),
+      log: logger.child({ part: 'gateway' }),
+      onEvent: (ev) => this.ingest(ev),
       onParseFailure: (f) => this.parseFailed(f),
+      onStatus: (st) => this.connectionChanged(st),
+      reconcile: () => this.reconcile(),
+      isMarketOpen: () => isGlobexOpen(this.now()),
     });
+    this.rest = this.gateway.rest;
+    this.tokens = this.gateway.tokens;
+    this.hubs = this.gateway.hubs;
     this.registry = new LedgerRegistry({
       tradingDay: { resetTime: config.risk.trading_day.reset_time, timezone: config.risk.trading_day.timezone },
       store,
@@ -179,10 +194,9 @@ export class Daemon {
     const daemon = new Daemon(opts, dataLock, store);
     try {
       await step('restore machines', () => daemon.restoreKnownAccounts());
-      await step('login', () => daemon.tokens.ensure());
+      await step('login', () => daemon.tokens.login());
       await step('accounts', () => daemon.resolveAccounts());
-      await step('reconcile', () => daemon.reconcile());
-      await step('hubs', () => daemon.startHubs());
+      await step('hubs + reconcile', () => daemon.connect());
       daemon.supervisor.startTicker(opts.tickMs);
       daemon.rollTimer = setInterval(() => daemon.ingestSafely(() => daemon.router.rollDue(daemon.now())), opts.tickMs ?? 5_000);
       daemon.phase = 'live';
@@ -240,9 +254,10 @@ export class Daemon {
       phase: this.phase,
       startedAt: this.startedAt,
       now,
-      hubs: this.hubs?.status() ?? null,
+      connection: this.gateway.connection.status(),
+      hubs: this.hubs.status(),
       rest: this.budget.stats(),
-      parseFailures: this.parseFailures + (this.hubs?.parseFailureStats().total ?? 0),
+      parseFailures: this.parseFailures + this.hubs.parseFailureStats().total,
       accounts: [...this.accounts.values()].map((a) => this.accountStatus(a.id, now)),
     };
   }
@@ -335,10 +350,8 @@ export class Daemon {
     if (this.quoteSync) clearTimeout(this.quoteSync);
     this.poller.stop();
     await this.executor.drain().catch((err) => this.opts.logger.error('executor drain failed', { error: String(err) }));
-    await this.hubs?.stop().catch(() => {});
-    this.tokens.stop();
+    await this.gateway.close().catch(() => {});
     this.supervisor.stop();
-    this.budget.close();
     this.store.close();
     this.dataLock.release();
     this.phase = 'stopped';
@@ -418,37 +431,29 @@ export class Daemon {
     await run;
   }
 
-  private async startHubs(): Promise<void> {
-    const gw = this.opts.config.accounts.gateway;
-    const hubs = new HubClient({
-      userHubUrl: gw.user_hub_url,
-      marketHubUrl: gw.market_hub_url,
-      tokens: this.tokens,
-      accountIds: [...this.accounts.keys()],
-      log: this.opts.logger.child({ part: 'hubs' }),
-      onEvent: (ev) => this.ingest(ev),
-      onParseFailure: () => {}, // counted by the hub client and logged there
-      onStatus: (s) => this.hubStatusChanged(s),
-      isMarketOpen: () => isGlobexOpen(this.now()),
-      now: this.now,
-    });
-    this.hubs = hubs;
-    await hubs.start();
-    await hubs.setQuoteContracts(this.registry.contractsInPlay());
+  /** Starts the connection machine and waits until it is live (hubs subscribed, state reconciled). */
+  private async connect(): Promise<void> {
+    await this.hubs.setAccounts([...this.accounts.keys()]);
+    this.gateway.connection.start();
+    await this.gateway.connection.waitUntilLive(60_000);
+    await this.hubs.setQuoteContracts(this.registry.contractsInPlay());
   }
 
   // ---- live behaviour ---------------------------------------------------------------------------------
 
-  private hubStatusChanged(s: HubStatus): void {
-    for (const l of this.listeners) l.onHubStatus?.(s);
+  /** While the connection is not live, REST polling keeps enforcement going (degraded mode). */
+  private connectionChanged(st: ConnectionStatus): void {
+    for (const l of this.listeners) {
+      l.onHubStatus?.(st.hubs.user);
+      l.onHubStatus?.(st.hubs.market);
+    }
     if (this.phase !== 'live' && this.phase !== 'degraded') return;
-    const userDown = this.hubs?.user.snapshot().state !== 'connected';
-    if (s.hub === 'user' && s.state === 'connected') {
-      // Events during the gap are lost for good (no replay): REST tells what happened meanwhile.
+    if (st.live) {
+      if (this.phase === 'degraded') this.opts.logger.info('connection live again: degraded polling stopped');
       this.poller.stop();
       this.phase = 'live';
-      void this.reconcile().catch((err) => this.opts.logger.warn('reconcile after reconnect failed', { error: String(err) }));
-    } else if (userDown) {
+    } else if (this.phase === 'live') {
+      this.opts.logger.warn('connection lost: polling REST until the hubs are back', { state: st.state, error: st.lastError });
       this.phase = 'degraded';
       this.poller.start();
     }
@@ -468,10 +473,10 @@ export class Daemon {
   }
 
   private scheduleQuoteSync(): void {
-    if (this.quoteSync || !this.hubs) return;
+    if (this.quoteSync) return;
     this.quoteSync = setTimeout(() => {
       this.quoteSync = undefined;
-      void this.hubs?.setQuoteContracts(this.registry.contractsInPlay()).catch((err) => this.opts.logger.warn('quote subscription update failed', { error: String(err) }));
+      void this.hubs.setQuoteContracts(this.registry.contractsInPlay()).catch((err) => this.opts.logger.warn('quote subscription update failed', { error: String(err) }));
     }, 0);
   }
 
