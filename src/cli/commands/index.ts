@@ -5,10 +5,16 @@ import * as config from './config.ts';
 import * as sim from './sim.ts';
 import * as start from './start.ts';
 import * as demo from './demo.ts';
+import * as status from './status.ts';
+import * as admin from './admin.ts';
+import * as history from './history.ts';
 
 export const commands: { register(program: Command): void }[] = [
   config,
   sim,
   start,
   demo,
+  status,
+  admin,
+  history,
 ];

@@ -1,0 +1,73 @@
+// `riskd history`: the enforcement log or the lock history from SQLite (read-only, so it works whether the
+// daemon runs or not), as a table, CSV or JSON.
+import { InvalidArgumentError, type Command } from 'commander';
+import { setExitCode } from '../exitCode.ts';
+import { parseInteger } from '../options.ts';
+import { openStateReadOnly } from '../../control/locate.ts';
+import { formatHistory, HistoryQueryError, parseWhen, queryHistory, type HistoryFormat, type HistoryKind, type HistoryQuery } from '../../control/history.ts';
+
+interface HistoryOptions {
+  dataDir: string;
+  account?: string;
+  rule?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+  format: HistoryFormat;
+  kind: HistoryKind;
+}
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (v: string): T => {
+    if (!(values as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}.`);
+    return v as T;
+  };
+}
+
+export function runHistory(opts: HistoryOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  let store;
+  try {
+    store = openStateReadOnly(opts.dataDir);
+  } catch (e) {
+    err.write(`riskd history: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  if (!store) {
+    err.write(`riskd history: ${opts.dataDir} has no state.db (has riskd run with this --data-dir?)\n`);
+    return 1;
+  }
+  try {
+    const q: HistoryQuery = { kind: opts.kind, limit: opts.limit };
+    if (opts.account !== undefined) q.account = opts.account;
+    if (opts.rule !== undefined) q.rule = /^\d{3}$/.test(opts.rule) ? `RULE-${opts.rule}` : opts.rule;
+    if (opts.since !== undefined) q.since = parseWhen(opts.since);
+    if (opts.until !== undefined) q.until = parseWhen(opts.until);
+    out.write(formatHistory(queryHistory(store, q), opts.format));
+    return 0;
+  } catch (e) {
+    if (e instanceof HistoryQueryError) {
+      err.write(`riskd history: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    store.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('history')
+    .description('enforcement log or lock history (reads the state database; works with riskd running or not)')
+    .option('-d, --data-dir <dir>', 'riskd data directory', 'data')
+    .option('--kind <kind>', 'enforcement | locks', oneOf(['enforcement', 'locks'] as const), 'enforcement')
+    .option('--account <name>', 'only this account (name or id)')
+    .option('--rule <rule>', 'only this rule, e.g. RULE-003 (or 003)')
+    .option('--since <when>', 'from this time: ISO date/time, or an age like 24h, 7d')
+    .option('--until <when>', 'up to this time: ISO date/time, or an age like 1h')
+    .option('--limit <n>', 'at most this many rows (newest first)', parseInteger, 200)
+    .option('--format <format>', 'table | csv | json', oneOf(['table', 'csv', 'json'] as const), 'table')
+    .action(function (this: Command, opts: HistoryOptions) {
+      setExitCode(this, runHistory(opts));
+    });
+}
