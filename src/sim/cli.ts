@@ -19,12 +19,13 @@ export interface SimCommandOptions {
 export async function runSimCommand(opts: SimCommandOptions): Promise<number> {
   const out = opts.out ?? process.stdout;
   const err = process.stderr;
+  const seed = opts.seed ?? Date.now() % 100000;
   let sim;
   try {
     sim = await startSimulator({
       port: opts.port,
       host: opts.host,
-      seed: opts.seed ?? Date.now() % 100000,
+      seed,
       marketIntervalMs: opts.marketIntervalMs ?? 250,
       accounts: [...DEMO_ACCOUNTS],
     });
@@ -38,6 +39,7 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<number> {
     `  user hub     ${sim.userHubUrl}`,
     `  market hub   ${sim.marketHubUrl}`,
     `  credentials  userName=${sim.credentials.userName}  apiKey=${sim.credentials.apiKey}  (demo values, not secrets)`,
+    `  seed         ${seed} (pass --seed ${seed} to replay this market)`,
     '  accounts',
     ...sim.accounts().map((a) => `    ${a.id}  ${a.name.padEnd(26)} ${a.simulated ? 'practice (simulated)' : 'live (simulated:false)'}  balance ${a.balance}`),
     '  contracts    ' + sim.contracts().filter((c) => c.activeContract).map((c) => c.id).join(' '),

@@ -22,6 +22,7 @@ describe('runSimCommand', () => {
     expect(text).toMatch(/userName=\S+\s+apiKey=\S+/);
     expect(text).toContain('PRAC-V2-000000-13572468');
     expect(text).toContain('live (simulated:false)');
+    expect(text).toContain('seed         9');
     const userName = /userName=(\S+)/.exec(text)![1]!;
     const apiKey = /apiKey=(\S+)/.exec(text)![1]!;
     const login = await fetch(`${url}/api/Auth/loginKey`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userName, apiKey }) });
