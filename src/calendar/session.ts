@@ -35,32 +35,69 @@ interface Interval {
   end: number;
 }
 
-/** The windows that start on the local calendar dates [from, from + days), as absolute intervals. */
-function windowsStartingOn(from: DateTime, days: number, cfg: SessionConfig): Interval[] {
-  const holidays = new Set(cfg.holidays);
+/** A local calendar date as plain numbers; day arithmetic through Date.UTC needs no time-zone math. */
+interface CivilDate {
+  y: number;
+  m: number; // 1..12
+  d: number;
+}
+const addDays = (c: CivilDate, n: number): CivilDate => {
+  const t = new Date(Date.UTC(c.y, c.m - 1, c.d + n));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+};
+const isoOf = (c: CivilDate): string => `${String(c.y).padStart(4, '0')}-${String(c.m).padStart(2, '0')}-${String(c.d).padStart(2, '0')}`;
+const weekdayOf = (c: CivilDate): Weekday => WEEKDAYS[(new Date(Date.UTC(c.y, c.m - 1, c.d)).getUTCDay() + 6) % 7]!;
+/** The instant of a local wall-clock time in the zone (luxon: a nonexistent DST time moves forward). */
+const instant = (c: CivilDate, t: { hour: number; minute: number }, zone: string): number =>
+  DateTime.fromObject({ year: c.y, month: c.m, day: c.d, hour: t.hour, minute: t.minute }, { zone }).toMillis();
+
+/**
+ * Windows per local start date, cached per config object (configs are immutable values): the calendar is asked
+ * on every boundary and by rules on hot paths, and luxon zone math is the expensive part.
+ */
+const windowCache = new WeakMap<SessionConfig, Map<string, Interval[]>>();
+const CACHE_LIMIT = 4000;
+
+/** The windows that start on the local calendar date `date`. */
+function windowsStartingOnDate(date: CivilDate, cfg: SessionConfig): Interval[] {
+  let perDate = windowCache.get(cfg);
+  if (!perDate) windowCache.set(cfg, (perDate = new Map()));
+  const key = isoOf(date);
+  const hit = perDate.get(key);
+  if (hit) return hit;
+  const weekday = weekdayOf(date);
   const out: Interval[] = [];
-  for (let i = 0; i < days; i++) {
-    const date = from.plus({ days: i });
-    const weekday = WEEKDAYS[date.weekday - 1]!;
-    for (const [index, w] of cfg.windows.entries()) {
-      if (!w.days.includes(weekday)) continue;
-      const s = parseHHMM(w.start, `windows[${index}].start`);
-      const e = parseHHMM(w.end, `windows[${index}].end`);
-      const overnight = e.hour * 60 + e.minute <= s.hour * 60 + s.minute;
-      const endDate = overnight ? date.plus({ days: 1 }) : date;
-      const sessionDate = endDate.toISODate()!;
-      if (holidays.has(sessionDate)) continue;
-      const start = date.set({ ...s, second: 0, millisecond: 0 }).toMillis();
-      let end = endDate.set({ ...e, second: 0, millisecond: 0 }).toMillis();
-      const early = cfg.early_close[sessionDate];
-      if (early !== undefined) {
-        const ec = parseHHMM(early, `early_close[${sessionDate}]`);
-        end = Math.min(end, endDate.set({ ...ec, second: 0, millisecond: 0 }).toMillis());
-      }
-      if (end > start) out.push({ start, end });
-    }
+  for (const [index, w] of cfg.windows.entries()) {
+    if (!w.days.includes(weekday)) continue;
+    const s = parseHHMM(w.start, `windows[${index}].start`);
+    const e = parseHHMM(w.end, `windows[${index}].end`);
+    const overnight = e.hour * 60 + e.minute <= s.hour * 60 + s.minute;
+    const endDate = overnight ? addDays(date, 1) : date;
+    const sessionDate = isoOf(endDate);
+    if (cfg.holidays.includes(sessionDate)) continue;
+    const start = instant(date, s, cfg.timezone);
+    let end = instant(endDate, e, cfg.timezone);
+    const early = cfg.early_close[sessionDate];
+    if (early !== undefined) end = Math.min(end, instant(endDate, parseHHMM(early, `early_close[${sessionDate}]`), cfg.timezone));
+    if (end > start) out.push({ start, end });
   }
+  if (perDate.size >= CACHE_LIMIT) perDate.clear();
+  perDate.set(key, out);
   return out;
+}
+
+/** The windows that start on the local calendar dates [from, from + days), as absolute intervals. */
+function windowsStartingOn(from: CivilDate, days: number, cfg: SessionConfig): Interval[] {
+  const out: Interval[] = [];
+  for (let i = 0; i < days; i++) out.push(...windowsStartingOnDate(addDays(from, i), cfg));
+  return out;
+}
+
+/** The local calendar date of `now` in the configured zone. */
+function localDate(now: number, cfg: SessionConfig): CivilDate {
+  const local = DateTime.fromMillis(now, { zone: cfg.timezone });
+  if (!local.isValid) throw new Error(`session_block_outside: invalid timezone "${cfg.timezone}"`);
+  return { y: local.year, m: local.month, d: local.day };
 }
 
 /** Sorted, merged (overlapping or touching) intervals. */
@@ -80,14 +117,14 @@ function merge(intervals: Interval[]): Interval[] {
  * today) and at least one window starting after `now`, scanning ahead up to a year.
  */
 function intervalsAround(now: number, cfg: SessionConfig): Interval[] {
-  const today = DateTime.fromMillis(now, { zone: cfg.timezone }).startOf('day');
-  if (!today.isValid) throw new Error(`session_block_outside: invalid timezone "${cfg.timezone}"`);
-  const first = today.minus({ days: 2 });
+  const first = addDays(localDate(now, cfg), -2);
   let collected: Interval[] = [];
   for (let scanned = 0; scanned < SCAN_LIMIT_DAYS; scanned += SCAN_CHUNK_DAYS) {
-    collected = collected.concat(windowsStartingOn(first.plus({ days: scanned }), SCAN_CHUNK_DAYS, cfg));
-    // No unscanned window can start before the horizon, so an interval ending before it is complete.
-    const horizon = first.plus({ days: scanned + SCAN_CHUNK_DAYS }).toMillis();
+    collected = collected.concat(windowsStartingOn(addDays(first, scanned), SCAN_CHUNK_DAYS, cfg));
+    // No unscanned window can start before the horizon (local midnight of the first unscanned date; a zone
+    // offset is < 1 day, so the UTC midnight minus a day is a safe lower bound), so an interval ending before it is complete.
+    const h = addDays(first, scanned + SCAN_CHUNK_DAYS);
+    const horizon = Date.UTC(h.y, h.m - 1, h.d) - 86_400_000;
     const merged = merge(collected);
     if (merged.some((iv) => iv.start > now && iv.end < horizon)) return merged;
   }
@@ -119,14 +156,12 @@ export function nextSessionOpen(now: number, cfg: SessionConfig): number | null 
  * year. When the account machine catches up after downtime, an until_session lock began at that instant.
  */
 export function previousSessionClose(now: number, cfg: SessionConfig): number | null {
-  const today = DateTime.fromMillis(now, { zone: cfg.timezone }).startOf('day');
-  if (!today.isValid) throw new Error(`session_block_outside: invalid timezone "${cfg.timezone}"`);
+  const today = localDate(now, cfg);
   // Windows ending before now start at most a day before they end, so scanning back day-chunks suffices;
   // the chunk also includes today so a window still open at now merges correctly.
   for (let back = SCAN_CHUNK_DAYS; back <= SCAN_LIMIT_DAYS; back += SCAN_CHUNK_DAYS) {
-    const merged = merge(windowsStartingOn(today.minus({ days: back }), back + 1, cfg));
+    const merged = merge(windowsStartingOn(addDays(today, -back), back + 1, cfg));
     const closed = merged.filter((iv) => iv.end <= now);
-    // The earliest scanned day may hold a window glued to an unscanned earlier one, but only its end matters.
     if (closed.length > 0) return closed[closed.length - 1]!.end;
   }
   return null;
