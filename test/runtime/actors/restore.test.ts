@@ -129,6 +129,25 @@ describe('restore', () => {
     r2.stop();
   });
 
+  it('across the spring-forward weekend: the session lock set Friday (CST) opens Sunday 17:00 CDT = 22:00Z', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-03-06T21:00:00Z') }); // Friday 15:00 CST, inside the window
+    const repo = memoryRepo();
+    const cfg = riskConfig({ rules: { session_block_outside: sessionOn() } });
+    const h = open(repo, cfg);
+    vi.advanceTimersByTime(10 * 60_000); // 15:10 CST: window closes
+    expect(lockStatus(h.actor.getSnapshot().context)).toMatchObject({ locked: true, until: Date.parse('2026-03-08T22:00:00Z') });
+    h.stop();
+    vi.setSystemTime(Date.parse('2026-03-08T21:59:00Z')); // Sunday 16:59 CDT
+    const r = open(repo, cfg);
+    expect(lockStatus(r.actor.getSnapshot().context).locked).toBe(true);
+    vi.advanceTimersByTime(59_999);
+    expect(lockStatus(r.actor.getSnapshot().context).locked).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(lockStatus(r.actor.getSnapshot().context).locked).toBe(false);
+    expect(r.actor.getSnapshot().value).toMatchObject({ session: 'inside' });
+    r.stop();
+  });
+
   it('a restored grace child fires at its original deadline (timers re-armed)', () => {
     vi.useFakeTimers({ now: ct('2026-06-10T10:00') });
     const repo = memoryRepo();
