@@ -90,6 +90,13 @@ interface Action {
   resolve: () => void;
 }
 
+interface Backoff {
+  delayMs: number;
+  until: number;
+  why: string;
+  timer?: unknown;
+}
+
 interface CloseOnFillWatch {
   accountId: number;
   orderId: number;
@@ -134,6 +141,8 @@ export class Executor {
   private readonly retryBackoffMs: number;
   private readonly modifyMinIntervalMs: number;
   private readonly attributionWindowMs: number;
+  private readonly failureBackoffMs: number;
+  private readonly maxFailureBackoffMs: number;
 
   private readonly registry = new Map<string, Action>();
   private readonly watches = new Map<string, CloseOnFillWatch>();
@@ -148,6 +157,8 @@ export class Executor {
   private readonly batches = new Set<Promise<void>>();
   private readonly reevaluations = new Set<string>();
   private sentQueue: Action[] = [];
+  /** key -> the wait after a failure before the key may be tried again. */
+  private readonly backoffs = new Map<string, Backoff>();
   private draining = false;
   private tagSeq = 0;
   private readonly tagPrefix: string;
@@ -167,6 +178,8 @@ export class Executor {
     this.retryBackoffMs = o.retryBackoffMs ?? 250;
     this.modifyMinIntervalMs = o.modifyMinIntervalMs ?? 1000;
     this.attributionWindowMs = o.attributionWindowMs ?? 15_000;
+    this.failureBackoffMs = o.failureBackoffMs ?? 1000;
+    this.maxFailureBackoffMs = o.maxFailureBackoffMs ?? 60_000;
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
     // customTag must be unique per account across restarts too: the start time makes the prefix unique.
     this.tagPrefix = this.now().toString(36);
@@ -290,8 +303,9 @@ export class Executor {
     await Promise.race([everything.then(() => undefined), deadline]);
     this.timers.clearTimeout(timer);
     for (const a of [...this.registry.values()]) {
-      this.settle(a, 'failed', `shutdown: not settled within ${timeoutMs} ms of drain`, false);
+      this.settle(a, 'failed', `shutdown: not settled within ${timeoutMs} ms of drain`, 'none');
     }
+    for (const key of [...this.backoffs.keys()]) this.clearBackoff(key);
     if (this.watches.size > 0) {
       this.logger.warn('shutdown with close-on-fill watches outstanding', { watches: this.closeOnFillWatches() });
     }
@@ -510,7 +524,7 @@ export class Executor {
     if (held && !held.sent && !held.done && held.kind === 'modifyStop' && held.orderId === orderId) {
       // A throttled move is waiting: the tighter target wins, the other is recorded as superseded.
       if (held.side !== undefined && held.stopPrice !== undefined && isTighter(held.side, held.stopPrice, i.stopPrice)) {
-        this.settle(held, 'skipped', `superseded by a tighter stop ${i.stopPrice} before it was sent`, false);
+        this.settle(held, 'skipped', `superseded by a tighter stop ${i.stopPrice} before it was sent`, 'none');
       } else {
         return this.skip(req, `not executed: a move to ${held.stopPrice} is already queued (row #${held.row.id})`, 'skipped', {
           ...fields,
@@ -547,6 +561,14 @@ export class Executor {
       ...(spec.stopPrice !== undefined ? { stopPrice: spec.stopPrice } : {}),
     };
     if (this.draining) return this.skip(req, 'not executed: riskd is shutting down');
+    const backoff = this.backoffs.get(spec.key);
+    if (backoff && this.now() < backoff.until) {
+      return this.skip(req, `not executed: the last attempt failed (${backoff.why}); next try allowed in ${backoff.until - this.now()} ms`, 'skipped', {
+        endpoint,
+        contractId: spec.contractId ?? null,
+        extra: target,
+      });
+    }
     const held = this.registry.get(spec.key);
     if (held) {
       return this.skip(req, `absorbed: ${held.kind} already in flight for this ${spec.key.split(':')[0] === 'ord' ? 'order' : 'contract'} (row #${held.row.id})`, 'skipped', {
@@ -580,7 +602,7 @@ export class Executor {
     };
     this.registry.set(a.key, a);
     if (!gate.open()) {
-      this.settle(a, 'failed', `not sent: persisting the lock failed first (${gate.refusal})`, false);
+      this.settle(a, 'failed', `not sent: persisting the lock failed first (${gate.refusal})`, 'none');
       return settled;
     }
     if (a.kind === 'modifyStop' && a.orderId !== undefined) {
@@ -768,7 +790,8 @@ export class Executor {
     }
     switch (f.refusal) {
       case 'already-gone':
-        if (a.kind === 'modifyStop') this.settle(a, 'failed', `stop order no longer exists (${f.detail})`);
+        // The stop is gone: the caller may place a new one at once.
+        if (a.kind === 'modifyStop') this.settle(a, 'failed', `stop order no longer exists (${f.detail})`, 'now');
         else this.settle(a, 'reconciled', `nothing left to do: ${f.detail}`);
         return;
       case 'account-refuses':
@@ -778,7 +801,7 @@ export class Executor {
         } else if (a.kind === 'cancel') {
           this.refusesCancel.add(a.accountId);
           this.watch(a.req, a.orderId!, a.contractId);
-          this.settle(a, 'failed', `cancel refused (${f.detail}): the position will be closed if order ${a.orderId} fills`);
+          this.settle(a, 'failed', `cancel refused (${f.detail}): the position will be closed if order ${a.orderId} fills`, 'now');
         } else {
           this.settle(a, 'failed', `refused by the gateway: ${f.detail}`);
         }
@@ -887,7 +910,12 @@ export class Executor {
   // ---------------------------------------------------------------------------------------------------------
   // Endings
 
-  private settle(a: Action, status: EnforcementStatus, outcome: string, reevaluate = true): void {
+  /**
+   * Ends an action: frees its key, writes the final row, and asks the caller to re-evaluate. After a failure the
+   * question waits (1 s, doubling to 60 s per key) so a gateway that keeps refusing (market closed, instrument
+   * halted) is not hammered at REST speed by an immediate re-evaluation loop.
+   */
+  private settle(a: Action, status: EnforcementStatus, outcome: string, after: 'auto' | 'now' | 'none' = 'auto'): void {
     if (a.done) return;
     a.done = true;
     if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
@@ -911,7 +939,32 @@ export class Executor {
       outcome,
     });
     a.resolve();
-    if (reevaluate && a.sent && !this.draining) this.requestReevaluation(a.accountId, a.contractId);
+    const ok2 = status === 'confirmed' || status === 'reconciled';
+    if (ok2) this.clearBackoff(a.key);
+    if (!a.sent || this.draining || after === 'none' || status === 'skipped') return;
+    if (after === 'now' || ok2) this.requestReevaluation(a.accountId, a.contractId);
+    else this.backOff(a, outcome);
+  }
+
+  private backOff(a: Action, why: string): void {
+    const now = this.now();
+    const prev = this.backoffs.get(a.key);
+    // A failure long after the previous one starts the ladder again.
+    const fresh = !prev || now > prev.until + this.maxFailureBackoffMs;
+    const delayMs = fresh ? this.failureBackoffMs : Math.min(prev.delayMs * 2, this.maxFailureBackoffMs);
+    if (prev?.timer !== undefined) this.timers.clearTimeout(prev.timer);
+    const b: Backoff = { delayMs, until: now + delayMs, why };
+    b.timer = this.timers.setTimeout(() => {
+      b.timer = undefined;
+      if (!this.draining) this.requestReevaluation(a.accountId, a.contractId);
+    }, delayMs);
+    this.backoffs.set(a.key, b);
+  }
+
+  private clearBackoff(key: string): void {
+    const b = this.backoffs.get(key);
+    if (b?.timer !== undefined) this.timers.clearTimeout(b.timer);
+    this.backoffs.delete(key);
   }
 
   /** Ask the caller to re-evaluate, once per (account, contract) per turn: a flatten settles many actions at once. */

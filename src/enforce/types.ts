@@ -112,4 +112,8 @@ export interface ExecutorOptions {
   modifyMinIntervalMs?: number;
   /** How long fills on a contract after riskd's close count as riskd's. Default 15000. */
   attributionWindowMs?: number;
+  /** After a failed action, its key rests this long before it may be tried again (doubles per failure). Default 1000. */
+  failureBackoffMs?: number;
+  /** Cap of that rest. Default 60000. */
+  maxFailureBackoffMs?: number;
 }

@@ -186,7 +186,36 @@ describe('confirmation and reconciliation', () => {
     await done;
     expect(audit.list()[0]).toMatchObject({ status: 'failed', outcome: expect.stringContaining('position 1 still open') });
     expect(gw.mutations()).toHaveLength(1);
+    // After a failure the caller is asked again only after a rest, and the key refuses new sends meanwhile.
+    expect(reevaluations).toEqual([]);
+    await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    expect(audit.list()[1]).toMatchObject({ status: 'skipped', outcome: expect.stringMatching(/last attempt failed .* next try allowed in 1000 ms/) });
+    await clock.advance(1000);
     expect(reevaluations).toEqual([[ACC, MNQ]]);
+    // The next failure on the same key rests twice as long.
+    gw.fault('Position/closeContract', 'accepted-noop');
+    const again = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await clock.advance(2000);
+    await again;
+    expect(gw.mutations()).toHaveLength(2);
+    await clock.advance(1999);
+    expect(reevaluations).toHaveLength(1);
+    await clock.advance(1);
+    expect(reevaluations).toHaveLength(2);
+  });
+
+  it('a gateway that keeps refusing (market closed) is not hammered', async () => {
+    const { gw, executor, request, audit, clock } = setup();
+    gw.openPosition(ACC, MNQ, 5);
+    gw.fault('Position/partialCloseContract', 'rejected-market-closed');
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 1 })]);
+    expect(audit.list()[0]).toMatchObject({ status: 'failed', outcome: 'refused by the gateway: Position/partialCloseContract errorCode 6' });
+    for (let i = 0; i < 5; i++) await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 1 })]);
+    expect(gw.mutations()).toHaveLength(1);
+    await clock.advance(1000);
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 1 })]);
+    expect(gw.mutations()).toHaveLength(2);
+    expect(gw.position(ACC, MNQ)?.size).toBe(4);
   });
 
   it('a close that timed out but executed is reconciled and NOT re-sent', async () => {

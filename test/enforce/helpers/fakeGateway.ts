@@ -18,7 +18,7 @@ export interface RecordedCall {
 
 /** timeout-executed: the mutation ran but the answer never came; 500-executed likewise with HTTP 500. */
 /** accepted-noop: success:true but nothing happens (a close that never takes effect). */
-export type Fault = 'timeout-executed' | 'timeout-lost' | '429' | '500-executed' | 'hold' | 'accepted-noop';
+export type Fault = 'timeout-executed' | 'timeout-lost' | '429' | '500-executed' | 'hold' | 'accepted-noop' | 'rejected-market-closed';
 
 export class FakeGateway implements EnforcementRest {
   calls: RecordedCall[] = [];
@@ -188,6 +188,9 @@ export class FakeGateway implements EnforcementRest {
         return run();
       case 'accepted-noop':
         return undefined as T;
+      case 'rejected-market-closed':
+        // closeContract 5 / partialCloseContract 6 = OrderRejected (market closed or no price), message null.
+        throw new GatewayError(api, endpoint === 'Position/partialCloseContract' ? 6 : 5, null);
       case 'hold':
         await new Promise<void>((r) => this.held.push({ release: r }));
         return run();
