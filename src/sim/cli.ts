@@ -28,6 +28,7 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<number> {
       seed,
       marketIntervalMs: opts.marketIntervalMs ?? 250,
       accounts: [...DEMO_ACCOUNTS],
+      requestLogLimit: 10_000, // a foreground sim may run for days
     });
   } catch (e) {
     err.write(`riskd sim: cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}\n`);

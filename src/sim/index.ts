@@ -120,7 +120,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   const credentials = { userName: opts.userName ?? DEFAULT_CREDENTIALS.userName, apiKey: opts.apiKey ?? DEFAULT_CREDENTIALS.apiKey };
   const engine = new SimEngine({ seed, now, accounts: opts.accounts ?? [...DEMO_ACCOUNTS], bracketsOnFlat: opts.bracketsOnFlat ?? 'keep' });
   const tokens = new TokenIssuer(now, opts.tokenTtlMs ?? 24 * 3600_000);
-  const log = new RequestLog();
+  const log = new RequestLog(opts.requestLogLimit);
   const restFaults = new RestFaultInjector(createPrng(seed ^ 0x5eed01));
   const hubFaults = new HubFaultInjector(createPrng(seed ^ 0x5eed02));
 

@@ -19,6 +19,9 @@ export class RequestLog implements SimRequestLog {
   private readonly listeners = new Set<(r: SimRequest) => void>();
   private seq = 0;
 
+  /** Keeps at most `maxEntries` (oldest dropped); seq numbers keep counting. */
+  constructor(private readonly maxEntries = Number.POSITIVE_INFINITY) {}
+
   get entries(): readonly SimRequest[] {
     return this.list;
   }
@@ -29,6 +32,7 @@ export class RequestLog implements SimRequestLog {
 
   add(r: SimRequest): void {
     this.list.push(r);
+    if (this.list.length > this.maxEntries) this.list.splice(0, this.list.length - this.maxEntries);
     for (const l of [...this.listeners]) l(r);
   }
 

@@ -50,6 +50,8 @@ export interface SimOptions {
    * synchronously, before the REST answer is written; the real venue fills a few ms after answering.
    */
   fillDelayMs?: number;
+  /** Request-log size bound for long runs (oldest entries dropped); default unbounded. */
+  requestLogLimit?: number;
 }
 
 export interface SimPlaceOrderRequest {

@@ -225,3 +225,15 @@ describe('request binding', () => {
     expect((await post(sim, '/api/Nope/nothing', {}, token)).status).toBe(404);
   });
 });
+
+describe('request log bound', () => {
+  it('keeps only the newest entries when requestLogLimit is set, with seq still counting', async () => {
+    const s = await startSimulator({ requestLogLimit: 3 });
+    try {
+      for (let i = 0; i < 5; i++) await fetch(`${s.url}/api/Status/ping`);
+      expect(s.requests.entries.map((r) => r.seq)).toEqual([3, 4, 5]);
+    } finally {
+      await s.close();
+    }
+  });
+});
