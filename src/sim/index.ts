@@ -149,6 +149,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     engine,
     tokens,
     credentials,
+    liveData: opts.liveData ?? false,
     routes: [...authRoutes, ...accountRoutes, ...contractRoutes, ...orderRoutes, ...positionRoutes, ...tradeRoutes, ...historyRoutes],
     limiter: new SlidingWindowLimiter(opts.rateLimit ?? { max: 200, windowMs: 60_000 }, now),
     barsLimiter: new SlidingWindowLimiter(opts.barsRateLimit ?? { max: 50, windowMs: 30_000 }, now),

@@ -50,6 +50,11 @@ export interface SimOptions {
    * synchronously, before the REST answer is written; the real venue fills a few ms after answering.
    */
   fillDelayMs?: number;
+  /**
+   * The user holds a live market-data subscription. false (default, like most Practice users):
+   * Contract/search and Contract/available with live:true return an empty list.
+   */
+  liveData?: boolean;
   /** Request-log size bound for long runs (oldest entries dropped); default unbounded. */
   requestLogLimit?: number;
 }

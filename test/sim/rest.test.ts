@@ -108,6 +108,7 @@ describe('accounts and contracts', () => {
     expect(byId.body.contract).toMatchObject({ name: 'MNQU6', activeContract: false, tickSize: 0.25, tickValue: 0.5 });
     const missing = await post(sim, '/api/Contract/searchById', { contractId: 'CON.F.US.XXX.Z26' }, token);
     expect(missing.body).toEqual({ contract: null, success: false, errorCode: 1, errorMessage: null });
+    expect((await post(sim, '/api/Contract/search', { live: true, searchText: 'NQ' }, token)).body).toMatchObject({ success: true, contracts: [] });
     const search = await post(sim, '/api/Contract/search', { live: false, searchText: 'NQ' }, token);
     expect((search.body.contracts as any[]).map((c) => c.id)).toEqual(expect.arrayContaining([MNQ, 'CON.F.US.ENQ.Z26']));
   });

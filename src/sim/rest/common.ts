@@ -10,6 +10,8 @@ export interface RestContext {
   /** The caller's bearer token (already checked valid for authenticated routes). */
   token: string | null;
   path: string;
+  /** Whether the user holds a live market-data subscription (Contract/search with live:true). */
+  liveData: boolean;
 }
 
 export interface RestReply {

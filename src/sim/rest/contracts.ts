@@ -8,7 +8,8 @@ export const contractRoutes: Route[] = [
     path: '/api/Contract/search',
     auth: true,
     handler: (body, ctx) => {
-      reqBool(body, 'live');
+      // Like a Practice user without a live data subscription: live:true finds nothing.
+      if (reqBool(body, 'live') && !ctx.liveData) return ok({ contracts: [] });
       const text = optString(body, 'searchText') ?? '';
       return ok({ contracts: ctx.engine.catalog.search(text).map(toContract) });
     },
@@ -28,7 +29,7 @@ export const contractRoutes: Route[] = [
     path: '/api/Contract/available',
     auth: true,
     handler: (body, ctx) => {
-      reqBool(body, 'live');
+      if (reqBool(body, 'live') && !ctx.liveData) return ok({ contracts: [] });
       return ok({ contracts: ctx.engine.catalog.active().map(toContract) });
     },
   },

@@ -17,6 +17,7 @@ export interface HttpDeps {
   engine: SimEngine;
   tokens: TokenIssuer;
   credentials: { userName: string; apiKey: string };
+  liveData: boolean;
   routes: Route[];
   limiter: SlidingWindowLimiter;
   barsLimiter: SlidingWindowLimiter;
@@ -155,7 +156,7 @@ export class GatewayHttpServer {
     const budget = limiter.take(token ?? `ip:${req.socket.remoteAddress ?? '?'}`);
     if (!budget.ok) return send({ status: 429, headers: { 'Retry-After': String(budget.retryAfterSec) } }, body);
 
-    const ctx = { engine: this.d.engine, tokens: this.d.tokens, credentials: this.d.credentials, token, path };
+    const ctx = { engine: this.d.engine, tokens: this.d.tokens, credentials: this.d.credentials, token, path, liveData: this.d.liveData };
     const run = (): RestReply => {
       try {
         return route.handler(body, ctx);
