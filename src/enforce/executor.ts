@@ -6,8 +6,8 @@
 //   -> or no event within confirmTimeoutMs -> REST check   -> 'reconciled' (it happened) | 'failed' (it did not)
 //   -> timeout/429/5xx on the call -> REST check first; re-send only if the check proves nothing happened,
 //      at most maxAttempts sends; a business refusal is never re-sent (live-account fallbacks aside).
-// Whatever the end, the (account, contract) key is freed and the caller is asked to re-evaluate: the executor
-// never re-sends on its own after a settle.
+// Whatever the end, the (account, contract) key is freed and the caller is asked to re-evaluate (after a failure
+// only once the key has rested, 1 s doubling to 60 s): the executor never re-sends on its own after a settle.
 //
 // Live (non-simulated) and follower accounts refuse Order/cancel and Position/partialCloseContract
 // (projectx-api.md quirk 11). Decisions:
@@ -939,10 +939,9 @@ export class Executor {
       outcome,
     });
     a.resolve();
-    const ok2 = status === 'confirmed' || status === 'reconciled';
-    if (ok2) this.clearBackoff(a.key);
+    if (ok) this.clearBackoff(a.key);
     if (!a.sent || this.draining || after === 'none' || status === 'skipped') return;
-    if (after === 'now' || ok2) this.requestReevaluation(a.accountId, a.contractId);
+    if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId);
     else this.backOff(a, outcome);
   }
 
