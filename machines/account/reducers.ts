@@ -237,7 +237,9 @@ export function onConfigUpdated(core: AccountCore, config: RiskConfig, now: numb
   const next: AccountCore = {
     ...core,
     config,
-    // A changed reset time moves the next reset; the current day keeps its id until then.
+    // The old schedule governed the past, the new one governs the future: the next reset is the new schedule's
+    // next one after now (a new time that already passed today waits for tomorrow: locks are held longer,
+    // never released early). The current day keeps its id until then.
     tradingDay: { ...core.tradingDay, nextResetAt: nextReset(Math.max(now, core.tradingDay.lastResetAt), spec) },
   };
   const blocked = new Set(config.rules.symbol_blocks.enabled ? config.rules.symbol_blocks.symbols.map((s) => s.toUpperCase()) : []);

@@ -248,3 +248,23 @@ describe('position grace children (RULE-008)', () => {
     expect(actor.getSnapshot().children[positionChildId('B')]).toBeUndefined();
   });
 });
+
+describe('config.updated', () => {
+  it('a new reset time applies from now on: never releases an until_reset lock early', () => {
+    vi.setSystemTime(ct('2026-06-10T16:30'));
+    const { actor, emitted } = startAccount(riskConfig(), 7, Date.now());
+    actor.send({ type: 'rule.verdicts', now: Date.now(), verdicts: [{ rule: 'RULE-003', intents: [], message: 'loss', numbers: {}, lock: { kind: 'until_reset', rule: 'RULE-003', reason: 'loss' } }] });
+    const later = riskConfig();
+    later.trading_day = { reset_time: '18:00', timezone: 'America/Chicago' };
+    actor.send({ type: 'config.updated', config: later, now: Date.now() });
+    expect(actor.getSnapshot().context.tradingDay.nextResetAt).toBe(ct('2026-06-10T18:00'));
+    const earlier = riskConfig();
+    earlier.trading_day = { reset_time: '16:00', timezone: 'America/Chicago' };
+    actor.send({ type: 'config.updated', config: earlier, now: Date.now() });
+    expect(actor.getSnapshot().context.tradingDay.nextResetAt).toBe(ct('2026-06-11T16:00'));
+    expect(lockStatus(actor.getSnapshot().context).locked).toBe(true);
+    vi.advanceTimersByTime(ct('2026-06-11T16:00') - Date.now());
+    expect(lockStatus(actor.getSnapshot().context).locked).toBe(false);
+    expect(emitted.filter((e) => e.type === 'tradingDay.reset')).toHaveLength(1);
+  });
+});
