@@ -9,7 +9,7 @@
 // The saved `timers` column (captureTimers) is kept for diagnostics only; it is never replayed.
 // Any problem with the row (unreadable, other machine/version, wrong account, restore error) is reported and a
 // fresh actor is built instead; the runtime then re-derives state from the ledger and REST. Never a crash.
-import { createActor, type Actor, type Snapshot } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Snapshot } from 'xstate';
 import {
   ACCOUNT_MACHINE_ID,
   ACCOUNT_MACHINE_VERSION,
@@ -44,6 +44,8 @@ export interface AccountActorOptions {
   /** The actor failed (an action threw): it is dead; the supervisor rebuilds it. */
   onError: (err: unknown) => void;
   onSaveError?: (err: unknown) => void;
+  /** Every inspection event of the actor system (the inspector's audit trail, `--inspect`). Must not throw. */
+  inspect?: (e: InspectionEvent) => void;
 }
 
 export interface AccountActor {
@@ -121,7 +123,12 @@ function build(opts: AccountActorOptions, logic: AccountLogic, snapshot: Snapsho
     actor = createActor(logic, {
       ...(snapshot ? { snapshot } : {}),
       input: { accountId: opts.accountId, config: opts.config, now },
-      inspect: persister.inspect,
+      inspect: opts.inspect
+        ? (e: InspectionEvent) => {
+            persister.inspect(e);
+            opts.inspect!(e);
+          }
+        : persister.inspect,
     });
     persister.attach(actor);
     actor.on('*', (e) => buffer.push(e as AccountEmitted));

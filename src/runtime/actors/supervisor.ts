@@ -2,6 +2,7 @@
 // in that account), an error observer on each, rebuild from the last good snapshot on a fault, and a fan-out of
 // what the machines emit: intents to `onIntent`, lock changes to `onLockChange`, everything to `onEmitted`.
 // Lock changes of an event are delivered before its intents (emission order), after the snapshot is saved.
+import type { InspectionEvent } from 'xstate';
 import type { Intent } from '../../rules/types.ts';
 import type { RiskConfig } from '../../config/types.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -46,6 +47,7 @@ export class AccountSupervisor {
   private readonly lockListeners = new Set<(c: LockChange) => void>();
   private readonly emittedListeners = new Set<(e: AccountEmitted) => void>();
   private readonly faultListeners = new Set<(f: AccountFault) => void>();
+  private readonly inspectListeners = new Set<(accountId: number, e: InspectionEvent) => void>();
   private ticker: Ticker | undefined;
   /** Accounts whose actor could not be rebuilt: events to them are dropped (and logged). */
   private readonly dead = new Map<number, RiskConfig>();
@@ -131,6 +133,11 @@ export class AccountSupervisor {
     this.emittedListeners.add(fn);
     return () => this.emittedListeners.delete(fn);
   }
+  /** Every XState inspection event of every account's actor system (root and position children). */
+  onInspect(fn: (accountId: number, e: InspectionEvent) => void): () => void {
+    this.inspectListeners.add(fn);
+    return () => this.inspectListeners.delete(fn);
+  }
   onFault(fn: (f: AccountFault) => void): () => void {
     this.faultListeners.add(fn);
     return () => this.faultListeners.delete(fn);
@@ -165,6 +172,16 @@ export class AccountSupervisor {
       logic: this.opts.logicFor?.(accountId),
       restore,
       onEmitted: (e) => this.fanOut(accountId, e),
+      // An inspector must never break the machine it watches: its failures are logged and swallowed.
+      inspect: (e) => {
+        for (const fn of this.inspectListeners) {
+          try {
+            fn(accountId, e);
+          } catch (err) {
+            this.opts.logger?.warn('inspection listener failed', { accountId, error: err instanceof Error ? err.message : String(err) });
+          }
+        }
+      },
       // Errors from timers arrive outside send(): rebuild on the next microtask.
       onError: (err) => {
         this.opts.logger?.error('account actor failed', { accountId, error: err instanceof Error ? err.message : String(err) });
