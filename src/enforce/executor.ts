@@ -878,6 +878,10 @@ export class Executor {
         if (orders.some((o) => o.contractId === a.contractId && o.type === OrderType.Market && isWorkingStatus(o.status))) {
           return { state: 'pending', detail: `position ${p.size} open with a market order working` };
         }
+        if (a.kind === 'reduce' && a.startSize === undefined) {
+          // Without the size before the reduce, a re-send could reduce twice.
+          return { state: 'changed', detail: `position ${p.size} open; size before the reduce unknown` };
+        }
         if (a.startSize !== undefined && p.size !== a.startSize) {
           return { state: 'changed', detail: `position size changed ${a.startSize} -> ${p.size}` };
         }

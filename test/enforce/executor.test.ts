@@ -311,6 +311,25 @@ describe('live accounts (cancel and partial close refused)', () => {
     expect(audit.list()[0]).toMatchObject({ status: 'confirmed', outcome: 'position reduced to 3 (ledger event)' });
   });
 
+  it('a reduce whose outcome is unknown is not re-sent when the size before it is unknown', async () => {
+    const { gw, executor, request, audit } = setup({ withView: false, hub: false });
+    gw.openPosition(ACC, MNQ, 5);
+    gw.fault('Position/partialCloseContract', 'timeout-executed');
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 2 })]);
+    expect(gw.mutations()).toHaveLength(1);
+    expect(gw.position(ACC, MNQ)?.size).toBe(3);
+    expect(audit.list()[0]).toMatchObject({ status: 'failed', outcome: expect.stringContaining('size before the reduce unknown; not re-sent') });
+  });
+
+  it('a reduce that timed out after executing is reconciled when the size before it is known', async () => {
+    const { gw, executor, request, audit } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 5);
+    gw.fault('Position/partialCloseContract', 'timeout-executed');
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 2 })]);
+    expect(gw.mutations()).toHaveLength(1);
+    expect(audit.list()[0]).toMatchObject({ status: 'reconciled', outcome: expect.stringContaining('position reduced to 3') });
+  });
+
   it('InvalidCloseSize (errorCode 5: position no larger than the reduce) closes the position', async () => {
     const { gw, executor, request } = setup();
     gw.openPosition(ACC, MNQ, 2);
