@@ -139,6 +139,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     faults: hubFaults,
     stalledUntil: () => stalledUntil,
     onFrame,
+    closeOnTokenExpiry: opts.hubsCloseOnTokenExpiry ?? false,
   };
   const userHub = new HubServer({ ...hubDeps, name: 'user', methods: userHubMethods });
   const marketHub = new HubServer({ ...hubDeps, name: 'market', methods: marketHubMethods });

@@ -37,6 +37,11 @@ export interface SimOptions {
   barsRateLimit?: SimRateLimit;
   /** Server keep-alive ping interval on the hubs; default 15 s. */
   hubKeepAliveMs?: number;
+  /**
+   * Whether the hubs close an open connection when the token it connected with expires (unverified on the
+   * real gateway, projectx-api.md §11.2). Default false: open sockets outlive their token.
+   */
+  hubsCloseOnTokenExpiry?: boolean;
   /** Close a hub connection that sent nothing for this long; default 30 s. */
   hubClientTimeoutMs?: number;
   /**

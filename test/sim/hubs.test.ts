@@ -82,6 +82,23 @@ describe('connecting', () => {
     await expect(c.start()).rejects.toThrow();
   });
 
+  it('open sockets outlive their token by default; with hubsCloseOnTokenExpiry they are closed', async () => {
+    const token = await setup({ hubKeepAliveMs: 20 });
+    const keep = track(hub(sim.userHubUrl, () => token));
+    await keep.start();
+    sim.control.expireTokens();
+    await keep.invoke('SubscribeAccounts'); // still open and answering
+    expect(keep.state).toBe(HubConnectionState.Connected);
+    await sim.close();
+
+    const token2 = await setup({ hubKeepAliveMs: 20, hubsCloseOnTokenExpiry: true });
+    const c = track(hub(sim.userHubUrl, () => token2));
+    await c.start();
+    const closed = new Promise<Error | undefined>((r) => c.onclose((e) => r(e)));
+    sim.control.expireTokens();
+    expect(String((await closed)?.message)).toContain('access token expired');
+  });
+
   it('parses several records in one frame: handshake, invocation and ping', async () => {
     const token = await setup();
     const s = await rawSocket(sim.userHubUrl, { authorization: `Bearer ${token}` });

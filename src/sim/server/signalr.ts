@@ -31,6 +31,8 @@ export interface HubServerDeps {
   stalledUntil: () => number;
   onFrame: (f: SimHubFrame) => void;
   methods: Record<string, HubMethod>;
+  /** Close a connection (SignalR close with an error) once the token it connected with expires. */
+  closeOnTokenExpiry: boolean;
 }
 
 const id = (): string => randomBytes(16).toString('base64url');
@@ -48,6 +50,7 @@ export class HubConnection {
     readonly id: string,
     readonly ws: WebSocket,
     private readonly hub: HubServer,
+    private readonly token: string | null,
   ) {
     this.timer = setInterval(() => this.tick(), Math.min(hub.deps.keepAliveMs, 1000));
     this.timer.unref();
@@ -109,6 +112,11 @@ export class HubConnection {
       this.ws.close();
       return;
     }
+    if (this.hub.deps.closeOnTokenExpiry && this.hub.deps.tokens.state(this.token) !== 'valid') {
+      this.raw(JSON.stringify({ type: 7, error: 'Connection closed with an error. The access token expired.' }), 'close');
+      this.ws.close();
+      return;
+    }
     if (this.handshaken && now - this.lastPing >= this.hub.deps.keepAliveMs) {
       this.lastPing = now;
       this.write('{"type":6}', 'ping');
@@ -157,7 +165,8 @@ export class HubServer {
     const reject = (status: number, reason: string): void => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     };
-    if (this.deps.tokens.state(this.tokenFrom(req, url)) !== 'valid') return reject(401, 'Unauthorized');
+    const bearerToken = this.tokenFrom(req, url);
+    if (this.deps.tokens.state(bearerToken) !== 'valid') return reject(401, 'Unauthorized');
     let connectionId: string;
     const token = url.searchParams.get('id');
     if (token !== null) {
@@ -168,11 +177,11 @@ export class HubServer {
     } else {
       connectionId = id(); // skipNegotiation
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(connectionId, ws));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(connectionId, ws, bearerToken));
   }
 
-  private accept(connectionId: string, ws: WebSocket): void {
-    const conn = new HubConnection(connectionId, ws, this);
+  private accept(connectionId: string, ws: WebSocket, token: string | null): void {
+    const conn = new HubConnection(connectionId, ws, this, token);
     this.connections.add(conn);
     ws.on('message', (data, isBinary) => {
       conn.lastReceived = performance.now();
