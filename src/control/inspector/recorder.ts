@@ -1,0 +1,128 @@
+// The transitions audit trail: every state change of every actor of every account (the account root and its
+// position children), plus every non-time event even when it changed nothing (rule verdicts, fills, admin
+// commands), written to store.transitions as (account, actor, event, from, to, at).
+//
+// Fed by the supervisor's inspection events: `@xstate.snapshot` carries the event that produced the snapshot,
+// so comparing with the actor's previous value gives from -> to. Time-only events (clock ticks, wake timers)
+// are recorded only when they changed a state, or a tick every 5 s would fill the table.
+// Rows are buffered and written together on the next turn of the event loop, outside the machine's own
+// transaction (an inspector must never make enforcement fail). Retention: pruned at start and hourly by age
+// and count. Listeners (the inspector page) get each row as it is written.
+import type { AnyActorRef, InspectionEvent, StateValue } from 'xstate';
+import type { Logger } from '../../log/logger.ts';
+import type { Store, TransitionRow } from '../../store/index.ts';
+import { stateText } from './stateText.ts';
+
+export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEFAULT_MAX_ROWS = 200_000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const QUIET_EVENTS = new Set(['clock.tick', 'wake.rearm']);
+
+export interface RecorderOptions {
+  store: Pick<Store, 'transitions' | 'transaction'>;
+  now?: () => number;
+  logger?: Logger;
+  retentionMs?: number;
+  maxRows?: number;
+  /** Buffer flush scheduler (tests flush synchronously). Default setImmediate. */
+  schedule?: (fn: () => void) => void;
+}
+
+export type RecordedTransition = Required<Pick<TransitionRow, 'accountId' | 'actorId' | 'event' | 'from' | 'to' | 'at'>>;
+
+/** Is this the root of its actor system (the account actor)? */
+const isRoot = (ref: AnyActorRef): boolean => (ref as { _parent?: unknown })._parent === undefined;
+
+export class TransitionRecorder {
+  private readonly last = new WeakMap<AnyActorRef, string>();
+  private buffer: RecordedTransition[] = [];
+  private flushQueued = false;
+  private pruneTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly listeners = new Set<(r: RecordedTransition) => void>();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: RecorderOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Start periodic pruning (prunes once now). */
+  start(): void {
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  stop(): void {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = undefined;
+    this.flush();
+  }
+
+  onTransition(fn: (r: RecordedTransition) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** The supervisor's inspection listener: `supervisor.onInspect((id, e) => recorder.inspect(id, e))`. */
+  inspect(accountId: number, e: InspectionEvent): void {
+    if (e.type !== '@xstate.snapshot') return;
+    const snap = e.snapshot as { value?: StateValue; status?: string };
+    if (snap.value === undefined) return; // not a state machine actor
+    const to = stateText(snap.value);
+    const from = this.last.get(e.actorRef);
+    this.last.set(e.actorRef, to);
+    const type = e.event.type;
+    const changed = from !== to;
+    const quiet = QUIET_EVENTS.has(type) || type.startsWith('xstate.after.');
+    if (!changed && quiet) return;
+    const ev = e.event as { now?: unknown };
+    const at = typeof ev.now === 'number' && Number.isFinite(ev.now) ? ev.now : this.now();
+    const actorId = isRoot(e.actorRef) ? 'account' : e.actorRef.id;
+    this.buffer.push({ accountId, actorId, event: type, from: from ?? '', to, at });
+    this.scheduleFlush();
+  }
+
+  /** Write buffered rows now (one transaction). */
+  flush(): void {
+    this.flushQueued = false;
+    if (this.buffer.length === 0) return;
+    const rows = this.buffer;
+    this.buffer = [];
+    try {
+      this.opts.store.transaction(() => {
+        for (const r of rows) this.opts.store.transitions.insert(r);
+      });
+    } catch (err) {
+      this.opts.logger?.warn('transition audit write failed; rows dropped', { rows: rows.length, error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    for (const r of rows) {
+      for (const fn of this.listeners) {
+        try {
+          fn(r);
+        } catch (err) {
+          this.opts.logger?.warn('transition listener failed', { error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+    }
+  }
+
+  /** Drop rows older than the retention and beyond the row cap. Returns the number deleted. */
+  prune(): number {
+    try {
+      return this.opts.store.transitions.prune({
+        olderThanMs: this.now() - (this.opts.retentionMs ?? DEFAULT_RETENTION_MS),
+        keepLast: this.opts.maxRows ?? DEFAULT_MAX_ROWS,
+      });
+    } catch (err) {
+      this.opts.logger?.warn('transition audit prune failed', { error: err instanceof Error ? err.message : String(err) });
+      return 0;
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    (this.opts.schedule ?? setImmediate)(() => this.flush());
+  }
+}
