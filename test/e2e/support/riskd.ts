@@ -124,7 +124,7 @@ export class RiskdProcess {
     child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.out += s));
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.err += s));
     this.exited = new Promise((res) => child.once('exit', (code) => res((this.exitCode = code))));
-    const timeoutMs = this.opts.liveTimeoutMs ?? 20_000;
+    const timeoutMs = this.opts.liveTimeoutMs ?? 45_000; // generous: CI machines run many riskd at once
     return new Promise<void>((res, rej) => {
       const timer = setTimeout(() => {
         cleanup();
