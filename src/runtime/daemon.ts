@@ -25,6 +25,7 @@ import { reconcileAll, reconcileAccount } from './reconcile.ts';
 import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
 import { AccountSupervisor } from './actors/supervisor.ts';
 import { Executor } from '../enforce/executor.ts';
+import { closeInterruptedRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
 import { handleChange } from './accountPipeline.ts';
@@ -129,7 +130,7 @@ export class Daemon {
       rest: this.rest,
       auditLog: store.enforcement,
       attribution: {
-        markEnforcementPending: (a, c, until) => router?.markEnforcementPending(a, c, until),
+        markEnforcementPending: (a, c, until, since) => router?.markEnforcementPending(a, c, until, since),
         markEnforcementOrder: (a, o) => router?.markEnforcementOrder(a, o),
       },
       logger: logger.child({ part: 'enforce' }),
@@ -192,6 +193,9 @@ export class Daemon {
       }
     });
     const daemon = new Daemon(opts, dataLock, store);
+    // Actions a crash interrupted are recorded as such; the restored locks and REST reconciliation redo the work.
+    const interrupted = closeInterruptedRows(store.enforcement, daemon.now());
+    if (interrupted > 0) log.warn('enforcement actions interrupted by the last stop were marked failed', { count: interrupted });
     try {
       await step('restore machines', () => daemon.restoreKnownAccounts());
       await step('login', () => daemon.tokens.login());
