@@ -8,7 +8,7 @@
 // Rows are buffered and written together on the next turn of the event loop, outside the machine's own
 // transaction (an inspector must never make enforcement fail). Retention: pruned at start and hourly by age
 // and count. Listeners (the inspector page) get each row as it is written.
-import type { AnyActorRef, InspectionEvent, StateValue } from 'xstate';
+import type { InspectionEvent, StateValue } from 'xstate';
 import type { Logger } from '../../log/logger.ts';
 import type { Store, TransitionRow } from '../../store/index.ts';
 import { stateText } from './stateText.ts';
@@ -31,10 +31,10 @@ export interface RecorderOptions {
 export type RecordedTransition = Required<Pick<TransitionRow, 'accountId' | 'actorId' | 'event' | 'from' | 'to' | 'at'>>;
 
 /** Is this the root of its actor system (the account actor)? */
-const isRoot = (ref: AnyActorRef): boolean => (ref as { _parent?: unknown })._parent === undefined;
+const isRoot = (ref: object): boolean => (ref as { _parent?: unknown })._parent === undefined;
 
 export class TransitionRecorder {
-  private readonly last = new WeakMap<AnyActorRef, string>();
+  private readonly last = new WeakMap<object, string>();
   private buffer: RecordedTransition[] = [];
   private flushQueued = false;
   private pruneTimer: ReturnType<typeof setInterval> | undefined;
@@ -77,7 +77,7 @@ export class TransitionRecorder {
     if (!changed && quiet) return;
     const ev = e.event as { now?: unknown };
     const at = typeof ev.now === 'number' && Number.isFinite(ev.now) ? ev.now : this.now();
-    const actorId = isRoot(e.actorRef) ? 'account' : e.actorRef.id;
+    const actorId = isRoot(e.actorRef) ? 'account' : String((e.actorRef as { id?: unknown }).id ?? '?');
     this.buffer.push({ accountId, actorId, event: type, from: from ?? '', to, at });
     this.scheduleFlush();
   }
