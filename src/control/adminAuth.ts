@@ -45,6 +45,8 @@ export async function setPassword(meta: MetaRepo, pw: string, opts: { cost?: num
 export class AdminAuth {
   private readonly sessions = new Map<string, { lastUsed: number }>();
   private readonly now: () => number;
+  /** Password checks run one at a time, so parallel guesses cannot all slip in before the 5th failure counts. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly meta: MetaRepo,
@@ -58,7 +60,13 @@ export class AdminAuth {
   }
 
   /** Checks the password against the stored hash, counting failures (persisted) and locking after MAX_FAILURES. */
-  async verify(pw: string): Promise<{ ok: true } | Extract<LoginResult, { ok: false }>> {
+  verify(pw: string): Promise<{ ok: true } | Extract<LoginResult, { ok: false }>> {
+    const run = this.queue.then(() => this.verifyNow(pw));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async verifyNow(pw: string): Promise<{ ok: true } | Extract<LoginResult, { ok: false }>> {
     const hash = this.meta.get(PASSWORD_HASH_KEY);
     if (!hash) return { ok: false, reason: 'no_password', message: 'no admin password is set; run `riskd admin set-password` first' };
     const t = this.throttle();

@@ -194,3 +194,36 @@ describe('control server', () => {
     expect(rig.daemon.store.adminAudit.list({ limit: 1 })[0]!.outcome).toMatch(/^invalid_config/);
   });
 });
+
+describe('admin login under parallel guessing', () => {
+  it('parallel wrong passwords are checked one at a time: only 5 are ever compared, the rest meet the lockout', async () => {
+    rig = await startRig({ unlock: 'allowed' });
+    await setPassword(rig.daemon.store.meta, PASSWORD, { cost: 4 });
+    const auth = new AdminAuth(rig.daemon.store.meta);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => auth.login(`guess-${i}`)));
+    const reasons = results.map((r) => (r.ok ? 'ok' : r.reason));
+    expect(reasons.filter((r) => r === 'wrong_password')).toHaveLength(MAX_FAILURES - 1);
+    expect(reasons.filter((r) => r === 'locked')).toHaveLength(12 - (MAX_FAILURES - 1));
+    expect((await auth.login(PASSWORD)).ok).toBe(false);
+  });
+});
+
+describe('loopback only', () => {
+  it('listens on 127.0.0.1 alone: a non-loopback address of this host gets no connection', async () => {
+    const { port, server } = await setup({ unlock: 'allowed' });
+    expect(server.port).toBe(port);
+    const { networkInterfaces } = await import('node:os');
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (external) {
+      const err = await new Promise<string>((resolve) => {
+        http.get({ host: external, port, path: '/api/status' }, () => resolve('answered')).on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? 'error'));
+      });
+      expect(err).toBe('ECONNREFUSED');
+    }
+    const { isLoopbackAddress } = await import('../../src/control/server.ts');
+    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1'].every(isLoopbackAddress)).toBe(true);
+    expect(['10.0.0.5', '::ffff:192.168.1.2', undefined].some((a) => isLoopbackAddress(a))).toBe(false);
+  });
+});
