@@ -159,9 +159,7 @@ export const accountSetup = setup({
       if (!context.positions[event.contractId]) return; // closed meanwhile
       const grace = Math.round(context.config.rules.no_stop_loss_grace.grace / 1000);
       enqueue.emit(
-        intentOut(
-          coreOf(context),
-          { type: 'close', accountId: context.accountId, contractId: event.contractId },
+        intentOut({ type: 'close', accountId: context.accountId, contractId: event.contractId },
           'RULE-008',
           `no protective stop within the ${grace}s grace period`,
         ),

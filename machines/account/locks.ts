@@ -27,7 +27,7 @@ function sameLock(l: LockEntry, kind: LockEntry['kind'], rule: LockOwner, symbol
   return l.kind === kind && l.rule === rule && (symbol === null ? l.symbol === null : sameSymbol(l.symbol, symbol));
 }
 
-export function intentOut(core: AccountCore, intent: Intent, rule: LockOwner, reason: string): AccountEmitted {
+export function intentOut(intent: Intent, rule: LockOwner, reason: string): AccountEmitted {
   return { type: 'intent', intent, rule, reason };
 }
 
@@ -38,14 +38,14 @@ function enforceOnSet(core: AccountCore, lock: LockEntry): AccountEmitted[] {
   if (lock.kind === 'symbol' && lock.symbol !== null) {
     const out: AccountEmitted[] = Object.values(core.positions)
       .filter((p) => sameSymbol(lock.symbol, p.symbol))
-      .map((p) => intentOut(core, { type: 'close', accountId, contractId: p.contractId }, lock.rule, `${lock.symbol} is blocked`));
-    out.push(intentOut(core, { type: 'cancelAll', accountId, symbol: lock.symbol }, lock.rule, `${lock.symbol} is blocked`));
+      .map((p) => intentOut({ type: 'close', accountId, contractId: p.contractId }, lock.rule, `${lock.symbol} is blocked`));
+    out.push(intentOut({ type: 'cancelAll', accountId, symbol: lock.symbol }, lock.rule, `${lock.symbol} is blocked`));
     return out;
   }
   if (!lock.flattenOnSet) return [];
   return [
-    intentOut(core, { type: 'flatten', accountId }, lock.rule, why),
-    intentOut(core, { type: 'cancelAll', accountId }, lock.rule, why),
+    intentOut({ type: 'flatten', accountId }, lock.rule, why),
+    intentOut({ type: 'cancelAll', accountId }, lock.rule, why),
   ];
 }
 

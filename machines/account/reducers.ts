@@ -102,8 +102,8 @@ export function evaluateSession(core: AccountCore, now: number, force = false): 
     step = chain(step, (c) => ({
       core: c,
       out: [
-        intentOut(c, { type: 'flatten', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)'),
-        intentOut(c, { type: 'cancelAll', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)'),
+        intentOut({ type: 'flatten', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)'),
+        intentOut({ type: 'cancelAll', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)'),
       ],
     }));
   }
@@ -120,8 +120,8 @@ export function evaluateSession(core: AccountCore, now: number, force = false): 
         core: r.core,
         out: [
           ...r.out,
-          intentOut(r.core, { type: 'flatten', accountId: c.accountId }, 'RULE-009', why),
-          intentOut(r.core, { type: 'cancelAll', accountId: c.accountId }, 'RULE-009', why),
+          intentOut({ type: 'flatten', accountId: c.accountId }, 'RULE-009', why),
+          intentOut({ type: 'cancelAll', accountId: c.accountId }, 'RULE-009', why),
         ],
       };
     });
@@ -170,7 +170,7 @@ export function nextDeadline(core: AccountCore): number | null {
 export function onVerdicts(core: AccountCore, verdicts: Verdict[], now: number): Step {
   let step = none(core);
   for (const v of verdicts) if (v.lock) step = chain(step, (c) => setLock(c, v.lock!, now));
-  const intents = verdicts.flatMap((v) => v.intents.map((intent) => intentOut(core, intent, v.rule, v.message)));
+  const intents = verdicts.flatMap((v) => v.intents.map((intent) => intentOut(intent, v.rule, v.message)));
   return { core: step.core, out: dedupeIntents([...step.out, ...intents]) };
 }
 
@@ -186,7 +186,7 @@ export function onPositionOpened(core: AccountCore, p: PositionFact): Step {
   if (!lock) return none(next);
   return {
     core: next,
-    out: [intentOut(next, { type: 'close', accountId: core.accountId, contractId: p.contractId }, lock.rule, `new position while locked: ${lock.reason}`)],
+    out: [intentOut({ type: 'close', accountId: core.accountId, contractId: p.contractId }, lock.rule, `new position while locked: ${lock.reason}`)],
   };
 }
 
@@ -200,7 +200,7 @@ export function onPositionChanged(core: AccountCore, p: PositionFact): Step {
   if (!lock) return none(next);
   return {
     core: next,
-    out: [intentOut(next, { type: 'close', accountId: core.accountId, contractId: p.contractId }, lock.rule, `position increased while locked: ${lock.reason}`)],
+    out: [intentOut({ type: 'close', accountId: core.accountId, contractId: p.contractId }, lock.rule, `position increased while locked: ${lock.reason}`)],
   };
 }
 
@@ -221,7 +221,7 @@ export function onOrderWorking(core: AccountCore, e: Extract<AccountEvent, { typ
   if (reducesOnly && lock.kind !== 'symbol' && !lock.flattenOnSet) return none(core);
   return {
     core,
-    out: [intentOut(core, { type: 'cancel', accountId: core.accountId, orderId: e.orderId }, lock.rule, `new order while locked: ${lock.reason}`)],
+    out: [intentOut({ type: 'cancel', accountId: core.accountId, orderId: e.orderId }, lock.rule, `new order while locked: ${lock.reason}`)],
   };
 }
 
