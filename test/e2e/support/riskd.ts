@@ -194,6 +194,11 @@ export class RiskdProcess {
     }
   }
 
+  /** Whether every enforcement action riskd logged has settled (no row still pending or sent). */
+  enforcementSettled(accountId: number): boolean {
+    return this.readStore((s) => s.enforcement.list({ accountId }).every((r) => r.status !== 'pending' && r.status !== 'sent'));
+  }
+
   /** Stops riskd if still running and removes the temp dir. */
   async dispose(): Promise<void> {
     await this.stop().catch(() => undefined);
