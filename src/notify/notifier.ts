@@ -37,6 +37,8 @@ export class Notifier {
   private readonly fetch: typeof globalThis.fetch;
   private readonly counts = { sent: 0, failed: 0, dropped: 0 };
   private closed = false;
+  /** Aborts requests still in flight when close() gives up waiting (so shutdown is not held by a dead webhook). */
+  private readonly abandon = new AbortController();
   private readonly sleeps = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
   private readonly idleWaiters = new Set<() => void>();
 
@@ -86,6 +88,7 @@ export class Notifier {
       s.resolve();
     }
     for (const t of this.targets) t.queue.length = 0;
+    this.abandon.abort();
   }
 
   private async drain(t: Target): Promise<void> {
@@ -113,7 +116,7 @@ export class Notifier {
         this.counts.sent++;
         return;
       }
-      const giveUp = !r.retry || attempt >= delays.length || (this.closed && attempt > 0);
+      const giveUp = !r.retry || attempt >= delays.length || this.abandon.signal.aborted || (this.closed && attempt > 0);
       if (giveUp) {
         this.counts.failed++;
         this.opts.logger.warn('notification not delivered', { webhook: t.label, event: n.event, attempts: attempt + 1, why: r.why });
@@ -129,7 +132,7 @@ export class Notifier {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'riskd' },
         body,
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000),
+        signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs ?? 5_000), this.abandon.signal]),
       });
       await res.arrayBuffer().catch(() => undefined); // free the connection
       if (res.ok) return { ok: true };
