@@ -9,7 +9,7 @@
 // assigns and emits. Intents and lock changes leave through `emit` only.
 import { enqueueActions, not, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { MAX_WAKE_MS, positionMachine, type PositionEvent } from '../position/position.machine.ts';
-import { chain, isAccountWide, type Step } from './locks.ts';
+import { chain, intentOut, isAccountWide, type Step } from './locks.ts';
 import {
   advanceTime,
   initialCore,
@@ -22,7 +22,6 @@ import {
   onPositionOpened,
   onVerdicts,
 } from './reducers.ts';
-import { intentOut } from './locks.ts';
 import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, SessionPhase } from './types.ts';
 
 /** Bump when the machine's states or context change shape; stored with every snapshot row. */
@@ -158,12 +157,8 @@ export const accountSetup = setup({
       if (event.type !== 'position.violated') return;
       if (!context.positions[event.contractId]) return; // closed meanwhile
       const grace = Math.round(context.config.rules.no_stop_loss_grace.grace / 1000);
-      enqueue.emit(
-        intentOut({ type: 'close', accountId: context.accountId, contractId: event.contractId },
-          'RULE-008',
-          `no protective stop within the ${grace}s grace period`,
-        ),
-      );
+      const close = { type: 'close', accountId: context.accountId, contractId: event.contractId } as const;
+      enqueue.emit(intentOut(close, 'RULE-008', `no protective stop within the ${grace}s grace period`));
     }),
 
     /** A finished position child is stopped and forgotten (finished children would otherwise stay in snapshots). */
