@@ -227,3 +227,25 @@ describe('loopback only', () => {
     expect(['10.0.0.5', '::ffff:192.168.1.2', undefined].some((a) => isLoopbackAddress(a))).toBe(false);
   });
 });
+
+describe('startControlPlane', () => {
+  it('a control port already in use is a clear startup error; a free one starts server and notifier', async () => {
+    rig = await startRig({ unlock: 'allowed' });
+    const { startControlPlane } = await import('../../src/control/controlPlane.ts');
+    const blocker = http.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      await expect(startControlPlane(rig.daemon, rig.logger, { riskPath: rig.riskPath, accountsPath: rig.accountsPath, port: taken })).rejects.toThrow(
+        `control port 127.0.0.1:${taken} is already in use`,
+      );
+    } finally {
+      await new Promise<void>((r) => blocker.close(() => r()));
+    }
+    const plane = await startControlPlane(rig.daemon, rig.logger, { riskPath: rig.riskPath, accountsPath: rig.accountsPath, port: 0 });
+    expect(plane.server.port).toBeGreaterThan(0);
+    expect(plane.notifier.enabled).toBe(false); // no webhooks configured
+    expect(rig.daemon.store.meta.get('control.port')).toBe(String(plane.server.port));
+    await plane.stop();
+  });
+});
