@@ -180,6 +180,8 @@ function forbidding(core: AccountCore, symbol: string) {
 }
 
 export function onPositionOpened(core: AccountCore, p: PositionFact): Step {
+  // A position we already track (e.g. re-reported by a reconcile after a restart) is not new exposure.
+  if (core.positions[p.contractId]) return onPositionChanged(core, p);
   const tracked = { contractId: p.contractId, symbol: p.symbol, size: p.size, side: p.side, openedAt: p.now };
   const next = { ...core, positions: { ...core.positions, [p.contractId]: tracked } };
   const lock = forbidding(core, p.symbol);

@@ -110,6 +110,14 @@ describe('kill switch', () => {
       { type: 'close', accountId: 7, contractId: 'A', rule: 'RULE-006' },
     ]);
   });
+  it('a tracked position re-reported as opened (reconcile after restart) is not closed by a cooldown', () => {
+    const { actor, emitted } = startAccount(riskConfig());
+    actor.send(pos('position.opened', 'A'));
+    actor.send({ type: 'rule.verdicts', now: T0, verdicts: [cooldown(T0 + 60_000)] });
+    actor.send(pos('position.opened', 'A'));
+    expect(intents(emitted)).toEqual([]);
+    expect(actor.getSnapshot().context.positions.A!.openedAt).toBe(T0);
+  });
   it('after the lock ends, new positions are allowed', () => {
     const { actor, emitted } = startAccount(riskConfig());
     actor.send({ type: 'rule.verdicts', now: T0, verdicts: [cooldown(T0 + 60_000)] });
