@@ -8,6 +8,7 @@ import * as demo from './demo.ts';
 import * as status from './status.ts';
 import * as admin from './admin.ts';
 import * as history from './history.ts';
+import * as watch from './watch.ts';
 import * as diagram from './diagram.ts';
 
 export const commands: { register(program: Command): void }[] = [
@@ -18,5 +19,6 @@ export const commands: { register(program: Command): void }[] = [
   status,
   admin,
   history,
+  watch,
   diagram,
 ];
