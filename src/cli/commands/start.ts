@@ -10,6 +10,8 @@ interface StartOptions {
   accounts: string;
   dataDir: string;
   logLevel: LogLevel;
+  inspect?: boolean;
+  inspectPort: string;
 }
 
 export function register(program: Command): void {
@@ -20,11 +22,43 @@ export function register(program: Command): void {
     .option('-a, --accounts <file>', 'gateway, credentials and accounts file', 'config/accounts.yaml')
     .option('-d, --data-dir <dir>', 'state database and logs', 'data')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
+    .option('--inspect', 'stream XState inspection events to a loopback WebSocket relay (Stately protocol)')
+    .option('--inspect-port <port>', 'port of the --inspect relay on 127.0.0.1 (0 = any free port, logged)', '0')
     .action(async function (this: Command, opts: StartOptions) {
       // Loaded on use: other commands must not pay for the whole runtime's imports.
       const { runDaemon } = await import('../../runtime/runDaemon.ts');
       const paths = { riskPath: opts.config, accountsPath: opts.accounts };
-      const code = await runDaemon({ ...paths, dataDir: opts.dataDir, logLevel: opts.logLevel, onLive: async (d, log) => (await startControlPlane(d, log, paths)).stop });
+      const inspectPort = Number(opts.inspectPort);
+      if (!Number.isInteger(inspectPort) || inspectPort < 0 || inspectPort > 65535) {
+        process.stderr.write(`riskd: --inspect-port must be a port number 0-65535, got "${opts.inspectPort}"\n`);
+        setExitCode(this, 1);
+        return;
+      }
+      const { mountInspector } = await import('../../control/inspector/mount.ts');
+      const { startLiveInspector } = await import('../../control/inspector/liveInspect.ts');
+      const code = await runDaemon({
+        ...paths,
+        dataDir: opts.dataDir,
+        logLevel: opts.logLevel,
+        onLive: async (d, log) => {
+          const plane = await startControlPlane(d, log, paths);
+          // The transitions audit and the /inspector page; --inspect adds the live relay.
+          const inspector = mountInspector(d, log, plane.server);
+          let live: Awaited<ReturnType<typeof startLiveInspector>> | undefined;
+          try {
+            live = opts.inspect ? await startLiveInspector((fn) => d.supervisor.onInspect(fn), log, { port: inspectPort }) : undefined;
+          } catch (err) {
+            inspector.stop();
+            await plane.stop();
+            throw new Error(`--inspect relay could not start on 127.0.0.1:${inspectPort}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+          return async () => {
+            await live?.stop();
+            inspector.stop();
+            await plane.stop();
+          };
+        },
+      });
       setExitCode(this, code);
     });
 }

@@ -1,0 +1,36 @@
+// Wires the inspector into a running daemon and its control server: the transitions recorder on every
+// account actor system, and the inspector's pages and JSON on the server (registerRoute). Returns the cleanup.
+import type { Logger } from '../../log/logger.ts';
+import type { Daemon } from '../../runtime/daemon.ts';
+import type { ControlServer } from '../server.ts';
+import { TransitionRecorder } from './recorder.ts';
+import { createInspectorRoutes } from './routes.ts';
+import { daemonSource } from './source.ts';
+
+export interface MountedInspector {
+  recorder: TransitionRecorder;
+  stop(): void;
+}
+
+/** Starts recording transitions (always: the audit trail) and, given a server, serves /inspector. */
+export function mountInspector(daemon: Daemon, logger: Logger, server?: Pick<ControlServer, 'registerRoute'>): MountedInspector {
+  const recorder = new TransitionRecorder({ store: daemon.store, logger: logger.child({ part: 'transitions' }) });
+  const offInspect = daemon.supervisor.onInspect((id, e) => recorder.inspect(id, e));
+  recorder.start();
+  const routes = server
+    ? createInspectorRoutes({
+        source: daemonSource(daemon),
+        onTransition: (fn) => recorder.onTransition(fn),
+        onInspect: (fn) => daemon.supervisor.onInspect(fn),
+      })
+    : undefined;
+  for (const [method, path, handler] of routes?.routes ?? []) server!.registerRoute(method, path, handler);
+  return {
+    recorder,
+    stop: () => {
+      routes?.close();
+      offInspect();
+      recorder.stop();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// What the inspector reads from a running daemon, behind a narrow interface (tests build their own): the
+// account list, each account's machine snapshot (root + position children) with the dashboard's numbers and
+// limits, the connection machine's state, and the store for the transitions audit.
+import type { Database } from 'better-sqlite3';
+import type { StateValue } from 'xstate';
+import type { Daemon } from '../../runtime/daemon.ts';
+import { statusSnapshot } from '../statusSnapshot.ts';
+import { sanitize } from './sanitize.ts';
+import { stateText } from './stateText.ts';
+
+export interface MachineView {
+  /** 'account' for the root, the child id ("pos:<contractId>") for a position. */
+  actorId: string;
+  machine: 'account' | 'position';
+  value: StateValue | null;
+  stateText: string;
+  status: string;
+  context: unknown;
+}
+
+export interface AccountView {
+  id: number;
+  name: string;
+  /** Server time of this view (pages compute lock countdowns against it). */
+  now: number;
+  machines: MachineView[];
+  /** The dashboard's numbers: P&L, positions, locks with remainingMs, session, counters, last enforcement. */
+  status: unknown;
+  /** The configured limits the numbers are compared with. */
+  limits: Record<string, unknown>;
+}
+
+export interface InspectorSource {
+  accounts(): { id: number; name: string }[];
+  account(id: number): AccountView | undefined;
+  /** The connection statechart's state as a stateText line ("live.steady"), or null when unknown. */
+  connectionState(): string | null;
+  db(): Database;
+}
+
+interface PersistedLike {
+  value?: StateValue;
+  status?: string;
+  context?: Record<string, unknown>;
+  children?: Record<string, { snapshot?: PersistedLike; src?: unknown } | undefined>;
+}
+
+export function daemonSource(daemon: Daemon): InspectorSource {
+  return {
+    accounts: () => [...daemon.accounts.values()].map((a) => ({ id: a.id, name: a.name })),
+    account: (id) => {
+      const acc = daemon.accounts.get(id);
+      if (!acc) return undefined;
+      const handle = daemon.supervisor.get(id);
+      const machines: MachineView[] = [];
+      if (handle) {
+        const snap = handle.actor.getPersistedSnapshot() as PersistedLike;
+        const { positionActors: _refs, ...ctx } = snap.context ?? {};
+        machines.push({ actorId: 'account', machine: 'account', value: snap.value ?? null, stateText: stateText(snap.value), status: snap.status ?? '?', context: sanitize(ctx) });
+        for (const [childId, child] of Object.entries(snap.children ?? {})) {
+          if (!child?.snapshot || !childId.startsWith('pos:')) continue;
+          const s = child.snapshot;
+          machines.push({ actorId: childId, machine: 'position', value: s.value ?? null, stateText: stateText(s.value), status: s.status ?? '?', context: sanitize(s.context) });
+        }
+      }
+      const full = statusSnapshot(daemon);
+      const status = full.accounts.find((a) => a.id === id) ?? null;
+      const r = acc.config.rules;
+      const limits = {
+        maxContracts: r.max_contracts.enabled ? r.max_contracts.limit : null,
+        dailyRealizedLoss: r.daily_realized_loss.enabled ? r.daily_realized_loss.limit : null,
+        dailyUnrealizedLoss: r.daily_unrealized_loss.enabled ? r.daily_unrealized_loss.limit : null,
+        maxUnrealizedProfit: r.max_unrealized_profit.enabled ? r.max_unrealized_profit.target : null,
+        dailyRealizedProfit: r.daily_realized_profit.enabled ? r.daily_realized_profit.target : null,
+        tradesPerDay: r.trade_frequency_limit.enabled ? r.trade_frequency_limit.per_day.limit : null,
+        consecutiveLosses: r.cooldown_after_loss.enabled ? (r.cooldown_after_loss.consecutive_losses?.count ?? null) : null,
+      };
+      return { id, name: acc.name, now: full.now, machines, status: sanitize(status), limits };
+    },
+    connectionState: () => {
+      const s = daemon.status() as { connection?: { state?: unknown } };
+      return typeof s.connection?.state === 'string' ? s.connection.state.split('.').filter(Boolean).join('.') : null;
+    },
+    db: () => daemon.store.db,
+  };
+}

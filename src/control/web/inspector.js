@@ -1,0 +1,208 @@
+// riskd inspector page: statecharts with live active states, the transitions timeline, snapshot context,
+// locks with countdowns and the dashboard's numbers. Plain browser JavaScript, no build step, no CDN: every
+// request goes to the riskd that served this page (JSON endpoints + one Server-Sent Events stream).
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const money = (v) => (v === null || v === undefined ? '–' : (v < 0 ? '-$' : '$') + Math.abs(v).toFixed(2));
+const signCls = (v) => (v < 0 ? 'neg' : v > 0 ? 'pos' : '');
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+const time = (ms) => {
+  if (ms === null || ms === undefined) return '–';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+};
+const countdown = (ms) => {
+  if (ms <= 0) return 'due';
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${pad(m)}m ${pad(s % 60)}s` : `${m}m ${pad(s % 60)}s`;
+};
+
+const state = {
+  machines: {}, // name -> { machineId, svg, states }
+  accounts: [],
+  current: null, // account id
+  view: null,
+  rows: [], // timeline rows, newest first
+  replaying: false, // a since/until replay is shown: live rows are not mixed in
+  offset: 0, // server clock - browser clock (ms)
+  connection: null,
+};
+
+async function getJson(url) {
+  const r = await fetch(url, { cache: 'no-store' });
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || `${url}: HTTP ${r.status}`);
+  return body;
+}
+
+/** "session.inside,lockout.locked" -> Set of state ids with their ancestors (see src/control/inspector/stateText.ts). */
+function idsOf(machineId, text) {
+  const ids = new Set([machineId]);
+  for (const leaf of String(text || '').split(',').filter(Boolean)) {
+    const parts = leaf.split('.');
+    for (let i = 1; i <= parts.length; i++) ids.add(`${machineId}.${parts.slice(0, i).join('.')}`);
+  }
+  return ids;
+}
+
+function highlight(container, machineId, text) {
+  const ids = idsOf(machineId, text);
+  const active = [];
+  for (const g of container.querySelectorAll('g.state')) {
+    const on = text !== null && ids.has(g.getAttribute('data-state'));
+    g.classList.toggle('active', on);
+    if (on) active.push(g.getAttribute('data-state'));
+  }
+  container.setAttribute('data-active', active.join(' '));
+}
+
+/** One chart per actor: the account root, each position child, and the gateway connection. */
+function ensureCharts(view) {
+  const wanted = [
+    ...view.machines.map((m) => ({ key: m.actorId, name: m.machine, title: m.machine === 'account' ? `account ${view.name}` : `position ${m.actorId.slice(4)}` })),
+    { key: 'connection', name: 'connection', title: 'gateway connection' },
+  ];
+  const box = $('charts');
+  const have = [...box.children].map((c) => c.getAttribute('data-actor'));
+  if (have.join('|') === wanted.map((w) => w.key).join('|')) return;
+  box.innerHTML = '';
+  for (const w of wanted) {
+    const m = state.machines[w.name];
+    const div = document.createElement('div');
+    div.className = 'chart';
+    div.setAttribute('data-actor', w.key);
+    div.setAttribute('data-machine', w.name);
+    div.innerHTML = `<h3>${esc(w.title)}</h3>${m ? m.svg : '<p class="muted">no diagram</p>'}`;
+    box.appendChild(div);
+  }
+  if (state.connection !== null) highlightConnection();
+}
+
+function highlightConnection() {
+  const c = document.querySelector('.chart[data-actor="connection"]');
+  if (c && state.machines.connection) highlight(c, state.machines.connection.machineId, state.connection);
+}
+
+function renderView(view) {
+  state.view = view;
+  state.offset = view.now - Date.now();
+  ensureCharts(view);
+  for (const m of view.machines) {
+    const c = document.querySelector(`.chart[data-actor="${CSS.escape(m.actorId)}"]`);
+    if (c) highlight(c, state.machines[m.machine].machineId, m.stateText);
+  }
+  const s = view.status || {};
+  $('summary').className = 'kv';
+  $('summary').innerHTML = [
+    ['canTrade', s.canTrade === null || s.canTrade === undefined ? '–' : String(s.canTrade)],
+    ['balance', money(s.balance)],
+    ['realized', `<b class="${signCls(s.realized)}">${money(s.realized)}</b>`],
+    ['unrealized', `<b class="${signCls(s.unrealized)}">${money(s.unrealized)}</b>`],
+    ['net', `<b class="${signCls(s.net)}">${money(s.net)}</b>`],
+    ['open contracts', esc(s.openContracts ?? 0)],
+    ['working orders', esc(s.workingOrders ?? 0)],
+    ['entries today', esc(s.entriesToday ?? 0)],
+    ['consecutive losses', esc(s.consecutiveLosses ?? 0)],
+    ['session', esc(s.session?.phase ?? '–')],
+  ].map(([k, v]) => `<span>${esc(k)}: ${v}</span>`).join('');
+  $('positions').tBodies[0].innerHTML = (s.positions || []).map((p) =>
+    `<tr><td>${esc(p.symbol || p.contractId)}</td><td>${esc(p.side)}</td><td>${esc(p.size)}</td><td>${esc(p.averagePrice)}</td><td>${esc(p.mark ?? '–')}</td><td class="${signCls(p.unrealized)}">${money(p.unrealized)}</td></tr>`,
+  ).join('') || '<tr><td colspan="6" class="muted">flat</td></tr>';
+  $('locks').tBodies[0].innerHTML = (s.locks || []).map((l) =>
+    `<tr data-lock="${esc(l.id)}"><td>${esc(l.rule)}</td><td>${esc(l.kind)}</td><td class="wrap">${esc(l.reason)}</td><td>${time(l.since)}</td><td>${l.until === null ? esc(l.releaseCondition || 'until its condition') : time(l.until)}</td><td class="remaining" data-until="${l.until ?? ''}"></td></tr>`,
+  ).join('') || '<tr><td colspan="6" class="muted">no locks</td></tr>';
+  tickLocks();
+  const lim = view.limits || {};
+  $('limits').innerHTML = Object.entries(lim).map(([k, v]) => `<span>${esc(k)}: ${v === null ? 'off' : esc(v)}</span>`).join(' · ');
+  $('context').textContent = JSON.stringify(Object.fromEntries(view.machines.map((m) => [m.actorId, { value: m.value, status: m.status, context: m.context }])), null, 2);
+}
+
+function tickLocks() {
+  const now = Date.now() + state.offset;
+  for (const td of document.querySelectorAll('#locks td.remaining')) {
+    const until = td.getAttribute('data-until');
+    td.textContent = until ? countdown(Number(until) - now) : '–';
+  }
+}
+
+function renderTimeline(newKey) {
+  const f = $('filterText').value.trim().toLowerCase();
+  const rows = state.rows.filter((r) => !f || `${r.actorId} ${r.event} ${r.from} ${r.to}`.toLowerCase().includes(f));
+  $('timeline').tBodies[0].innerHTML = rows.slice(0, 500).map((r) =>
+    `<tr class="${r === newKey ? 'new' : ''}" data-event="${esc(r.event)}"><td>${time(r.at)}</td><td>${esc(r.actorId)}</td><td>${esc(r.event)}</td><td class="wrap">${esc(r.from)}</td><td class="wrap">${esc(r.to)}</td></tr>`,
+  ).join('') || '<tr><td colspan="5" class="muted">no transitions</td></tr>';
+}
+
+async function loadTimeline() {
+  const q = new URLSearchParams({ account: String(state.current), limit: '500' });
+  const since = $('since').value;
+  const until = $('until').value;
+  state.replaying = Boolean(since || until);
+  if (since) q.set('since', String(new Date(since).getTime()));
+  if (until) q.set('until', String(new Date(until).getTime()));
+  q.set('order', 'desc');
+  const body = await getJson(`/api/inspector/transitions?${q}`);
+  state.rows = body.transitions;
+  renderTimeline();
+}
+
+async function selectAccount(id) {
+  state.current = id;
+  location.hash = `account=${id}`;
+  $('charts').innerHTML = '';
+  renderView(await getJson(`/api/inspector/accounts/${id}`));
+  await loadTimeline();
+}
+
+function connect() {
+  const es = new EventSource('/api/inspector/stream');
+  es.onopen = () => { $('live').textContent = 'live'; $('live').className = 'badge on'; };
+  es.onerror = () => { $('live').textContent = 'reconnecting…'; $('live').className = 'badge off'; };
+  es.addEventListener('account', (m) => {
+    const view = JSON.parse(m.data);
+    if (view.id === state.current) renderView(view);
+  });
+  es.addEventListener('connection', (m) => {
+    state.connection = JSON.parse(m.data).state;
+    highlightConnection();
+  });
+  es.addEventListener('transition', (m) => {
+    const r = JSON.parse(m.data);
+    if (r.accountId !== state.current || state.replaying) return;
+    state.rows.unshift(r);
+    if (state.rows.length > 2000) state.rows.length = 2000;
+    renderTimeline(r);
+  });
+}
+
+async function init() {
+  const m = await getJson('/api/inspector/machines');
+  for (const x of m.machines) state.machines[x.name] = x;
+  const a = await getJson('/api/inspector/accounts');
+  state.accounts = a.accounts;
+  state.connection = a.connection.state;
+  $('account').innerHTML = a.accounts.map((x) => `<option value="${x.id}">${esc(x.name)} (${x.id})</option>`).join('');
+  const fromHash = Number((/account=(\d+)/.exec(location.hash) || [])[1]);
+  const first = a.accounts.some((x) => x.id === fromHash) ? fromHash : a.accounts[0]?.id;
+  $('account').addEventListener('change', () => void selectAccount(Number($('account').value)));
+  $('filterText').addEventListener('input', () => renderTimeline());
+  $('filter').addEventListener('submit', (e) => { e.preventDefault(); void loadTimeline(); });
+  if (first !== undefined) {
+    $('account').value = String(first);
+    await selectAccount(first);
+  } else {
+    $('summary').textContent = 'no accounts watched';
+  }
+  connect();
+  setInterval(tickLocks, 250);
+  document.body.setAttribute('data-ready', 'true');
+}
+
+init().catch((err) => {
+  $('summary').textContent = `inspector failed to load: ${err.message}`;
+  document.body.setAttribute('data-ready', 'error');
+});
