@@ -20,6 +20,7 @@ import {
   onPositionChanged,
   onPositionClosed,
   onPositionOpened,
+  onSeedLocks,
   onVerdicts,
 } from './reducers.ts';
 import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, SessionPhase } from './types.ts';
@@ -153,6 +154,11 @@ export const accountSetup = setup({
       apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onConfigUpdated(c, event.config, event.now)));
     }),
 
+    onSeedLocks: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'locks.seed') return;
+      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onSeedLocks(c, event.locks, event.now)));
+    }),
+
     onPositionViolated: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'position.violated') return;
       if (!context.positions[event.contractId]) return; // closed meanwhile
@@ -189,6 +195,7 @@ export const accountMachine = accountSetup.createMachine({
     'account.canTrade': { actions: ['onCanTrade', 'rearm'] },
     'admin.unlock': { actions: ['onAdminUnlock', 'rearm'] },
     'config.updated': { actions: ['onConfigUpdated', 'rearm'] },
+    'locks.seed': { actions: ['onSeedLocks', 'rearm'] },
     'position.violated': { actions: 'onPositionViolated' },
     'position.finished': { actions: 'onPositionFinished' },
   },

@@ -15,7 +15,7 @@ import {
   symbolLock,
   type Step,
 } from './locks.ts';
-import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, PositionFact, SessionContext } from './types.ts';
+import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, LockEntry, PositionFact, SessionContext } from './types.ts';
 
 const resetSpec = (c: RiskConfig): ResetSpec => ({ resetTime: c.trading_day.reset_time, timezone: c.trading_day.timezone });
 const none = (core: AccountCore): Step => ({ core, out: [] });
@@ -274,3 +274,22 @@ export function onAdminUnlock(core: AccountCore, e: Extract<AccountEvent, { type
 }
 
 export { isAccountWide };
+
+/**
+ * Take over locks persisted elsewhere (the store's locks table) when no snapshot could be used. They were
+ * enforced when they began, so nothing is flattened again; ones a reset or a config change already ended are
+ * released at once (audited), deadlines are checked by the usual time step.
+ */
+export function onSeedLocks(core: AccountCore, locks: LockEntry[], now: number): Step {
+  const known = new Set(core.locks.map((l) => l.id));
+  const added = locks.filter((l) => !known.has(l.id)).map((l) => ({ ...l, flattenOnSet: false }));
+  if (added.length === 0) return none(core);
+  const seeded: Step = {
+    core: { ...core, locks: [...core.locks, ...added] },
+    out: added.map((lock) => ({ type: 'lock.set', accountId: core.accountId, lock, extended: false }) as const),
+  };
+  const blocked = new Set(core.config.rules.symbol_blocks.enabled ? core.config.rules.symbol_blocks.symbols.map((x) => x.toUpperCase()) : []);
+  let step = chain(seeded, (c) => releaseLocks(c, (l) => l.kind === 'until_reset' && l.since < c.tradingDay.lastResetAt, 'trading-day reset', now));
+  step = chain(step, (c) => releaseLocks(c, (l) => l.kind === 'symbol' && !blocked.has(l.symbol ?? ''), 'symbol no longer blocked', now));
+  return chain(step, (c) => advanceTime(c, now));
+}

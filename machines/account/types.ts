@@ -105,6 +105,8 @@ export type AccountEvent =
   | { type: 'admin.unlock'; lockId?: string; rule?: string; now: number; by: string }
   | { type: 'config.updated'; config: RiskConfig; now: number }
   | { type: 'system.resumed'; now: number }
+  /** A fresh actor (no usable snapshot) takes over the active locks the store still holds. */
+  | { type: 'locks.seed'; locks: LockEntry[]; now: number }
   // From position children (sendParent):
   | { type: 'position.violated'; contractId: string; graceUntil: number; now: number }
   | { type: 'position.finished'; contractId: string }

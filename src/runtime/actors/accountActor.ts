@@ -19,6 +19,8 @@ import {
   type Clock,
 } from '../../../machines/account/index.ts';
 import type { RiskConfig } from '../../config/types.ts';
+import type { LockRow } from '../../store/index.ts';
+import type { LockEntry, LockOwner } from '../../../machines/account/index.ts';
 import { SNAPSHOT_SCHEMA_VERSION, SnapshotPersister, type SnapshotRepo } from './persistence.ts';
 
 export type AccountLogic = ReturnType<typeof accountWithClock>;
@@ -46,6 +48,26 @@ export interface AccountActorOptions {
   onSaveError?: (err: unknown) => void;
   /** Every inspection event of the actor system (the inspector's audit trail, `--inspect`). Must not throw. */
   inspect?: (e: InspectionEvent) => void;
+  /**
+   * Active lock rows (e.g. `() => store.locks.active(accountId)`): when no snapshot can be used, the fresh actor
+   * takes these over, so a discarded snapshot never drops a lock.
+   */
+  seedLocks?: () => LockRow[];
+}
+
+/** A locks-table row as the machine keeps it. */
+export function lockEntryOf(r: LockRow): LockEntry {
+  return {
+    id: r.id,
+    kind: r.kind,
+    rule: r.rule as LockOwner,
+    reason: r.reason,
+    symbol: r.symbol ?? null,
+    since: r.since,
+    until: r.until ?? null,
+    releaseCondition: r.releaseCondition ?? '',
+    flattenOnSet: false,
+  };
 }
 
 export interface AccountActor {
@@ -94,6 +116,8 @@ export function openAccountActor(opts: AccountActorOptions): AccountActor {
   }
   const fresh = build(opts, logic, undefined);
   if (!('actor' in fresh)) throw new Error(`account ${opts.accountId}: a fresh account actor failed to start: ${fresh.error}`);
+  const seed = (opts.seedLocks?.() ?? []).filter((r) => r.accountId === opts.accountId && r.releasedAt == null);
+  if (seed.length > 0) fresh.actor.send({ type: 'locks.seed', locks: seed.map(lockEntryOf), now: opts.clock.now() });
   return finish(opts, fresh, discarded ? { source: 'fresh', discarded } : { source: 'fresh' });
 }
 

@@ -6,6 +6,7 @@ import type { InspectionEvent } from 'xstate';
 import type { Intent } from '../../rules/types.ts';
 import type { RiskConfig } from '../../config/types.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { LockRow } from '../../store/index.ts';
 import type { AccountEmitted, AccountEvent, Clock, LockEntry, LockOwner } from '../../../machines/account/index.ts';
 import { openAccountActor, type AccountActor, type AccountLogic, type RestoreReport } from './accountActor.ts';
 import type { SnapshotRepo } from './persistence.ts';
@@ -27,6 +28,8 @@ export interface SupervisorOptions {
   logger?: Logger;
   /** Per-account logic override (tests inject faults); default accountWithClock(clock). */
   logicFor?: (accountId: number) => AccountLogic | undefined;
+  /** Active lock rows of an account, taken over by a fresh actor when its snapshot cannot be used. */
+  seedLocks?: (accountId: number) => LockRow[];
   /** More rebuilds than this within REBUILD_WINDOW_MS start the account fresh instead of from its snapshot. */
   maxRebuilds?: number;
 }
@@ -171,6 +174,7 @@ export class AccountSupervisor {
       clock: this.opts.clock,
       logic: this.opts.logicFor?.(accountId),
       restore,
+      ...(this.opts.seedLocks ? { seedLocks: () => this.opts.seedLocks!(accountId) } : {}),
       onEmitted: (e) => this.fanOut(accountId, e),
       // An inspector must never break the machine it watches: its failures are logged and swallowed.
       inspect: (e) => {

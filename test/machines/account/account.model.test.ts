@@ -39,6 +39,11 @@ const payloadEvents: AccountEvent[] = [
   { type: 'order.working', orderId: 1, contractId: 'B', symbol: 'NQ', now: T0 },
   { type: 'position.violated', contractId: 'A', graceUntil: T0, now: T0 },
   { type: 'position.finished', contractId: 'A' },
+  {
+    type: 'locks.seed',
+    now: T0,
+    locks: [{ id: 'seeded', kind: 'cooldown', rule: 'RULE-007', reason: 'seeded', symbol: null, since: T0 - 1_000, until: T0 + 60_000, releaseCondition: '', flattenOnSet: false }],
+  },
 ];
 
 /** The observable abstraction of an account snapshot (finite): region values and which locks are held. */

@@ -241,6 +241,47 @@ describe('restore', () => {
   }, 180_000);
 });
 
+describe('a fresh actor takes over the store\'s active locks when the snapshot cannot be used', () => {
+  it('seeds live locks without flattening again; a lock a reset already ended is released at once', () => {
+    vi.useFakeTimers({ now: ct('2026-06-10T16:00') });
+    const { store, cleanup } = tempStore();
+    try {
+      const persistLocks = (e: AccountEmitted) => {
+        if (e.type === 'lock.set') store.locks.upsert({ ...e.lock, accountId: e.accountId });
+        if (e.type === 'lock.released') store.locks.release(e.lock.id, e.at, e.how);
+      };
+      const mk = (restore: boolean, emitted: AccountEmitted[]) =>
+        openAccountActor({
+          accountId: 7, config: riskConfig(), repo: store.snapshots, clock, restore,
+          onEmitted: (e) => { persistLocks(e); emitted.push(e); }, onError: (e) => { throw e; },
+          seedLocks: () => store.locks.active(7),
+        });
+      const h = mk(true, []);
+      const t0 = Date.now();
+      h.send({ type: 'rule.verdicts', now: t0, verdicts: [{ rule: 'RULE-003', intents: [], message: 'loss', numbers: {}, lock: { kind: 'until_reset', rule: 'RULE-003', reason: 'loss' } }] });
+      h.send({ type: 'rule.verdicts', now: t0, verdicts: [{ rule: 'RULE-006', intents: [], message: 'freq', numbers: {}, lock: { kind: 'cooldown', rule: 'RULE-006', reason: 'freq', until: t0 + 7_200_000 } }] });
+      h.stop();
+      expect(store.locks.active(7)).toHaveLength(2);
+      // The snapshot becomes unusable (e.g. a new machine version) and the restart happens after the 17:00 reset.
+      store.db.prepare('UPDATE machine_snapshots SET machine_version = 999').run();
+      vi.setSystemTime(ct('2026-06-10T17:30'));
+      const emitted: AccountEmitted[] = [];
+      const r = mk(true, emitted);
+      expect(r.restored).toMatchObject({ source: 'fresh' });
+      expect(lockStatus(r.actor.getSnapshot().context)).toMatchObject({ locked: true, until: t0 + 7_200_000, by: ['RULE-006'] });
+      expect(emitted.filter((e) => e.type === 'intent')).toEqual([]);
+      expect(emitted.find((e) => e.type === 'lock.released')).toMatchObject({ how: 'trading-day reset', lock: { rule: 'RULE-003' } });
+      expect(store.locks.active(7).map((l) => l.rule)).toEqual(['RULE-006']);
+      // The kill switch works at once for the seeded cooldown.
+      r.send({ type: 'position.opened', contractId: 'B', symbol: 'NQ', size: 1, side: 'long', now: Date.now() });
+      expect(emitted.filter((e) => e.type === 'intent').map((e) => e.type === 'intent' && e.intent.type)).toEqual(['close']);
+      r.stop();
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('bad rows never crash: reported, then a fresh actor', () => {
   const cases: [string, (row: SnapshotRow) => SnapshotRow][] = [
     ['another machine version', (r) => ({ ...r, machineVersion: ACCOUNT_MACHINE_VERSION + 1 })],
