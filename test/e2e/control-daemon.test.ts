@@ -161,7 +161,13 @@ describe('riskd start + control plane (real processes)', () => {
     const effectiveAt = Date.parse(/takes effect at (\S+)/.exec(r.stdout)![1]!);
     if (Date.now() < effectiveAt - 200) expect((await accountLocks()).some((l) => l.rule === 'RULE-010')).toBe(true);
     await until('the delayed release', async () => !(await accountLocks()).some((l) => l.rule === 'RULE-010'), 6_000);
-    expect(Date.now()).toBeGreaterThanOrEqual(effectiveAt);
+    // The stored lock history says when and how it went: not before the delay ran out.
+    const c = await ControlClient.connect(port);
+    const rows = await c.call<{ rule: string; releasedAt: string | null; releasedHow: string | null }[]>('history', { kind: 'locks', rule: 'RULE-010' });
+    c.close();
+    const released = rows.find((l) => l.releasedHow?.includes('after delay'));
+    expect(released).toBeDefined();
+    expect(Date.parse(released!.releasedAt!)).toBeGreaterThanOrEqual(effectiveAt);
   });
 
   it('reload: a bad file is refused with file:line:key and the old config stays; a good one applies (never -> refused)', async () => {
