@@ -15,7 +15,7 @@ export interface BenchEnv {
   logger: RootLogger;
   dir: string;
   accounts: { id: number; name: string }[];
-  close(): Promise<void>;
+  close(opts?: { keepFiles?: boolean }): Promise<void>;
 }
 
 export interface BenchEnvOptions {
@@ -30,6 +30,8 @@ export interface BenchEnvOptions {
   unlimitedRest?: boolean;
   seed?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Where readable log lines go (tests capture them for the secret scan); default none. */
+  terminal?: NodeJS.WritableStream;
 }
 
 export async function startBenchEnv(o: BenchEnvOptions): Promise<BenchEnv> {
@@ -52,7 +54,7 @@ export async function startBenchEnv(o: BenchEnvOptions): Promise<BenchEnv> {
     }),
   );
   const config = loadConfig({ riskPath, accountsPath, env: { RISKD_BENCH_API_KEY: sim.credentials.apiKey } });
-  const logger = createLogger({ level: o.logLevel ?? 'warn', file: join(dir, 'riskd.log'), terminal: false });
+  const logger = createLogger({ level: o.logLevel ?? 'warn', file: join(dir, 'riskd.log'), terminal: o.terminal ?? false });
   const daemon = await Daemon.start({ config, dataDir: join(dir, 'data'), logger, tickMs: 1000 });
   if (o.unlimitedRest) raiseBudget(daemon);
   return {
@@ -61,11 +63,11 @@ export async function startBenchEnv(o: BenchEnvOptions): Promise<BenchEnv> {
     logger,
     dir,
     accounts: accounts.map(({ id, name }) => ({ id, name })),
-    close: async () => {
+    close: async (opts) => {
       await daemon.stop().catch(() => {});
       logger.close();
       await sim.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts?.keepFiles) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,47 @@
+// REST-fault scenario (short and long suites): 30 % of riskd's REST calls fail with 429, 500 or a timeout
+// (the timed-out call IS executed by the simulator, its answer never comes) while riskd enforces RULE-001
+// breaches. Every breach must still be enforced, exactly once: the position ends at the limit, never below
+// (a blind retry of an executed reduce would take it below).
+import { expect } from 'vitest';
+import { OrderSide, OrderType } from '../../../src/gateway/models.ts';
+import { BASE_RISK, startBenchEnv } from '../../../bench/support/inProcess.ts';
+import { waitFor } from './wait.ts';
+
+const MNQ = 'CON.F.US.MNQ.Z26';
+const LIMIT = 2;
+
+export async function runRestFaults(o: { breaches: number; seed: number }): Promise<void> {
+  const env = await startBenchEnv({ accounts: 1, seed: o.seed, risk: { ...BASE_RISK, rules: { max_contracts: { enabled: true, limit: LIMIT, action: 'reduce_to_limit' } } }, unlimitedRest: true, logLevel: 'info' });
+  const { sim, daemon } = env;
+  const acct = env.accounts[0]!;
+  const size = () => {
+    const p = sim.state.positions(acct.id).find((x) => x['contractId'] === MNQ);
+    return p ? Number(p['size']) : 0;
+  };
+  const order = (side: OrderSide, n: number) => sim.trader.placeOrder({ accountId: acct.id, contractId: MNQ, type: OrderType.Market, side, size: n });
+  try {
+    sim.control.restFaults({ rate: 0.3, kinds: ['429', '500', 'timeout'], timeoutExecutes: true, hangMs: 3000 });
+    let timedOutExecuted = 0;
+    for (let b = 0; b < o.breaches; b++) {
+      const after = sim.requests.lastSeq();
+      order(OrderSide.Bid, LIMIT + 1);
+      await waitFor(`breach ${b + 1} reduced to ${LIMIT}`, () => size() === LIMIT, 30_000, () => JSON.stringify(sim.requests.filter((r) => r.seq > after).map((r) => `${r.path} ${r.status}`)));
+      // Watch long enough for a retry of an executed call to land (the hang is 3 s, the confirm timeout shorter).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(size(), `breach ${b + 1}: reduced more than once`).toBe(LIMIT);
+      timedOutExecuted += sim.requests.filter((r) => r.seq > after && r.status === 0 && /partialCloseContract/i.test(r.path)).length;
+      sim.control.restFaults(null);
+      order(OrderSide.Ask, LIMIT);
+      await waitFor('flat', () => size() === 0, 10_000);
+      await new Promise((r) => setTimeout(r, 200));
+      sim.control.restFaults({ rate: 0.3, kinds: ['429', '500', 'timeout'], timeoutExecutes: true, hangMs: 3000 });
+    }
+    sim.control.restFaults(null);
+    const faulted = sim.requests.filter((r) => r.status !== 200).length;
+    expect(faulted, 'the fault injector never fired').toBeGreaterThan(0);
+    expect(daemon.phase === 'live' || daemon.phase === 'degraded').toBe(true);
+    return void timedOutExecuted;
+  } finally {
+    await env.close();
+  }
+}
