@@ -73,6 +73,7 @@ export const COMMANDS: Record<string, Spec> = {
     role: 'viewer',
     run: (a, ctx) => {
       const kind = str(a, 'kind') ?? 'enforcement';
+      // The admin audit is for admins (the `audit` command), not for viewers.
       if (kind !== 'enforcement' && kind !== 'locks') throw new CommandError('bad_args', 'kind must be enforcement or locks');
       const q: HistoryQuery = { kind: kind as HistoryKind };
       const account = str(a, 'account');

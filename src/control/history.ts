@@ -2,7 +2,7 @@
 // rendered for people (table) or tools (csv, json). Used by `riskd history` and the viewer `history` command.
 import type { Store } from '../store/index.ts';
 
-export type HistoryKind = 'enforcement' | 'locks';
+export type HistoryKind = 'enforcement' | 'locks' | 'admin';
 export type HistoryFormat = 'table' | 'csv' | 'json';
 
 export interface HistoryQuery {
@@ -43,7 +43,7 @@ const iso = (ms: number | null | undefined): string | null => (typeof ms === 'nu
 /** Newest first. Enforcement rows: the audit log; lock rows: every lock in force at some point in [since, until]. */
 export function queryHistory(store: Store, q: HistoryQuery): HistoryRow[] {
   const names = accountNames(store);
-  const accountId = q.account !== undefined ? resolveAccountId(store, q.account) : undefined;
+  const accountId = q.account !== undefined && q.kind !== 'admin' ? resolveAccountId(store, q.account) : undefined;
   const base = {
     ...(accountId !== undefined ? { accountId } : {}),
     ...(q.since !== undefined ? { since: q.since } : {}),
@@ -51,6 +51,14 @@ export function queryHistory(store: Store, q: HistoryQuery): HistoryRow[] {
   };
   const limit = q.limit ?? 1000;
   const nameOf = (id: number) => names.get(id) ?? String(id);
+  if (q.kind === 'admin') {
+    // The admin audit: who asked for what (unlock, reload, logins, password changes) and what came of it.
+    return store.adminAudit
+      .list(q.since !== undefined ? { since: q.since } : {})
+      .filter((a) => (q.until === undefined || a.at <= q.until) && (q.account === undefined || (a.args as { account?: unknown } | null)?.account === q.account))
+      .slice(0, limit)
+      .map((a) => ({ at: iso(a.at), actor: a.actor, command: a.command, args: JSON.stringify(a.args ?? null), outcome: a.outcome, id: a.id ?? null }));
+  }
   if ((q.kind ?? 'enforcement') === 'locks') {
     // The locks repo has no rule filter; filter here, then apply the limit.
     return store.locks

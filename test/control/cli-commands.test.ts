@@ -102,6 +102,16 @@ describe('history', () => {
     expect(runHistory({ dataDir: dir, account: 'NOPE', limit: 10, format: 'table', kind: 'enforcement' }, capture().stream, err.stream)).toBe(1);
     expect(err.text()).toContain('unknown account "NOPE" (known: ACC-7)');
     expect(formatHistory([], 'table')).toBe('no entries\n');
+
+    const rw = openStore(join(dir, 'state.db'));
+    rw.adminAudit.insert({ at: Date.UTC(2026, 0, 5), actor: 'admin', command: 'unlock', args: { account: 'ACC-7', rule: 'RULE-003' }, outcome: 'scheduled: ...' });
+    rw.adminAudit.insert({ at: Date.UTC(2026, 0, 6), actor: 'viewer', command: 'reload', args: {}, outcome: 'refused: no valid admin session' });
+    rw.close();
+    const admin = capture();
+    expect(runHistory({ dataDir: dir, account: 'ACC-7', limit: 10, format: 'json', kind: 'admin' }, admin.stream)).toBe(0);
+    expect(JSON.parse(admin.text())).toEqual([
+      { at: '2026-01-05T00:00:00.000Z', actor: 'admin', command: 'unlock', args: '{"account":"ACC-7","rule":"RULE-003"}', outcome: 'scheduled: ...', id: 1 },
+    ]);
   });
 
   it('parseWhen takes ISO times and ages, and names a bad value', () => {

@@ -1,4 +1,4 @@
-// `riskd history`: the enforcement log or the lock history from SQLite (read-only, so it works whether the
+// `riskd history`: the enforcement log, the lock history or the admin audit from SQLite (read-only, so it works whether the
 // daemon runs or not), as a table, CSV or JSON.
 import { InvalidArgumentError, type Command } from 'commander';
 import { setExitCode } from '../exitCode.ts';
@@ -60,7 +60,7 @@ export function register(program: Command): void {
     .command('history')
     .description('enforcement log or lock history (reads the state database; works with riskd running or not)')
     .option('-d, --data-dir <dir>', 'riskd data directory', 'data')
-    .option('--kind <kind>', 'enforcement | locks', oneOf(['enforcement', 'locks'] as const), 'enforcement')
+    .option('--kind <kind>', 'enforcement | locks | admin (the admin audit)', oneOf(['enforcement', 'locks', 'admin'] as const), 'enforcement')
     .option('--account <name>', 'only this account (name or id)')
     .option('--rule <rule>', 'only this rule, e.g. RULE-003 (or 003)')
     .option('--since <when>', 'from this time: ISO date/time, or an age like 24h, 7d')
