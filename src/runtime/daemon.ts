@@ -123,7 +123,13 @@ export class Daemon {
       store,
       logger: logger.child({ part: 'ledger' }),
     });
-    this.supervisor = new AccountSupervisor({ repo: store.snapshots, clock: { now: this.now }, logger: logger.child({ part: 'machines' }) });
+    this.supervisor = new AccountSupervisor({
+      repo: store.snapshots,
+      clock: { now: this.now },
+      logger: logger.child({ part: 'machines' }),
+      // A snapshot that cannot be restored still leaves its locks in the locks table: the fresh actor keeps them.
+      seedLocks: (id) => store.locks.active(id),
+    });
     // The router and the executor need each other: attribution goes router-ward, confirmations executor-ward.
     let router: Router | undefined;
     this.executor = new Executor({
