@@ -12,6 +12,8 @@ export interface ControlPlaneOptions {
   accountsPath: string;
   /** Overrides accounts.yaml control.port (0 = any free port). */
   port?: number;
+  /** Adds pages/assets (the inspector, the dashboard) through server.registerRoute before it listens. */
+  extend?: (server: ControlServer, daemon: Daemon, logger: Logger) => void | Promise<void>;
 }
 
 export interface ControlPlane {
@@ -31,6 +33,7 @@ export async function startControlPlane(daemon: Daemon, logger: Logger, opts: Co
     loadConfig: fileConfigLoader(opts.riskPath, opts.accountsPath),
   });
   try {
+    await opts.extend?.(server, daemon, logger);
     await server.start();
   } catch (err) {
     detach();

@@ -242,8 +242,14 @@ describe('startControlPlane', () => {
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
-    const plane = await startControlPlane(rig.daemon, rig.logger, { riskPath: rig.riskPath, accountsPath: rig.accountsPath, port: 0 });
+    const plane = await startControlPlane(rig.daemon, rig.logger, {
+      riskPath: rig.riskPath,
+      accountsPath: rig.accountsPath,
+      port: 0,
+      extend: (srv) => srv.registerRoute('GET', '/inspector', (_req, res) => void res.end('inspector page')),
+    });
     expect(plane.server.port).toBeGreaterThan(0);
+    expect((await get(plane.server.port, '/inspector')).body).toBe('inspector page');
     expect(plane.notifier.enabled).toBe(false); // no webhooks configured
     expect(rig.daemon.store.meta.get('control.port')).toBe(String(plane.server.port));
     await plane.stop();
