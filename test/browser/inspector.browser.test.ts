@@ -93,7 +93,10 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
       const drawn = await page.$$eval(`.chart[data-machine="${name}"] g.state`, (gs) => gs.map((g) => g.getAttribute('data-state')));
       for (const n of allNodes(graphOf(name).root)) expect(drawn, `${name}: ${n.id}`).toContain(n.id);
     }
-    const machines = await page.evaluate(async () => (await (await fetch('/api/inspector/machines')).json()).machines.map((m: { name: string; svg: string }) => [m.name, m.svg]));
+    const machines = await page.evaluate(async () => {
+      const body = (await (await fetch('/api/inspector/machines')).json()) as { machines: { name: string; svg: string }[] };
+      return body.machines.map((m) => [m.name, m.svg]);
+    });
     const positionSvg = (machines as [string, string][]).find(([n]) => n === 'position')![1];
     for (const n of allNodes(graphOf('position').root)) expect(positionSvg).toContain(`data-state="${n.id}"`);
     expect(await page.textContent('#summary')).toContain('realized');
@@ -122,15 +125,18 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     expect(png.length).toBeGreaterThan(blank.length * 5);
     // Sample pixels of the account chart through a canvas: an orange active state must be on screen.
     const sample = await page.evaluate(async (b64) => {
-      const img = new Image();
+      // Runs in the page (the test's tsconfig has no DOM types).
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const w = globalThis as any;
+      const img = new w.Image();
       img.src = `data:image/png;base64,${b64}`;
       await img.decode();
-      const c = document.createElement('canvas');
+      const c = w.document.createElement('canvas');
       c.width = img.width;
       c.height = img.height;
-      const ctx = c.getContext('2d')!;
+      const ctx = c.getContext('2d');
       ctx.drawImage(img, 0, 0);
-      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data as Uint8ClampedArray;
       const colours = new Set<number>();
       let orange = 0;
       for (let i = 0; i < d.length; i += 4 * 7) {
