@@ -73,7 +73,7 @@ export class WatchFeed {
       }
       this.goLive(client);
     } catch (err) {
-      this.showOffline(`(127.0.0.1:${port}: ${err instanceof Error ? err.message : String(err)})`);
+      this.showOffline(`(${err instanceof Error ? err.message : String(err)})`); // the message names 127.0.0.1:port
       this.timer = setTimeout(() => void this.attempt(), this.opts.retryMs ?? 2_000);
     }
   }

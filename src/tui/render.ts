@@ -166,13 +166,14 @@ function ruleLines(a: WatchAccount, width: number, now: number, p: Painter): str
     const id = g.rule.replace('RULE-', 'R');
     let colour: Colour = 'dim';
     let tail = '';
-    if (g.locked) {
-      colour = 'red';
-      tail = ' LOCK';
-    } else if (g.ratio !== null) {
+    if (g.ratio !== null) {
       colour = thresholdColour(g.ratio);
       tail = ` ${percent(g.ratio)}${g.ratio >= 1 ? '!' : ''}`;
     } else if (g.alarm !== undefined) colour = g.alarm ? 'red' : 'green';
+    if (g.locked) {
+      colour = 'red';
+      tail += ' LOCK';
+    }
     const gaugeText = p(`${g.value}${tail}`, colour);
     return fit(`${id} ${g.label.padEnd(13)} ${gaugeText}`, cellWidth - 1) + ' ';
   });

@@ -3,7 +3,7 @@
 // dashboard still runs, just without gauges. accounts.yaml needs the PROJECTX_* variables expanded; when they
 // are not set in the dashboard's shell, the shared risk.yaml is used for every account (and the screen says so).
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError, loadConfig, loadRiskFile } from '../config/index.ts';
 import type { ConfigOf } from './toModel.ts';
 
@@ -37,7 +37,7 @@ export function loadWatchConfig(riskPath: string, accountsPath: string | undefin
       throw e;
     }
     const first = err.issues.find((i) => i.file !== riskPath);
-    const why = first ? `${first.file}: ${first.path ? `${first.path}: ` : ''}${first.message}` : 'unreadable';
-    return { configOf: () => risk, note: `limits from ${riskPath} only (accounts.yaml not used: ${why})` };
+    const why = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'unreadable';
+    return { configOf: () => risk, note: `limits from ${basename(riskPath)} only (${basename(accounts)} not used: ${why})` };
   }
 }

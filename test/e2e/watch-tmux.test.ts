@@ -62,6 +62,7 @@ describe.skipIf(!HAS_TMUX)('riskd watch in tmux', () => {
 
     startWatch('live', riskd);
     const first = await screenWith('live', 'the RULE-007 lock with a countdown', (s) => s.includes('LIVE') && COUNTDOWN.test(s));
+    if (process.env.WATCH_E2E_PRINT) console.log(first);
     expect(first).toContain(acct.name);
     expect(first).toContain('R007 losers in row');
     const before = seconds(COUNTDOWN.exec(first)!);
@@ -85,6 +86,7 @@ describe.skipIf(!HAS_TMUX)('riskd watch in tmux', () => {
     startWatch('down', riskd);
     const down = await screenWith('down', 'the DAEMON DOWN banner with the saved lock', (s) => s.includes('DAEMON DOWN — showing last known state') && COUNTDOWN.test(s));
     expect(down.replace(/\s+/g, '')).toContain(`${riskd.dataDir}/state.db(read-only)`.replace(/\s+/g, ''));
+    if (process.env.WATCH_E2E_PRINT) console.log(down);
     expect(down).toContain('Nothing is being enforced');
     tmux('send-keys', '-t', 'down', 'q');
     expect(await screenWith('down', 'watch to exit', (s) => s.includes('WATCH-EXITED:'))).toContain('WATCH-EXITED:0');

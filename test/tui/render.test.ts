@@ -126,6 +126,7 @@ describe('colour thresholds', () => {
     expect(by('RULE-004')).toMatchObject({ value: '$35.50 / $300', ratio: 35.5 / 300 });
     expect(by('RULE-006')).toMatchObject({ value: '15 / 30', ratio: 0.5 });
     expect(by('RULE-007')).toMatchObject({ value: '3 / 3', ratio: 1, locked: true });
+    expect(text(renderScreen(liveModel(), { width: 120, height: 40, now: NOW }))).toContain('R007 losers in row 1 / 3 33% LOCK');
     expect(by('RULE-010')).toMatchObject({ value: 'yes', ratio: null, alarm: false });
     expect(g.map((x) => x.rule)).not.toContain('RULE-013'); // disabled rules are not shown
     expect(ruleGauges(account({ config: null }), NOW)).toEqual([]);
