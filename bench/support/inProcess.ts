@@ -30,6 +30,10 @@ export interface BenchEnvOptions {
   unlimitedRest?: boolean;
   seed?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Injected wall clock for both the simulator and the daemon (clock tests, the footprint day). */
+  now?: () => number;
+  /** The daemon's wall-clock tick; default 1000 ms. */
+  tickMs?: number;
   /** Where readable log lines go (tests capture them for the secret scan); default none. */
   terminal?: NodeJS.WritableStream;
 }
@@ -40,6 +44,7 @@ export async function startBenchEnv(o: BenchEnvOptions): Promise<BenchEnv> {
   const sim = await startSimulator({
     seed: o.seed ?? 11,
     accounts,
+    ...(o.now ? { now: o.now, tokenTtlMs: 365 * 24 * 3600_000 } : {}),
     ...(o.unlimitedRest ? { rateLimit: { max: 1e9, windowMs: 60_000 } } : {}),
   });
   const riskPath = join(dir, 'risk.yaml');
@@ -55,7 +60,7 @@ export async function startBenchEnv(o: BenchEnvOptions): Promise<BenchEnv> {
   );
   const config = loadConfig({ riskPath, accountsPath, env: { RISKD_BENCH_API_KEY: sim.credentials.apiKey } });
   const logger = createLogger({ level: o.logLevel ?? 'warn', file: join(dir, 'riskd.log'), terminal: o.terminal ?? false });
-  const daemon = await Daemon.start({ config, dataDir: join(dir, 'data'), logger, tickMs: 1000 });
+  const daemon = await Daemon.start({ config, dataDir: join(dir, 'data'), logger, tickMs: o.tickMs ?? 1000, ...(o.now ? { now: o.now } : {}) });
   if (o.unlimitedRest) raiseBudget(daemon);
   return {
     sim,
