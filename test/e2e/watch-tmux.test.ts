@@ -12,7 +12,9 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 // A private tmux server (its own socket), so the test never touches the user's sessions.
 const SOCKET = `riskd-watch-e2e-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+// CI shells may have no TERM; a detached tmux does not need a real one.
+const TMUX_ENV = { ...process.env, TERM: process.env['TERM'] || 'xterm-256color' };
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: TMUX_ENV });
 
 const COUNTDOWN = /RULE-007 cooldown\s+(\d+):(\d\d) left/;
 const seconds = (m: RegExpExecArray) => Number(m[1]) * 60 + Number(m[2]);
@@ -27,7 +29,8 @@ function startWatch(session: string, riskd: RiskdProcess): void {
 
 const capture = (session: string) => tmux('capture-pane', '-p', '-t', session);
 
-async function screenWith(session: string, what: string, check: (screen: string) => boolean, timeoutMs = 15_000): Promise<string> {
+// Generous: `node bin/riskd.js` compiles TypeScript on start, slow on a loaded CI machine.
+async function screenWith(session: string, what: string, check: (screen: string) => boolean, timeoutMs = 30_000): Promise<string> {
   let last = '';
   return waitFor(what, () => ((last = capture(session)), check(last) ? last : undefined), timeoutMs, () => `screen:\n${last}`);
 }
@@ -40,7 +43,7 @@ describe.skipIf(!HAS_TMUX)('riskd watch in tmux', () => {
     env = await startE2ESim('watch', 1);
   });
   afterAll(async () => {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: TMUX_ENV });
     await riskd?.dispose();
     await env?.close();
   });
@@ -90,7 +93,7 @@ describe.skipIf(!HAS_TMUX)('riskd watch in tmux', () => {
     expect(down).toContain('Nothing is being enforced');
     tmux('send-keys', '-t', 'down', 'q');
     expect(await screenWith('down', 'watch to exit', (s) => s.includes('WATCH-EXITED:'))).toContain('WATCH-EXITED:0');
-  }, 90_000);
+  }, 150_000);
 });
 
 describe.skipIf(HAS_TMUX)('riskd watch in tmux (skipped)', () => {
