@@ -80,9 +80,19 @@ export async function startLiveInspector(
   const inspector = createWebSocketInspector({
     url: relay.url,
     autoStart: true,
-    sanitizeContext: (ctx: unknown) => sanitize(ctx) as never,
-    sanitizeEvent: (ev: unknown) => sanitize(ev) as never,
-  } as Parameters<typeof createWebSocketInspector>[0]);
+    sanitizeContext: (ctx) => sanitize(ctx) as typeof ctx,
+    sanitizeEvent: (ev) => sanitize(ev) as typeof ev,
+    // sanitizeContext does not reach `@xstate.actor`'s `definition` (the machine config as JSON), which holds
+    // any literal initial context: sanitize that too.
+    serialize: (e) => {
+      if (e.type !== '@xstate.actor' || typeof e.definition !== 'string') return e;
+      try {
+        return { ...e, definition: JSON.stringify(sanitize(JSON.parse(e.definition))) };
+      } catch {
+        return { ...e, definition: undefined };
+      }
+    },
+  });
   const off = onInspect((_id, e) => inspector.inspect.next?.(e));
   logger.info('live inspection relay listening (loopback only)', { url: relay.url });
   return {
