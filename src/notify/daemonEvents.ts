@@ -75,9 +75,10 @@ export function attachNotifier(notifier: Notifier, src: EventSource): () => void
       });
     },
     onHubStatus: (s: HubStatus) => {
-      const before = hubState.get(s.hub);
+      // The notifier starts once the daemon is live, so an unseen hub counts as connected.
+      const before = hubState.get(s.hub) ?? 'connected';
       hubState.set(s.hub, s.state);
-      if (before === undefined || before === s.state) return; // the first connect is not news
+      if (before === s.state) return;
       const lost = s.state !== 'connected';
       if (lost && before !== 'connected') return; // reconnecting -> disconnected: already reported
       notifier.notify({

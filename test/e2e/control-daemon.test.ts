@@ -111,7 +111,7 @@ describe('riskd start + control plane (real processes)', () => {
     expect(s.accounts[0]!.name).toBe(PRAC.name);
   });
 
-  it('enforcement and locks reach the webhooks (json, discord, telegram); the bot token is never logged', async () => {
+  it('enforcement, locks and connection loss reach the webhooks (json, discord, telegram); the bot token is never logged', async () => {
     sim.trader.placeOrder({ accountId: PRAC.id, contractId: MNQ, type: OrderType.Market, side: OrderSide.Bid, size: 3 });
     await lockAccount();
     const by = (p: string) => receiver.received.filter((r: Received) => r.path.startsWith(p));
@@ -127,6 +127,11 @@ describe('riskd start + control plane (real processes)', () => {
     expect(String(by('/discord')[0]!.body['content'])).toContain('locked by RULE-010');
     expect(by('/bot')[0]!.body).toMatchObject({ chat_id: '42' });
     expect(String(by('/bot')[0]!.body['text'])).toContain('RULE-001');
+    // Connection loss and recovery of the user hub.
+    sim.control.dropHubs('user');
+    const connection = () => by('/json').filter((r) => r.body['event'] === 'connection').map((r) => String(r.body['title']));
+    await until('connection lost + restored webhooks', () => connection().some((t) => t.includes('lost the user hub')) && connection().some((t) => t.includes('user hub connected again')));
+    await until('healthy again', async () => (await status()).health === 'ok');
     expect(readFileSync(join(dataDir, 'riskd.log'), 'utf8')).not.toContain('BOT-SECRET');
   });
 

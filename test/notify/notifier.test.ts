@@ -147,8 +147,8 @@ describe('daemon events -> notifications', () => {
     fire().onLock!({ type: 'lock.set', accountId: 9, lock });
     fire().onLock!({ type: 'lock.released', accountId: 9, lock, how: 'trading-day reset' });
     const hub = { hub: 'user' as const, lastEventAt: null, connectedAt: null, reconnects: 0, restarts: 0 };
-    fire().onHubStatus!({ ...hub, state: 'connected' });
-    fire().onHubStatus!({ ...hub, state: 'reconnecting' });
+    fire().onHubStatus!({ ...hub, hub: 'market', state: 'connected' }); // attached while live: not news
+    fire().onHubStatus!({ ...hub, state: 'reconnecting' }); // the first report seen may already be the loss
     fire().onHubStatus!({ ...hub, state: 'disconnected' });
     fire().onHubStatus!({ ...hub, state: 'connected', reconnects: 1 });
     expect(sent.map((n) => `${n.event}:${n.title}`)).toEqual([
