@@ -221,6 +221,9 @@ export function onOrderWorking(core: AccountCore, e: Extract<AccountEvent, { typ
     held !== undefined && e.side !== undefined && e.size !== undefined && e.size <= held.size &&
     ((held.side === 'long' && e.side === 1) || (held.side === 'short' && e.side === 0));
   if (reducesOnly && lock.kind !== 'symbol' && !lock.flattenOnSet) return none(core);
+  // A market order that only reduces is a close in progress (riskd's own closeContract among them: the venue
+  // accepts it and fills it moments later); cancelling it would keep the exposure the lock is removing.
+  if (reducesOnly && e.market === true) return none(core);
   return {
     core,
     out: [intentOut({ type: 'cancel', accountId: core.accountId, orderId: e.orderId }, lock.rule, `new order while locked: ${lock.reason}`)],

@@ -100,6 +100,8 @@ export type AccountEvent =
       /** Optional: 0 buy / 1 sell and size; an order that only reduces a held position is left alone during a cooldown. */
       side?: 0 | 1;
       size?: number;
+      /** Optional: a market order (riskd's own closeContract shows up as one while it is being filled). */
+      market?: boolean;
     }
   | { type: 'clock.tick'; now: number }
   | { type: 'admin.unlock'; lockId?: string; rule?: string; now: number; by: string }

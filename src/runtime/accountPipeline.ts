@@ -16,7 +16,7 @@ import type { Intent, Verdict } from '../rules/types.ts';
 import { resolveIntents } from '../rules/resolveIntents.ts';
 import { hasProtectiveStop } from '../rules/r008-noStopLossGrace.ts';
 import { nextReset } from '../calendar/tradingDay.ts';
-import { OrderStatus } from '../gateway/models.ts';
+import { OrderStatus, OrderType } from '../gateway/models.ts';
 import type { AccountSupervisor } from './actors/supervisor.ts';
 
 /** The rules the evaluator runs: the machine owns 008/009/010 (see the header). */
@@ -79,7 +79,7 @@ function factsOf(change: LedgerChange, view: Ledger, now: number): AccountEvent[
     case 'order': {
       const o = change.order;
       if (change.what === 'working') {
-        facts.push({ type: 'order.working', orderId: o.id, contractId: o.contractId, symbol: view.symbolOf(o.contractId), now, side: o.side, size: o.size });
+        facts.push({ type: 'order.working', orderId: o.id, contractId: o.contractId, symbol: view.symbolOf(o.contractId), now, side: o.side, size: o.size, market: o.type === OrderType.Market });
       }
       protection(o.contractId);
       break;
