@@ -1,28 +1,35 @@
 // E2E, the real riskd process against the simulator: contract-count rules RULE-001 (max_contracts) and
 // RULE-002 (max_contracts_per_instrument), asserting the exact REST calls riskd made.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRiskd, type RiskdProcess } from './support/riskd.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { ES, MES, MNQ, NQ, effectiveCalls, enforcementCalls, observe, positionSize, startE2ESim, summarize, trader, waitFor, waitForCall, type E2ESim } from './support/sim.ts';
 
 let env: E2ESim;
-let riskd: RiskdProcess | undefined;
+let riskd: RiskdProcess;
+let fleet: Fleet<keyof ReturnType<typeof CASES>>;
+
+// One riskd for the file: each case has its own account and risk file.
+const CASES = () => ({
+  c1: { rules: { max_contracts: { enabled: true, limit: 3, action: 'reduce_to_limit' } } },
+  c2: { rules: { max_contracts: { enabled: true, limit: 2, action: 'close_all' } } },
+  c3: { rules: { max_contracts_per_instrument: { enabled: true, limits: { ES: 1, MES: 4 }, default_limit: 2, action: 'reduce_to_limit' } } },
+  c4: { rules: { max_contracts_per_instrument: { enabled: true, limits: { NQ: 0 }, default_limit: 2, action: 'close_position' } } },
+});
 
 beforeAll(async () => {
   env = await startE2ESim('contracts', 6);
-});
-afterEach(async () => {
-  await riskd?.dispose();
-  riskd = undefined;
-});
+  fleet = await startFleet(env, CASES());
+  riskd = fleet.riskd;
+}, 90_000);
 afterAll(async () => {
+  await riskd?.dispose();
   await env.close();
 });
 
 describe('RULE-001 max_contracts', () => {
   it('reduce_to_limit: partialCloseContract of the excess on the largest exposure first, once', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c1');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: { rules: { max_contracts: { enabled: true, limit: 3, action: 'reduce_to_limit' } } } });
     const t = trader(sim, acct.id);
     t.buy(MES, 2);
     await observe(300);
@@ -39,9 +46,8 @@ describe('RULE-001 max_contracts', () => {
 
 describe('RULE-001 max_contracts close_all', () => {
   it('close_all: closeContract for every position when the total is exceeded', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c2');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: { rules: { max_contracts: { enabled: true, limit: 2, action: 'close_all' } } } });
     const t = trader(sim, acct.id);
     t.buy(MES, 1);
     t.buy(NQ, 1);
@@ -56,13 +62,8 @@ describe('RULE-001 max_contracts close_all', () => {
 
 describe('RULE-002 max_contracts_per_instrument', () => {
   it('counts per trader symbol: EP contracts are ES (limit 1), MES is its own symbol; reduce_to_limit closes the excess', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c3');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: { rules: { max_contracts_per_instrument: { enabled: true, limits: { ES: 1, MES: 4 }, default_limit: 2, action: 'reduce_to_limit' } } },
-    });
     const t = trader(sim, acct.id);
     t.buy(MES, 3); // MES limit 4: fine, and it is not ES
     t.buy(ES, 1); // ES at its limit
@@ -78,13 +79,8 @@ describe('RULE-002 max_contracts_per_instrument', () => {
   });
 
   it('default_limit applies to unlisted symbols; 0 means the symbol is not allowed (close_position)', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c4');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: { rules: { max_contracts_per_instrument: { enabled: true, limits: { NQ: 0 }, default_limit: 2, action: 'close_position' } } },
-    });
     const t = trader(sim, acct.id);
     t.buy(MNQ, 2); // unlisted: default 2, fine
     t.sell(NQ, 1); // NQ (root ENQ) not allowed at all

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { openStoreReadOnly, type Store } from '../../../src/store/index.ts';
 import type { Simulator } from '../../../src/sim/index.ts';
+import type { E2ESim } from './sim.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const API_KEY_ENV = 'RISKD_E2E_API_KEY';
@@ -46,9 +47,11 @@ export function mergeRisk(base: RiskYaml, over: RiskYaml): RiskYaml {
 export interface RiskdOptions {
   sim: Simulator;
   /** The sim account riskd watches (listed in accounts.yaml). */
-  accountName: string;
+  accountName?: string;
   /** Merged over BASE_RISK. */
   risk?: RiskYaml;
+  /** Several accounts, each with its own risk file (merged over BASE_RISK): one riskd for many test cases. */
+  accounts?: { name: string; risk: RiskYaml }[];
   /** Reuse a data dir (restart tests); default a fresh temp dir. */
   dataDir?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
@@ -78,12 +81,20 @@ export class RiskdProcess {
     const riskPath = join(dir, 'risk.yaml');
     const accountsPath = join(dir, 'accounts.yaml');
     writeFileSync(riskPath, stringify(mergeRisk(BASE_RISK, opts.risk ?? {})));
+    const accounts: { name: string; risk?: string }[] = [];
+    if (opts.accountName) accounts.push({ name: opts.accountName });
+    (opts.accounts ?? []).forEach((a, i) => {
+      const file = `risk-${i + 1}.yaml`; // relative to accounts.yaml
+      writeFileSync(join(dir, file), stringify(mergeRisk(BASE_RISK, a.risk)));
+      accounts.push({ name: a.name, risk: file });
+    });
+    if (accounts.length === 0) throw new Error('riskd e2e: give accountName or accounts');
     writeFileSync(
       accountsPath,
       stringify({
         gateway: { api_url: opts.sim.url, user_hub_url: opts.sim.userHubUrl, market_hub_url: opts.sim.marketHubUrl },
         credentials: { username: opts.sim.credentials.userName, api_key: `\${${API_KEY_ENV}}` },
-        accounts: [{ name: opts.accountName }],
+        accounts,
         // riskd start opens its control server; parallel test files must not fight over the default port.
         control: { port: await freePort() },
       }),
@@ -222,4 +233,32 @@ function freePort(): Promise<number> {
 /** Starts riskd against `sim` for one account. */
 export function startRiskd(opts: RiskdOptions): Promise<RiskdProcess> {
   return RiskdProcess.start(opts);
+}
+
+export interface Fleet<K extends string> {
+  riskd: RiskdProcess;
+  /** The account of one test case (its own risk file). */
+  account(key: K): { id: number; name: string };
+}
+
+/**
+ * One riskd watching one account per test case, each account with its own risk.yaml: a file pays riskd's
+ * startup once instead of once per test. Cases never share an account, so their positions, locks and
+ * enforcement rows stay apart.
+ */
+export async function startFleet<K extends string>(env: E2ESim, cases: Record<K, RiskYaml>): Promise<Fleet<K>> {
+  const accounts = new Map<K, { id: number; name: string }>();
+  for (const key of Object.keys(cases) as K[]) accounts.set(key, env.nextAccount());
+  const riskd = await RiskdProcess.start({
+    sim: env.sim,
+    accounts: [...accounts.entries()].map(([k, a]) => ({ name: a.name, risk: cases[k] })),
+  });
+  return {
+    riskd,
+    account: (key) => {
+      const a = accounts.get(key);
+      if (!a) throw new Error(`riskd e2e fleet: no case "${key}"`);
+      return a;
+    },
+  };
 }
