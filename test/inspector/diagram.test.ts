@@ -58,7 +58,8 @@ describe('mermaid', () => {
 
   it('account: parallel regions separated by --, labelled transitions, highlighted active states', () => {
     const text = renderDiagram('account', 'mermaid', { tradingDay: 'tracking', session: 'inside', lockout: 'locked', wake: 'armed' });
-    expect(text.match(/^ {2}--$/gm)).toHaveLength(3);
+    expect(text.match(/^ +--$/gm)).toHaveLength(3);
+    expect(text).toContain('state "account (parallel)" as account {');
     expect(text).toContain('account_lockout_unlocked --> account_lockout_locked : always [accountLocked]');
     expect(text).toContain('account_wake_armed --> account_wake_armed : after accountWake');
     expect(text).toContain('class account_lockout_locked active');
