@@ -117,6 +117,23 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     expect(await page.textContent('#locks tbody')).toContain('RULE-010');
   });
 
+  it('the timeline filter keeps only matching rows, and a replay by time range comes from the audit trail', async () => {
+    const all = await page.$$eval('#timeline tbody tr[data-event]', (rows) => rows.length);
+    await page.fill('#filterText', 'canTrade');
+    const events = await page.$$eval('#timeline tbody tr[data-event]', (rows) => rows.map((r) => r.getAttribute('data-event')));
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e === 'account.canTrade')).toBe(true);
+    expect(all).toBeGreaterThanOrEqual(events.length);
+    await page.fill('#filterText', '');
+    // A range that ends before riskd started replays nothing.
+    await page.fill('#until', '2001-01-01T00:00:00');
+    await page.click('#filter button[type="submit"]');
+    await page.waitForSelector('#timeline tbody td.muted', { timeout: 3_000 });
+    await page.fill('#until', '');
+    await page.click('#filter button[type="submit"]');
+    await page.waitForSelector('#timeline tbody tr[data-event="account.canTrade"]', { timeout: 3_000 });
+  });
+
   it('takes a screenshot that is not blank', async () => {
     const png = await page.screenshot({ type: 'png', path: join(tmpdir(), 'riskd-inspector-browser-test.png') });
     const blankPage = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
