@@ -345,7 +345,7 @@ export class Daemon {
       for (const a of this.accounts.values()) {
         const next = config.perAccount[a.name] ?? config.risk;
         this.accounts.set(a.id, { ...a, config: next });
-        this.supervisor.send(a.id, { type: 'config.updated', config: next, now });
+        this.supervisor.updateConfig(a.id, next, now);
         applied.push(a.name);
       }
     });
@@ -406,7 +406,7 @@ export class Daemon {
       this.store.meta.set(`account.${a.id}.name`, a.name);
       if (this.accounts.has(a.id)) {
         this.accounts.set(a.id, { id: a.id, name: a.name, config });
-        this.supervisor.send(a.id, { type: 'config.updated', config, now });
+        this.supervisor.updateConfig(a.id, config, now);
         continue;
       }
       this.accounts.set(a.id, { id: a.id, name: a.name, config });

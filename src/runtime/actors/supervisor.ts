@@ -106,6 +106,12 @@ export class AccountSupervisor {
     return true;
   }
 
+  /** A reloaded config: the actor hears it, and a later rebuild after a fault starts from it too. */
+  updateConfig(accountId: number, config: RiskConfig, now: number): void {
+    this.entry(accountId).config = config;
+    this.send(accountId, { type: 'config.updated', config, now });
+  }
+
   /** Same event to every account (clock ticks). */
   broadcast(make: (accountId: number) => AccountEvent): void {
     for (const id of [...this.accounts.keys()]) this.send(id, make(id));
