@@ -22,10 +22,11 @@ const toggle = setup({ types: { context: {} as { apiToken: string; n: number } }
 describe('--inspect live relay', () => {
   it('listens on 127.0.0.1 only and relays sanitized Stately inspection events to a receiver', async () => {
     const listeners = new Set<(id: number, e: InspectionEvent) => void>();
+    const early = createActor(toggle).start(); // running before the relay: announced with @xstate.actor
     live = await startLiveInspector((fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);
-    }, logger);
+    }, logger, { actors: () => [early] });
     expect(live.relay.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     const received: { type: string; snapshot?: { context?: unknown }; event?: { type?: string } }[] = [];
     const receiver = new WebSocket(live.relay.url);
@@ -37,6 +38,8 @@ describe('--inspect live relay', () => {
     while (!received.some((m) => m.type === '@xstate.snapshot' && m.event?.type === 'FLIP') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     receiver.close();
     actor.stop();
+    early.stop();
+    expect(received.filter((m) => m.type === '@xstate.actor' && (m as { sessionId?: string }).sessionId === early.sessionId)).toHaveLength(1);
     expect(received.map((m) => m.type)).toEqual(expect.arrayContaining(['@xstate.actor', '@xstate.event', '@xstate.snapshot']));
     const text = JSON.stringify(received);
     expect(text).not.toContain("S3CR3T");

@@ -73,6 +73,23 @@ describe('TransitionRecorder', () => {
     );
   });
 
+  it('an actor primed with its current state (recorder attached after start) gets a real "from"', () => {
+    store = openStore(IN_MEMORY);
+    const now = T0;
+    sup = new AccountSupervisor({ repo: store.snapshots, clock: { now: () => now } });
+    sup.open(7, riskConfig());
+    const pending: (() => void)[] = [];
+    const recorder = new TransitionRecorder({ store, schedule: (fn) => pending.push(fn) });
+    const actor = sup.get(7)!.actor;
+    recorder.prime(actor, actor.getSnapshot().value);
+    sup.onInspect((id, e) => recorder.inspect(id, e));
+    sup.send(7, { type: 'account.canTrade', canTrade: false, now: T0 + 5 });
+    pending.splice(0).forEach((f) => f());
+    const [row] = queryTransitions(store.db, { accountId: 7, event: 'account.canTrade' });
+    expect(row!.from).toContain('lockout.unlocked');
+    expect(row!.to).toContain('lockout.locked');
+  });
+
   it('replays by time range and event prefix, oldest first', () => {
     const r = rig();
     r.sup.open(7, riskConfig());

@@ -34,7 +34,7 @@ export function register(program: Command): void {
         setExitCode(this, 1);
         return;
       }
-      const { mountInspector } = await import('../../control/inspector/mount.ts');
+      const { mountInspector, liveActors } = await import('../../control/inspector/mount.ts');
       const { startLiveInspector } = await import('../../control/inspector/liveInspect.ts');
       const code = await runDaemon({
         ...paths,
@@ -46,7 +46,7 @@ export function register(program: Command): void {
           const inspector = mountInspector(d, log, plane.server);
           let live: Awaited<ReturnType<typeof startLiveInspector>> | undefined;
           try {
-            live = opts.inspect ? await startLiveInspector((fn) => d.supervisor.onInspect(fn), log, { port: inspectPort }) : undefined;
+            live = opts.inspect ? await startLiveInspector((fn) => d.supervisor.onInspect(fn), log, { port: inspectPort, actors: () => liveActors(d) }) : undefined;
           } catch (err) {
             inspector.stop();
             await plane.stop();

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
-import type { InspectionEvent } from 'xstate';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { Logger } from '../../log/logger.ts';
 import { sanitize } from './sanitize.ts';
@@ -74,7 +74,7 @@ export interface LiveInspector {
 export async function startLiveInspector(
   onInspect: (fn: (accountId: number, e: InspectionEvent) => void) => () => void,
   logger: Logger,
-  opts: { port?: number } = {},
+  opts: { port?: number; actors?: () => AnyActorRef[] } = {},
 ): Promise<LiveInspector> {
   const relay = await startInspectRelay(opts.port ?? 0);
   const inspector = createWebSocketInspector({
@@ -93,6 +93,8 @@ export async function startLiveInspector(
       }
     },
   });
+  // Actors that started before the relay are announced, or a receiver would not know them.
+  for (const ref of opts.actors?.() ?? []) inspector.actor(ref, ref.getSnapshot());
   const off = onInspect((_id, e) => inspector.inspect.next?.(e));
   logger.info('live inspection relay listening (loopback only)', { url: relay.url });
   return {

@@ -1,5 +1,6 @@
 // Wires the inspector into a running daemon and its control server: the transitions recorder on every
 // account actor system, and the inspector's pages and JSON on the server (registerRoute). Returns the cleanup.
+import type { AnyActorRef, StateValue } from 'xstate';
 import type { Logger } from '../../log/logger.ts';
 import type { Daemon } from '../../runtime/daemon.ts';
 import type { ControlServer } from '../server.ts';
@@ -15,6 +16,7 @@ export interface MountedInspector {
 /** Starts recording transitions (always: the audit trail) and, given a server, serves /inspector. */
 export function mountInspector(daemon: Daemon, logger: Logger, server?: Pick<ControlServer, 'registerRoute'>): MountedInspector {
   const recorder = new TransitionRecorder({ store: daemon.store, logger: logger.child({ part: 'transitions' }) });
+  for (const ref of liveActors(daemon)) recorder.prime(ref, (ref.getSnapshot() as { value?: StateValue }).value);
   const offInspect = daemon.supervisor.onInspect((id, e) => recorder.inspect(id, e));
   recorder.start();
   const routes = server
@@ -33,4 +35,16 @@ export function mountInspector(daemon: Daemon, logger: Logger, server?: Pick<Con
       recorder.stop();
     },
   };
+}
+
+/** Every running account actor and its position children (for inspectors attached after start). */
+export function liveActors(daemon: Pick<Daemon, 'supervisor'>): AnyActorRef[] {
+  const out: AnyActorRef[] = [];
+  for (const id of daemon.supervisor.accountIds()) {
+    const root = daemon.supervisor.get(id)?.actor;
+    if (!root) continue;
+    out.push(root);
+    for (const child of Object.values(root.getSnapshot().children as Record<string, AnyActorRef | undefined>)) if (child) out.push(child);
+  }
+  return out;
 }

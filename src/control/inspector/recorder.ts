@@ -63,6 +63,11 @@ export class TransitionRecorder {
     return () => this.listeners.delete(fn);
   }
 
+  /** Remember an actor's current state (attached after it started), so its next transition has a "from". */
+  prime(actorRef: object, value: StateValue | undefined): void {
+    if (value !== undefined) this.last.set(actorRef, stateText(value));
+  }
+
   /** The supervisor's inspection listener: `supervisor.onInspect((id, e) => recorder.inspect(id, e))`. */
   inspect(accountId: number, e: InspectionEvent): void {
     if (e.type !== '@xstate.snapshot') return;
