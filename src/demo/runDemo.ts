@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, DEMO_ACCOUNTS, type Simulator } from '../sim/index.ts';
 import { loadConfig } from '../config/load.ts';
-import { createLogger } from '../log/logger.ts';
+import { createLogger, type RootLogger } from '../log/logger.ts';
 import { Daemon } from '../runtime/daemon.ts';
 import { OrderSide, OrderType } from '../gateway/models.ts';
 import { Narrator } from './narrator.ts';
@@ -47,7 +47,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
       '',
     ].join('\n'),
   );
-  const config = loadConfig({ riskPath, accountsPath, env: { RISKD_DEMO_API_KEY: sim.credentials.apiKey } });
+  // The simulator's demo key is not a secret; in the environment, `riskd admin reload` can re-read the files.
+  process.env.RISKD_DEMO_API_KEY = sim.credentials.apiKey;
+  const config = loadConfig({ riskPath, accountsPath });
   const logger = createLogger({ level: 'info', file: join(dir, 'riskd.log'), terminal: false });
   const narrator = new Narrator(out);
   narrator.banner(sim, dir);
@@ -57,7 +59,13 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
   try {
     daemon = await Daemon.start({ config, dataDir: join(dir, 'data'), logger, tickMs: 1000 });
     narrator.attach(daemon);
-    cleanup = await opts.onLive?.(daemon);
+    const control = await startDashboard(daemon, logger, riskPath, accountsPath);
+    narrator.say('demo', `dashboard and live statechart inspector: http://127.0.0.1:${control.port}/inspector  (riskd status / riskd watch --port ${control.port})`);
+    const extra = await opts.onLive?.(daemon);
+    cleanup = async () => {
+      await extra?.();
+      await control.stop();
+    };
     await script(sim, daemon, narrator);
     narrator.summary(daemon);
     if (opts.stay) {
@@ -77,6 +85,23 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     logger.close();
     await sim.close();
   }
+}
+
+/** The control server with the inspector page, on the configured port or, when that is taken, any free one. */
+async function startDashboard(daemon: Daemon, logger: RootLogger, riskPath: string, accountsPath: string) {
+  const { startControlPlane } = await import('../control/controlPlane.ts');
+  const { mountInspector } = await import('../control/inspector/mount.ts');
+  const plane = await startControlPlane(daemon, logger, { riskPath, accountsPath }).catch(() =>
+    startControlPlane(daemon, logger, { riskPath, accountsPath, port: 0 }),
+  );
+  const inspector = mountInspector(daemon, logger, plane.server);
+  return {
+    port: plane.server.port,
+    stop: async () => {
+      inspector.stop();
+      await plane.stop();
+    },
+  };
 }
 
 /** Waits until `check` holds (polled), or fails naming what it waited for. */
