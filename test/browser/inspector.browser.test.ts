@@ -117,6 +117,26 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     expect(await page.textContent('#locks tbody')).toContain('RULE-010');
   });
 
+  it('a timed lock counts down live in the locks table', async () => {
+    const now = Date.now();
+    // A RULE-007 cooldown verdict straight to the account machine (the rule engine's output), 2 minutes.
+    daemon.store.transaction(() =>
+      daemon.supervisor.send(ACCOUNT.id, {
+        type: 'rule.verdicts',
+        now,
+        verdicts: [{ rule: 'RULE-007', intents: [], lock: { kind: 'cooldown', rule: 'RULE-007', reason: 'browser test cooldown', until: now + 120_000 }, message: 'browser test cooldown', numbers: {} }],
+      }),
+    );
+    const cell = '#locks tbody tr[data-lock] td.remaining[data-until]:not([data-until=""])';
+    await page.waitForSelector(cell, { timeout: 3_000 });
+    const first = await page.textContent(cell);
+    await page.waitForFunction(([sel, before]) => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector(sel)?.textContent !== before, [cell, first] as const, { timeout: 3_000 });
+    const second = await page.textContent(cell);
+    expect(first).toMatch(/^1m 5\ds$|^2m 00s$/);
+    expect(second).toMatch(/^1m 5\ds$/);
+    expect(second).not.toBe(first);
+  });
+
   it('the timeline filter keeps only matching rows, and a replay by time range comes from the audit trail', async () => {
     const all = await page.$$eval('#timeline tbody tr[data-event]', (rows) => rows.length);
     await page.fill('#filterText', 'canTrade');
