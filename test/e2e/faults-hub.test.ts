@@ -2,22 +2,32 @@
 // enforce twice nor count twice, voided fills leave the realized P&L, partial fills never over-reduce, and a
 // reversal through zero is one new position of the other side.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRiskd, type RiskdProcess } from './support/riskd.ts';
+import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { ES, MNQ, NQ, effectiveCalls, enforcementCalls, observe, positionSize, startE2ESim, summarize, trader, waitFor, type E2ESim } from './support/sim.ts';
 
 let env: E2ESim;
-let riskd: RiskdProcess | undefined;
+let riskd: RiskdProcess;
+let fleet: Fleet<keyof ReturnType<typeof CASES>>;
+
+// One riskd for the file: each case has its own account and risk file.
+const CASES = () => ({
+  c1: { rules: { daily_realized_loss: { enabled: true, limit: 100, include_fees: false }, max_contracts_per_instrument: { enabled: true, limits: { NQ: 0 }, default_limit: 5, action: 'close_position' } } },
+  c2: { rules: { daily_realized_loss: { enabled: true, limit: 100, include_fees: false } } },
+  c3: { rules: { max_contracts: { enabled: true, limit: 1, action: 'reduce_to_limit' } } },
+  c4: { rules: { max_contracts_per_instrument: { enabled: true, limits: { ES: 1 }, default_limit: 5, action: 'reduce_to_limit' } } },
+});
 
 beforeAll(async () => {
   env = await startE2ESim('faultshub', 5);
-});
+  fleet = await startFleet(env, CASES());
+  riskd = fleet.riskd;
+}, 90_000);
 afterEach(async () => {
   env.sim.control.hubFaults({});
   env.sim.control.partialFills(null);
-  await riskd?.dispose();
-  riskd = undefined;
 });
 afterAll(async () => {
+  await riskd?.dispose();
   await env.close();
 });
 
@@ -36,13 +46,8 @@ const activeLocks = (acctId: number) => riskd!.readStore((s) => s.locks.active(a
 
 describe('hub faults and fill shapes', () => {
   it('every hub event duplicated: a loss is counted once and a breach closed once', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c1');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: { rules: { daily_realized_loss: { enabled: true, limit: 100, include_fees: false }, max_contracts_per_instrument: { enabled: true, limits: { NQ: 0 }, default_limit: 5, action: 'close_position' } } },
-    });
     sim.control.hubFaults({ duplicate: 1 });
     await roundTrip(acct.id, -30); // -$60; counted twice it would be -$120 and lock
     await observe(800);
@@ -54,9 +59,8 @@ describe('hub faults and fill shapes', () => {
   });
 
   it('a voided fill leaves the realized P&L', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c2');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: { rules: { daily_realized_loss: { enabled: true, limit: 100, include_fees: false } } } });
     const trade = (voided: boolean) => ({
       action: 0,
       data: {
@@ -79,9 +83,8 @@ describe('hub faults and fill shapes', () => {
   // waited for, so after 2 s it is marked failed and "handed back for re-evaluation" — but the REST check finds the
   // ledger unchanged, so no rule runs again and the account stays at 2 contracts over a limit of 1.
   it.fails('partial fills: the position grows one contract at a time and ends reduced to the limit', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c3');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: { rules: { max_contracts: { enabled: true, limit: 1, action: 'reduce_to_limit' } } } });
     sim.control.partialFills(1);
     trader(sim, acct.id).buy(MNQ, 3); // three fills of 1
     await waitFor('MNQ back to 1', () => positionSize(sim, acct.id, MNQ) === 1 && riskd!.enforcementSettled(acct.id));
@@ -97,9 +100,8 @@ describe('hub faults and fill shapes', () => {
   });
 
   it('a reversal through zero: long 1 ES, sell 3 → short 2 over the ES limit of 1 → buy back exactly 1', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c4');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: { rules: { max_contracts_per_instrument: { enabled: true, limits: { ES: 1 }, default_limit: 5, action: 'reduce_to_limit' } } } });
     const t = trader(sim, acct.id);
     t.buy(ES, 1);
     await observe(300);

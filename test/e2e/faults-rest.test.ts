@@ -2,22 +2,31 @@
 // gateway does (hangs after executing, hangs without executing, 500, 429), the position ends closed by exactly
 // one executed close. RULE-002 with NQ not allowed (limit 0) is the breach: a new NQ position must go.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRiskd, type RiskdProcess } from './support/riskd.ts';
+import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { NQ, bodyOf, positionSize, observe, startE2ESim, succeeded, trader, waitFor, type E2ESim } from './support/sim.ts';
 import type { SimRequest } from '../../src/sim/index.ts';
 
 let env: E2ESim;
-let riskd: RiskdProcess | undefined;
+let riskd: RiskdProcess;
+let fleet: Fleet<keyof ReturnType<typeof CASES>>;
+
+// One riskd for the file: each case has its own account and risk file.
+const CASES = () => ({
+  c1: RISK,
+  c2: RISK,
+  c3: RISK,
+});
 
 beforeAll(async () => {
   env = await startE2ESim('faultsrest', 4);
-});
+  fleet = await startFleet(env, CASES());
+  riskd = fleet.riskd;
+}, 90_000);
 afterEach(async () => {
   env.sim.control.restFaults(null);
-  await riskd?.dispose();
-  riskd = undefined;
 });
 afterAll(async () => {
+  await riskd?.dispose();
   await env.close();
 });
 
@@ -56,8 +65,7 @@ async function breachAndSettle(acctId: number, settleMs: number): Promise<SimReq
 
 describe('REST faults on the close', () => {
   it('the close hangs after being executed: reconciled, never resent', async () => {
-    const acct = env.nextAccount();
-    riskd = await startRiskd({ sim: env.sim, accountName: acct.name, risk: RISK });
+    const acct = fleet.account('c1');
     faultFirstCloses([{ rate: 1, kinds: ['timeout'], paths: [CLOSE], timeoutExecutes: true, hangMs: 1500 }]);
     const closes = await breachAndSettle(acct.id, 4000);
     expect(closes.map((r) => ({ fault: r.fault, executed: r.executed }))).toEqual([{ fault: 'timeout', executed: true }]);
@@ -67,8 +75,7 @@ describe('REST faults on the close', () => {
   });
 
   it('the close hangs WITHOUT being executed: riskd finds the position still open and closes it exactly once', async () => {
-    const acct = env.nextAccount();
-    riskd = await startRiskd({ sim: env.sim, accountName: acct.name, risk: RISK });
+    const acct = fleet.account('c2');
     faultFirstCloses([{ rate: 1, kinds: ['timeout'], paths: [CLOSE], timeoutExecutes: false, hangMs: 1500 }]);
     const closes = await breachAndSettle(acct.id, 4000);
     expect(closes[0]).toMatchObject({ fault: 'timeout', executed: false });
@@ -76,8 +83,7 @@ describe('REST faults on the close', () => {
   });
 
   it('500 then 429 on the close: retried, exactly one successful close', async () => {
-    const acct = env.nextAccount();
-    riskd = await startRiskd({ sim: env.sim, accountName: acct.name, risk: RISK });
+    const acct = fleet.account('c3');
     faultFirstCloses([
       { rate: 1, kinds: ['500'], paths: [CLOSE] },
       { rate: 1, kinds: ['429'], paths: [CLOSE] },

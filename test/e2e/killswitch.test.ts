@@ -2,21 +2,27 @@
 // position is closed and every new working order cancelled; positions held before a cooldown stay; after the
 // release trading is left alone. (until_session, symbol and until_can_trade locks: see rules-session.test.ts;
 // a cooldown across a crash: crash.test.ts.)
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRiskd, type RiskdProcess } from './support/riskd.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { MES, MNQ, NQ, effectiveCalls, enforcementCalls, observe, positionSize, startE2ESim, summarize, trader, waitFor, waitForCall, workingOrders, type E2ESim } from './support/sim.ts';
 
 let env: E2ESim;
-let riskd: RiskdProcess | undefined;
+let riskd: RiskdProcess;
+let fleet: Fleet<keyof ReturnType<typeof CASES>>;
+
+// One riskd for the file: each case has its own account and risk file.
+const CASES = () => ({
+  c1: { rules: { daily_realized_loss: { enabled: true, limit: 20, include_fees: false } } },
+  c2: { rules: { cooldown_after_loss: { enabled: true, tiers: [{ loss: 10, cooldown: '4s' }], consecutive_losses: { count: 9, cooldown: '1h' } } } },
+});
 
 beforeAll(async () => {
   env = await startE2ESim('killswitch', 4);
-});
-afterEach(async () => {
-  await riskd?.dispose();
-  riskd = undefined;
-});
+  fleet = await startFleet(env, CASES());
+  riskd = fleet.riskd;
+}, 90_000);
 afterAll(async () => {
+  await riskd?.dispose();
   await env.close();
 });
 
@@ -32,9 +38,8 @@ function losingRoundTrip(acctId: number): void {
 
 describe('kill switch', () => {
   it('until_reset (RULE-003): a new order is cancelled and a new position closed at once', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c1');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: { rules: { daily_realized_loss: { enabled: true, limit: 20, include_fees: false } } } });
     losingRoundTrip(acct.id);
     await waitFor('the until_reset lock', () => riskd!.readStore((s) => s.locks.active(acct.id)).find((l) => l.kind === 'until_reset'));
     await observe(300);
@@ -52,13 +57,8 @@ describe('kill switch', () => {
   });
 
   it('cooldown (RULE-007): positions held before it stay; new ones are closed, new orders cancelled; after it, trading is free', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c2');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: { rules: { cooldown_after_loss: { enabled: true, tiers: [{ loss: 10, cooldown: '4s' }], consecutive_losses: { count: 9, cooldown: '1h' } } } },
-    });
     const t = trader(sim, acct.id);
     t.buy(MES, 1); // held before the cooldown
     losingRoundTrip(acct.id);

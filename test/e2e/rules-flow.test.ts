@@ -1,21 +1,40 @@
 // E2E, the real riskd process against the simulator: behaviour rules RULE-006 (trade frequency) and RULE-007
 // (cooldown after a loss). Neither closes anything; both set a cooldown lock that ends at its deadline.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRiskd, type RiskdProcess } from './support/riskd.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import type { LockRow } from '../../src/store/index.ts';
 import { MNQ, effectiveCalls, observe, positionSize, startE2ESim, trader, waitFor, type E2ESim } from './support/sim.ts';
 
 let env: E2ESim;
-let riskd: RiskdProcess | undefined;
+let riskd: RiskdProcess;
+let fleet: Fleet<keyof ReturnType<typeof CASES>>;
+
+// One riskd for the file: each case has its own account and risk file.
+const CASES = () => ({
+  c1: {
+        rules: {
+          trade_frequency_limit: { enabled: true, count: 'fills', per_minute: { limit: 2, cooldown: '3s' }, per_hour: { limit: 100, cooldown: '30m' }, per_day: { limit: 300, cooldown: 'until_reset' } },
+          max_contracts: { enabled: true, limit: 1, action: 'reduce_to_limit' },
+        },
+      },
+  c2: { rules: { cooldown_after_loss: { enabled: true, tiers: [{ loss: 10, cooldown: '2s' }, { loss: 20, cooldown: '3s' }, { loss: 500, cooldown: '1h' }], consecutive_losses: { count: 5, cooldown: '1h' } } } },
+  c3: { rules: { cooldown_after_loss: { enabled: true, tiers: [{ loss: 1000, cooldown: '1h' }], consecutive_losses: { count: 2, cooldown: '2s' } } } },
+  c4: { rules: { trade_frequency_limit: { enabled: true, count: 'entries', per_minute: { limit: 1, cooldown: '5s' }, per_hour: { limit: 100, cooldown: '30m' }, per_day: { limit: 300, cooldown: 'until_reset' } } } },
+  c5: {
+        rules: {
+          max_contracts: { enabled: true, limit: 1, action: 'reduce_to_limit' },
+          cooldown_after_loss: { enabled: true, tiers: [{ loss: 10, cooldown: '2s' }], consecutive_losses: { count: 9, cooldown: '1h' } },
+        },
+      },
+});
 
 beforeAll(async () => {
   env = await startE2ESim('flow', 6);
-});
-afterEach(async () => {
-  await riskd?.dispose();
-  riskd = undefined;
-});
+  fleet = await startFleet(env, CASES());
+  riskd = fleet.riskd;
+}, 90_000);
 afterAll(async () => {
+  await riskd?.dispose();
   await env.close();
 });
 
@@ -32,18 +51,8 @@ async function expectReleasedAtDeadline(acctId: number, lockId: string): Promise
 
 describe('RULE-006 trade_frequency_limit', () => {
   it('count: fills — riskd\'s own exits never count; the trader\'s third fill in a minute starts a cooldown of that window that ends at its deadline', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c1');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: {
-        rules: {
-          trade_frequency_limit: { enabled: true, count: 'fills', per_minute: { limit: 2, cooldown: '3s' }, per_hour: { limit: 100, cooldown: '30m' }, per_day: { limit: 300, cooldown: 'until_reset' } },
-          max_contracts: { enabled: true, limit: 1, action: 'reduce_to_limit' },
-        },
-      },
-    });
     const t = trader(sim, acct.id);
     t.buy(MNQ, 2); // trader fill 1; riskd reduces (its exit fill)
     await waitFor('riskd reduced MNQ to 1', () => positionSize(sim, acct.id, MNQ) === 1 && effectiveCalls(sim, acct.id).length === 1);
@@ -63,13 +72,8 @@ describe('RULE-006 trade_frequency_limit', () => {
 
 describe('RULE-007 cooldown_after_loss', () => {
   it('a losing exit at a tier starts that tier\'s cooldown (largest matching tier), no close; it ends at its deadline', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c2');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: { rules: { cooldown_after_loss: { enabled: true, tiers: [{ loss: 10, cooldown: '2s' }, { loss: 20, cooldown: '3s' }, { loss: 500, cooldown: '1h' }], consecutive_losses: { count: 5, cooldown: '1h' } } } },
-    });
     const t = trader(sim, acct.id);
     sim.market.setQuote(MNQ, { bid: 20000, ask: 20000.25 });
     t.buy(MNQ, 1);
@@ -83,13 +87,8 @@ describe('RULE-007 cooldown_after_loss', () => {
   });
 
   it('consecutive losers lock; a profitable exit resets the count', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c3');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: { rules: { cooldown_after_loss: { enabled: true, tiers: [{ loss: 1000, cooldown: '1h' }], consecutive_losses: { count: 2, cooldown: '2s' } } } },
-    });
     const t = trader(sim, acct.id);
     const roundTrip = async (points: number) => {
       sim.market.setQuote(MNQ, { bid: 20000, ask: 20000.25 });
@@ -117,13 +116,8 @@ describe('KNOWN BUG: the entry that breaches RULE-006 is closed by the kill swit
   // takes it for new exposure during the cooldown ("position increased while locked") and closes the whole
   // position, although the spec says RULE-006 closes nothing and positions held before a cooldown stay.
   it.fails('RULE-006: the breaching entry and the position it adds to are left open', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c4');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: { rules: { trade_frequency_limit: { enabled: true, count: 'entries', per_minute: { limit: 1, cooldown: '5s' }, per_hour: { limit: 100, cooldown: '30m' }, per_day: { limit: 300, cooldown: 'until_reset' } } } },
-    });
     const t = trader(sim, acct.id);
     t.buy(MNQ, 1);
     await observe(300);
@@ -141,18 +135,8 @@ describe('KNOWN BUG: a trader exit soon after a riskd close is taken for riskd\'
   // count: fills). it.fails: this passes while the bug exists; fix the attribution (e.g. a size budget per
   // close) and turn it into a plain it().
   it.fails('RULE-007: the trader\'s losing exit right after riskd reduced the position starts the cooldown', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c5');
     const sim = env.sim;
-    riskd = await startRiskd({
-      sim,
-      accountName: acct.name,
-      risk: {
-        rules: {
-          max_contracts: { enabled: true, limit: 1, action: 'reduce_to_limit' },
-          cooldown_after_loss: { enabled: true, tiers: [{ loss: 10, cooldown: '2s' }], consecutive_losses: { count: 9, cooldown: '1h' } },
-        },
-      },
-    });
     const t = trader(sim, acct.id);
     sim.market.setQuote(MNQ, { bid: 20000, ask: 20000.25 });
     t.buy(MNQ, 2);

@@ -1,21 +1,27 @@
 // E2E, the real riskd process against the simulator: RULE-008 (no stop loss within the grace period). A 3 s
 // grace keeps it fast; each assertion is "not before the grace, within ~1 s after it".
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRiskd, type RiskdProcess } from './support/riskd.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { OrderSide } from '../../src/gateway/models.ts';
 import { MES, MNQ, NQ, effectiveCalls, observe, positionSize, startE2ESim, trader, waitFor, waitForCall, type E2ESim } from './support/sim.ts';
 
 let env: E2ESim;
-let riskd: RiskdProcess | undefined;
+let riskd: RiskdProcess;
+let fleet: Fleet<keyof ReturnType<typeof CASES>>;
+
+// One riskd for the file: each case has its own account and risk file.
+const CASES = () => ({
+  c1: RISK,
+  c2: RISK,
+});
 
 beforeAll(async () => {
   env = await startE2ESim('grace', 4);
-});
-afterEach(async () => {
-  await riskd?.dispose();
-  riskd = undefined;
-});
+  fleet = await startFleet(env, CASES());
+  riskd = fleet.riskd;
+}, 90_000);
 afterAll(async () => {
+  await riskd?.dispose();
   await env.close();
 });
 
@@ -24,9 +30,8 @@ const RISK = { rules: { no_stop_loss_grace: { enabled: true, grace: '3s' } } };
 
 describe('RULE-008 no_stop_loss_grace', () => {
   it('an unprotected position is closed after the grace, not before; scaling in does not restart the grace', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c1');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: RISK });
     const t = trader(sim, acct.id);
     const opened = Date.now();
     t.buy(MNQ, 1); // no stop at all
@@ -45,9 +50,8 @@ describe('RULE-008 no_stop_loss_grace', () => {
   });
 
   it('a protective stop keeps the position; cancelling it starts a new grace from the cancel', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c2');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: RISK });
     const t = trader(sim, acct.id);
     t.buy(NQ, 2);
     const stopId = t.stop(NQ, OrderSide.Ask, 2, 40); // sell stop 40 ticks below: protective for both contracts

@@ -1,22 +1,28 @@
 // E2E, the real riskd process against the simulator: RULE-012 (trade management). riskd moves the trader's
 // stop to breakeven + offset, then trails it, never loosens it, modifies at most once a second, and places a
 // stop when there is none. MNQ ticks are 0.25.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRiskd, type RiskdProcess } from './support/riskd.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { OrderSide } from '../../src/gateway/models.ts';
 import { MNQ, bodyOf, enforcementCalls, observe, quoteSeen, startE2ESim, succeeded, summarize, trader, waitForCall, type E2ESim } from './support/sim.ts';
 
 let env: E2ESim;
-let riskd: RiskdProcess | undefined;
+let riskd: RiskdProcess;
+let fleet: Fleet<keyof ReturnType<typeof CASES>>;
+
+// One riskd for the file: each case has its own account and risk file.
+const CASES = () => ({
+  c1: RISK,
+  c2: RISK,
+});
 
 beforeAll(async () => {
   env = await startE2ESim('manage', 3);
-});
-afterEach(async () => {
-  await riskd?.dispose();
-  riskd = undefined;
-});
+  fleet = await startFleet(env, CASES());
+  riskd = fleet.riskd;
+}, 90_000);
 afterAll(async () => {
+  await riskd?.dispose();
   await env.close();
 });
 
@@ -25,9 +31,8 @@ const MODIFY = '/api/Order/modify';
 
 describe('RULE-012 trade_management', () => {
   it('breakeven, then trailing, never loosening, at most one modify a second', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c1');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: RISK });
     const t = trader(sim, acct.id);
     sim.market.setQuote(MNQ, { bid: 20000, ask: 20000.25 });
     t.buy(MNQ, 1); // long at 20000.25
@@ -59,9 +64,8 @@ describe('RULE-012 trade_management', () => {
   });
 
   it('places a protective stop at breakeven when the position has none', async () => {
-    const acct = env.nextAccount();
+    const acct = fleet.account('c2');
     const sim = env.sim;
-    riskd = await startRiskd({ sim, accountName: acct.name, risk: RISK });
     const t = trader(sim, acct.id);
     sim.market.setQuote(MNQ, { bid: 20000, ask: 20000.25 });
     t.buy(MNQ, 2);

@@ -152,7 +152,7 @@ export function tickOf(sim: Simulator, contractId: string): number {
  * hub connection; the simulator sends no snapshot on subscribe), then sets `q`, which must change the touch so
  * its new bid/ask go out to riskd.
  */
-export async function quoteSeen(sim: Simulator, contractId: string, q: { bid: number; ask: number }, timeoutMs = 8000): Promise<void> {
+export async function quoteSeen(sim: Simulator, contractId: string, q: { bid: number; ask: number }, timeoutMs = 20_000): Promise<void> {
   const t0 = Date.now();
   const sent = async (act: () => void): Promise<string | undefined> => {
     let text: string | undefined;
@@ -167,7 +167,10 @@ export async function quoteSeen(sim: Simulator, contractId: string, q: { bid: nu
   for (;;) {
     const cur = sim.market.quote(contractId);
     if (await sent(() => sim.market.setQuote(contractId, { bid: cur.bid, ask: cur.ask, last: cur.bid }))) break;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`riskd never subscribed to quotes of ${contractId} within ${timeoutMs} ms`);
+    if (Date.now() - t0 > timeoutMs) {
+      const recent = sim.hubFrames().filter((f) => f.hub === 'market').slice(-5).map((f) => f.text.slice(0, 160));
+      throw new Error(`riskd never subscribed to quotes of ${contractId} within ${timeoutMs} ms (market hub connections: ${sim.state.hubConnections('market')}; last market frames: ${JSON.stringify(recent)})`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const text = await sent(() => sim.market.setQuote(contractId, q));
