@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
+import { OrderSide, OrderType } from '../../src/gateway/models.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger, type RootLogger } from '../../src/log/logger.ts';
 import { Daemon } from '../../src/runtime/daemon.ts';
@@ -38,7 +39,7 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     const dir = mkdtempSync(join(tmpdir(), 'riskd-browser-'));
     const riskPath = join(dir, 'risk.yaml');
     const accountsPath = join(dir, 'accounts.yaml');
-    writeFileSync(riskPath, 'trading_day:\n  reset_time: "17:00"\n  timezone: America/Chicago\nrules:\n  auth_loss_guard:\n    enabled: true\n');
+    writeFileSync(riskPath, 'trading_day:\n  reset_time: "17:00"\n  timezone: America/Chicago\nrules:\n  auth_loss_guard:\n    enabled: true\n  no_stop_loss_grace: { enabled: true, grace: 10m }\n');
     writeFileSync(
       accountsPath,
       [
@@ -100,6 +101,15 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     const positionSvg = (machines as [string, string][]).find(([n]) => n === 'position')![1];
     for (const n of allNodes(graphOf('position').root)) expect(positionSvg).toContain(`data-state="${n.id}"`);
     expect(await page.textContent('#summary')).toContain('realized');
+  });
+
+  it('an open position without a stop gets its own live position statechart (awaitingStop active)', async () => {
+    sim.trader.placeOrder({ accountId: ACCOUNT.id, contractId: 'CON.F.US.MNQ.Z26', type: OrderType.Market, side: OrderSide.Bid, size: 1 });
+    const sel = '.chart[data-machine="position"][data-actor="pos:CON.F.US.MNQ.Z26"] g.state[data-state="position.awaitingStop"].active';
+    await page.waitForSelector(sel, { timeout: 5_000 });
+    const drawn = await page.$$eval('.chart[data-machine="position"] g.state', (gs) => gs.map((g) => g.getAttribute('data-state')));
+    for (const n of allNodes(graphOf('position').root)) expect(drawn).toContain(n.id);
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('#positions tbody')?.textContent?.includes('MNQ') ?? false, undefined, { timeout: 3_000 });
   });
 
   it('a RULE-010 breach turns the lock state active within a second and shows on the timeline', async () => {
