@@ -59,7 +59,7 @@ export async function runRecovery(restarts = 5): Promise<string[]> {
       await new Promise((res) => setTimeout(res, 500));
     }
     out.push(`after kill -9, realistic store (20 accounts, 400 fills, 4 locked): spawn -> "riskd is live" ${summary(times, 'ms', 0)}`);
-    const steps = [...riskd.stderr.matchAll(/startup: ([a-z ]+?)(?= \w+=).*?ms=([\d.]+)/g)].map((m) => `${m[1]} ${m[2]} ms`);
+    const steps = [...riskd.stderr.matchAll(/startup: ([a-z +]+?)(?= \w+=).*?ms=([\d.]+)/g)].map((m) => `${m[1]} ${m[2]} ms`);
     if (steps.length > 0) out.push(`  last start's steps: ${steps.join(', ')}`);
   } finally {
     await riskd.dispose();
