@@ -117,10 +117,11 @@ const body = (r: { body: unknown }) => (r.body ?? {}) as Record<string, unknown>
 function assertOutcome(sim: Simulator, riskd: RiskdProcess, accountId: number, blocks: number, seqBeforeLockedBuy: number): void {
   const calls = sim.requests.filter((r) => body(r)['accountId'] === accountId && /Position\/(partialCloseContract|closeContract)|Order\/(cancel|place|modify)/i.test(r.path) && r.status === 200);
   const partials = calls.filter((r) => /partialCloseContract/i.test(r.path));
+  const trace = `riskd's calls (seq path body -> response): ${JSON.stringify(calls.map((r) => `${r.seq} ${r.path} ${JSON.stringify(r.body)} -> ${JSON.stringify(r.response)}`))}; locked buy after seq ${seqBeforeLockedBuy}`;
   // One reduction of exactly 1 contract per breach, never twice.
-  expect(partials.map((r) => body(r)['size'])).toEqual(Array.from({ length: blocks }, () => 1));
+  expect(partials.map((r) => body(r)['size']), trace).toEqual(Array.from({ length: blocks }, () => 1));
   const closesAfterLockedBuy = calls.filter((r) => r.seq > seqBeforeLockedBuy && /closeContract/i.test(r.path) && !/partial/i.test(r.path));
-  expect(closesAfterLockedBuy.length).toBe(1);
+  expect(closesAfterLockedBuy.length, trace).toBe(1);
 
   const store = openStoreReadOnly(join(riskd.dataDir, 'state.db'));
   try {
