@@ -179,12 +179,19 @@ function forbidding(core: AccountCore, symbol: string) {
   return blockingLock(core) ?? symbolLock(core, symbol);
 }
 
+/** The lock a position change breaks, if any: a cooldown forbids only exposure from fills after it began. */
+function forbiddingChange(core: AccountCore, p: PositionFact) {
+  const lock = forbidding(core, p.symbol);
+  if (lock && lock.kind === 'cooldown' && p.causeAt !== undefined && p.causeAt <= lock.since) return undefined;
+  return lock;
+}
+
 export function onPositionOpened(core: AccountCore, p: PositionFact): Step {
   // A position we already track (e.g. re-reported by a reconcile after a restart) is not new exposure.
   if (core.positions[p.contractId]) return onPositionChanged(core, p);
   const tracked = { contractId: p.contractId, symbol: p.symbol, size: p.size, side: p.side, openedAt: p.now };
   const next = { ...core, positions: { ...core.positions, [p.contractId]: tracked } };
-  const lock = forbidding(core, p.symbol);
+  const lock = forbiddingChange(core, p);
   if (!lock) return none(next);
   return {
     core: next,
@@ -198,7 +205,7 @@ export function onPositionChanged(core: AccountCore, p: PositionFact): Step {
   const next = { ...core, positions: { ...core.positions, [p.contractId]: { ...prev, size: p.size, side: p.side, symbol: p.symbol } } };
   // Adding to (or reversing) a position while locked is new exposure: close it.
   const added = p.side !== prev.side || p.size > prev.size;
-  const lock = added ? forbidding(core, p.symbol) : undefined;
+  const lock = added ? forbiddingChange(core, p) : undefined;
   if (!lock) return none(next);
   return {
     core: next,

@@ -82,7 +82,18 @@ export interface AccountInput {
   now: number;
 }
 
-export type PositionFact = { contractId: string; symbol: string; size: number; side: PositionSide; now: number };
+export type PositionFact = {
+  contractId: string;
+  symbol: string;
+  size: number;
+  side: PositionSide;
+  now: number;
+  /**
+   * Gateway time of the fill that made this change, when known. A cooldown set by that very fill (RULE-006/007
+   * react to the fill event, which can arrive before the position event) must not treat it as new exposure.
+   */
+  causeAt?: number;
+};
 
 export type AccountEvent =
   | { type: 'rule.verdicts'; verdicts: Verdict[]; now: number }

@@ -60,6 +60,23 @@ function triggerOf(change: LedgerChange): RuleTrigger | undefined {
   }
 }
 
+/**
+ * Gateway time of the fill behind a position change, only when today's fills fully explain the new position
+ * (hub events arrive in any order: a position event can come before its own fill, and must then never be
+ * matched to an older fill, or a new position during a cooldown would escape the kill switch).
+ */
+function causeAt(view: Ledger, contractId: string, size: number, side: 'long' | 'short'): number | undefined {
+  let net = 0;
+  let last: number | undefined;
+  for (const f of view.fillsToday()) {
+    if (f.contractId !== contractId || f.voided) continue;
+    net += f.side === 0 ? f.size : -f.size;
+    last = last === undefined ? f.at : Math.max(last, f.at);
+  }
+  const signed = side === 'long' ? size : -size;
+  return net === signed ? last : undefined;
+}
+
 /** The machine facts one change implies. */
 function factsOf(change: LedgerChange, view: Ledger, now: number): AccountEvent[] {
   const facts: AccountEvent[] = [];
@@ -72,6 +89,8 @@ function factsOf(change: LedgerChange, view: Ledger, now: number): AccountEvent[
       const snap = change.after ?? change.before;
       if (!snap) break;
       const fact: PositionFact = { contractId: change.contractId, symbol: snap.symbol, size: change.after?.size ?? 0, side: snap.side, now };
+      const cause = change.after ? causeAt(view, change.contractId, change.after.size, change.after.side) : undefined;
+      if (cause !== undefined) fact.causeAt = cause;
       facts.push({ type: `position.${change.what}`, ...fact } as AccountEvent);
       if (change.what !== 'closed') protection(change.contractId);
       break;

@@ -118,6 +118,16 @@ describe('kill switch', () => {
     expect(intents(emitted)).toEqual([]);
     expect(actor.getSnapshot().context.positions.A!.openedAt).toBe(T0);
   });
+  it('a position change whose fill came before the cooldown is not new exposure; one after it is', () => {
+    const { actor, emitted } = startAccount(riskConfig());
+    actor.send(pos('position.opened', 'A'));
+    actor.send({ type: 'rule.verdicts', now: T0, verdicts: [cooldown(T0 + 60_000)] });
+    // The fill that breached RULE-006 (gateway time T0 - 5) arrives before its own position event.
+    actor.send({ ...pos('position.changed', 'A'), size: 2, causeAt: T0 - 5 });
+    expect(intents(emitted)).toEqual([]);
+    actor.send({ ...pos('position.changed', 'A'), size: 3, causeAt: T0 + 10 });
+    expect(intents(emitted)).toMatchObject([{ type: 'close', contractId: 'A' }]);
+  });
   it('after the lock ends, new positions are allowed', () => {
     const { actor, emitted } = startAccount(riskConfig());
     actor.send({ type: 'rule.verdicts', now: T0, verdicts: [cooldown(T0 + 60_000)] });
