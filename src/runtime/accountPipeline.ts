@@ -149,11 +149,21 @@ function cachedNextReset(now: number, resetTime: string, timezone: string): numb
 }
 
 export function handleChange(deps: PipelineDeps, accountId: number, change: LedgerChange, view: Ledger, triggerAt: number): void {
-  const now = deps.now();
   confirm(deps.executor, accountId, change);
+  decide(deps, accountId, view, triggerOf(change), factsOf(change, view, deps.now()), triggerAt);
+}
 
+/**
+ * Runs the rules again without a new event: after an enforcement action settled without reaching its goal
+ * (e.g. a reduce overtaken by partial fills), the state may still breach although nothing changed since.
+ */
+export function reevaluateAccount(deps: PipelineDeps, accountId: number, view: Ledger, contractId?: string): void {
+  decide(deps, accountId, view, contractId ? { kind: 'position', contractId } : { kind: 'account' }, [], deps.now());
+}
+
+function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: RuleTrigger | undefined, facts: AccountEvent[], triggerAt: number): void {
+  const now = deps.now();
   const config = deps.configOf(accountId);
-  const trigger = triggerOf(change);
   const evaluation = trigger
     ? evaluate(evaluatorRules(config.rules), {
         view,
@@ -165,7 +175,6 @@ export function handleChange(deps: PipelineDeps, accountId: number, change: Ledg
       }, [])
     : undefined;
 
-  const facts = factsOf(change, view, now);
   const verdicts = withoutHeldLocks(evaluation?.verdicts ?? [], deps.supervisor, accountId);
   if (facts.length > 0 || verdicts.length > 0) {
     // Locks are set (and persisted with the snapshot) before any intent leaves; the machine re-emits nothing

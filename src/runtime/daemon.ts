@@ -28,7 +28,7 @@ import { Executor } from '../enforce/executor.ts';
 import { closeInterruptedRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
-import { handleChange } from './accountPipeline.ts';
+import { handleChange, reevaluateAccount, type PipelineDeps } from './accountPipeline.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
 
 export class DaemonStartError extends Error {
@@ -89,6 +89,7 @@ export class Daemon {
   private rollTimer: ReturnType<typeof setInterval> | undefined;
   private quoteSync: ReturnType<typeof setTimeout> | undefined;
   private parseFailures = 0;
+  private pipeline: PipelineDeps | undefined;
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -141,7 +142,7 @@ export class Daemon {
       },
       logger: logger.child({ part: 'enforce' }),
       view: (id) => this.registry.get(id),
-      reevaluate: (accountId) => this.reevaluate(accountId),
+      reevaluate: (accountId, contractId) => this.reevaluate(accountId, contractId),
       onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),
       now: this.now,
       ...(opts.confirmTimeoutMs !== undefined ? { options: { confirmTimeoutMs: opts.confirmTimeoutMs } } : {}),
@@ -150,14 +151,7 @@ export class Daemon {
       registry: this.registry,
       logger: logger.child({ part: 'router' }),
       fetchContract: (id) => this.rest.contractById(id, { priority: 'reconcile' }),
-      onChange: (accountId, change, view) =>
-        handleChange(
-          { supervisor: this.supervisor, executor: this.executor, configOf: (id) => this.configOf(id), now: this.now },
-          accountId,
-          change,
-          view,
-          this.triggerAt,
-        ),
+      onChange: (accountId, change, view) => handleChange(this.pipelineDeps(), accountId, change, view, this.triggerAt),
     });
     this.router = router;
     this.poller = createDegradedPoller({
@@ -255,6 +249,10 @@ export class Daemon {
     } catch (err) {
       this.opts.logger.error('event processing failed; skipped', { error: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  private pipelineDeps(): PipelineDeps {
+    return (this.pipeline ??= { supervisor: this.supervisor, executor: this.executor, configOf: (id) => this.configOf(id), now: this.now });
   }
 
   /** Everything the dashboards show, computed from the live state. */
@@ -475,11 +473,19 @@ export class Daemon {
   }
 
   /** After an action settles: one cheap REST look at the account so anything left is seen as an event. */
-  private reevaluate(accountId: number): void {
+  /**
+   * After an action settles: one REST look at the account (anything missed arrives as events), then the rules
+   * run once more, because an action can settle short of its goal with nothing left to change the ledger.
+   */
+  private reevaluate(accountId: number, contractId?: string): void {
     if (this.phase === 'stopping' || this.phase === 'stopped') return;
-    void reconcileAccount(this.reconcileDeps(), accountId, { priority: 'enforce', trades: false }).catch((err) =>
-      this.opts.logger.warn('post-enforcement check failed', { accountId, error: String(err) }),
-    );
+    void reconcileAccount(this.reconcileDeps(), accountId, { priority: 'enforce', trades: false })
+      .then(() => {
+        const view = this.registry.get(accountId);
+        if (!view || this.phase === 'stopping' || this.phase === 'stopped') return;
+        this.ingestSafely(() => reevaluateAccount(this.pipelineDeps(), accountId, view, contractId));
+      })
+      .catch((err) => this.opts.logger.warn('post-enforcement check failed', { accountId, error: String(err) }));
   }
 
   private scheduleQuoteSync(): void {

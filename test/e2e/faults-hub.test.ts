@@ -78,11 +78,10 @@ describe('hub faults and fill shapes', () => {
     expect(lock.kind).toBe('until_reset');
   });
 
-  // KNOWN BUG (it.fails: passes while the bug exists). The entry fills 1+1+1: at 2 riskd sends a reduce of 1; at 3
-  // the reduce of 2 is "absorbed: reduce already in flight"; the reduce of 1 takes 3 to 2, which is not the size it
-  // waited for, so after 2 s it is marked failed and "handed back for re-evaluation" — but the REST check finds the
-  // ledger unchanged, so no rule runs again and the account stays at 2 contracts over a limit of 1.
-  it.fails('partial fills: the position grows one contract at a time and ends reduced to the limit', async () => {
+  // The entry fills 1+1+1: at 2 riskd sends a reduce of 1; at 3 the reduce of 2 is absorbed (a reduce is already in
+  // flight); the reduce of 1 takes 3 to 2, short of its goal, and is handed back for re-evaluation: the rules run
+  // again on the unchanged ledger and reduce the rest.
+  it('partial fills: the position grows one contract at a time and ends reduced to the limit', async () => {
     const acct = fleet.account('c3');
     const sim = env.sim;
     sim.control.partialFills(1);
