@@ -642,7 +642,9 @@ export class Executor {
     const now = this.now();
     if (a.contractId !== undefined && (a.kind === 'close' || a.kind === 'reduce')) {
       // closeContract returns no order id: fills on this contract for a while are riskd's (RULE-006/007).
-      this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs, now);
+      // Only as many contracts as this action closes: a trader's own exit in the window still counts.
+      const contracts = a.kind === 'reduce' ? a.size : (a.startSize ?? this.deps.view?.(a.accountId)?.positions().find((p) => p.contractId === a.contractId)?.size);
+      this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs, now, contracts);
     }
     const first = !a.sent;
     // Set before the call: a confirming event may be handed over before the REST promise settles.

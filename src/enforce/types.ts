@@ -66,7 +66,7 @@ export interface AttributionPort {
    * Exit fills on this contract until `untilMs` (epoch) come from riskd (closeContract returns no order id);
    * `sinceMs` is when the close was requested, so a fill only learnt later from REST still counts.
    */
-  markEnforcementPending(accountId: number, contractId: string, untilMs: number, sinceMs?: number): void;
+  markEnforcementPending(accountId: number, contractId: string, untilMs: number, sinceMs?: number, contracts?: number): void;
   /** Fills of this order come from riskd (a stop riskd placed). */
   markEnforcementOrder(accountId: number, orderId: number): void;
 }

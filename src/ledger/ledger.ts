@@ -98,7 +98,7 @@ export class Ledger implements AccountLedgerView {
   private dayFavorable = 0;
   private dayAdverse = 0;
   private readonly enforcementOrders = new Set<number>();
-  private readonly enforcementPending = new Map<string, { since: number; until: number }>();
+  private readonly enforcementPending = new Map<string, { since: number; until: number; contracts: number }>();
 
   constructor(opts: LedgerOptions) {
     this.accountId = opts.accountId;
@@ -370,21 +370,33 @@ export class Ledger implements AccountLedgerView {
    * attributed to riskd when received until `untilMs`; with `sinceMs` (when the close was requested) also when
    * their gateway timestamp lies in [sinceMs, untilMs], so a fill only learnt later from REST still counts.
    */
-  markEnforcementPending(contractId: string, untilMs: number, sinceMs?: number): void {
+  /**
+   * riskd is closing (or reducing) `contracts` contracts of `contractId`: exit fills in the window are riskd's, up
+   * to that many contracts, so a trader's own exit in the same window still counts for RULE-006/007.
+   * A re-sent close renews the budget (never adds to it: the first attempt may not have executed).
+   */
+  markEnforcementPending(contractId: string, untilMs: number, sinceMs?: number, contracts = Infinity): void {
     const prev = this.enforcementPending.get(contractId);
     const since = sinceMs ?? -Infinity;
-    if (!prev) this.enforcementPending.set(contractId, { since, until: untilMs });
-    else this.enforcementPending.set(contractId, { since: Math.min(prev.since, since), until: Math.max(prev.until, untilMs) });
+    if (!prev) this.enforcementPending.set(contractId, { since, until: untilMs, contracts });
+    else {
+      this.enforcementPending.set(contractId, {
+        since: Math.min(prev.since, since),
+        until: Math.max(prev.until, untilMs),
+        contracts: Math.max(prev.contracts, contracts),
+      });
+    }
   }
-
-  /** Whether a newly seen fill comes from riskd's enforcement. */
   isEnforcementFill(t: Trade, receivedAt: number): boolean {
     if (this.enforcementOrders.has(t.orderId)) return true;
     if (t.profitAndLoss === null) return false; // a close only produces exits
     const w = this.enforcementPending.get(t.contractId);
     if (!w) return false;
-    if (receivedAt >= w.since && receivedAt <= w.until) return true;
-    return w.since > -Infinity && t.creationTimestamp >= w.since && t.creationTimestamp <= w.until;
+    const inWindow =
+      (receivedAt >= w.since && receivedAt <= w.until) || (w.since > -Infinity && t.creationTimestamp >= w.since && t.creationTimestamp <= w.until);
+    if (!inWindow || w.contracts <= 0) return false;
+    w.contracts -= t.size;
+    return true;
   }
 
   // ------------------------------------------------------------------ mutation (apply.ts)

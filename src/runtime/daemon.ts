@@ -137,7 +137,7 @@ export class Daemon {
       rest: this.rest,
       auditLog: store.enforcement,
       attribution: {
-        markEnforcementPending: (a, c, until, since) => router?.markEnforcementPending(a, c, until, since),
+        markEnforcementPending: (a, c, until, since, contracts) => router?.markEnforcementPending(a, c, until, since, contracts),
         markEnforcementOrder: (a, o) => router?.markEnforcementOrder(a, o),
       },
       logger: logger.child({ part: 'enforce' }),

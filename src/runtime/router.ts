@@ -26,7 +26,7 @@ export interface Router {
   /** riskd placed `orderId` for the account: its fills are riskd's own (re-attributing any already seen). */
   markEnforcementOrder(accountId: number, orderId: number): void;
   /** riskd is closing `contractId` (closeContract returns no orderId): its exits in [sinceMs, untilMs] are riskd's. */
-  markEnforcementPending(accountId: number, contractId: string, untilMs: number, sinceMs?: number): void;
+  markEnforcementPending(accountId: number, contractId: string, untilMs: number, sinceMs?: number, contracts?: number): void;
   /** Resolves when every contract fetch started so far has settled (tests, orderly shutdown). */
   idle(): Promise<void>;
 }
@@ -146,8 +146,8 @@ export function createRouter(opts: RouterOptions): Router {
       for (const fill of l.markEnforcementOrder(orderId)) emit(l, { kind: 'fillAttributed', fill });
     },
 
-    markEnforcementPending(accountId, contractId, untilMs, sinceMs) {
-      registry.get(accountId)?.markEnforcementPending(contractId, untilMs, sinceMs);
+    markEnforcementPending(accountId, contractId, untilMs, sinceMs, contracts) {
+      registry.get(accountId)?.markEnforcementPending(contractId, untilMs, sinceMs, contracts);
     },
 
     async idle() {

@@ -128,12 +128,10 @@ describe('RULE-006 closes nothing, not even the entry that breached it', () => {
   });
 });
 
-describe('KNOWN BUG: a trader exit soon after a riskd close is taken for riskd\'s own', () => {
-  // The executor attributes EVERY exit fill on a contract to riskd for 15 s after its close/reduce
-  // (attributionWindowMs), so a trader's losing exit in that window is skipped by RULE-007 (and by RULE-006 with
-  // count: fills). it.fails: this passes while the bug exists; fix the attribution (e.g. a size budget per
-  // close) and turn it into a plain it().
-  it.fails('RULE-007: the trader\'s losing exit right after riskd reduced the position starts the cooldown', async () => {
+describe('a trader exit soon after a riskd close is the trader\'s own', () => {
+  // riskd's exits are attributed by a window after its close/reduce AND a budget of the contracts it closes, so a
+  // trader's losing exit in that window still counts for RULE-007 (and RULE-006 with count: fills).
+  it('RULE-007: the trader\'s losing exit right after riskd reduced the position starts the cooldown', async () => {
     const acct = fleet.account('c5');
     const sim = env.sim;
     const t = trader(sim, acct.id);

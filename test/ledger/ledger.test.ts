@@ -157,6 +157,18 @@ describe('enforcement attribution windows', () => {
   });
 });
 
+describe('enforcement attribution budget', () => {
+  it('only as many exit contracts as riskd closes are riskd’s; the trader’s own exit in the window still counts', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    l.markEnforcementPending(MNQ, T0 + 10_000, T0, 1); // riskd reduces 1 contract
+    applyEvent(l, tradeEv({ id: 1, profitAndLoss: 5, side: 1, size: 1, creationTimestamp: T0 + 100 }, T0 + 100));
+    applyEvent(l, tradeEv({ id: 2, profitAndLoss: -40, side: 1, size: 1, creationTimestamp: T0 + 2_000 }, T0 + 2_000));
+    expect(l.fillsToday().map((f) => [f.id, f.byRiskd])).toEqual([[1, true], [2, false]]);
+    expect(l.consecutiveLosingExits()).toBe(1);
+  });
+});
+
 describe('position event ordering', () => {
   it('a close of a later lifetime ends an earlier position whose own close was missed (found by fast-check)', () => {
     const r = registry();
