@@ -30,6 +30,11 @@ export function evaluatorRules(rules: RiskRules): RiskRules {
 }
 
 export interface PipelineDeps {
+  /**
+   * True while a REST snapshot is being applied to the account event by event: its intermediate states (fills
+   * applied, positions not yet) must not be sized against; position/order rules run once it has settled.
+   */
+  settling?: (accountId: number) => boolean;
   supervisor: AccountSupervisor;
   executor: Executor;
   /** Effective risk config of an account. */
@@ -158,13 +163,17 @@ export function handleChange(deps: PipelineDeps, accountId: number, change: Ledg
  * (e.g. a reduce overtaken by partial fills), the state may still breach although nothing changed since.
  */
 export function reevaluateAccount(deps: PipelineDeps, accountId: number, view: Ledger, contractId?: string): void {
-  decide(deps, accountId, view, contractId ? { kind: 'position', contractId } : { kind: 'account' }, [], deps.now());
+  if (contractId) return decide(deps, accountId, view, { kind: 'position', contractId }, [], deps.now());
+  // Every open position, then the account as a whole (rules that size positions read the one in the trigger).
+  for (const p of view.positions()) decide(deps, accountId, view, { kind: 'position', contractId: p.contractId }, [], deps.now());
+  decide(deps, accountId, view, { kind: 'account' }, [], deps.now());
 }
 
 function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: RuleTrigger | undefined, facts: AccountEvent[], triggerAt: number): void {
   const now = deps.now();
   const config = deps.configOf(accountId);
-  const evaluation = trigger
+  const deferred = trigger !== undefined && (trigger.kind === 'position' || trigger.kind === 'order') && deps.settling?.(accountId) === true;
+  const evaluation = trigger && !deferred
     ? evaluate(evaluatorRules(config.rules), {
         view,
         event: trigger,

@@ -90,6 +90,7 @@ export class Daemon {
   private quoteSync: ReturnType<typeof setTimeout> | undefined;
   private parseFailures = 0;
   private pipeline: PipelineDeps | undefined;
+  private readonly settlingAccounts = new Set<number>();
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -252,7 +253,13 @@ export class Daemon {
   }
 
   private pipelineDeps(): PipelineDeps {
-    return (this.pipeline ??= { supervisor: this.supervisor, executor: this.executor, configOf: (id) => this.configOf(id), now: this.now });
+    return (this.pipeline ??= {
+      supervisor: this.supervisor,
+      executor: this.executor,
+      configOf: (id) => this.configOf(id),
+      now: this.now,
+      settling: (id) => this.settlingAccounts.has(id),
+    });
   }
 
   /** Everything the dashboards show, computed from the live state. */
@@ -417,10 +424,33 @@ export class Daemon {
     return {
       rest: this.rest,
       registry: this.registry,
-      router: { handle: (ev: GatewayEvent) => this.ingest(ev), rollDue: (now: number) => this.router.rollDue(now) },
+      router: { handle: (ev: GatewayEvent) => this.ingestSnapshotEvent(ev), rollDue: (now: number) => this.router.rollDue(now) },
       logger: this.opts.logger.child({ part: 'reconcile' }),
       now: this.now,
     };
+  }
+
+  /**
+   * A REST snapshot arrives as a synchronous run of events per account (reconcile.ts). While it is applied, the
+   * account is "settling": position/order rules wait, then run once on the settled state (on the next microtask,
+   * after the run), so no reduce is sized against a half-applied snapshot.
+   */
+  private ingestSnapshotEvent(ev: GatewayEvent): void {
+    const id = ev.kind === 'account' ? ev.account.id : ev.kind === 'order' ? ev.order.accountId : ev.kind === 'position' ? ev.position.accountId : ev.kind === 'trade' ? ev.trade.accountId : undefined;
+    if (id !== undefined) {
+      if (this.settlingAccounts.size === 0) queueMicrotask(() => this.settled());
+      this.settlingAccounts.add(id);
+    }
+    this.ingest(ev);
+  }
+
+  private settled(): void {
+    const ids = [...this.settlingAccounts];
+    this.settlingAccounts.clear();
+    for (const id of ids) {
+      const view = this.registry.get(id);
+      if (view && this.phase !== 'stopping' && this.phase !== 'stopped') this.ingestSafely(() => reevaluateAccount(this.pipelineDeps(), id, view));
+    }
   }
 
   /** REST truth for every watched account, applied as events; one at a time (a second call waits for the first). */
