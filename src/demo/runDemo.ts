@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, DEMO_ACCOUNTS, type Simulator } from '../sim/index.ts';
+import { simAccountsYaml } from '../sim/accountsYaml.ts';
 import { loadConfig } from '../config/load.ts';
 import { createLogger, type RootLogger } from '../log/logger.ts';
 import { Daemon } from '../runtime/daemon.ts';
@@ -32,21 +33,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
   const riskPath = join(dir, 'risk.yaml');
   const accountsPath = join(dir, 'accounts.yaml');
   writeFileSync(riskPath, readFileSync(new URL('./demoRisk.yaml', import.meta.url), 'utf8'));
-  writeFileSync(
-    accountsPath,
-    [
-      'gateway:',
-      `  api_url: ${sim.url}`,
-      `  user_hub_url: ${sim.userHubUrl}`,
-      `  market_hub_url: ${sim.marketHubUrl}`,
-      'credentials:',
-      `  username: ${sim.credentials.userName}`,
-      '  api_key: ${RISKD_DEMO_API_KEY}',
-      'control:',
-      '  port: 8765',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(accountsPath, simAccountsYaml(sim, { apiKey: '${RISKD_DEMO_API_KEY}' }));
   // The simulator's demo key is not a secret; in the environment, `riskd admin reload` can re-read the files.
   process.env.RISKD_DEMO_API_KEY = sim.credentials.apiKey;
   const config = loadConfig({ riskPath, accountsPath });

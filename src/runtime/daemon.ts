@@ -20,7 +20,7 @@ import type { HubClient, HubStatus } from '../gateway/hubs.ts';
 import { createGatewayStack, type GatewayStack } from '../gateway/gateway.ts';
 import type { ConnectionStatus } from '../gateway/connection.ts';
 import { LedgerRegistry } from '../ledger/registry.ts';
-import { createRouter, type Router } from './router.ts';
+import { accountIdOf, createRouter, type Router } from './router.ts';
 import { reconcileAll, reconcileAccount } from './reconcile.ts';
 import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
 import { AccountSupervisor } from './actors/supervisor.ts';
@@ -436,7 +436,7 @@ export class Daemon {
    * after the run), so no reduce is sized against a half-applied snapshot.
    */
   private ingestSnapshotEvent(ev: GatewayEvent): void {
-    const id = ev.kind === 'account' ? ev.account.id : ev.kind === 'order' ? ev.order.accountId : ev.kind === 'position' ? ev.position.accountId : ev.kind === 'trade' ? ev.trade.accountId : undefined;
+    const id = accountIdOf(ev);
     if (id !== undefined) {
       if (this.settlingAccounts.size === 0) queueMicrotask(() => this.settled());
       this.settlingAccounts.add(id);

@@ -31,7 +31,8 @@ export interface Router {
   idle(): Promise<void>;
 }
 
-function accountIdOf(ev: GatewayEvent): number | undefined {
+/** The account an event belongs to (quotes belong to none). */
+export function accountIdOf(ev: GatewayEvent): number | undefined {
   switch (ev.kind) {
     case 'account':
       return ev.account?.id;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
+import { simAccountsYaml } from '../../src/sim/accountsYaml.ts';
 import { OrderSide, OrderType } from '../../src/gateway/models.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger, type RootLogger } from '../../src/log/logger.ts';
@@ -42,18 +43,7 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     writeFileSync(riskPath, 'trading_day:\n  reset_time: "17:00"\n  timezone: America/Chicago\nrules:\n  auth_loss_guard:\n    enabled: true\n  no_stop_loss_grace: { enabled: true, grace: 10m }\n');
     writeFileSync(
       accountsPath,
-      [
-        'gateway:',
-        `  api_url: ${sim.url}`,
-        `  user_hub_url: ${sim.userHubUrl}`,
-        `  market_hub_url: ${sim.marketHubUrl}`,
-        'credentials:',
-        `  username: ${sim.credentials.userName}`,
-        '  api_key: ${RISKD_BROWSER_KEY}',
-        'control:',
-        '  port: 65000',
-        '',
-      ].join('\n'),
+      simAccountsYaml(sim, { apiKey: '${RISKD_BROWSER_KEY}', controlPort: 65000 }),
     );
     const config = loadConfig({ riskPath, accountsPath, env: { RISKD_BROWSER_KEY: sim.credentials.apiKey } });
     logger = createLogger({ level: 'warn', file: join(dir, 'riskd.log'), terminal: false });

@@ -6,6 +6,7 @@ import { DEMO_ACCOUNTS, startSimulator, type Simulator } from '../../src/sim/ind
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger, type RootLogger } from '../../src/log/logger.ts';
 import { Daemon } from '../../src/runtime/daemon.ts';
+import { simAccountsYaml } from '../../src/sim/accountsYaml.ts';
 
 export const PRAC = DEMO_ACCOUNTS[0]!;
 
@@ -32,21 +33,7 @@ export function riskYaml(admin: { unlock: 'allowed' | 'delayed' | 'never'; delay
 }
 
 export function accountsYaml(sim: Simulator, extra: string[] = [], port = 8765): string {
-  return [
-    'gateway:',
-    `  api_url: ${sim.url}`,
-    `  user_hub_url: ${sim.userHubUrl}`,
-    `  market_hub_url: ${sim.marketHubUrl}`,
-    'credentials:',
-    `  username: ${sim.credentials.userName}`,
-    `  api_key: ${sim.credentials.apiKey}`,
-    'accounts:',
-    `  - name: ${PRAC.name}`,
-    'control:',
-    `  port: ${port}`,
-    ...extra,
-    '',
-  ].join('\n');
+  return simAccountsYaml(sim, { accounts: [PRAC.name], controlPort: port, extra });
 }
 
 export async function startRig(admin: Parameters<typeof riskYaml>[0]): Promise<Rig> {

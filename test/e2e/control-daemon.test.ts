@@ -11,6 +11,7 @@ import { ControlClient } from '../../src/control/client.ts';
 import { ADMIN_COMMANDS } from '../../src/control/commands.ts';
 import type { StatusSnapshot } from '../../src/control/statusSnapshot.ts';
 import { freePort, riskd, spawnRiskd, startReceiver, until, type Received } from './control-helpers.ts';
+import { simAccountsYaml } from '../../src/sim/accountsYaml.ts';
 
 const PRAC = DEMO_ACCOUNTS[0]!;
 const MNQ = 'CON.F.US.MNQ.Z26';
@@ -54,25 +55,17 @@ beforeAll(async () => {
   writeFileSync(riskPath, risk('delayed'));
   writeFileSync(
     accountsPath,
-    [
-      'gateway:',
-      `  api_url: ${sim.url}`,
-      `  user_hub_url: ${sim.userHubUrl}`,
-      `  market_hub_url: ${sim.marketHubUrl}`,
-      'credentials:',
-      `  username: ${sim.credentials.userName}`,
-      `  api_key: ${sim.credentials.apiKey}`,
-      'accounts:',
-      `  - name: ${PRAC.name}`,
-      'control:',
-      `  port: ${port}`,
-      'notifications:',
-      '  webhooks:',
-      `    - { type: json, url: "${receiver.url}/json" }`,
-      `    - { type: discord, url: "${receiver.url}/discord", events: [lock] }`,
-      `    - { type: telegram, url: "${receiver.url}/bot${BOT_TOKEN}/sendMessage", chat_id: 42, events: [enforcement] }`,
-      '',
-    ].join('\n'),
+    simAccountsYaml(sim, {
+      accounts: [PRAC.name],
+      controlPort: port,
+      extra: [
+        'notifications:',
+        '  webhooks:',
+        `    - { type: json, url: "${receiver.url}/json" }`,
+        `    - { type: discord, url: "${receiver.url}/discord", events: [lock] }`,
+        `    - { type: telegram, url: "${receiver.url}/bot${BOT_TOKEN}/sendMessage", chat_id: 42, events: [enforcement] }`,
+      ],
+    }),
   );
   daemon = spawnRiskd(['start', '-c', riskPath, '-a', accountsPath, '-d', dataDir]);
   await until('riskd control server up', async () => {
