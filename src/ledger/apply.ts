@@ -12,7 +12,7 @@
 import type { Account, GatewayEvent, Order, Position, Trade } from '../gateway/models.ts';
 import { isWorkingStatus } from '../gateway/models.ts';
 import type { LedgerChange, PositionSnapshot } from './change.ts';
-import { sideOfType, type FillRecord, type Ledger, type OrderVersion, type PositionMark, type PositionRecord } from './ledger.ts';
+import { fillRecordOf, sideOfType, type FillRecord, type Ledger, type OrderVersion, type PositionMark, type PositionRecord } from './ledger.ts';
 import { symbolOf } from './symbols.ts';
 
 const NO_CHANGES: LedgerChange[] = [];
@@ -61,21 +61,7 @@ function applyTrade(ledger: Ledger, t: Trade, receivedAt: number): LedgerChange[
   const roll = rollIfDue(ledger, Math.max(t.creationTimestamp, receivedAt));
   if (roll) changes.push(roll);
 
-  const fill: FillRecord = {
-    id: t.id,
-    contractId: t.contractId,
-    symbol: symbolOf(t.contractId, ledger.contracts.get(t.contractId)),
-    at: t.creationTimestamp,
-    price: t.price,
-    size: t.size,
-    side: t.side,
-    profitAndLoss: t.profitAndLoss,
-    fees: t.fees,
-    commissions: t.commissions ?? null,
-    voided: t.voided,
-    orderId: t.orderId,
-    byRiskd: ledger.isEnforcementFill(t, receivedAt),
-  };
+  const fill = fillRecordOf(t, symbolOf(t.contractId, ledger.contracts.get(t.contractId)), ledger.isEnforcementFill(t, receivedAt));
   if (fill.at < ledger.tradingDayStart) {
     // An earlier day's fill (late replay): stored for the record, never counted today.
     if (ledger.sink) {

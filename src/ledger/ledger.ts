@@ -17,6 +17,25 @@ export interface FillRecord extends FillView {
   commissions: number | null;
 }
 
+/** The ledger's record of a gateway trade (hub, REST or the store). */
+export function fillRecordOf(t: Trade, symbol: string, byRiskd: boolean): FillRecord {
+  return {
+    id: t.id,
+    contractId: t.contractId,
+    symbol,
+    at: t.creationTimestamp,
+    price: t.price,
+    size: t.size,
+    side: t.side,
+    profitAndLoss: t.profitAndLoss,
+    fees: t.fees,
+    commissions: t.commissions ?? null,
+    voided: t.voided,
+    orderId: t.orderId,
+    byRiskd,
+  };
+}
+
 /** An open position as the ledger keeps it. */
 export interface PositionRecord extends PositionSnapshot {
   /** creationTimestamp as the gateway reported it (identifies this position's lifetime with `id`). */
@@ -153,24 +172,7 @@ export class Ledger implements AccountLedgerView {
     for (const t of store.fills.since(accountId, ledger.tradingDayStart)) {
       if (t.creationTimestamp < ledger.tradingDayStart || t.creationTimestamp >= ledger.tradingDayEnd) continue;
       if (ledger.fillsById.has(t.id)) continue;
-      ledger.addFill(
-        {
-          id: t.id,
-          contractId: t.contractId,
-          symbol: ledger.symbolOf(t.contractId),
-          at: t.creationTimestamp,
-          price: t.price,
-          size: t.size,
-          side: t.side,
-          profitAndLoss: t.profitAndLoss,
-          fees: t.fees,
-          commissions: t.commissions ?? null,
-          voided: t.voided,
-          orderId: t.orderId,
-          byRiskd: t.byRiskd,
-        },
-        false,
-      );
+      ledger.addFill(fillRecordOf(t, ledger.symbolOf(t.contractId), t.byRiskd), false);
     }
     return ledger;
   }
