@@ -19,8 +19,16 @@ import { nextReset } from '../calendar/tradingDay.ts';
 import { OrderStatus, OrderType } from '../gateway/models.ts';
 import type { AccountSupervisor } from './actors/supervisor.ts';
 
-/** The rules the evaluator runs: the machine owns 008/009/010 (see the header). */
+const evaluatorRulesOf = new WeakMap<RiskRules, RiskRules>();
+
+/** The rules the evaluator runs: the machine owns 008/009/010 (see the header). One copy per config object. */
 export function evaluatorRules(rules: RiskRules): RiskRules {
+  let r = evaluatorRulesOf.get(rules);
+  if (!r) evaluatorRulesOf.set(rules, (r = withoutMachineRules(rules)));
+  return r;
+}
+
+function withoutMachineRules(rules: RiskRules): RiskRules {
   return {
     ...rules,
     no_stop_loss_grace: { ...rules.no_stop_loss_grace, enabled: false },
@@ -162,8 +170,7 @@ export function handleChange(deps: PipelineDeps, accountId: number, change: Ledg
  * Runs the rules again without a new event: after an enforcement action settled without reaching its goal
  * (e.g. a reduce overtaken by partial fills), the state may still breach although nothing changed since.
  */
-export function reevaluateAccount(deps: PipelineDeps, accountId: number, view: Ledger, contractId?: string): void {
-  if (contractId) return decide(deps, accountId, view, { kind: 'position', contractId }, [], deps.now());
+export function reevaluateAccount(deps: PipelineDeps, accountId: number, view: Ledger): void {
   // Every open position, then the account as a whole (rules that size positions read the one in the trigger).
   for (const p of view.positions()) decide(deps, accountId, view, { kind: 'position', contractId: p.contractId }, [], deps.now());
   decide(deps, accountId, view, { kind: 'account' }, [], deps.now());

@@ -143,7 +143,7 @@ export class Daemon {
       },
       logger: logger.child({ part: 'enforce' }),
       view: (id) => this.registry.get(id),
-      reevaluate: (accountId, contractId) => this.reevaluate(accountId, contractId),
+      reevaluate: (accountId) => this.reevaluate(accountId),
       onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),
       now: this.now,
       ...(opts.confirmTimeoutMs !== undefined ? { options: { confirmTimeoutMs: opts.confirmTimeoutMs } } : {}),
@@ -504,18 +504,15 @@ export class Daemon {
 
   /** After an action settles: one cheap REST look at the account so anything left is seen as an event. */
   /**
-   * After an action settles: one REST look at the account (anything missed arrives as events), then the rules
-   * run once more, because an action can settle short of its goal with nothing left to change the ledger.
+   * After an action settles: one REST look at the account. Its snapshot settles like any other (see
+   * ingestSnapshotEvent), so the rules run once more on the result even when nothing changed: an action can
+   * settle short of its goal with nothing left to change the ledger.
    */
-  private reevaluate(accountId: number, contractId?: string): void {
+  private reevaluate(accountId: number): void {
     if (this.phase === 'stopping' || this.phase === 'stopped') return;
-    void reconcileAccount(this.reconcileDeps(), accountId, { priority: 'enforce', trades: false })
-      .then(() => {
-        const view = this.registry.get(accountId);
-        if (!view || this.phase === 'stopping' || this.phase === 'stopped') return;
-        this.ingestSafely(() => reevaluateAccount(this.pipelineDeps(), accountId, view, contractId));
-      })
-      .catch((err) => this.opts.logger.warn('post-enforcement check failed', { accountId, error: String(err) }));
+    void reconcileAccount(this.reconcileDeps(), accountId, { priority: 'enforce', trades: false }).catch((err) =>
+      this.opts.logger.warn('post-enforcement check failed', { accountId, error: String(err) }),
+    );
   }
 
   private scheduleQuoteSync(): void {
