@@ -21,7 +21,7 @@ import { createGatewayStack, type GatewayStack } from '../gateway/gateway.ts';
 import type { ConnectionStatus } from '../gateway/connection.ts';
 import { LedgerRegistry } from '../ledger/registry.ts';
 import { accountIdOf, createRouter, type Router } from './router.ts';
-import { reconcileAll, reconcileAccount } from './reconcile.ts';
+import { reconcileAll, reconcileAccount, type ReconcileDeps } from './reconcile.ts';
 import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
 import { AccountSupervisor } from './actors/supervisor.ts';
 import { Executor } from '../enforce/executor.ts';
@@ -90,6 +90,7 @@ export class Daemon {
   private quoteSync: ReturnType<typeof setTimeout> | undefined;
   private parseFailures = 0;
   private pipeline: PipelineDeps | undefined;
+  private reconcileWiring: ReconcileDeps | undefined;
   private readonly settlingAccounts = new Set<number>();
 
   private constructor(
@@ -420,14 +421,14 @@ export class Daemon {
     }
   }
 
-  private reconcileDeps() {
-    return {
+  private reconcileDeps(): ReconcileDeps {
+    return (this.reconcileWiring ??= {
       rest: this.rest,
       registry: this.registry,
       router: { handle: (ev: GatewayEvent) => this.ingestSnapshotEvent(ev), rollDue: (now: number) => this.router.rollDue(now) },
       logger: this.opts.logger.child({ part: 'reconcile' }),
       now: this.now,
-    };
+    });
   }
 
   /**
