@@ -83,6 +83,17 @@ interface Action {
   /** performance.now() when execute() was called. */
   t0: number;
   sent: boolean;
+  /** Calls sent and not yet answered: the key stays taken until they are, even once the goal is confirmed. */
+  callsOpen: number;
+  /** close: not sent because the fills already received make the position flat; waiting for its event. */
+  heldForFills: boolean;
+  /** What settling asked for once the key is free (re-evaluate or back off). */
+  afterRelease?: () => void;
+  /**
+   * The latest close of this contract absorbed while the action held the key (a kill switch or flatten). Those
+   * come from edges that will not fire again, so it is redone, REST permitting, once the key is free.
+   */
+  absorbedClose?: EnforcementRequest;
   extraWait: boolean;
   timer?: unknown;
   done: boolean;
@@ -143,6 +154,7 @@ export class Executor {
   private readonly attributionWindowMs: number;
   private readonly failureBackoffMs: number;
   private readonly maxFailureBackoffMs: number;
+  private readonly fillSettleMs: number;
 
   private readonly registry = new Map<string, Action>();
   private readonly watches = new Map<string, CloseOnFillWatch>();
@@ -180,6 +192,7 @@ export class Executor {
     this.attributionWindowMs = o.attributionWindowMs ?? 15_000;
     this.failureBackoffMs = o.failureBackoffMs ?? 1000;
     this.maxFailureBackoffMs = o.maxFailureBackoffMs ?? 60_000;
+    this.fillSettleMs = o.fillSettleMs ?? 300;
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
     // customTag must be unique per account across restarts too: the start time makes the prefix unique.
     this.tagPrefix = this.now().toString(36);
@@ -207,6 +220,10 @@ export class Executor {
     if (change.kind === 'position') {
       if (change.size === 0) this.cancelOrphanedOwnStop(accountId, change.contractId);
       const a = this.registry.get(positionKey(accountId, change.contractId));
+      if (a && a.heldForFills && !a.done) {
+        this.positionEventForHeldClose(a, change.size);
+        return;
+      }
       if (!a || !a.sent || a.done) return;
       if (change.size === 0) {
         this.settle(a, 'confirmed', 'position closed (ledger event)');
@@ -264,9 +281,9 @@ export class Executor {
     ]);
   }
 
-  /** Actions currently owned by the executor (for status pages and tests). */
+  /** Actions the executor is still working on (for status pages and tests). */
   inFlight(): InFlightInfo[] {
-    return [...this.registry.values()].map((a) => ({
+    return [...this.registry.values()].filter((a) => !a.done).map((a) => ({
       key: a.key,
       kind: a.kind,
       accountId: a.accountId,
@@ -445,6 +462,14 @@ export class Executor {
     if (i.type === 'flatten' && !sweep && !this.draining) await this.expandAccountWide(req, i, t0, gate, true);
   }
 
+  /** Contracts filled of a working order whose fills already cover its size (its Filled status is on the way). */
+  private filledBeforeItsStatus(accountId: number, orderId: number): number | undefined {
+    const view = this.deps.view?.(accountId);
+    const o = view?.workingOrders().find((x) => x.id === orderId);
+    const filled = o && view?.filledSizeOf ? view.filledSizeOf(orderId) : 0;
+    return o && filled >= o.size ? filled : undefined;
+  }
+
   private cancelOrWatch(
     req: EnforcementRequest,
     t0: number,
@@ -456,6 +481,14 @@ export class Executor {
     if (this.refusesCancel.has(accountId)) {
       this.watch(req, orderId, contractId);
       return this.skip(req, `cancel not attempted: account refuses cancels; order ${orderId} will be closed on fill`, 'skipped', {
+        endpoint: ENDPOINT.cancel,
+        contractId: contractId ?? null,
+        extra: { orderId },
+      });
+    }
+    const filled = this.filledBeforeItsStatus(accountId, orderId);
+    if (filled !== undefined) {
+      return this.skip(req, `nothing to do: order ${orderId} is filled (its ${filled} contract fill(s) arrived before its status)`, 'skipped', {
         endpoint: ENDPOINT.cancel,
         contractId: contractId ?? null,
         extra: { orderId },
@@ -571,7 +604,16 @@ export class Executor {
     }
     const held = this.registry.get(spec.key);
     if (held) {
-      return this.skip(req, `absorbed: ${held.kind} already in flight for this ${spec.key.split(':')[0] === 'ord' ? 'order' : 'contract'} (row #${held.row.id})`, 'skipped', {
+      // A close absorbed by an unfinished close has the same goal and needs no redo; by a reduce, or by a close
+      // already settled (its call still unanswered), it is a decision of its own.
+      if (spec.kind === 'close' && spec.contractId !== undefined && (held.done || held.kind !== 'close')) {
+        held.absorbedClose = { ...req, intent: { type: 'close', accountId: req.intent.accountId, contractId: spec.contractId } };
+      }
+      const what = spec.key.split(':')[0] === 'ord' ? 'order' : 'contract';
+      const why = held.done
+        ? `absorbed: the ${held.kind} of this ${what} (row #${held.row.id}) is settled but its call is unanswered; re-evaluated when it is`
+        : `absorbed: ${held.kind} already in flight for this ${what} (row #${held.row.id})`;
+      return this.skip(req, why, 'skipped', {
         endpoint,
         contractId: spec.contractId ?? null,
         extra: target,
@@ -595,6 +637,8 @@ export class Executor {
       latency: {},
       t0,
       sent: false,
+      callsOpen: 0,
+      heldForFills: false,
       extraWait: false,
       done: false,
       settled,
@@ -616,8 +660,68 @@ export class Executor {
         return settled;
       }
     }
+    if (a.kind === 'close' && this.fillsCloseIt(a)) {
+      this.holdForPositionEvent(a);
+      return settled;
+    }
     this.send(a);
     return settled;
+  }
+
+  /**
+   * True when the fills received since the position's latest event bring it to flat: the trader's own exit
+   * (or a stop) ran ahead of its position event, so a close now would hit a flat contract or, worse, land on
+   * the next position the trader opens.
+   */
+  private fillsCloseIt(a: Action): boolean {
+    const view = this.deps.view?.(a.accountId);
+    if (!view?.fillsSincePosition || a.contractId === undefined) return false;
+    const p = view.positions().find((x) => x.contractId === a.contractId);
+    if (!p || p.side === undefined) return false;
+    const net = view.fillsSincePosition(a.contractId);
+    return net !== 0 && (p.side === 'long' ? p.size : -p.size) + net === 0;
+  }
+
+  private holdForPositionEvent(a: Action): void {
+    a.heldForFills = true;
+    this.audit.update(a.row, { outcome: `not sent yet: the fills received close this position; waiting ${this.fillSettleMs} ms for its position event` });
+    a.timer = this.timers.setTimeout(() => {
+      a.timer = undefined;
+      void this.checkHeldClose(a);
+    }, this.fillSettleMs);
+  }
+
+  /** The position event a held close waited for: flat means nothing to send; still open means close it now. */
+  private positionEventForHeldClose(a: Action, size: number): void {
+    if (size === 0) {
+      this.settle(a, 'skipped', 'not sent: the fills that arrived first closed the position (position event)');
+      return;
+    }
+    if (this.fillsCloseIt(a)) return; // more fills still ahead of their events: keep waiting
+    this.sendHeldClose(a);
+  }
+
+  /** No position event in time: REST decides whether the close is needed; any doubt sends it. */
+  private async checkHeldClose(a: Action): Promise<void> {
+    if (a.done || !a.heldForFills) return;
+    try {
+      const c = await this.check(a);
+      if (a.done || !a.heldForFills) return;
+      if (c.state === 'done') {
+        this.settle(a, 'skipped', `not sent: no position event within ${this.fillSettleMs} ms; REST check: ${c.detail}`);
+        return;
+      }
+    } catch (err) {
+      this.logger.warn('REST check of a held close failed: sending it', { accountId: a.accountId, contractId: a.contractId, error: String(err) });
+    }
+    if (!a.done && a.heldForFills) this.sendHeldClose(a);
+  }
+
+  private sendHeldClose(a: Action): void {
+    a.heldForFills = false;
+    if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
+    a.timer = undefined;
+    this.send(a);
   }
 
   /** A queued stop move is due: re-check it still tightens (riskd or the trader may have moved it meanwhile). */
@@ -664,9 +768,16 @@ export class Executor {
       a.latency.executeToRequestUs = Math.round((performance.now() - a.t0) * 1000);
     }
     this.recordSentSoon(a);
+    a.callsOpen += 1;
     call.then(
-      (res) => this.onAccepted(a, res),
-      (err: unknown) => this.onFailed(a, err),
+      (res) => {
+        this.callAnswered(a);
+        this.onAccepted(a, res);
+      },
+      (err: unknown) => {
+        this.callAnswered(a);
+        this.onFailed(a, err);
+      },
     );
   }
 
@@ -724,6 +835,16 @@ export class Executor {
         );
       }
     }
+  }
+
+  /**
+   * A position event can confirm a close before the gateway answers the call (the trader's own exit looks the
+   * same); a second close or reduce would then race the first, so their key is freed only once every call of
+   * the action has been answered.
+   */
+  private callAnswered(a: Action): void {
+    a.callsOpen -= 1;
+    if (a.done && a.callsOpen === 0 && a.afterRelease) this.release(a);
   }
 
   private onAccepted(a: Action, res: unknown): void {
@@ -926,7 +1047,6 @@ export class Executor {
     a.done = true;
     if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
     a.timer = undefined;
-    if (this.registry.get(a.key) === a) this.registry.delete(a.key);
     const now = this.now();
     const ok = status === 'confirmed' || status === 'reconciled';
     this.audit.update(
@@ -946,9 +1066,40 @@ export class Executor {
     });
     a.resolve();
     if (ok) this.clearBackoff(a.key);
-    if (!a.sent || this.draining || after === 'none' || status === 'skipped') return;
-    if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId);
-    else this.backOff(a, outcome);
+    a.afterRelease = () => {
+      if (!a.sent || this.draining || after === 'none' || status === 'skipped') return;
+      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId);
+      else this.backOff(a, outcome);
+    };
+    // Only position mutations race each other (a second close landing on the trader's next position); stop
+    // modifies are throttled and cancels are idempotent, so their keys are free at once.
+    const racesItself = a.kind === 'close' || a.kind === 'reduce';
+    if (a.callsOpen === 0 || !racesItself) this.release(a);
+  }
+
+  /** Frees the action's key, then re-evaluates or backs off as its settling asked. */
+  private release(a: Action): void {
+    if (this.registry.get(a.key) === a) this.registry.delete(a.key);
+    const next = a.afterRelease;
+    a.afterRelease = undefined;
+    next?.();
+    const absorbed = a.absorbedClose;
+    a.absorbedClose = undefined;
+    if (absorbed && !this.draining) void this.redoAbsorbedClose(absorbed);
+  }
+
+  /** An absorbed close is sent only if REST still lists the position: the action that held the key may have closed it. */
+  private async redoAbsorbedClose(req: EnforcementRequest): Promise<void> {
+    const i = req.intent;
+    if (i.type !== 'close') return;
+    try {
+      const open = await this.rest.searchOpenPositions(i.accountId, ENFORCE);
+      if (!open.some((p) => p.contractId === i.contractId && p.size > 0)) return;
+    } catch (err) {
+      this.logger.warn('REST check before an absorbed close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
+    }
+    if (this.draining) return;
+    await this.execute([{ ...req, reason: `${req.reason} (redone: it was absorbed while another action held the contract)`, triggerAt: this.now() }]);
   }
 
   private backOff(a: Action, why: string): void {

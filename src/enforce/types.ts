@@ -73,9 +73,13 @@ export interface AttributionPort {
 
 /** What the executor reads from the ledger to expand flatten/cancelAll and to check stops; a LedgerView fits. */
 export interface AccountStateView {
-  positions(): readonly Pick<PositionView, 'contractId' | 'size' | 'symbol'>[];
+  positions(): readonly (Pick<PositionView, 'contractId' | 'size' | 'symbol'> & Partial<Pick<PositionView, 'side'>>)[];
   workingOrders(): readonly Order[];
   symbolOf(contractId: string): string;
+  /** Signed size (long +) of the fills that arrived after the contract's latest position event (Ledger). */
+  fillsSincePosition?(contractId: string): number;
+  /** Contracts filled so far of an order, from the fills received (Ledger). */
+  filledSizeOf?(orderId: number): number;
 }
 
 /** Timers are injected so tests drive the confirm timeout and the modify throttle without sleeping. */
@@ -116,4 +120,9 @@ export interface ExecutorOptions {
   failureBackoffMs?: number;
   /** Cap of that rest. Default 60000. */
   maxFailureBackoffMs?: number;
+  /**
+   * A close whose position the fills already received bring to flat waits this long for the position event
+   * before REST decides whether a call is needed at all. Default 300.
+   */
+  fillSettleMs?: number;
 }

@@ -76,6 +76,7 @@ function applyTrade(ledger: Ledger, t: Trade, receivedAt: number): LedgerChange[
     return changes;
   }
   ledger.addFill(fill);
+  ledger.noteFillArrived(fill);
   changes.push({ kind: 'fill', fill, today: true });
   return changes;
 }
@@ -165,8 +166,11 @@ function applyPosition(ledger: Ledger, p: Position, action: number | undefined, 
   const inferred = isClose && source === 'rest';
   const mark: PositionMark = { created: p.creationTimestamp, id: p.id, closed: isClose && !inferred, at: receivedAt };
   const latest = ledger.positionLatest.get(p.contractId);
+  // A REST snapshot states the position after every fill it has seen, even when it repeats what riskd holds.
+  if (source === 'rest') ledger.notePositionEvent(p.contractId);
   if (latest && comparePositionMarks(mark, latest) <= 0) return NO_CHANGES; // older, or the same observation
   ledger.positionLatest.set(p.contractId, mark);
+  ledger.notePositionEvent(p.contractId);
   const cur = ledger.positionsByContract.get(p.contractId);
 
   if (isClose) {

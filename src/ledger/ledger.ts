@@ -118,6 +118,12 @@ export class Ledger implements AccountLedgerView {
   private dayAdverse = 0;
   private readonly enforcementOrders = new Set<number>();
   private readonly enforcementPending = new Map<string, { since: number; until: number; contracts: number }>();
+  /**
+   * Per contract, the signed size (long +) of the fills that arrived after its latest position event. The hub
+   * does not order trades and positions, so a fill can run ahead of the position event it causes; this says
+   * where the position is heading before that event arrives (see fillsSincePosition).
+   */
+  private readonly fillNetSincePosition = new Map<string, number>();
 
   constructor(opts: LedgerOptions) {
     this.accountId = opts.accountId;
@@ -297,6 +303,29 @@ export class Ledger implements AccountLedgerView {
 
   fillsToday(): readonly FillView[] {
     return this.fills;
+  }
+
+  /** Signed size (long +) of the fills received since this contract's latest position event; 0 when none. */
+  fillsSincePosition(contractId: string): number {
+    return this.fillNetSincePosition.get(contractId) ?? 0;
+  }
+
+  /** A fill arrived (apply.ts, once per fill id). */
+  noteFillArrived(f: FillRecord): void {
+    const signed = f.side === 0 ? f.size : -f.size;
+    this.fillNetSincePosition.set(f.contractId, (this.fillNetSincePosition.get(f.contractId) ?? 0) + signed);
+  }
+
+  /** A position event was applied (or a REST snapshot re-stated the position): the fills so far are in it. */
+  notePositionEvent(contractId: string): void {
+    this.fillNetSincePosition.delete(contractId);
+  }
+
+  /** Contracts filled so far of an order, from today's fills (voided ones excluded). */
+  filledSizeOf(orderId: number): number {
+    let n = 0;
+    for (const f of this.fills) if (f.orderId === orderId && !f.voided) n += f.size;
+    return n;
   }
 
   /** Trader fills (riskd's own and voided ones excluded) at or after sinceMs, within today. */

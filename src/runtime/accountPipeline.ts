@@ -20,11 +20,37 @@ import { OrderStatus, OrderType } from '../gateway/models.ts';
 import type { AccountSupervisor } from './actors/supervisor.ts';
 
 const evaluatorRulesOf = new WeakMap<RiskRules, RiskRules>();
+const settlingRulesOf = new WeakMap<RiskRules, RiskRules>();
 
 /** The rules the evaluator runs: the machine owns 008/009/010 (see the header). One copy per config object. */
 export function evaluatorRules(rules: RiskRules): RiskRules {
   let r = evaluatorRulesOf.get(rules);
   if (!r) evaluatorRulesOf.set(rules, (r = withoutMachineRules(rules)));
+  return r;
+}
+
+/**
+ * While a REST snapshot is half applied, a fill runs only the rules that judge the fill itself (RULE-006/007
+ * cooldowns, dated by the fill). Everything that reads positions, orders or the day's P&L (and would size or
+ * flatten against them) waits for the settled pass, which runs every rule once on the whole snapshot.
+ */
+function settlingRules(rules: RiskRules): RiskRules {
+  let r = settlingRulesOf.get(rules);
+  if (!r) {
+    const off = <K extends keyof RiskRules>(k: K): RiskRules[K] => ({ ...rules[k], enabled: false });
+    r = {
+      ...evaluatorRules(rules),
+      max_contracts: off('max_contracts'),
+      max_contracts_per_instrument: off('max_contracts_per_instrument'),
+      daily_realized_loss: off('daily_realized_loss'),
+      daily_unrealized_loss: off('daily_unrealized_loss'),
+      max_unrealized_profit: off('max_unrealized_profit'),
+      symbol_blocks: off('symbol_blocks'),
+      trade_management: off('trade_management'),
+      daily_realized_profit: off('daily_realized_profit'),
+    };
+    settlingRulesOf.set(rules, r);
+  }
   return r;
 }
 
@@ -40,7 +66,7 @@ function withoutMachineRules(rules: RiskRules): RiskRules {
 export interface PipelineDeps {
   /**
    * True while a REST snapshot is being applied to the account event by event: its intermediate states (fills
-   * applied, positions not yet) must not be sized against; position/order rules run once it has settled.
+   * applied, positions not yet) must not be sized against; the rules run once it has settled.
    */
   settling?: (accountId: number) => boolean;
   supervisor: AccountSupervisor;
@@ -179,9 +205,10 @@ export function reevaluateAccount(deps: PipelineDeps, accountId: number, view: L
 function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: RuleTrigger | undefined, facts: AccountEvent[], triggerAt: number): void {
   const now = deps.now();
   const config = deps.configOf(accountId);
-  const deferred = trigger !== undefined && (trigger.kind === 'position' || trigger.kind === 'order') && deps.settling?.(accountId) === true;
+  const settling = trigger !== undefined && deps.settling?.(accountId) === true;
+  const deferred = settling && trigger.kind !== 'fill';
   const evaluation = trigger && !deferred
-    ? evaluate(evaluatorRules(config.rules), {
+    ? evaluate(settling ? settlingRules(config.rules) : evaluatorRules(config.rules), {
         view,
         event: trigger,
         now,

@@ -31,6 +31,9 @@ import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts'
 import { handleChange, reevaluateAccount, type PipelineDeps } from './accountPipeline.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
 
+/** How long after start the rules wait for an account's first REST snapshot before trusting the stored ledger. */
+const UNVERIFIED_RULES_WAIT_MS = 30_000;
+
 export class DaemonStartError extends Error {
   constructor(
     readonly step: string,
@@ -92,6 +95,13 @@ export class Daemon {
   private pipeline: PipelineDeps | undefined;
   private reconcileWiring: ReconcileDeps | undefined;
   private readonly settlingAccounts = new Set<number>();
+  /**
+   * Accounts whose ledger a full REST snapshot has confirmed since this start. Before that the ledger is the
+   * store's copy from the last stop (a kill -9 can leave it behind the gateway), so rules wait for the snapshot
+   * like they do while one is applied; not forever: a reconciliation that keeps failing must not disarm them.
+   */
+  private readonly verifiedAccounts = new Set<number>();
+  private unverifiedUntil = -Infinity;
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -195,6 +205,7 @@ export class Daemon {
       }
     });
     const daemon = new Daemon(opts, dataLock, store);
+    daemon.unverifiedUntil = daemon.now() + UNVERIFIED_RULES_WAIT_MS;
     // Actions a crash interrupted are recorded as such; the restored locks and REST reconciliation redo the work.
     const interrupted = closeInterruptedRows(store.enforcement, daemon.now());
     if (interrupted > 0) log.warn('enforcement actions interrupted by the last stop were marked failed', { count: interrupted });
@@ -259,7 +270,7 @@ export class Daemon {
       executor: this.executor,
       configOf: (id) => this.configOf(id),
       now: this.now,
-      settling: (id) => this.settlingAccounts.has(id),
+      settling: (id) => this.settlingAccounts.has(id) || (!this.verifiedAccounts.has(id) && this.now() < this.unverifiedUntil),
     });
   }
 
@@ -428,6 +439,7 @@ export class Daemon {
       router: { handle: (ev: GatewayEvent) => this.ingestSnapshotEvent(ev), rollDue: (now: number) => this.router.rollDue(now) },
       logger: this.opts.logger.child({ part: 'reconcile' }),
       now: this.now,
+      onAccountSnapshot: (id) => this.verifiedAccounts.add(id),
     });
   }
 

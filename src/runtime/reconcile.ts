@@ -31,6 +31,8 @@ export interface ReconcileDeps {
   router: Pick<Router, 'handle' | 'rollDue'>;
   logger: LedgerLogger;
   now: () => number;
+  /** Told just before an account's full snapshot (positions and orders) is applied. */
+  onAccountSnapshot?: (accountId: number) => void;
 }
 
 export interface ReconcileOptions {
@@ -138,6 +140,7 @@ export async function reconcileAccount(deps: ReconcileDeps, accountId: number, o
       position: { id: held.id, accountId, contractId: held.contractId, creationTimestamp: held.creationTimestamp, type: 0, size: 0, averagePrice: held.averagePrice },
     });
   }
+  deps.onAccountSnapshot?.(accountId);
   for (const ev of events) router.handle(ev);
 
   const result: ReconcileResult = {

@@ -218,7 +218,7 @@ export class RiskdProcess {
 }
 
 /** A port free right now on 127.0.0.1 (the control server's port must be 1..65535, so 0 cannot be written). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer();
     srv.once('error', rej);

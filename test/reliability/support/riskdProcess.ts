@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import type { Simulator } from '../../../src/sim/index.ts';
+import { freePort } from '../../e2e/support/riskd.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const API_KEY_ENV = 'RISKD_RELIABILITY_API_KEY';
@@ -49,6 +50,8 @@ export class RiskdProcess {
         gateway: { api_url: opts.sim.url, user_hub_url: opts.sim.userHubUrl, market_hub_url: opts.sim.marketHubUrl },
         credentials: { username: opts.sim.credentials.userName, api_key: `\${${API_KEY_ENV}}` },
         accounts: opts.accountNames.map((name) => ({ name })),
+        // Parallel runs (and a riskd the developer has open) must not fight over the default control port.
+        control: { port: await freePort() },
       }),
     );
     const dataDir = join(dir, 'data');
@@ -129,8 +132,10 @@ export class RiskdProcess {
     await this.spawn();
   }
 
-  async dispose(keepFiles = false): Promise<void> {
+  /** RISKD_KEEP_FILES=1 keeps the config, data dir and log for a post-mortem (the path goes to stderr). */
+  async dispose(keepFiles = process.env['RISKD_KEEP_FILES'] === '1'): Promise<void> {
     await this.stop().catch(() => undefined);
-    if (!keepFiles) rmSync(this.dir, { recursive: true, force: true });
+    if (keepFiles) process.stderr.write(`riskd files kept in ${this.dir}\n`);
+    else rmSync(this.dir, { recursive: true, force: true });
   }
 }
