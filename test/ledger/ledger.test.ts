@@ -195,6 +195,28 @@ describe('position event ordering', () => {
   });
 });
 
+describe('fills ahead of their position event', () => {
+  it('sums the fills since the latest position event; a new event or a REST snapshot absorbs them, a duplicate does not', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 1, size: 2, creationTimestamp: T0 }, T0));
+    expect(l.fillsSincePosition(MNQ)).toBe(0);
+    applyEvent(l, tradeEv({ id: 11, side: 1, size: 2, profitAndLoss: -30, orderId: 501 }, T0 + 5));
+    expect(l.fillsSincePosition(MNQ)).toBe(-2); // the trader's exit, its position event still on the way
+    expect(l.filledSizeOf(501)).toBe(2);
+    applyEvent(l, posEv({ id: 1, size: 2, creationTimestamp: T0 }, T0)); // a duplicate of the old event
+    expect(l.fillsSincePosition(MNQ)).toBe(-2);
+    applyEvent(l, posEv({ id: 1, type: 0, size: 0, creationTimestamp: T0 }, T0 + 6, 2));
+    expect(l.fillsSincePosition(MNQ)).toBe(0);
+    applyEvent(l, tradeEv({ id: 12, side: 0, size: 1, orderId: 502 }, T0 + 7));
+    applyEvent(l, tradeEv({ id: 12, side: 0, size: 1, orderId: 502 }, T0 + 8)); // duplicate fill
+    expect(l.fillsSincePosition(MNQ)).toBe(1);
+    applyEvent(l, posEv({ id: 2, size: 1, creationTimestamp: T0 + 7 }, T0 + 9, 1, 'rest'));
+    applyEvent(l, posEv({ id: 2, size: 1, creationTimestamp: T0 + 7 }, T0 + 10, 1, 'rest')); // a repeated snapshot
+    expect(l.fillsSincePosition(MNQ)).toBe(0);
+  });
+});
+
 describe('inferred closes (reconciliation)', () => {
   it('a close inferred from a REST snapshot is undone by a later observation of the same position', () => {
     const r = registry();
