@@ -117,6 +117,7 @@ export class Daemon {
       onStatus: (st) => this.connectionChanged(st),
       reconcile: () => this.reconcile(),
       isMarketOpen: () => isGlobexOpen(this.now()),
+      now: this.now, // hub events are stamped on the same clock the ledger's trading day is picked with
     });
     this.rest = this.gateway.rest;
     this.tokens = this.gateway.tokens;
