@@ -154,6 +154,7 @@ export class Daemon {
       registry: this.registry,
       logger: logger.child({ part: 'router' }),
       fetchContract: (id) => this.rest.contractById(id, { priority: 'reconcile' }),
+      onUnknownContract: (f) => this.parseFailed({ kind: 'unknownContract', ...f }), // bad input, like a malformed payload
       onChange: (accountId, change, view) => handleChange(this.pipelineDeps(), accountId, change, view, this.triggerAt),
     });
     this.router = router;
