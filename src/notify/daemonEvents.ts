@@ -65,7 +65,8 @@ export function breachNotification(row: AuditRow, account: string, at: number): 
     account,
     title: `🚨 ${account}: ${row.rule} breached`,
     text: shown ? `${row.reason} (${shown})` : row.reason,
-    data: { rule: row.rule, reason: row.reason, numbers, contractId: row.contractId ?? null, triggerAt: row.triggerAt },
+    // triggerAt is 0 when the verdict came from a re-evaluation rather than one gateway event: left out then.
+    data: { rule: row.rule, reason: row.reason, numbers, contractId: row.contractId ?? null, ...(row.triggerAt > 0 ? { triggerAt: row.triggerAt } : {}) },
   };
 }
 
