@@ -25,7 +25,7 @@ export function daemonEventSource(daemon: Daemon): EventSource {
   return {
     addListener: (l) => daemon.addListener(l),
     accountName: (id) => daemon.accounts.get(id)?.name ?? String(id),
-    now: Date.now,
+    now: () => daemon.now(), // the daemon's (injectable) clock
   };
 }
 

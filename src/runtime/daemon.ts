@@ -82,7 +82,8 @@ export class Daemon {
   readonly executor: Executor;
   readonly router: Router;
   private readonly poller: DegradedPoller;
-  private readonly now: () => number;
+  /** The wall clock every part of the daemon reads (injected in tests; Date.now in production). */
+  readonly now: () => number;
   private readonly listeners: DaemonListeners[] = [];
   private triggerAt = 0;
   private reconciling: Promise<unknown> | undefined;

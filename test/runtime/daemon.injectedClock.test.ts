@@ -4,6 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import { OrderSide, OrderType } from '../../src/gateway/models.ts';
 import { BASE_RISK, startBenchEnv, type BenchEnv } from '../../bench/support/inProcess.ts';
 import { waitFor } from '../reliability/support/wait.ts';
+import { daemonEventSource } from '../../src/notify/daemonEvents.ts';
 
 const MNQ = 'CON.F.US.MNQ.Z26';
 let env: BenchEnv | undefined;
@@ -18,6 +19,7 @@ it('a past injected date: the ledger trades on that day and its fills are today\
   const accountId = env.accounts[0]!.id;
   const ledger = () => env!.daemon.registry.get(accountId)!;
   expect(ledger().tradingDayId).toBe('2025-03-11');
+  expect(daemonEventSource(env.daemon).now()).toBe(clock.now); // notifications are stamped on the same clock
 
   env.sim.trader.placeOrder({ accountId, contractId: MNQ, type: OrderType.Market, side: OrderSide.Bid, size: 1 });
   await waitFor('position seen', () => (ledger().position(MNQ)?.size ?? 0) === 1);
