@@ -35,6 +35,12 @@ export interface UnknownContractFailure {
 
 /** At most this many unverified events are held per contract (a flood of them keeps only the newest). */
 const MAX_HELD_PER_CONTRACT = 50;
+/**
+ * A contract the gateway just said it does not list is not asked about again for this long (event time): a flood
+ * of events naming it costs no REST budget. Short, because a newly listed contract must not be refused for long.
+ */
+const UNLISTED_TTL_MS = 60_000;
+const MAX_UNLISTED = 1_000;
 
 export interface Router {
   /** Applies one event; never throws. */
@@ -86,6 +92,7 @@ export function createRouter(opts: RouterOptions): Router {
   const fetching = new Map<string, Promise<void>>();
   const held = new Map<string, GatewayEvent[]>(); // contractId -> unverified hub events, in arrival order
   const retries = new Map<string, ReturnType<typeof setTimeout>>();
+  const unlisted = new Map<string, number>(); // contractId -> receivedAt of the newest event dropped on it
 
   const emit = (ledger: Ledger, change: LedgerChange): void => {
     try {
@@ -115,7 +122,11 @@ export function createRouter(opts: RouterOptions): Router {
       })
       .catch((err: unknown) => {
         // The gateway answered and does not know the contract: what was held on it never existed.
-        if (err instanceof GatewayError || err instanceof GatewayProtocolError) return drop(contractId, String(err));
+        if (err instanceof GatewayError || err instanceof GatewayProtocolError) {
+          const evs = held.get(contractId) ?? [];
+          held.delete(contractId);
+          return drop(contractId, String(err), evs, true);
+        }
         logger.warn('router: contract fetch failed; will retry', { contractId, error: String(err), held: held.get(contractId)?.length ?? 0 });
         if (held.has(contractId) && !retries.has(contractId)) {
           const t = setTimeout(() => {
@@ -144,9 +155,14 @@ export function createRouter(opts: RouterOptions): Router {
     }
   };
 
-  const drop = (contractId: string, reason: string): void => {
-    const evs = held.get(contractId) ?? [];
-    held.delete(contractId);
+  /** Drops events on a contract the gateway does not list; `answered`: the gateway just said so (remembered). */
+  const drop = (contractId: string, reason: string, evs: readonly GatewayEvent[], answered: boolean): void => {
+    if (answered && evs.length > 0) {
+      // Remembered from the newest held event's time (the answer came after it), never extended by later drops.
+      unlisted.delete(contractId); // re-inserted last: the oldest entry goes first when full
+      unlisted.set(contractId, Math.max(...evs.map((e) => e.receivedAt)));
+      if (unlisted.size > MAX_UNLISTED) unlisted.delete(unlisted.keys().next().value!);
+    }
     for (const ev of evs) {
       const payload = ev.kind === 'position' ? ev.position : ev;
       logger.warn('router: position on a contract the gateway does not list dropped', { contractId, reason, payload });
@@ -163,6 +179,11 @@ export function createRouter(opts: RouterOptions): Router {
     if (!opts.fetchContract || ev.kind !== 'position' || ev.source !== 'hub') return false;
     const contractId = ev.position.contractId;
     if (registry.contracts.has(contractId) || ledger.positionsByContract.has(contractId)) return false;
+    const refusedAt = unlisted.get(contractId);
+    if (refusedAt !== undefined && ev.receivedAt - refusedAt < UNLISTED_TTL_MS && !fetching.has(contractId)) {
+      drop(contractId, 'the gateway did not list this contract moments ago', [ev], false);
+      return true;
+    }
     let evs = held.get(contractId);
     if (!evs) held.set(contractId, (evs = []));
     evs.push(ev);

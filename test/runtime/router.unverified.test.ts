@@ -78,4 +78,21 @@ describe('router: positions on unconfirmed contracts', () => {
     expect(col.kinds()).toEqual(['position:opened', 'position:changed']);
     expect(router.unverified().size).toBe(0);
   });
+
+  it('a flood naming a contract the gateway just refused is dropped without asking again; after a minute it asks again', async () => {
+    const r = registry();
+    const dropped: UnknownContractFailure[] = [];
+    let calls = 0;
+    const router = createRouter({ registry: r, onChange: () => {}, logger: recordingLogger(), fetchContract: async () => { calls++; throw notListed(); }, onUnknownContract: (f) => dropped.push(f) });
+    router.handle(posEv({ id: 99, contractId: NOPE, size: 3 }, T0));
+    await router.idle();
+    for (let i = 1; i <= 100; i++) router.handle(posEv({ id: 99, contractId: NOPE, size: 3 }, T0 + i * 100));
+    await router.idle();
+    expect(calls).toBe(1);
+    expect(dropped).toHaveLength(101);
+    router.handle(posEv({ id: 99, contractId: NOPE, size: 3 }, T0 + 60_000));
+    await router.idle();
+    expect(calls).toBe(2);
+    expect(r.get(ACC)!.openContractsTotal()).toBe(0);
+  });
 });
