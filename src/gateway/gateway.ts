@@ -31,6 +31,8 @@ export interface GatewayStackOptions {
   reconnectDelaysMs?: readonly number[];
   serverTimeoutMs?: number;
   keepAliveMs?: number;
+  /** Wall clock for event stamps (receivedAt) and hub liveness; the daemon's injected clock. Default Date.now. */
+  now?: () => number;
 }
 
 export interface GatewayStack {
@@ -64,6 +66,7 @@ export function createGatewayStack(o: GatewayStackOptions): GatewayStack {
     reconnectDelaysMs: o.reconnectDelaysMs,
     serverTimeoutMs: o.serverTimeoutMs,
     keepAliveMs: o.keepAliveMs,
+    now: o.now,
   });
   connection = new GatewayConnection({
     tokens,

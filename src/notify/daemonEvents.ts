@@ -1,5 +1,9 @@
 // Turns what the daemon reports (locks, enforcement rows, hub status) into notifications. Each listener does
 // only in-memory work and hands off to the notifier's queue, so it adds nothing measurable to enforcement.
+// A `breach` is the decision: a rule verdict that started an enforcement action (its audit row opened
+// 'pending'), with the rule, its numbers and its sentence. The executor absorbs repeats of the same breach while
+// an action is in flight (rows opened 'skipped'), so a breach re-evaluated on every quote notifies once; a retry
+// after a failed action is the same breach and does not notify again. `enforcement` is what the action did.
 import type { Daemon, DaemonListeners } from '../runtime/daemon.ts';
 import type { Notification } from './format.ts';
 import type { Notifier } from './notifier.ts';
@@ -21,7 +25,7 @@ export function daemonEventSource(daemon: Daemon): EventSource {
   return {
     addListener: (l) => daemon.addListener(l),
     accountName: (id) => daemon.accounts.get(id)?.name ?? String(id),
-    now: Date.now,
+    now: () => daemon.now(), // the daemon's (injectable) clock
   };
 }
 
@@ -43,19 +47,53 @@ export function lockNotification(c: LockChange, account: string, at: number): No
   return { event: 'unlock', at, account, title: `🔓 ${account} lock released`, text: `${what} released: ${c.how ?? 'released'}`, data: { lock: l, how: c.how } };
 }
 
+/** A rule breach as the trader reads it: rule and sentence in the title/text, the rule's numbers as data. */
+export function breachNotification(row: AuditRow, account: string, at: number): Notification {
+  let numbers: Record<string, unknown> = {};
+  try {
+    numbers = JSON.parse(row.numbers) as Record<string, unknown>;
+  } catch {
+    // an unreadable numbers column still notifies the breach, without numbers
+  }
+  const shown = Object.entries(numbers)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+  return {
+    event: 'breach',
+    at,
+    account,
+    title: `🚨 ${account}: ${row.rule} breached`,
+    text: shown ? `${row.reason} (${shown})` : row.reason,
+    // triggerAt is 0 when the verdict came from a re-evaluation rather than one gateway event: left out then.
+    data: { rule: row.rule, reason: row.reason, numbers, contractId: row.contractId ?? null, ...(row.triggerAt > 0 ? { triggerAt: row.triggerAt } : {}) },
+  };
+}
+
 /** Wires a notifier to the daemon's events; returns the unsubscribe. */
 export function attachNotifier(notifier: Notifier, src: EventSource): () => void {
   const notified = new Set<string>(); // row id + phase, so a row moving sent -> confirmed notifies once
   const hubState = new Map<string, string>();
+  const failedBreaches = new Set<string>(); // account|rule|intent of actions that failed: their retry is no news
   const once = (key: string): boolean => {
     if (notified.has(key)) return false;
     notified.add(key);
     if (notified.size > REMEMBER) notified.delete(notified.values().next().value!);
     return true;
   };
+  const breach = (row: AuditRow): void => {
+    const key = `${row.accountId}|${row.rule}|${row.intent}`;
+    if (row.status === 'failed') failedBreaches.add(key);
+    else if (row.status === 'confirmed') failedBreaches.delete(key);
+    if (row.status !== 'pending' || !once(`${row.id}:breach`)) return;
+    if (failedBreaches.delete(key)) return; // the retry of a breach already notified
+    if (failedBreaches.size > REMEMBER) failedBreaches.delete(failedBreaches.values().next().value!);
+    notifier.notify(breachNotification(row, src.accountName(row.accountId), src.now()));
+  };
   return src.addListener({
     onLock: (c) => notifier.notify(lockNotification(c, src.accountName(c.accountId), src.now())),
     onEnforcement: (row: AuditRow) => {
+      breach(row);
       const phase = row.status === 'failed' ? 'failed' : SENT.has(row.status) ? 'sent' : null;
       if (!phase || !once(`${row.id}:${phase}`)) return;
       const account = src.accountName(row.accountId);

@@ -85,7 +85,8 @@ export class Daemon {
   readonly executor: Executor;
   readonly router: Router;
   private readonly poller: DegradedPoller;
-  private readonly now: () => number;
+  /** The wall clock every part of the daemon reads (injected in tests; Date.now in production). */
+  readonly now: () => number;
   private readonly listeners: DaemonListeners[] = [];
   private triggerAt = 0;
   private reconciling: Promise<unknown> | undefined;
@@ -127,6 +128,7 @@ export class Daemon {
       onStatus: (st) => this.connectionChanged(st),
       reconcile: () => this.reconcile(),
       isMarketOpen: () => isGlobexOpen(this.now()),
+      now: this.now, // hub events are stamped on the same clock the ledger's trading day is picked with
     });
     this.rest = this.gateway.rest;
     this.tokens = this.gateway.tokens;
@@ -163,6 +165,7 @@ export class Daemon {
       registry: this.registry,
       logger: logger.child({ part: 'router' }),
       fetchContract: (id) => this.rest.contractById(id, { priority: 'reconcile' }),
+      onUnknownContract: (f) => this.parseFailed({ kind: 'unknownContract', ...f }), // bad input, like a malformed payload
       onChange: (accountId, change, view) => handleChange(this.pipelineDeps(), accountId, change, view, this.triggerAt),
     });
     this.router = router;

@@ -2,7 +2,11 @@
 // ledger, and each resulting LedgerChange is handed to onChange (rules and machines) with the account's view.
 // It never throws: a malformed event or a failing subscriber is logged and skipped, the next event still flows.
 // Quotes take a fast path: one in-place merge, then only the accounts holding that contract are told.
+// A hub position on a contract riskd has no tick facts for is held "unverified" (rules never see it) until
+// Contract/searchById names the contract; when the gateway says it has no such contract, the event is dropped
+// and reported as bad input. REST snapshots are the gateway's own truth and are applied at once.
 import type { Contract, GatewayEvent } from '../gateway/models.ts';
+import { GatewayError, GatewayProtocolError } from '../gateway/errors.ts';
 import type { LedgerChange } from '../ledger/change.ts';
 import type { Ledger, LedgerLogger } from '../ledger/ledger.ts';
 import type { LedgerRegistry } from '../ledger/registry.ts';
@@ -16,7 +20,27 @@ export interface RouterOptions {
   logger: LedgerLogger;
   /** Fetches tick facts for a contract riskd has not seen (REST Contract/searchById); none = never fetched here. */
   fetchContract?: (contractId: string) => Promise<Contract>;
+  /** A hub event dropped because the gateway cannot name its contract (counted as bad input by the daemon). */
+  onUnknownContract?: (failure: UnknownContractFailure) => void;
+  /** Delay before re-asking for a contract whose lookup failed transiently (held events wait). Default 2 s. */
+  contractRetryMs?: number;
 }
+
+export interface UnknownContractFailure {
+  contractId: string;
+  reason: string;
+  /** The dropped event's payload (gateway data: ids, sizes, prices; never credentials). */
+  payload: unknown;
+}
+
+/** At most this many unverified events are held per contract (a flood of them keeps only the newest). */
+const MAX_HELD_PER_CONTRACT = 50;
+/**
+ * A contract the gateway just said it does not list is not asked about again for this long (event time): a flood
+ * of events naming it costs no REST budget. Short, because a newly listed contract must not be refused for long.
+ */
+const UNLISTED_TTL_MS = 60_000;
+const MAX_UNLISTED = 1_000;
 
 export interface Router {
   /** Applies one event; never throws. */
@@ -29,6 +53,8 @@ export interface Router {
   markEnforcementPending(accountId: number, contractId: string, untilMs: number, sinceMs?: number, contracts?: number): void;
   /** Resolves when every contract fetch started so far has settled (tests, orderly shutdown). */
   idle(): Promise<void>;
+  /** Hub events held until their contract is confirmed, per contract id. */
+  unverified(): ReadonlyMap<string, number>;
 }
 
 /** The account an event belongs to (quotes belong to none). */
@@ -64,6 +90,9 @@ export function createRouter(opts: RouterOptions): Router {
   const { registry, onChange, logger } = opts;
   const quoteChanges = new Map<string, LedgerChange>(); // one immutable change object per contract, reused
   const fetching = new Map<string, Promise<void>>();
+  const held = new Map<string, GatewayEvent[]>(); // contractId -> unverified hub events, in arrival order
+  const retries = new Map<string, ReturnType<typeof setTimeout>>();
+  const unlisted = new Map<string, number>(); // contractId -> receivedAt of the newest event dropped on it
 
   const emit = (ledger: Ledger, change: LedgerChange): void => {
     try {
@@ -85,13 +114,101 @@ export function createRouter(opts: RouterOptions): Router {
       .fetchContract(contractId)
       .then((c) => {
         if (c.id !== contractId) throw new Error(`asked for ${contractId}, gateway returned ${c.id}`);
-        if (!registry.contracts.put(c)) return;
+        const changed = registry.contracts.put(c);
+        release(contractId);
+        if (!changed) return;
         const change: LedgerChange = { kind: 'contract', contractId };
         for (const l of registry.holding(contractId)) emit(l, change);
       })
-      .catch((err: unknown) => logger.warn('router: contract fetch failed; will retry on the next event', { contractId, error: String(err) }))
+      .catch((err: unknown) => {
+        // The gateway answered and does not know the contract: what was held on it never existed.
+        if (err instanceof GatewayError || err instanceof GatewayProtocolError) {
+          const evs = held.get(contractId) ?? [];
+          held.delete(contractId);
+          return drop(contractId, String(err), evs, true);
+        }
+        logger.warn('router: contract fetch failed; will retry', { contractId, error: String(err), held: held.get(contractId)?.length ?? 0 });
+        if (held.has(contractId) && !retries.has(contractId)) {
+          const t = setTimeout(() => {
+            retries.delete(contractId);
+            ensureContract(contractId);
+          }, opts.contractRetryMs ?? 2_000);
+          t.unref?.();
+          retries.set(contractId, t);
+        }
+      })
       .finally(() => fetching.delete(contractId));
     fetching.set(contractId, p);
+  };
+
+  /** The contract is confirmed: its held events go through like any other, in arrival order. */
+  const release = (contractId: string): void => {
+    const evs = held.get(contractId);
+    if (!evs) return;
+    held.delete(contractId);
+    for (const ev of evs) {
+      try {
+        handleEvent(ev);
+      } catch (err) {
+        logger.error('router: held event skipped after an error', { contractId, error: String(err) });
+      }
+    }
+  };
+
+  /** Drops events on a contract the gateway does not list; `answered`: the gateway just said so (remembered). */
+  const drop = (contractId: string, reason: string, evs: readonly GatewayEvent[], answered: boolean): void => {
+    if (answered && evs.length > 0) {
+      // Remembered from the newest held event's time (the answer came after it), never extended by later drops.
+      unlisted.delete(contractId); // re-inserted last: the oldest entry goes first when full
+      unlisted.set(contractId, Math.max(...evs.map((e) => e.receivedAt)));
+      if (unlisted.size > MAX_UNLISTED) unlisted.delete(unlisted.keys().next().value!);
+    }
+    for (const ev of evs) {
+      const payload = ev.kind === 'position' ? ev.position : ev;
+      logger.warn('router: position on a contract the gateway does not list dropped', { contractId, reason, payload });
+      try {
+        opts.onUnknownContract?.({ contractId, reason, payload });
+      } catch (err) {
+        logger.error('router: unknown-contract handler failed', { contractId, error: String(err) });
+      }
+    }
+  };
+
+  /** A hub position the account does not hold yet, on a contract without tick facts, waits for the gateway to name it. */
+  const holdIfUnverified = (ev: GatewayEvent, ledger: Ledger): boolean => {
+    if (!opts.fetchContract || ev.kind !== 'position' || ev.source !== 'hub') return false;
+    const contractId = ev.position.contractId;
+    if (registry.contracts.has(contractId) || ledger.positionsByContract.has(contractId)) return false;
+    const refusedAt = unlisted.get(contractId);
+    if (refusedAt !== undefined && ev.receivedAt - refusedAt < UNLISTED_TTL_MS && !fetching.has(contractId)) {
+      drop(contractId, 'the gateway did not list this contract moments ago', [ev], false);
+      return true;
+    }
+    let evs = held.get(contractId);
+    if (!evs) held.set(contractId, (evs = []));
+    evs.push(ev);
+    if (evs.length > MAX_HELD_PER_CONTRACT) evs.shift();
+    logger.debug('router: position on an unconfirmed contract held until the gateway names it', { contractId, accountId: ledger.accountId });
+    ensureContract(contractId);
+    return true;
+  };
+
+  const handleEvent = (ev: GatewayEvent): void => {
+    const accountId = accountIdOf(ev);
+    if (accountId === undefined) {
+      logger.warn('router: event without an account id skipped', { kind: (ev as { kind?: unknown }).kind, source: ev.source });
+      return;
+    }
+    const ledger = registry.get(accountId);
+    if (!ledger) {
+      logger.debug('router: event for an account riskd does not watch ignored', { accountId, kind: ev.kind });
+      return;
+    }
+    if (holdIfUnverified(ev, ledger)) return;
+    const changes = applyEvent(ledger, ev);
+    for (const c of changes) emit(ledger, c);
+    const contractId = contractIdOf(ev);
+    if (contractId) ensureContract(contractId);
   };
 
   const handleQuote = (ev: Extract<GatewayEvent, { kind: 'quote' }>): void => {
@@ -111,20 +228,7 @@ export function createRouter(opts: RouterOptions): Router {
     handle(ev) {
       try {
         if (ev.kind === 'quote') return handleQuote(ev);
-        const accountId = accountIdOf(ev);
-        if (accountId === undefined) {
-          logger.warn('router: event without an account id skipped', { kind: (ev as { kind?: unknown }).kind, source: ev.source });
-          return;
-        }
-        const ledger = registry.get(accountId);
-        if (!ledger) {
-          logger.debug('router: event for an account riskd does not watch ignored', { accountId, kind: ev.kind });
-          return;
-        }
-        const changes = applyEvent(ledger, ev);
-        for (const c of changes) emit(ledger, c);
-        const contractId = contractIdOf(ev);
-        if (contractId) ensureContract(contractId);
+        handleEvent(ev);
       } catch (err) {
         logger.error('router: event skipped after an error', { kind: (ev as { kind?: unknown })?.kind, error: String(err) });
       }
@@ -153,6 +257,10 @@ export function createRouter(opts: RouterOptions): Router {
 
     async idle() {
       while (fetching.size > 0) await Promise.allSettled([...fetching.values()]);
+    },
+
+    unverified() {
+      return new Map([...held].map(([c, evs]) => [c, evs.length]));
     },
   };
 }

@@ -152,12 +152,43 @@ describe('daemon events -> notifications', () => {
     fire().onHubStatus!({ ...hub, state: 'disconnected' });
     fire().onHubStatus!({ ...hub, state: 'connected', reconnects: 1 });
     expect(sent.map((n) => `${n.event}:${n.title}`)).toEqual([
+      'breach:🚨 ACC-9: RULE-001 breached',
       'enforcement:🛑 ACC-9: RULE-001 reduce CON.F.US.MNQ.Z26',
       'enforcement:⚠️ ACC-9: RULE-001 reduce FAILED',
       'lock:🔒 ACC-9 locked by RULE-003',
       'unlock:🔓 ACC-9 lock released',
       'connection:📡 riskd lost the user hub',
       'connection:📡 riskd user hub connected again',
+    ]);
+  });
+
+  it('a breach posts once with its rule, numbers and sentence: not per repeat, not per retry; a new breach posts again', async () => {
+    const r = await receiver();
+    const { logger } = memoryLogger();
+    const notifier = new Notifier({ logger, webhooks: [hook('json', `${r.url}/json`, ['breach'])] });
+    const { src, fire } = fakeSource();
+    attachNotifier(notifier, src);
+    const base = {
+      accountId: 9,
+      rule: 'RULE-001',
+      intent: '{"type":"reduce","accountId":9,"contractId":"CON.F.US.MNQ.Z26","size":1}',
+      reason: 'Open contracts 3 exceed your limit of 2',
+      numbers: '{"limit":2,"value":3,"symbol":"MNQ"}',
+      triggerAt: 1,
+      contractId: 'CON.F.US.MNQ.Z26',
+    };
+    fire().onEnforcement!({ ...base, id: 1, status: 'pending' });
+    fire().onEnforcement!({ ...base, id: 1, status: 'sent' });
+    // The same breach re-evaluated on every quote while the action is in flight: absorbed rows, no news.
+    for (let id = 2; id < 20; id++) fire().onEnforcement!({ ...base, id, status: 'skipped', outcome: 'absorbed' });
+    fire().onEnforcement!({ ...base, id: 1, status: 'failed', outcome: 'gave up after 3 attempts' });
+    fire().onEnforcement!({ ...base, id: 20, status: 'pending' }); // the retry of the same breach
+    fire().onEnforcement!({ ...base, id: 20, status: 'confirmed' });
+    fire().onEnforcement!({ ...base, id: 21, status: 'pending', numbers: '{"limit":2,"value":4,"symbol":"MNQ"}', reason: 'Open contracts 4 exceed your limit of 2' });
+    await notifier.idle();
+    expect(r.hits.map((h) => h.body)).toEqual([
+      expect.objectContaining({ event: 'breach', account: 'ACC-9', title: '🚨 ACC-9: RULE-001 breached', text: 'Open contracts 3 exceed your limit of 2 (limit 2, value 3, symbol MNQ)', data: expect.objectContaining({ rule: 'RULE-001', numbers: { limit: 2, value: 3, symbol: 'MNQ' } }) }),
+      expect.objectContaining({ event: 'breach', text: 'Open contracts 4 exceed your limit of 2 (limit 2, value 4, symbol MNQ)' }),
     ]);
   });
 });

@@ -29,11 +29,14 @@ function nearValid(accountId: number) {
     fc.string({ maxLength: 2000 }),
     fc.constant('__proto__'),
   );
-  // Every mutation is a wrong TYPE or an impossible value; a well-typed string contractId is a different case
-  // (an unknown contract), exercised by phantomContractFrame below.
+  // Every mutation is a wrong TYPE, an impossible value, or a well-typed contractId the gateway does not list
+  // (held unverified, then dropped as bad input once Contract/searchById says so: see phantomContractFrame).
   const mutation = fc.oneof(
     fc.record({ key: fc.constantFrom('size', 'type', 'averagePrice', 'creationTimestamp', 'accountId'), value: wrong }),
-    fc.record({ key: fc.constant('contractId'), value: fc.oneof(fc.constant(null), fc.integer(), fc.constant({}), fc.constant([MNQ])) }),
+    fc.record({
+      key: fc.constant('contractId'),
+      value: fc.oneof(fc.constant(null), fc.integer(), fc.constant({}), fc.constant([MNQ]), fc.string({ minLength: 1, maxLength: 40 }), fc.stringMatching(/^CON\.F\.US\.X[A-Z]{2,3}\.[A-Z]\d\d$/)),
+    }),
   );
   return mutation.map(({ key, value }) => ({
     action: 1,
@@ -105,6 +108,12 @@ export async function runBadInput(o: { payloads: number; breaches: number; seed:
     expect(breaches).toBe(o.breaches);
     const log = readFileSync(join(env.dir, 'riskd.log'), 'utf8');
     expect(log).toContain('failed validation');
+    // No position the gateway cannot name ever reached the ledger; every one it refused was logged as dropped.
+    await daemon.router.idle();
+    expect(daemon.registry.get(acct.id)!.positions().map((p) => p.contractId).filter((c) => c !== MNQ)).toEqual([]);
+    if (o.extra?.some((f) => f.kind === 'user' && JSON.stringify(f.arg).includes('CON.F.US.NOPE.Z26'))) {
+      expect(log).toMatch(/contract the gateway does not list dropped.*CON\.F\.US\.NOPE\.Z26/);
+    }
   } finally {
     await env.close();
   }
