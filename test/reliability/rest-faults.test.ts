@@ -10,6 +10,7 @@ const report = (s: RestFaultStats) => {
     `rest faults: ${s.breaches} breaches, ${s.calls} calls, faults 429 x${s.faults['429']} 500 x${s.faults['500']} timeout x${s.faults.timeout}; ` +
       `partialCloseContract sent ${s.reducesSent}, executed ${s.reducesExecuted}; breach -> at limit p50 ${q(0.5)} ms, max ${q(1)} ms`,
   );
+  console.log(`slowest breach, riskd's REST calls:\n  ${s.slowestTrace.join('\n  ')}`);
 };
 
 it('6 breaches under 30 % REST faults: each enforced exactly once', async () => {
