@@ -79,6 +79,11 @@ export interface ProjectXRestOptions {
   timeoutMs?: number;
   /** Waits between read retries after 429 without Retry-After, 5xx, timeouts (default 1 s, 5 s, 15 s). */
   readRetryDelaysMs?: readonly number[];
+  /**
+   * The same for reads an enforcement waits on (priority 'enforce': the executor's checks before a re-send),
+   * where a breach is open while they back off (default 200 ms, 500 ms, 1 s, 2 s). Retry-After still rules.
+   */
+  enforceReadRetryDelaysMs?: readonly number[];
   /** Page size for Order/v2/query (default 100). */
   pageSize?: number;
   onParseFailure?: (f: ParseFailure) => void;
@@ -95,6 +100,7 @@ export class ProjectXRest implements GatewayRest {
   private readonly log: GatewayLog;
   private readonly timeoutMs: number;
   private readonly retryDelays: readonly number[];
+  private readonly enforceRetryDelays: readonly number[];
   private readonly sleep: (ms: number) => Promise<void>;
   /** Set once Order/v2/query proved missing on this gateway; from then on Order/searchOpen is used. */
   private v2QueryMissing = false;
@@ -105,6 +111,7 @@ export class ProjectXRest implements GatewayRest {
     this.log = opts.log ?? silentLog;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retryDelays = opts.readRetryDelaysMs ?? [1_000, 5_000, 15_000];
+    this.enforceRetryDelays = opts.enforceReadRetryDelaysMs ?? [200, 500, 1_000, 2_000];
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
@@ -237,7 +244,7 @@ export class ProjectXRest implements GatewayRest {
         if (!env.success) throw new GatewayError(endpoint, env.errorCode, env.errorMessage, res.status);
         return res.body;
       } catch (err) {
-        const wait = this.readRetryWait(err, attempt);
+        const wait = this.readRetryWait(err, attempt, o?.priority === 'enforce' ? this.enforceRetryDelays : this.retryDelays);
         if (wait === undefined) throw err;
         this.log.warn('gateway read failed, retrying', { endpoint, attempt: attempt + 1, waitMs: wait, error: (err as Error).message });
         await this.sleep(wait);
@@ -246,9 +253,9 @@ export class ProjectXRest implements GatewayRest {
   }
 
   /** undefined = do not retry. */
-  private readRetryWait(err: unknown, attempt: number): number | undefined {
-    if (attempt >= this.retryDelays.length) return undefined;
-    const fallback = this.retryDelays[attempt] ?? 15_000;
+  private readRetryWait(err: unknown, attempt: number, delays: readonly number[]): number | undefined {
+    if (attempt >= delays.length) return undefined;
+    const fallback = delays[attempt] ?? 15_000;
     if (err instanceof RateLimitedError) return err.retryAfterMs ?? fallback;
     if (err instanceof GatewayTimeoutError) return fallback;
     if (err instanceof GatewayHttpError && (err.httpStatus === undefined || err.httpStatus >= 500)) return fallback;

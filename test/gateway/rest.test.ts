@@ -138,6 +138,15 @@ describe('ProjectXRest', () => {
     expect(sleeps).toEqual([1, 2]);
   });
 
+  it('reads an enforcement waits on back off on the short ladder (200 ms, 500 ms, 1 s, 2 s); others on the long one', async () => {
+    const enforce = client(() => ({ status: 503 }));
+    await expect(enforce.rest.searchOpenPositions(1, { priority: 'enforce' })).rejects.toBeInstanceOf(GatewayHttpError);
+    expect(enforce.sleeps).toEqual([200, 500, 1_000, 2_000]);
+    const reconcile = client(() => ({ status: 503 }));
+    await expect(reconcile.rest.searchOpenPositions(1, { priority: 'reconcile' })).rejects.toBeInstanceOf(GatewayHttpError);
+    expect(reconcile.sleeps).toEqual([1_000, 5_000, 15_000]);
+  });
+
   it('a malformed read response is a GatewayProtocolError and reported as a parse failure', async () => {
     const failures: string[] = [];
     const { rest } = client(() => ({ body: { ...P.positionSearchOpen, positions: [{ id: 1 }] } }), { onParseFailure: (f) => failures.push(f.event) });
