@@ -122,7 +122,7 @@ export function createRouter(opts: RouterOptions): Router {
       })
       .catch((err: unknown) => {
         // The gateway answered and does not know the contract: what was held on it never existed.
-        if (err instanceof GatewayError || err instanceof GatewayProtocolError) {
+        if ((err instanceof GatewayError && err.codeName === 'ContractNotFound') || err instanceof GatewayProtocolError) {
           const evs = held.get(contractId) ?? [];
           held.delete(contractId);
           return drop(contractId, String(err), evs, true);
