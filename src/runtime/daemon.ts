@@ -156,6 +156,10 @@ export class Daemon {
       logger: logger.child({ part: 'router' }),
       fetchContract: (id) => this.rest.contractById(id, { priority: 'reconcile' }),
       onUnknownContract: (f) => this.parseFailed({ kind: 'unknownContract', ...f }), // bad input, like a malformed payload
+      runReleased: (apply) => {
+        this.ingestSafely(apply);
+        this.scheduleQuoteSync();
+      },
       onChange: (accountId, change, view) => handleChange(this.pipelineDeps(), accountId, change, view, this.triggerAt),
     });
     this.router = router;
