@@ -15,7 +15,7 @@ import { RateBudget, type Priority } from './rateBudget.ts';
 import type { ParseFailure, ParseResult } from './parse/failure.ts';
 import { parseRestEnvelope } from './parse/envelope.ts';
 import {
-  parseAccountsResponse, parseContractResponse, parseOrderIdResponse, parseOrdersPageResponse, parseOrdersResponse,
+  parseAccountsResponse, parseContractResponse, parseContractsResponse, parseOrderIdResponse, parseOrdersPageResponse, parseOrdersResponse,
   parsePositionsResponse, parseTradesResponse,
 } from './parse/responses.ts';
 
@@ -142,6 +142,12 @@ export class ProjectXRest implements GatewayRest {
     const req = { accountId, startTimestamp: iso(startMs), endTimestamp: endMs === undefined ? null : iso(endMs) };
     const body = await this.read('/api/Trade/search', req, o);
     return this.parsed(parseTradesResponse(body), false);
+  }
+
+  /** Contract/available with live:false (Practice accounts may see nothing with live:true): every tradable product. */
+  async availableContracts(o?: CallOpts): Promise<Contract[]> {
+    const body = await this.read('/api/Contract/available', { live: false }, o);
+    return this.parsed(parseContractsResponse('/api/Contract/available', body), false);
   }
 
   async contractById(contractId: string, o?: CallOpts): Promise<Contract> {

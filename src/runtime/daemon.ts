@@ -166,6 +166,10 @@ export class Daemon {
       logger: logger.child({ part: 'router' }),
       fetchContract: (id) => this.rest.contractById(id, { priority: 'reconcile' }),
       onUnknownContract: (f) => this.parseFailed({ kind: 'unknownContract', ...f }), // bad input, like a malformed payload
+      runReleased: (apply) => {
+        this.ingestSafely(apply);
+        this.scheduleQuoteSync();
+      },
       onChange: (accountId, change, view) => handleChange(this.pipelineDeps(), accountId, change, view, this.triggerAt),
     });
     this.router = router;
@@ -216,6 +220,7 @@ export class Daemon {
       await step('restore machines', () => daemon.restoreKnownAccounts());
       await step('login', () => daemon.tokens.login());
       await step('accounts', () => daemon.resolveAccounts());
+      await step('contracts', () => daemon.loadTradableContracts());
       await step('hubs + reconcile', () => daemon.connect());
       daemon.supervisor.startTicker(opts.tickMs);
       daemon.rollTimer = setInterval(() => daemon.ingestSafely(() => daemon.router.rollDue(daemon.now())), opts.tickMs ?? 5_000);
@@ -407,6 +412,29 @@ export class Daemon {
   private isConfiguredName(name: string): boolean {
     const list = this.opts.config.accounts.accounts;
     return list.length === 0 || list.some((a) => a.name === name);
+  }
+
+  /**
+   * Tick facts of every tradable product, so a hub position on a real contract is applied at once (the router
+   * holds one on a contract it has no facts for until Contract/searchById names it). Not fatal: without the list
+   * each new contract costs one lookup while its position waits.
+   */
+  private async loadTradableContracts(): Promise<void> {
+    try {
+      const contracts = await this.rest.availableContracts({ priority: 'reconcile' });
+      let bad = 0;
+      for (const c of contracts) {
+        try {
+          this.registry.contracts.put(c);
+        } catch (err) {
+          bad++; // impossible tick facts: that contract is looked up (and refused) on its own
+          this.opts.logger.warn('Contract/available listed a contract with invalid tick facts; skipped', { contractId: c.id, error: String(err) });
+        }
+      }
+      this.opts.logger.info('tradable contracts loaded', { count: contracts.length - bad });
+    } catch (err) {
+      this.opts.logger.warn('Contract/available failed; contracts are looked up one by one as they appear', { error: String(err) });
+    }
   }
 
   private async resolveAccounts(): Promise<void> {

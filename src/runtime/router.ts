@@ -22,6 +22,11 @@ export interface RouterOptions {
   fetchContract?: (contractId: string) => Promise<Contract>;
   /** A hub event dropped because the gateway cannot name its contract (counted as bad input by the daemon). */
   onUnknownContract?: (failure: UnknownContractFailure) => void;
+  /**
+   * Runs the application of held events once their contract is confirmed, like the daemon runs any gateway event
+   * (one store transaction, then the quote subscription refreshed). Default: run as is.
+   */
+  runReleased?: (apply: () => void) => void;
   /** Delay before re-asking for a contract whose lookup failed transiently (held events wait). Default 2 s. */
   contractRetryMs?: number;
 }
@@ -122,7 +127,7 @@ export function createRouter(opts: RouterOptions): Router {
       })
       .catch((err: unknown) => {
         // The gateway answered and does not know the contract: what was held on it never existed.
-        if (err instanceof GatewayError || err instanceof GatewayProtocolError) {
+        if ((err instanceof GatewayError && err.codeName === 'ContractNotFound') || err instanceof GatewayProtocolError) {
           const evs = held.get(contractId) ?? [];
           held.delete(contractId);
           return drop(contractId, String(err), evs, true);
@@ -146,13 +151,17 @@ export function createRouter(opts: RouterOptions): Router {
     const evs = held.get(contractId);
     if (!evs) return;
     held.delete(contractId);
-    for (const ev of evs) {
-      try {
-        handleEvent(ev);
-      } catch (err) {
-        logger.error('router: held event skipped after an error', { contractId, error: String(err) });
+    const apply = (): void => {
+      for (const ev of evs) {
+        try {
+          handleEvent(ev);
+        } catch (err) {
+          logger.error('router: held event skipped after an error', { contractId, error: String(err) });
+        }
       }
-    }
+    };
+    if (opts.runReleased) opts.runReleased(apply);
+    else apply();
   };
 
   /** Drops events on a contract the gateway does not list; `answered`: the gateway just said so (remembered). */

@@ -19,7 +19,12 @@ describe('router: positions on unconfirmed contracts', () => {
     const r = registry();
     const col = collector();
     let answer: (c: Contract) => void = () => {};
-    const router = createRouter({ registry: r, onChange: col.onChange, logger: recordingLogger(), fetchContract: () => new Promise((res) => (answer = res)) });
+    const runs: number[] = [];
+    const runReleased = (apply: () => void) => {
+      runs.push(col.changes.length);
+      apply(); // the daemon wraps this in a store transaction and refreshes the quote subscription
+    };
+    const router = createRouter({ registry: r, onChange: col.onChange, logger: recordingLogger(), fetchContract: () => new Promise((res) => (answer = res)), runReleased });
     router.handle(posEv({ id: 1, contractId: NQ, size: 1 }, T0));
     router.handle(posEv({ id: 1, contractId: NQ, size: 2 }, T0 + 1));
     expect(r.get(ACC)!.openContractsTotal()).toBe(0); // rules cannot count it yet
@@ -30,6 +35,7 @@ describe('router: positions on unconfirmed contracts', () => {
     expect(col.kinds()).toEqual(['position:opened', 'position:changed', 'contract']);
     expect(r.get(ACC)!.position(NQ)?.size).toBe(2);
     expect(router.unverified().size).toBe(0);
+    expect(runs).toEqual([0]); // both held events applied in one run
   });
 
   it('drops a position the gateway does not list, reports it with its payload, and never touches the real ones', async () => {
