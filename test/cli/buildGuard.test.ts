@@ -5,7 +5,6 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlink
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-// @ts-expect-error plain JavaScript module without type declarations (it runs before any TypeScript loader)
 import { hashInputs, manifestOf, staleReason } from '../../bin/buildManifest.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
