@@ -1,8 +1,10 @@
 // Recovery: `riskd start` as a real process against the local simulator with 20 accounts, timed from spawn to
 // the "riskd is live" line (reconciled, hubs up, enforcing). Fresh store first; then a realistic store (every
 // account traded round trips, some hold locks, open positions) after a kill -9, restarted several times.
-// The bare cost of starting node + the tsx loader (`riskd --version`) is measured too, since it is part of it.
-// Run: node bin/run-ts.js bench/recovery.ts
+// The bare cost of starting riskd (`riskd --version`: node + loading the CLI) is measured too, since it is part of
+// it, both from the compiled build (dist/, `npm run build`) and from source through tsx (RISKD_FROM_SOURCE=1).
+// The daemon starts run whichever bin/riskd.js picks (printed first): dist/ when it matches the sources.
+// Run: npm run build && node bin/run-ts.js bench/recovery.ts   (RISKD_FROM_SOURCE=1 ... for the source path)
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
@@ -10,16 +12,24 @@ import { startSimulator } from '../src/sim/index.ts';
 import { OrderSide, OrderType } from '../src/gateway/models.ts';
 import { RiskdProcess } from '../test/reliability/support/riskdProcess.ts';
 import { BASE_RISK, machine, summary } from './support/inProcess.ts';
+import { staleReason } from '../bin/buildManifest.js';
 
 export async function runRecovery(restarts = 5): Promise<string[]> {
   const out: string[] = [];
-  const boot: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    spawnSync(process.execPath, ['bin/riskd.js', '--version'], { cwd: resolve(import.meta.dirname, '..') });
-    boot.push(performance.now() - t0);
-  }
-  out.push(`node + tsx loader start (riskd --version):  ${summary(boot, 'ms', 0)}`);
+  const root = resolve(import.meta.dirname, '..');
+  const stale = process.env['RISKD_FROM_SOURCE'] === '1' ? 'RISKD_FROM_SOURCE=1' : staleReason(root);
+  out.push(`riskd runs: ${stale === undefined ? 'dist/ (build matches the sources)' : `from source through tsx (${stale})`}`);
+  const version = (fromSource: boolean) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['bin/riskd.js', '--version'], { cwd: root, env: { ...process.env, RISKD_FROM_SOURCE: fromSource ? '1' : '' } });
+      ms.push(performance.now() - t0);
+    }
+    return summary(ms, 'ms', 0);
+  };
+  if (stale === undefined) out.push(`riskd --version from dist/:          ${version(false)}`);
+  out.push(`riskd --version from source (tsx):   ${version(true)}`);
   const accounts = Array.from({ length: 20 }, (_, i) => ({ id: 910000 + i, name: `REC-${i + 1}`, balance: 50000 }));
   const sim = await startSimulator({ seed: 5, accounts, rateLimit: { max: 100_000, windowMs: 60_000 } });
   const risk = {

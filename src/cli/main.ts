@@ -2,7 +2,7 @@
 // process.exit itself: 0 ok, 1 the command failed (e.g. invalid config), 2 usage error.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.ts';
+import { loadCommands, type CommandModule } from './commands/index.ts';
 import { exitCodeOf } from './exitCode.ts';
 
 export const EXIT_OK = 0;
@@ -14,7 +14,8 @@ function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-export function buildProgram(): Command {
+/** The program with `commands` registered (loadCommands picks them from argv). */
+export function buildProgram(commands: readonly CommandModule[]): Command {
   const program = new Command('riskd')
     .description('Self-hosted risk daemon for futures traders on ProjectX Gateway (TopstepX) accounts.')
     .version(packageVersion(), '-V, --version', 'print the riskd version')
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(await loadCommands(argv));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCodeOf(program);

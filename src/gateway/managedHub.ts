@@ -2,6 +2,7 @@
 // (re)connect (the server forgets subscriptions and replays nothing), and a self-restart after the library
 // gives up. The token goes in the Authorization header through accessTokenFactory, never in the URL.
 import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection, type ILogger } from '@microsoft/signalr';
+import { NoHttpClient } from './noHttpClient.ts';
 import { delayFor, mayBeUnauthorized, reconnectPolicy } from './retryPolicy.ts';
 import type { GatewayLog } from './log.ts';
 
@@ -57,6 +58,7 @@ export class ManagedHub {
       .withUrl(opts.url, {
         skipNegotiation: true,
         transport: HttpTransportType.WebSockets,
+        httpClient: new NoHttpClient(),
         accessTokenFactory: opts.accessToken,
         timeout: opts.handshakeTimeoutMs ?? 10_000,
       })

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.ts';
+import { loadCommands } from '../../src/cli/commands/index.ts';
 
 interface Run {
   code: number;
@@ -119,6 +120,9 @@ describe('riskd config schema', () => {
   });
 });
 
+// Every command module (riskd itself loads only the one named on the command line).
+const allCommands = await loadCommands([]);
+
 describe('riskd usage', () => {
   // Every registered subcommand, found from the program itself, so new commands are covered too.
   const subcommands: string[][] = [];
@@ -128,7 +132,7 @@ describe('riskd usage', () => {
       walk(sub, [...path, sub.name()]);
     }
   };
-  walk(buildProgram(), []);
+  walk(buildProgram(allCommands), []);
 
   it('finds the subcommands', () => {
     expect(subcommands).toEqual(expect.arrayContaining([['config'], ['config', 'validate'], ['config', 'schema'], ['sim']]));

@@ -24,6 +24,9 @@ export interface FakeHubServer {
   refuse: boolean;
   /** Refuse (HTTP 401) upgrades whose Authorization header this returns false for. */
   acceptAuth: (authorization: string | undefined) => boolean;
+  /** While true, invocation completions are held back (the server is "still working") until releaseCompletions. */
+  holdCompletions: boolean;
+  releaseCompletions(): void;
   clients(hub: 'user' | 'market'): number;
   close(): Promise<void>;
 }
@@ -32,12 +35,18 @@ export async function startFakeHubServer(): Promise<FakeHubServer> {
   const http: Server = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ noServer: true });
   const sockets = { user: new Set<WebSocket>(), market: new Set<WebSocket>() };
+  const held: (() => void)[] = [];
   const state: FakeHubServer = {
     url: '',
     invocations: [],
     upgrades: [],
     refuse: false,
     acceptAuth: () => true,
+    holdCompletions: false,
+    releaseCompletions() {
+      state.holdCompletions = false;
+      for (const complete of held.splice(0)) complete();
+    },
     send(hub, target, ...args) {
       for (const ws of sockets[hub]) ws.send(JSON.stringify({ type: 1, target, arguments: args }) + RS);
     },
@@ -74,7 +83,11 @@ export async function startFakeHubServer(): Promise<FakeHubServer> {
           }
           if (msg.type === 1) {
             state.invocations.push({ hub, target: msg.target ?? '', args: msg.arguments ?? [] });
-            if (msg.invocationId !== undefined) ws.send(JSON.stringify({ type: 3, invocationId: msg.invocationId, result: null }) + RS);
+            if (msg.invocationId !== undefined) {
+              const complete = () => ws.send(JSON.stringify({ type: 3, invocationId: msg.invocationId, result: null }) + RS);
+              if (state.holdCompletions) held.push(complete);
+              else complete();
+            }
           } else if (msg.type === 6) {
             ws.send(JSON.stringify({ type: 6 }) + RS);
           }

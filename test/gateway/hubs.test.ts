@@ -55,6 +55,18 @@ describe('HubClient against a SignalR JSON-protocol server', () => {
     expect(client.status().user.state).toBe('connected');
   });
 
+  it('sends every user-hub subscription without waiting for the previous one to complete (one round trip)', async () => {
+    const { client } = make();
+    server.holdCompletions = true;
+    const started = client.start();
+    // All 7 arrive while the server has answered none of them; a one-at-a-time client would stop after the first.
+    await until(() => subs('user').length === 7, 'all user-hub subscriptions sent before any completion');
+    expect(subs('user')).toEqual(['SubscribeAccounts()', 'SubscribeOrders(11)', 'SubscribePositions(11)', 'SubscribeTrades(11)', 'SubscribeOrders(22)', 'SubscribePositions(22)', 'SubscribeTrades(22)']);
+    server.releaseCompletions();
+    await started;
+    expect(client.status().user.state).toBe('connected');
+  });
+
   it('delivers every event type typed, with envelopes or bare', async () => {
     const { client, events } = make();
     await client.start();

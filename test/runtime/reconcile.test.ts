@@ -1,5 +1,5 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
-import { reconcileAccount, reconcileAll, type ReconcileRest } from '../../src/runtime/reconcile.ts';
+import { RECONCILE_CONCURRENCY, reconcileAccount, reconcileAll, type ReconcileRest } from '../../src/runtime/reconcile.ts';
 import { createDegradedPoller, pollIntervalMs } from '../../src/runtime/degradedPoller.ts';
 import { createRouter } from '../../src/runtime/router.ts';
 import type { Account, Contract, Order, Position, Trade } from '../../src/gateway/models.ts';
@@ -113,6 +113,73 @@ describe('reconcile', () => {
     };
     await expect(reconcileAccount(deps, ACC)).rejects.toThrow('HTTP 500');
     expect(col.changes).toEqual([]);
+  });
+});
+
+describe('reconcileAll across accounts', () => {
+  const NQ = 'CON.F.US.ENQ.Z25';
+  const NQ_C: Contract = { id: NQ, name: 'NQZ5', description: '', tickSize: 0.25, tickValue: 5, activeContract: true, symbolId: 'F.US.ENQ' };
+
+  /** Accounts ACC..ACC+n-1 all holding 1 NQ (a contract the registry does not know yet). */
+  function manyAccounts(n: number) {
+    const { r, fake, deps } = setup();
+    const ids = Array.from({ length: n }, (_, i) => ACC + i);
+    for (const id of ids.slice(1)) r.open(id, T0);
+    fake.state.accounts = ids.map((id) => ({ id, name: `A${id}`, balance: 50000, canTrade: true, isVisible: true, simulated: true }));
+    fake.state.contracts.set(NQ, NQ_C);
+    const byAccount = (id: number): Position[] => [{ id: id * 10, accountId: id, contractId: NQ, creationTimestamp: T0, type: 1, size: 1, averagePrice: 20000 }];
+    return { r, fake, deps, ids, byAccount };
+  }
+
+  it('reconciles accounts side by side (bounded), reporting results and failures in account order', async () => {
+    const { fake, deps, ids, byAccount } = manyAccounts(RECONCILE_CONCURRENCY + 4);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const gates: (() => void)[] = [];
+    fake.rest.searchOpenPositions = async (id) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise<void>((res) => gates.push(res));
+      inFlight--;
+      if (id === ids[2]) throw new Error('HTTP 500');
+      return byAccount(id);
+    };
+    const run = reconcileAll(deps);
+    // Release the blocked position calls in reverse order, a few at a time, until the run is done.
+    let done = false;
+    void run.finally(() => (done = true));
+    while (!done) {
+      await new Promise((res) => setImmediate(res));
+      for (const g of gates.splice(0).reverse()) g();
+    }
+    const res = await run;
+    expect(maxInFlight).toBe(RECONCILE_CONCURRENCY);
+    expect(res.ok.map((o) => o.accountId)).toEqual(ids.filter((id) => id !== ids[2]));
+    expect(res.failed.map((f) => f.accountId)).toEqual([ids[2]]);
+  });
+
+  it('a contract several accounts hold is fetched once, and every account gets its tick facts', async () => {
+    const { r, fake, deps, ids, byAccount } = manyAccounts(5);
+    fake.rest.searchOpenPositions = async (id) => byAccount(id);
+    const res = await reconcileAll(deps);
+    expect(res.failed).toEqual([]);
+    expect(fake.calls.filter((c) => c === `contract:${NQ}`)).toHaveLength(1);
+    expect(res.ok.reduce((n, o) => n + o.contractsFetched, 0)).toBe(1);
+    for (const id of ids) expect(r.get(id)!.position(NQ)!.symbol).toBe('NQ');
+    expect(r.contracts.get(NQ)?.tickValue).toBe(5);
+  });
+
+  it('a failed shared contract lookup is retried by the next reconcile', async () => {
+    const { r, fake, deps, byAccount } = manyAccounts(3);
+    fake.rest.searchOpenPositions = async (id) => byAccount(id);
+    fake.state.contracts.delete(NQ);
+    await reconcileAll(deps);
+    expect(fake.calls.filter((c) => c === `contract:${NQ}`)).toHaveLength(1);
+    expect(r.contracts.has(NQ)).toBe(false);
+    fake.state.contracts.set(NQ, NQ_C);
+    await reconcileAll(deps);
+    expect(fake.calls.filter((c) => c === `contract:${NQ}`)).toHaveLength(2);
+    expect(r.contracts.get(NQ)?.tickValue).toBe(5);
   });
 });
 

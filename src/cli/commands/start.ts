@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { setExitCode } from '../exitCode.ts';
 import type { LogLevel } from '../../log/logger.ts';
-import { startControlPlane } from '../../control/controlPlane.ts';
+import type { LiveInspector } from '../../control/inspector/liveInspect.ts';
 
 interface StartOptions {
   config: string;
@@ -34,19 +34,23 @@ export function register(program: Command): void {
         setExitCode(this, 1);
         return;
       }
-      const { mountInspector, liveActors } = await import('../../control/inspector/mount.ts');
-      const { startLiveInspector } = await import('../../control/inspector/liveInspect.ts');
       const code = await runDaemon({
         ...paths,
         dataDir: opts.dataDir,
         logLevel: opts.logLevel,
         onLive: async (d, log) => {
+          // Loaded once enforcing: the control plane and inspector are not on the path to "riskd is live".
+          const { startControlPlane } = await import('../../control/controlPlane.ts');
+          const { mountInspector, liveActors } = await import('../../control/inspector/mount.ts');
           const plane = await startControlPlane(d, log, paths);
           // The transitions audit and the /inspector page; --inspect adds the live relay.
           const inspector = mountInspector(d, log, plane.server);
-          let live: Awaited<ReturnType<typeof startLiveInspector>> | undefined;
+          let live: LiveInspector | undefined;
           try {
-            live = opts.inspect ? await startLiveInspector((fn) => d.supervisor.onInspect(fn), log, { port: inspectPort, actors: () => liveActors(d) }) : undefined;
+            if (opts.inspect) {
+              const { startLiveInspector } = await import('../../control/inspector/liveInspect.ts');
+              live = await startLiveInspector((fn) => d.supervisor.onInspect(fn), log, { port: inspectPort, actors: () => liveActors(d) });
+            }
           } catch (err) {
             inspector.stop();
             await plane.stop();
