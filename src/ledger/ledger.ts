@@ -116,6 +116,8 @@ export class Ledger implements AccountLedgerView {
   private commissions = 0;
   private dayFavorable = 0;
   private dayAdverse = 0;
+  /** Per contract: signed net of today's non-voided fills and the latest fill time (netFilledToday's cache). */
+  private readonly netByContract = new Map<string, { net: number; lastAt: number | undefined }>();
   private readonly enforcementOrders = new Set<number>();
   private readonly enforcementPending = new Map<string, { since: number; until: number; contracts: number }>();
 
@@ -299,6 +301,25 @@ export class Ledger implements AccountLedgerView {
     return this.fills;
   }
 
+  /**
+   * Signed net size (buys +, sells -) of today's non-voided fills in a contract and the latest of their
+   * times (undefined with none). Kept per contract and recomputed only after that contract's fills change,
+   * so a position event does not walk the whole day's fills (the enforcement path reads it on every one).
+   */
+  netFilledToday(contractId: string): { readonly net: number; readonly lastAt: number | undefined } {
+    let agg = this.netByContract.get(contractId);
+    if (agg) return agg;
+    let net = 0;
+    let lastAt: number | undefined;
+    for (const f of this.fills) {
+      if (f.contractId !== contractId || f.voided) continue;
+      net += f.side === 0 ? f.size : -f.size;
+      lastAt = lastAt === undefined ? f.at : Math.max(lastAt, f.at);
+    }
+    this.netByContract.set(contractId, (agg = { net, lastAt }));
+    return agg;
+  }
+
   /** Trader fills (riskd's own and voided ones excluded) at or after sinceMs, within today. */
   countSince(sinceMs: number, what: 'entries' | 'fills'): number {
     let n = 0;
@@ -412,6 +433,7 @@ export class Ledger implements AccountLedgerView {
     this.previousDayFillIds = new Set(this.fillsById.keys());
     this.fills.length = 0;
     this.fillsById.clear();
+    this.netByContract.clear();
     this.gross = 0;
     this.fees = 0;
     this.commissions = 0;
@@ -434,6 +456,7 @@ export class Ledger implements AccountLedgerView {
     while (i > 0 && (this.fills[i - 1]!.at > f.at || (this.fills[i - 1]!.at === f.at && this.fills[i - 1]!.id > f.id))) i--;
     this.fills.splice(i, 0, f);
     this.fillsById.set(f.id, f);
+    this.netByContract.delete(f.contractId);
     this.fees += f.fees;
     this.commissions += f.commissions ?? 0;
     if (!f.voided && f.profitAndLoss !== null) this.gross += f.profitAndLoss;
@@ -445,6 +468,7 @@ export class Ledger implements AccountLedgerView {
   voidFill(f: FillRecord): void {
     if (f.voided) return;
     f.voided = true;
+    this.netByContract.delete(f.contractId);
     if (f.profitAndLoss !== null) this.gross -= f.profitAndLoss;
     this.persist('fill', () => this.sink?.fill(this.accountId, f));
     this.persistDailyPnl(f.at);

@@ -94,6 +94,38 @@ describe('ledger core', () => {
     expect(l.countSince(l.tradingDayStart, 'entries')).toBe(2);
   });
 
+  it('netFilledToday follows fills added out of order, voided, and the trading-day roll', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    // Brute force over today's fills: what the cached aggregate must always equal.
+    const brute = (c: string) => {
+      let net = 0;
+      let lastAt: number | undefined;
+      for (const f of l.fillsToday()) {
+        if (f.contractId !== c || f.voided) continue;
+        net += f.side === 0 ? f.size : -f.size;
+        lastAt = lastAt === undefined ? f.at : Math.max(lastAt, f.at);
+      }
+      return { net, lastAt };
+    };
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 0, lastAt: undefined });
+    applyEvent(l, tradeEv({ id: 1, size: 3 }, T0 + 10));
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 3, lastAt: T0 + 10 });
+    applyEvent(l, tradeEv({ id: 2, size: 1, side: 1, profitAndLoss: 5 }, T0 + 5)); // arrives late, older time
+    applyEvent(l, tradeEv({ id: 3, contractId: ES, size: 2, side: 1 }, T0 + 20));
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 2, lastAt: T0 + 10 });
+    expect(l.netFilledToday(ES)).toEqual({ net: -2, lastAt: T0 + 20 });
+    applyEvent(l, tradeEv({ id: 1, size: 3, voided: true }, T0 + 10)); // the gateway voids fill 1
+    expect(l.netFilledToday(MNQ)).toEqual(brute(MNQ));
+    expect(l.netFilledToday(MNQ)).toEqual({ net: -1, lastAt: T0 + 5 });
+    l.rollTo(l.tradingDayEnd);
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 0, lastAt: undefined });
+    expect(l.netFilledToday(ES)).toEqual({ net: 0, lastAt: undefined });
+    applyEvent(l, tradeEv({ id: 9, size: 1 }, l.tradingDayStart + 1));
+    expect(l.netFilledToday(MNQ)).toEqual(brute(MNQ));
+    expect(l.netFilledToday(MNQ).net).toBe(1);
+  });
+
   it('markEnforcementOrder re-attributes fills that beat the REST response', () => {
     const r = registry();
     const l = r.get(ACC)!;
