@@ -6,7 +6,7 @@ import type { Account, Contract, Order, Trade } from '../gateway/models.ts';
 import { tradingDayStart, nextReset, tradingDayId, type ResetSpec } from '../calendar/tradingDay.ts';
 import type { AccountLedgerView, Excursion, FillView, PositionView, QuoteView, Side } from './view.ts';
 import type { PositionSnapshot } from './change.ts';
-import { markFor, type QuoteBook } from './quotes.ts';
+import { markFor, type MergedQuote, type QuoteBook } from './quotes.ts';
 import type { ContractCache } from './contracts.ts';
 import { profitTicks, roundCents, ticksToMoney } from './pnl.ts';
 import { symbolOf } from './symbols.ts';
@@ -116,6 +116,8 @@ export class Ledger implements AccountLedgerView {
   private commissions = 0;
   private dayFavorable = 0;
   private dayAdverse = 0;
+  /** Last position view per contract and the inputs it was built from (see position()). */
+  private readonly viewCache = new Map<string, { rec: PositionRecord; contract: Contract | undefined; quote: MergedQuote | undefined; seq: number; view: PositionView }>();
   /** Per contract: signed net of today's non-voided fills and the latest fill time (netFilledToday's cache). */
   private readonly netByContract = new Map<string, { net: number; lastAt: number | undefined }>();
   private readonly enforcementOrders = new Set<number>();
@@ -197,18 +199,41 @@ export class Ledger implements AccountLedgerView {
 
   positions(): readonly PositionView[] {
     const out: PositionView[] = [];
-    for (const rec of this.positionsByContract.values()) out.push(this.toView(rec));
+    for (const rec of this.positionsByContract.values()) out.push(this.viewOf(rec));
     return out;
   }
 
+  /**
+   * The view of one open position. On a quote the rules ask for the same position several times (which rules
+   * run, then RULE-004/005/012): the last view per contract is reused while its inputs are the same objects
+   * (position record, contract facts, quote record) and the quote has not merged a delta since (seq).
+   * Records are replaced, never edited, on a position change; views are read-only.
+   */
   position(contractId: string): PositionView | undefined {
     const rec = this.positionsByContract.get(contractId);
-    return rec ? this.toView(rec) : undefined;
+    return rec ? this.viewOf(rec) : undefined;
   }
 
-  private toView(rec: PositionRecord): PositionView {
-    const contract = this.contracts.get(rec.contractId);
-    const mark = markFor(this.quotes.get(rec.contractId), rec.side);
+  private viewOf(rec: PositionRecord): PositionView {
+    const contractId = rec.contractId;
+    const contract = this.contracts.get(contractId);
+    const quote = this.quotes.get(contractId);
+    const seq = quote ? quote.seq : -1;
+    const hit = this.viewCache.get(contractId);
+    if (hit && hit.rec === rec && hit.contract === contract && hit.quote === quote && hit.seq === seq) return hit.view;
+    const view = this.toView(rec, contract, quote);
+    if (hit) {
+      hit.rec = rec;
+      hit.contract = contract;
+      hit.quote = quote;
+      hit.seq = seq;
+      hit.view = view;
+    } else this.viewCache.set(contractId, { rec, contract, quote, seq, view });
+    return view;
+  }
+
+  private toView(rec: PositionRecord, contract: Contract | undefined, quote: MergedQuote | undefined): PositionView {
+    const mark = markFor(quote, rec.side);
     let ticks: number | null = null;
     let unrealized: number | null = null;
     if (mark !== null && contract) {
@@ -484,6 +509,7 @@ export class Ledger implements AccountLedgerView {
 
   removePosition(contractId: string): void {
     if (!this.positionsByContract.delete(contractId)) return;
+    this.viewCache.delete(contractId);
     this.persist('position', () => this.sink?.positionClosed(this.accountId, contractId));
     this.interestMayHaveChanged(contractId);
   }
