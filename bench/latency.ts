@@ -235,7 +235,7 @@ export async function runLatency(breaches: number): Promise<string[]> {
     ['idle (1 account)', 0, 1],
     ['under load (20 accounts, 1,000 quotes/s)', 1000, 20],
   ] as const) {
-    const env = await startBenchEnv({ accounts, risk, unlimitedRest: true });
+    const env = await startBenchEnv({ accounts, risk, unlimitedRest: true, simRequestLogLimit: 2000 });
     try {
       out.push(...report(await scenario(env, breaches, qps, label)));
     } finally {
