@@ -6,6 +6,7 @@
 // incl. ledger, rules, machine, SQLite commit), HTTP (REST client called -> simulator saw the request), and
 // the executor's own executeToRequestUs from the audit numbers.
 // Run: node bin/run-ts.js bench/latency.ts [breaches]
+import { existsSync, readFileSync } from 'node:fs';
 import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { OrderSide, OrderType, type GatewayEvent } from '../src/gateway/models.ts';
 import { BASE_RISK, machine, startBenchEnv, summary, until, type BenchEnv } from './support/inProcess.ts';
@@ -22,8 +23,10 @@ interface Sample {
   persistUs: number;
   /** performance.now() when the breaching event entered riskd (to match GC pauses against the span). */
   ingestAt: number;
-  /** Involuntary context switches of the process during riskd's span (the OS took the CPU away). */
+  /** Involuntary context switches of the main thread during riskd's span (the OS took the CPU away). */
   preempted: number;
+  /** CPU time the process used during riskd's span (µs): riskd's own work, not stretched by preemption. */
+  cpuUs: number;
 }
 
 /** A GC pause as the perf_hooks observer reports it. */
@@ -31,6 +34,18 @@ interface GcPause {
   start: number;
   ms: number;
   kind: string;
+}
+
+/**
+ * Involuntary context switches of the calling (main) thread: Linux /proc/thread-self/status, read outside the
+ * timed span. Elsewhere the whole process's count (getrusage), which also counts GC and libuv threads.
+ */
+const THREAD_STATUS = '/proc/thread-self/status';
+const hasThreadStatus = existsSync(THREAD_STATUS);
+function mainThreadPreemptions(): number {
+  if (!hasThreadStatus) return process.resourceUsage().involuntaryContextSwitches;
+  const m = /nonvoluntary_ctxt_switches:\s*(\d+)/.exec(readFileSync(THREAD_STATUS, 'utf8'));
+  return m ? Number(m[1]) : 0;
 }
 
 const GC_KIND: Record<number, string> = {
@@ -73,10 +88,13 @@ async function scenario(env: BenchEnv, breaches: number, quotesPerSecond: number
   let handoffAt = 0;
   let csAtIngest = 0;
   let preempted = 0;
+  let cpuAtIngest: NodeJS.CpuUsage | undefined;
+  let cpuUs = 0;
   const origIngest = daemon.ingest.bind(daemon);
   daemon.ingest = (ev: GatewayEvent) => {
     if (ev.kind === 'position' && ev.source === 'hub' && ev.position.accountId === acct.id && ev.position.size > LIMIT && ingestAt === 0) {
-      csAtIngest = process.resourceUsage().involuntaryContextSwitches;
+      csAtIngest = mainThreadPreemptions();
+      cpuAtIngest = process.cpuUsage();
       ingestAt = performance.now();
     }
     origIngest(ev);
@@ -86,7 +104,9 @@ async function scenario(env: BenchEnv, breaches: number, quotesPerSecond: number
   rest.partialCloseContract = (...a: unknown[]) => {
     if (handoffAt === 0) {
       handoffAt = performance.now();
-      preempted = process.resourceUsage().involuntaryContextSwitches - csAtIngest;
+      const cpu = process.cpuUsage(cpuAtIngest);
+      cpuUs = cpu.user + cpu.system;
+      preempted = mainThreadPreemptions() - csAtIngest;
     }
     return origPartial(...a);
   };
@@ -166,6 +186,7 @@ async function scenario(env: BenchEnv, breaches: number, quotesPerSecond: number
         persistUs,
         ingestAt,
         preempted,
+        cpuUs,
       });
     }
   } finally {
@@ -217,6 +238,7 @@ function tail(r: LatencyResult): string[] {
       (kinds.size > 0 ? ` (${[...kinds].map(([k, v]) => `${v.n} ${k}, up to ${v.ms.toFixed(1)} ms`).join('; ')})` : '') +
       `, ${withCs.length} preempted by the OS`,
     `  riskd spans with neither GC nor preemption  ${summary(clean.map((s) => s.riskdMs), 'ms', 3)}`,
+    `  riskd span CPU time (process, all threads)  ${summary(r.samples.map((s) => s.cpuUs / 1000), 'ms', 3)}`,
     `  GC over the run: ${scav.length} scavenges (${summary(scav, 'ms', 1)}), ${r.gc.length - scav.length} other pauses`,
   ];
 }
