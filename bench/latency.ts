@@ -236,7 +236,7 @@ function tail(r: LatencyResult): string[] {
   return [
     `  slowest 1 % of riskd spans (${slow.length}, >= ${slow.at(-1)!.riskdMs.toFixed(3)} ms): ${withGc.length} with a GC pause inside` +
       (kinds.size > 0 ? ` (${[...kinds].map(([k, v]) => `${v.n} ${k}, up to ${v.ms.toFixed(1)} ms`).join('; ')})` : '') +
-      `, ${withCs.length} preempted by the OS`,
+      `, ${withCs.length} preempted by the OS; at breach #${slow.map((x) => r.samples.indexOf(x) + 1).sort((a, b) => a - b).join(', #')}`,
     `  riskd spans with neither GC nor preemption  ${summary(clean.map((s) => s.riskdMs), 'ms', 3)}`,
     `  riskd span CPU time (process, all threads)  ${summary(r.samples.map((s) => s.cpuUs / 1000), 'ms', 3)}`,
     `  GC over the run: ${scav.length} scavenges (${summary(scav, 'ms', 1)}), ${r.gc.length - scav.length} other pauses`,
