@@ -6,7 +6,8 @@
 // incl. ledger, rules, machine, SQLite commit), HTTP (REST client called -> simulator saw the request), and
 // the executor's own executeToRequestUs from the audit numbers.
 // Run: node bin/run-ts.js bench/latency.ts [breaches]
-import { performance } from 'node:perf_hooks';
+import { existsSync, readFileSync } from 'node:fs';
+import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { OrderSide, OrderType, type GatewayEvent } from '../src/gateway/models.ts';
 import { BASE_RISK, machine, startBenchEnv, summary, until, type BenchEnv } from './support/inProcess.ts';
 
@@ -20,13 +21,46 @@ interface Sample {
   httpMs: number;
   executeToRequestUs: number;
   persistUs: number;
+  /** performance.now() when the breaching event entered riskd (to match GC pauses against the span). */
+  ingestAt: number;
+  /** Involuntary context switches of the main thread during riskd's span (the OS took the CPU away). */
+  preempted: number;
+  /** CPU time the process used during riskd's span (µs): riskd's own work, not stretched by preemption. */
+  cpuUs: number;
 }
+
+/** A GC pause as the perf_hooks observer reports it. */
+interface GcPause {
+  start: number;
+  ms: number;
+  kind: string;
+}
+
+/**
+ * Involuntary context switches of the calling (main) thread: Linux /proc/thread-self/status, read outside the
+ * timed span. Elsewhere the whole process's count (getrusage), which also counts GC and libuv threads.
+ */
+const THREAD_STATUS = '/proc/thread-self/status';
+const hasThreadStatus = existsSync(THREAD_STATUS);
+function mainThreadPreemptions(): number {
+  if (!hasThreadStatus) return process.resourceUsage().involuntaryContextSwitches;
+  const m = /nonvoluntary_ctxt_switches:\s*(\d+)/.exec(readFileSync(THREAD_STATUS, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+const GC_KIND: Record<number, string> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 
 export interface LatencyResult {
   label: string;
   samples: Sample[];
   quotesSent: number;
   seconds: number;
+  gc: GcPause[];
 }
 
 async function scenario(env: BenchEnv, breaches: number, quotesPerSecond: number, label: string): Promise<LatencyResult> {
@@ -52,15 +86,28 @@ async function scenario(env: BenchEnv, breaches: number, quotesPerSecond: number
   // In-process timestamps: when the breaching position event entered riskd and when the REST client was called.
   let ingestAt = 0;
   let handoffAt = 0;
+  let csAtIngest = 0;
+  let preempted = 0;
+  let cpuAtIngest: NodeJS.CpuUsage | undefined;
+  let cpuUs = 0;
   const origIngest = daemon.ingest.bind(daemon);
   daemon.ingest = (ev: GatewayEvent) => {
-    if (ev.kind === 'position' && ev.source === 'hub' && ev.position.accountId === acct.id && ev.position.size > LIMIT && ingestAt === 0) ingestAt = performance.now();
+    if (ev.kind === 'position' && ev.source === 'hub' && ev.position.accountId === acct.id && ev.position.size > LIMIT && ingestAt === 0) {
+      csAtIngest = mainThreadPreemptions();
+      cpuAtIngest = process.cpuUsage();
+      ingestAt = performance.now();
+    }
     origIngest(ev);
   };
   const rest = daemon.rest as unknown as { partialCloseContract: (...a: unknown[]) => Promise<void> };
   const origPartial = rest.partialCloseContract.bind(daemon.rest);
   rest.partialCloseContract = (...a: unknown[]) => {
-    if (handoffAt === 0) handoffAt = performance.now();
+    if (handoffAt === 0) {
+      handoffAt = performance.now();
+      const cpu = process.cpuUsage(cpuAtIngest);
+      cpuUs = cpu.user + cpu.system;
+      preempted = mainThreadPreemptions() - csAtIngest;
+    }
     return origPartial(...a);
   };
   // Persistence inside the breaching event's transaction: every snapshot save, timed.
@@ -82,6 +129,13 @@ async function scenario(env: BenchEnv, breaches: number, quotesPerSecond: number
       if (row.status === 'sent' && n.latency?.executeToRequestUs !== undefined) exec.push(n.latency.executeToRequestUs);
     },
   });
+
+  // Every GC pause of the run, to tell which slow spans had a collection inside them.
+  const gc: GcPause[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc.push({ start: e.startTime, ms: e.duration, kind: GC_KIND[((e as unknown as { detail?: { kind?: number } }).detail)?.kind ?? -1] ?? 'other' });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
 
   // Quote load: every 10 ms, a burst of quotes spread over the 5 contracts.
   let quotesSent = 0;
@@ -130,16 +184,20 @@ async function scenario(env: BenchEnv, breaches: number, quotesPerSecond: number
         httpMs: r.at - handoffAt,
         executeToRequestUs: exec[0]!,
         persistUs,
+        ingestAt,
+        preempted,
+        cpuUs,
       });
     }
   } finally {
     if (loadTimer) clearInterval(loadTimer);
+    gcObserver.disconnect();
     offEnf();
     daemon.ingest = origIngest;
     rest.partialCloseContract = origPartial;
     snaps.save = origSave;
   }
-  return { label, samples, quotesSent, seconds: (performance.now() - t0) / 1000 };
+  return { label, samples, quotesSent, seconds: (performance.now() - t0) / 1000, gc };
 }
 
 export function report(r: LatencyResult): string[] {
@@ -152,6 +210,36 @@ export function report(r: LatencyResult): string[] {
     `    HTTP (REST client -> sim received)      ${summary(col((s) => s.httpMs), 'ms', 3)}`,
     `  executor executeToRequestUs (audit)       ${summary(col((s) => s.executeToRequestUs), 'µs', 0)}`,
     `  snapshot saves before the request         ${summary(col((s) => s.persistUs), 'µs', 0)}`,
+    ...tail(r),
+  ];
+}
+
+/**
+ * What the slowest 1 % of riskd's spans had in common: a GC pause inside the span, or the OS taking the CPU
+ * away (involuntary context switch); and riskd's span without those, i.e. riskd's own code.
+ */
+function tail(r: LatencyResult): string[] {
+  const gcIn = (s: Sample): GcPause[] => r.gc.filter((g) => g.start < s.ingestAt + s.riskdMs && g.start + g.ms > s.ingestAt);
+  const bySpan = [...r.samples].sort((a, b) => b.riskdMs - a.riskdMs);
+  const slow = bySpan.slice(0, Math.max(1, Math.ceil(r.samples.length / 100)));
+  const withGc = slow.filter((s) => gcIn(s).length > 0);
+  const withCs = slow.filter((s) => s.preempted > 0);
+  const clean = r.samples.filter((s) => gcIn(s).length === 0 && s.preempted === 0);
+  const kinds = new Map<string, { n: number; ms: number }>();
+  for (const s of withGc) for (const g of gcIn(s)) {
+    const k = kinds.get(g.kind) ?? { n: 0, ms: 0 };
+    k.n++;
+    k.ms = Math.max(k.ms, g.ms);
+    kinds.set(g.kind, k);
+  }
+  const scav = r.gc.filter((g) => g.kind === 'scavenge').map((g) => g.ms);
+  return [
+    `  slowest 1 % of riskd spans (${slow.length}, >= ${slow.at(-1)!.riskdMs.toFixed(3)} ms): ${withGc.length} with a GC pause inside` +
+      (kinds.size > 0 ? ` (${[...kinds].map(([k, v]) => `${v.n} ${k}, up to ${v.ms.toFixed(1)} ms`).join('; ')})` : '') +
+      `, ${withCs.length} preempted by the OS; at breach #${slow.map((x) => r.samples.indexOf(x) + 1).sort((a, b) => a - b).join(', #')}`,
+    `  riskd spans with neither GC nor preemption  ${summary(clean.map((s) => s.riskdMs), 'ms', 3)}`,
+    `  riskd span CPU time (process, all threads)  ${summary(r.samples.map((s) => s.cpuUs / 1000), 'ms', 3)}`,
+    `  GC over the run: ${scav.length} scavenges (${summary(scav, 'ms', 1)}), ${r.gc.length - scav.length} other pauses`,
   ];
 }
 
@@ -169,7 +257,7 @@ export async function runLatency(breaches: number): Promise<string[]> {
     ['idle (1 account)', 0, 1],
     ['under load (20 accounts, 1,000 quotes/s)', 1000, 20],
   ] as const) {
-    const env = await startBenchEnv({ accounts, risk, unlimitedRest: true });
+    const env = await startBenchEnv({ accounts, risk, unlimitedRest: true, simRequestLogLimit: 2000 });
     try {
       out.push(...report(await scenario(env, breaches, qps, label)));
     } finally {

@@ -36,6 +36,11 @@ interface Step {
   lagP99Ms: number;
   lagMaxMs: number;
   cpuPct: number;
+  /**
+   * Quotes handled per second of CPU the process used: what one core would sustain. Robust to a shared box
+   * (a starved process reaches a low rate at a low CPU share), conservative (the whole process is counted).
+   */
+  perCpuSecond: number;
 }
 
 /** Runs `seconds` at `rate`/s, emitting with `emit` in 10 ms slices; reports achieved rate and loop delay. */
@@ -71,11 +76,12 @@ async function step(rate: number, seconds: number, emit: (n: number) => void, co
     lagP99Ms: h.percentile(99) / 1e6,
     lagMaxMs: h.max / 1e6,
     cpuPct: Math.round(((cpu.user + cpu.system) / 1000 / (el * 1000)) * 100),
+    perCpuSecond: Math.round((counted() - c0) / ((cpu.user + cpu.system) / 1e6)),
   };
 }
 
 const fmt = (s: Step) =>
-  `  target ${String(s.target).padStart(6)}/s  achieved ${String(s.achieved).padStart(6)}/s  loop delay p99 ${s.lagP99Ms.toFixed(1)} ms  max ${s.lagMaxMs.toFixed(1)} ms  cpu ${s.cpuPct}%`;
+  `  target ${String(s.target).padStart(6)}/s  achieved ${String(s.achieved).padStart(6)}/s  loop delay p99 ${s.lagP99Ms.toFixed(1)} ms  max ${s.lagMaxMs.toFixed(1)} ms  cpu ${s.cpuPct}%  ${s.perCpuSecond}/cpu-s`;
 
 export async function runThroughput(rates = [5_000, 10_000, 20_000, 40_000, 80_000], hubRates = [1_000, 2_000, 5_000, 10_000], seconds = 3): Promise<string[]> {
   const out: string[] = [];

@@ -34,6 +34,12 @@ export interface BenchEnvOptions {
   now?: () => number;
   /** The daemon's wall-clock tick; default 1000 ms. */
   tickMs?: number;
+  /**
+   * Keep only the simulator's last N REST requests (default: all). The simulator shares the benchmark's heap:
+   * an unbounded request log makes every young-generation GC copy more survivors, and those pauses land in
+   * riskd's timings although riskd in production never hosts a simulator.
+   */
+  simRequestLogLimit?: number;
   /** Where readable log lines go (tests capture them for the secret scan); default none. */
   terminal?: NodeJS.WritableStream;
 }
@@ -46,6 +52,7 @@ export async function startBenchEnv(o: BenchEnvOptions): Promise<BenchEnv> {
     accounts,
     ...(o.now ? { now: o.now, tokenTtlMs: 365 * 24 * 3600_000 } : {}),
     ...(o.unlimitedRest ? { rateLimit: { max: 1e9, windowMs: 60_000 } } : {}),
+    ...(o.simRequestLogLimit !== undefined ? { requestLogLimit: o.simRequestLogLimit } : {}),
   });
   const riskPath = join(dir, 'risk.yaml');
   const accountsPath = join(dir, 'accounts.yaml');

@@ -6,7 +6,7 @@ import type { Account, Contract, Order, Trade } from '../gateway/models.ts';
 import { tradingDayStart, nextReset, tradingDayId, type ResetSpec } from '../calendar/tradingDay.ts';
 import type { AccountLedgerView, Excursion, FillView, PositionView, QuoteView, Side } from './view.ts';
 import type { PositionSnapshot } from './change.ts';
-import { markFor, type QuoteBook } from './quotes.ts';
+import { markFor, type MergedQuote, type QuoteBook } from './quotes.ts';
 import type { ContractCache } from './contracts.ts';
 import { profitTicks, roundCents, ticksToMoney } from './pnl.ts';
 import { symbolOf } from './symbols.ts';
@@ -116,6 +116,10 @@ export class Ledger implements AccountLedgerView {
   private commissions = 0;
   private dayFavorable = 0;
   private dayAdverse = 0;
+  /** Last position view per contract and the inputs it was built from (see position()). */
+  private readonly viewCache = new Map<string, { rec: PositionRecord; contract: Contract | undefined; quote: MergedQuote | undefined; seq: number; view: PositionView }>();
+  /** Per contract: signed net of today's non-voided fills and the latest fill time (netFilledToday's cache). */
+  private readonly netByContract = new Map<string, { net: number; lastAt: number | undefined }>();
   private readonly enforcementOrders = new Set<number>();
   private readonly enforcementPending = new Map<string, { since: number; until: number; contracts: number }>();
   /**
@@ -201,18 +205,41 @@ export class Ledger implements AccountLedgerView {
 
   positions(): readonly PositionView[] {
     const out: PositionView[] = [];
-    for (const rec of this.positionsByContract.values()) out.push(this.toView(rec));
+    for (const rec of this.positionsByContract.values()) out.push(this.viewOf(rec));
     return out;
   }
 
+  /**
+   * The view of one open position. On a quote the rules ask for the same position several times (which rules
+   * run, then RULE-004/005/012): the last view per contract is reused while its inputs are the same objects
+   * (position record, contract facts, quote record) and the quote has not merged a delta since (seq).
+   * Records are replaced, never edited, on a position change; views are read-only.
+   */
   position(contractId: string): PositionView | undefined {
     const rec = this.positionsByContract.get(contractId);
-    return rec ? this.toView(rec) : undefined;
+    return rec ? this.viewOf(rec) : undefined;
   }
 
-  private toView(rec: PositionRecord): PositionView {
-    const contract = this.contracts.get(rec.contractId);
-    const mark = markFor(this.quotes.get(rec.contractId), rec.side);
+  private viewOf(rec: PositionRecord): PositionView {
+    const contractId = rec.contractId;
+    const contract = this.contracts.get(contractId);
+    const quote = this.quotes.get(contractId);
+    const seq = quote ? quote.seq : -1;
+    const hit = this.viewCache.get(contractId);
+    if (hit && hit.rec === rec && hit.contract === contract && hit.quote === quote && hit.seq === seq) return hit.view;
+    const view = this.toView(rec, contract, quote);
+    if (hit) {
+      hit.rec = rec;
+      hit.contract = contract;
+      hit.quote = quote;
+      hit.seq = seq;
+      hit.view = view;
+    } else this.viewCache.set(contractId, { rec, contract, quote, seq, view });
+    return view;
+  }
+
+  private toView(rec: PositionRecord, contract: Contract | undefined, quote: MergedQuote | undefined): PositionView {
+    const mark = markFor(quote, rec.side);
     let ticks: number | null = null;
     let unrealized: number | null = null;
     if (mark !== null && contract) {
@@ -328,6 +355,25 @@ export class Ledger implements AccountLedgerView {
     return n;
   }
 
+  /**
+   * Signed net size (buys +, sells -) of today's non-voided fills in a contract and the latest of their
+   * times (undefined with none). Kept per contract and recomputed only after that contract's fills change,
+   * so a position event does not walk the whole day's fills (the enforcement path reads it on every one).
+   */
+  netFilledToday(contractId: string): { readonly net: number; readonly lastAt: number | undefined } {
+    let agg = this.netByContract.get(contractId);
+    if (agg) return agg;
+    let net = 0;
+    let lastAt: number | undefined;
+    for (const f of this.fills) {
+      if (f.contractId !== contractId || f.voided) continue;
+      net += f.side === 0 ? f.size : -f.size;
+      lastAt = lastAt === undefined ? f.at : Math.max(lastAt, f.at);
+    }
+    this.netByContract.set(contractId, (agg = { net, lastAt }));
+    return agg;
+  }
+
   /** Trader fills (riskd's own and voided ones excluded) at or after sinceMs, within today. */
   countSince(sinceMs: number, what: 'entries' | 'fills'): number {
     let n = 0;
@@ -441,6 +487,7 @@ export class Ledger implements AccountLedgerView {
     this.previousDayFillIds = new Set(this.fillsById.keys());
     this.fills.length = 0;
     this.fillsById.clear();
+    this.netByContract.clear();
     this.gross = 0;
     this.fees = 0;
     this.commissions = 0;
@@ -463,6 +510,7 @@ export class Ledger implements AccountLedgerView {
     while (i > 0 && (this.fills[i - 1]!.at > f.at || (this.fills[i - 1]!.at === f.at && this.fills[i - 1]!.id > f.id))) i--;
     this.fills.splice(i, 0, f);
     this.fillsById.set(f.id, f);
+    this.netByContract.delete(f.contractId);
     this.fees += f.fees;
     this.commissions += f.commissions ?? 0;
     if (!f.voided && f.profitAndLoss !== null) this.gross += f.profitAndLoss;
@@ -474,6 +522,7 @@ export class Ledger implements AccountLedgerView {
   voidFill(f: FillRecord): void {
     if (f.voided) return;
     f.voided = true;
+    this.netByContract.delete(f.contractId);
     if (f.profitAndLoss !== null) this.gross -= f.profitAndLoss;
     this.persist('fill', () => this.sink?.fill(this.accountId, f));
     this.persistDailyPnl(f.at);
@@ -489,6 +538,7 @@ export class Ledger implements AccountLedgerView {
 
   removePosition(contractId: string): void {
     if (!this.positionsByContract.delete(contractId)) return;
+    this.viewCache.delete(contractId);
     this.persist('position', () => this.sink?.positionClosed(this.accountId, contractId));
     this.interestMayHaveChanged(contractId);
   }

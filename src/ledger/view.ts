@@ -5,22 +5,22 @@ import type { Account, Contract, Order } from '../gateway/models.ts';
 export type Side = 'long' | 'short';
 
 export interface PositionView {
-  accountId: number;
-  contractId: string;
+  readonly accountId: number;
+  readonly contractId: string;
   /** Trader-facing symbol (ES, NQ, MNQ...), never the gateway root (EP, ENQ). */
-  symbol: string;
-  side: Side;
-  size: number;
-  averagePrice: number;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly size: number;
+  readonly averagePrice: number;
   /** When this position was opened (flat -> non-flat), epoch ms. Scale-ins keep it. */
-  openedAt: number;
-  contract: Contract | undefined;
+  readonly openedAt: number;
+  readonly contract: Contract | undefined;
   /** Mark used for P&L (bid for long, ask for short; last, then mid as fallback), or null with no quote. */
-  mark: number | null;
+  readonly mark: number | null;
   /** Unrealized P&L at `mark` computed through ticks, or null when there is no quote or no contract facts. */
-  unrealized: number | null;
+  readonly unrealized: number | null;
   /** Unrealized profit in ticks at `mark` (positive = in favour), or null. */
-  profitTicks: number | null;
+  readonly profitTicks: number | null;
 }
 
 export interface FillView {

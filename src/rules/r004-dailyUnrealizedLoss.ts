@@ -31,7 +31,8 @@ export function dailyUnrealizedLoss(
     }
   }
 
-  const total = view.unrealizedTotal();
+  // The account's open total matters only for scope total or the realized budget: not computed otherwise.
+  const total = cfg.scope === 'total' || (cfg.respect_realized_budget && budget) ? view.unrealizedTotal() : null;
   if (total !== null) {
     if (cfg.scope === 'total' && lossReached(total, cfg.limit)) {
       (verdicts ??= []).push({

@@ -10,10 +10,12 @@ import type { LedgerChange } from '../ledger/change.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Executor } from '../enforce/executor.ts';
 import type { EnforcementRequest } from '../enforce/types.ts';
-import { evaluate } from '../rules/evaluate.ts';
-import type { RuleTrigger } from '../rules/context.ts';
+import { evaluate, type Evaluation } from '../rules/evaluate.ts';
+import type { RuleContext, RuleTrigger } from '../rules/context.ts';
+import type { ActiveLocks } from '../rules/killSwitch.ts';
 import type { Intent, Verdict } from '../rules/types.ts';
 import { resolveIntents } from '../rules/resolveIntents.ts';
+import { NO_VERDICTS } from '../rules/util.ts';
 import { hasProtectiveStop } from '../rules/r008-noStopLossGrace.ts';
 import { nextReset } from '../calendar/tradingDay.ts';
 import { OrderStatus, OrderType } from '../gateway/models.ts';
@@ -105,24 +107,25 @@ function triggerOf(change: LedgerChange): RuleTrigger | undefined {
  * matched to an older fill, or a new position during a cooldown would escape the kill switch).
  */
 function causeAt(view: Ledger, contractId: string, size: number, side: 'long' | 'short'): number | undefined {
-  let net = 0;
-  let last: number | undefined;
-  for (const f of view.fillsToday()) {
-    if (f.contractId !== contractId || f.voided) continue;
-    net += f.side === 0 ? f.size : -f.size;
-    last = last === undefined ? f.at : Math.max(last, f.at);
-  }
-  const signed = side === 'long' ? size : -size;
-  return net === signed ? last : undefined;
+  const { net, lastAt } = view.netFilledToday(contractId);
+  return net === (side === 'long' ? size : -size) ? lastAt : undefined;
 }
 
-/** The machine facts one change implies. */
-function factsOf(change: LedgerChange, view: Ledger, now: number): AccountEvent[] {
+const NO_FACTS: readonly AccountEvent[] = Object.freeze([]);
+const NO_INTENTS: readonly Intent[] = Object.freeze([]);
+/** The evaluator's kill switch gets no locks: the machine applies them (see the header). */
+const NO_LOCKS: ActiveLocks = Object.freeze([]);
+
+/** Whether the position (if open) is protected by a stop: the RULE-008 grace child hears it. */
+function pushProtection(facts: AccountEvent[], view: Ledger, contractId: string, now: number): void {
+  const p = view.position(contractId);
+  if (p) facts.push({ type: 'position.protection', contractId, protected: hasProtectiveStop(view, p), now });
+}
+
+/** The machine facts one change implies (quotes, the hot path, imply none and allocate nothing). */
+function factsOf(change: LedgerChange, view: Ledger, now: number): readonly AccountEvent[] {
+  if (change.kind !== 'position' && change.kind !== 'order' && change.kind !== 'account') return NO_FACTS;
   const facts: AccountEvent[] = [];
-  const protection = (contractId: string): void => {
-    const p = view.position(contractId);
-    if (p) facts.push({ type: 'position.protection', contractId, protected: hasProtectiveStop(view, p), now });
-  };
   switch (change.kind) {
     case 'position': {
       const snap = change.after ?? change.before;
@@ -131,7 +134,7 @@ function factsOf(change: LedgerChange, view: Ledger, now: number): AccountEvent[
       const cause = change.after ? causeAt(view, change.contractId, change.after.size, change.after.side) : undefined;
       if (cause !== undefined) fact.causeAt = cause;
       facts.push({ type: `position.${change.what}`, ...fact } as AccountEvent);
-      if (change.what !== 'closed') protection(change.contractId);
+      if (change.what !== 'closed') pushProtection(facts, view, change.contractId, now);
       break;
     }
     case 'order': {
@@ -139,13 +142,11 @@ function factsOf(change: LedgerChange, view: Ledger, now: number): AccountEvent[
       if (change.what === 'working') {
         facts.push({ type: 'order.working', orderId: o.id, contractId: o.contractId, symbol: view.symbolOf(o.contractId), now, side: o.side, size: o.size, market: o.type === OrderType.Market });
       }
-      protection(o.contractId);
+      pushProtection(facts, view, o.contractId, now);
       break;
     }
     case 'account':
       if (change.canTradeChanged || change.before === undefined) facts.push({ type: 'account.canTrade', canTrade: change.after.canTrade, now });
-      break;
-    default:
       break;
   }
   return facts;
@@ -177,15 +178,17 @@ function withoutHeldLocks(verdicts: readonly Verdict[], supervisor: AccountSuper
  * nextReset costs ~1 ms of luxon zone math and every quote needs it; it only changes when the clock passes the
  * cached reset (or goes back before the instant it was computed at), so one value per reset spec is kept.
  */
-const resetCache = new Map<string, { from: number; next: number }>();
-function cachedNextReset(now: number, resetTime: string, timezone: string): number {
-  const key = `${resetTime}|${timezone}`;
-  const hit = resetCache.get(key);
-  if (hit && now >= hit.from && now < hit.next) return hit.next;
-  const next = nextReset(now, { resetTime, timezone });
-  resetCache.set(key, { from: now, next });
+const resetCache = new WeakMap<RiskConfig['trading_day'], { resetTime: string; timezone: string; from: number; next: number }>();
+function cachedNextReset(now: number, day: RiskConfig['trading_day']): number {
+  // Keyed by the config's trading_day object (no key string per quote); the spec is compared too.
+  const hit = resetCache.get(day);
+  if (hit && hit.resetTime === day.reset_time && hit.timezone === day.timezone && now >= hit.from && now < hit.next) return hit.next;
+  const next = nextReset(now, { resetTime: day.reset_time, timezone: day.timezone });
+  resetCache.set(day, { resetTime: day.reset_time, timezone: day.timezone, from: now, next });
   return next;
 }
+
+const intentKey = (i: Intent): string => JSON.stringify(i);
 
 export function handleChange(deps: PipelineDeps, accountId: number, change: LedgerChange, view: Ledger, triggerAt: number): void {
   confirm(deps.executor, accountId, change);
@@ -198,27 +201,23 @@ export function handleChange(deps: PipelineDeps, accountId: number, change: Ledg
  */
 export function reevaluateAccount(deps: PipelineDeps, accountId: number, view: Ledger): void {
   // Every open position, then the account as a whole (rules that size positions read the one in the trigger).
-  for (const p of view.positions()) decide(deps, accountId, view, { kind: 'position', contractId: p.contractId }, [], deps.now());
-  decide(deps, accountId, view, { kind: 'account' }, [], deps.now());
+  for (const p of view.positions()) decide(deps, accountId, view, { kind: 'position', contractId: p.contractId }, NO_FACTS, deps.now());
+  decide(deps, accountId, view, { kind: 'account' }, NO_FACTS, deps.now());
 }
 
-function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: RuleTrigger | undefined, facts: AccountEvent[], triggerAt: number): void {
+function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: RuleTrigger | undefined, facts: readonly AccountEvent[], triggerAt: number): void {
   const now = deps.now();
   const config = deps.configOf(accountId);
   const settling = trigger !== undefined && deps.settling?.(accountId) === true;
   const deferred = settling && trigger.kind !== 'fill';
-  const evaluation = trigger && !deferred
-    ? evaluate(settling ? settlingRules(config.rules) : evaluatorRules(config.rules), {
-        view,
-        event: trigger,
-        now,
-        tz: config.trading_day.timezone,
-        nextResetAt: cachedNextReset(now, config.trading_day.reset_time, config.trading_day.timezone),
-        ...(deps.lastModifyAt ? { lastModifyAt: deps.lastModifyAt } : {}),
-      }, [])
-    : undefined;
+  let evaluation: Evaluation | undefined;
+  if (trigger && !deferred) {
+    const ctx: RuleContext = { view, event: trigger, now, tz: config.trading_day.timezone, nextResetAt: cachedNextReset(now, config.trading_day) };
+    if (deps.lastModifyAt) ctx.lastModifyAt = deps.lastModifyAt;
+    evaluation = evaluate(settling ? settlingRules(config.rules) : evaluatorRules(config.rules), ctx, NO_LOCKS);
+  }
 
-  const verdicts = withoutHeldLocks(evaluation?.verdicts ?? [], deps.supervisor, accountId);
+  const verdicts = withoutHeldLocks(evaluation?.verdicts ?? NO_VERDICTS, deps.supervisor, accountId);
   if (facts.length > 0 || verdicts.length > 0) {
     // Locks are set (and persisted with the snapshot) before any intent leaves; the machine re-emits nothing
     // of the verdicts' intents because they are stripped here: the evaluator's merged list is authoritative.
@@ -229,11 +228,10 @@ function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: Ru
   }
 
   // The strongest action wins across the verdicts that remain (flatten > close > reduce), deduplicated.
-  const intents = verdicts.length === 0 ? [] : verdicts === evaluation?.verdicts ? evaluation.intents : resolveIntents(verdicts.flatMap((v) => v.intents), view);
+  const intents = verdicts.length === 0 ? NO_INTENTS : verdicts === evaluation?.verdicts ? evaluation.intents : resolveIntents(verdicts.flatMap((v) => v.intents), view);
   if (intents.length > 0) {
-    const key = (i: Intent) => JSON.stringify(i);
     const batch: EnforcementRequest[] = intents.map((intent) => {
-      const v = verdicts.find((x) => x.intents.some((y) => key(y) === key(intent))) ?? verdicts[0]!;
+      const v = verdicts.find((x) => x.intents.some((y) => intentKey(y) === intentKey(intent))) ?? verdicts[0]!;
       return { intent, rule: v.rule, reason: v.message, numbers: v.numbers, triggerAt };
     });
     void deps.executor.execute(batch);

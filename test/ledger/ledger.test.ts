@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../src/ledger/apply.ts';
-import { ACC, ES, MNQ, T0, accountEv, orderEv, posEv, registry, tradeEv } from './helpers.ts';
+import { ACC, ES, MNQ, MNQ_C, T0, accountEv, orderEv, posEv, registry, tradeEv } from './helpers.ts';
 
 describe('ledger core', () => {
   it('reference numbers (payloads §E): long 2 MNQ @ 25812.25 at bid 25820 is +31.00, realized 80 - 1.44 = 78.56', () => {
@@ -92,6 +92,62 @@ describe('ledger core', () => {
     expect(l.countSince(T0, 'fills')).toBe(3);
     expect(l.countSince(T0 + 60_000, 'fills')).toBe(1);
     expect(l.countSince(l.tradingDayStart, 'entries')).toBe(2);
+  });
+
+  it('reuses a position view only while its position, contract facts and quote are unchanged', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    applyEvent(l, posEv({ id: 1, size: 2, averagePrice: 100 }, T0));
+    r.quotes.merge({ contractId: MNQ, bestBid: 101 }, T0 + 1);
+    const a = l.position(MNQ)!;
+    expect(l.position(MNQ)).toBe(a); // same inputs: the same view
+    expect(l.positions()[0]).toBe(a);
+    expect(a.unrealized).toBe(4); // 4 ticks x $0.50 x 2
+    r.quotes.merge({ contractId: MNQ, bestBid: 102 }, T0 + 2); // same quote record, new delta
+    const b = l.position(MNQ)!;
+    expect(b).not.toBe(a);
+    expect(b.unrealized).toBe(8);
+    r.contracts.put({ ...MNQ_C, tickValue: 1 }); // new contract facts
+    expect(l.position(MNQ)!.unrealized).toBe(16);
+    applyEvent(l, posEv({ id: 1, size: 3, averagePrice: 100 }, T0 + 3)); // new position record
+    expect(l.position(MNQ)!.size).toBe(3);
+    expect(l.position(MNQ)!.unrealized).toBe(24);
+    applyEvent(l, posEv({ id: 1, size: 0, type: 0 }, T0 + 4)); // closed
+    expect(l.position(MNQ)).toBeUndefined();
+    applyEvent(l, posEv({ id: 2, size: 1, averagePrice: 102, creationTimestamp: T0 + 5 }, T0 + 5));
+    expect(l.position(MNQ)).toMatchObject({ size: 1, averagePrice: 102, unrealized: 0 });
+  });
+
+  it('netFilledToday follows fills added out of order, voided, and the trading-day roll', () => {
+    const r = registry();
+    const l = r.get(ACC)!;
+    // Brute force over today's fills: what the cached aggregate must always equal.
+    const brute = (c: string) => {
+      let net = 0;
+      let lastAt: number | undefined;
+      for (const f of l.fillsToday()) {
+        if (f.contractId !== c || f.voided) continue;
+        net += f.side === 0 ? f.size : -f.size;
+        lastAt = lastAt === undefined ? f.at : Math.max(lastAt, f.at);
+      }
+      return { net, lastAt };
+    };
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 0, lastAt: undefined });
+    applyEvent(l, tradeEv({ id: 1, size: 3 }, T0 + 10));
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 3, lastAt: T0 + 10 });
+    applyEvent(l, tradeEv({ id: 2, size: 1, side: 1, profitAndLoss: 5 }, T0 + 5)); // arrives late, older time
+    applyEvent(l, tradeEv({ id: 3, contractId: ES, size: 2, side: 1 }, T0 + 20));
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 2, lastAt: T0 + 10 });
+    expect(l.netFilledToday(ES)).toEqual({ net: -2, lastAt: T0 + 20 });
+    applyEvent(l, tradeEv({ id: 1, size: 3, voided: true }, T0 + 10)); // the gateway voids fill 1
+    expect(l.netFilledToday(MNQ)).toEqual(brute(MNQ));
+    expect(l.netFilledToday(MNQ)).toEqual({ net: -1, lastAt: T0 + 5 });
+    l.rollTo(l.tradingDayEnd);
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 0, lastAt: undefined });
+    expect(l.netFilledToday(ES)).toEqual({ net: 0, lastAt: undefined });
+    applyEvent(l, tradeEv({ id: 9, size: 1 }, l.tradingDayStart + 1));
+    expect(l.netFilledToday(MNQ)).toEqual(brute(MNQ));
+    expect(l.netFilledToday(MNQ).net).toBe(1);
   });
 
   it('markEnforcementOrder re-attributes fills that beat the REST response', () => {

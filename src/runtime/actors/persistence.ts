@@ -41,15 +41,17 @@ interface ScheduledEventLike {
   target: AnyActorRef;
 }
 
+/** Every actor under `ref` with its path of child ids (a module function: no closure per save). */
+function walkActors(ref: AnyActorRef, path: string[], paths: Map<AnyActorRef, string[]>): void {
+  paths.set(ref, path);
+  const children = (ref.getSnapshot() as { children?: Record<string, AnyActorRef | undefined> }).children ?? {};
+  for (const [id, child] of Object.entries(children)) if (child) walkActors(child, [...path, id], paths);
+}
+
 /** The pending timers of `root`'s system, from the system's scheduler snapshot (xstate-notes §1.5 C). */
 export function captureTimers(root: AnyActorRef): PersistedTimer[] {
   const paths = new Map<AnyActorRef, string[]>();
-  const walk = (ref: AnyActorRef, path: string[]): void => {
-    paths.set(ref, path);
-    const children = (ref.getSnapshot() as { children?: Record<string, AnyActorRef | undefined> }).children ?? {};
-    for (const [id, child] of Object.entries(children)) if (child) walk(child, [...path, id]);
-  };
-  walk(root, []);
+  walkActors(root, [], paths);
   const scheduled = (root.system.getSnapshot() as { _scheduledEvents: Record<string, ScheduledEventLike> })._scheduledEvents;
   return Object.values(scheduled).map((e) => ({
     id: e.id,

@@ -85,10 +85,9 @@ export class AccountSupervisor {
 
   /** Send several facts with one snapshot write at the end (wrap in store.transaction with the ledger change). */
   batch<T>(accountId: number, fn: (send: (e: AccountEvent) => void) => T): T {
-    const drop = (e: AccountEvent): void => void this.dropIfDead(accountId, e.type);
-    if (this.dead.has(accountId)) return fn(drop);
+    if (this.dead.has(accountId)) return fn((e) => void this.dropIfDead(accountId, e.type));
     if (this.entry(accountId).handle.failed()) this.rebuild(accountId, 'found failed before batch');
-    if (this.dead.has(accountId)) return fn(drop);
+    if (this.dead.has(accountId)) return fn((e) => void this.dropIfDead(accountId, e.type));
     const handle = this.entry(accountId).handle;
     const result = handle.batch(() => fn((e) => handle.send(e)));
     if (handle.failed()) this.rebuild(accountId, 'failed in batch');
