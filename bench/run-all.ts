@@ -14,9 +14,12 @@ const runs: [string, string[], string[]][] = [
   ['enforcement latency, riskd as a separate process', [], ['bench/latency-process.ts', process.env['BENCH_PROCESS_BREACHES'] ?? '100']],
   ['recovery', [], ['bench/recovery.ts']],
   ['footprint', ['--expose-gc'], ['bench/footprint.ts', fpQps]],
+  ['footprint of the riskd process as deployed', [], ['bench/footprint-process.ts', '3', '100']],
 ];
 let failed = 0;
 console.log(`riskd benchmarks ${new Date().toISOString()}`);
+// The process benchmarks measure riskd as deployed: from the compiled build, which must match the sources.
+spawnSync(process.execPath, ['bin/build.js', '--quiet'], { cwd: root, stdio: 'inherit' });
 for (const [name, nodeFlags, args] of runs) {
   console.log(`\n== ${name}: node ${[...nodeFlags, 'bin/run-ts.js', ...args].join(' ')}`);
   const r = spawnSync(process.execPath, [...nodeFlags, 'bin/run-ts.js', ...args], { cwd: root, stdio: 'inherit' });

@@ -112,6 +112,11 @@ export class RiskdProcess {
     return this.err;
   }
 
+  /** The running process's pid (benchmarks read its memory from /proc). */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
   /** kill -9: no cleanup at all. */
   async kill(): Promise<void> {
     if (!this.running) return;
