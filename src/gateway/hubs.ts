@@ -31,6 +31,11 @@ export interface HubClientOptions {
   isMarketOpen?: () => boolean;
   /** No quote for this long on an active subscription while open -> restart the market hub (default 15 s). */
   marketSilenceMs?: number;
+  /**
+   * A restart that brings no quote doubles the silence allowed before the next one, up to this (default 10 min):
+   * a thin contract or a holiday session stays quiet, and every restart costs a full REST reconciliation.
+   */
+  maxMarketSilenceMs?: number;
   /** How often the watchdog looks (default 5 s). */
   watchdogEveryMs?: number;
   reconnectDelaysMs?: readonly number[];
@@ -50,6 +55,8 @@ export class HubClient {
   /** Contracts actually subscribed on the current market connection. */
   private quotesOnWire = new Set<string>();
   private lastQuoteAt: number | null = null;
+  /** The silence the watchdog allows now: the base, doubled by every restart that brought no quote. */
+  private allowedSilenceMs: number;
   private quoteChain: Promise<void> = Promise.resolve();
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private parseFailures = 0;
@@ -60,6 +67,7 @@ export class HubClient {
   constructor(private readonly opts: HubClientOptions) {
     this.log = opts.log ?? silentLog;
     this.now = opts.now ?? Date.now;
+    this.allowedSilenceMs = opts.marketSilenceMs ?? 15_000;
     for (const id of opts.accountIds ?? []) this.accounts.add(id);
     const common = {
       accessToken: () => (opts.tokens.ensure ? opts.tokens.ensure() : opts.tokens.current()),
@@ -196,6 +204,7 @@ export class HubClient {
     this.market.connection.on('GatewayQuote', (contractId: unknown, data: unknown) => {
       this.market.touch();
       this.lastQuoteAt = this.now();
+      this.allowedSilenceMs = this.opts.marketSilenceMs ?? 15_000;
       this.deliver(parseQuoteEvent(contractId, data, this.now()));
     });
   }
@@ -244,12 +253,13 @@ export class HubClient {
 
   /** Market-hub silence while the market is open is a stale feed (user-hub silence is normal while flat). */
   checkLiveness(): void {
-    const silenceLimit = this.opts.marketSilenceMs ?? 15_000;
+    const silenceLimit = this.allowedSilenceMs;
     if (!this.market.isSubscribed() || this.quotesOnWire.size === 0) return;
     if (!(this.opts.isMarketOpen?.() ?? false)) return;
     const since = this.lastQuoteAt ?? 0;
     if (this.now() - since < silenceLimit) return;
     this.lastQuoteAt = this.now(); // one restart per silence period
+    this.allowedSilenceMs = Math.min(silenceLimit * 2, this.opts.maxMarketSilenceMs ?? 10 * 60_000);
     void this.market.restart(`no quote for ${silenceLimit} ms while the market is open`).catch((err: unknown) => {
       this.log.warn('market hub restart failed', { error: (err as Error).message });
     });

@@ -147,6 +147,27 @@ describe('HubClient against a SignalR JSON-protocol server', () => {
   });
 });
 
+describe('market watchdog back-off', () => {
+  it('a restart that brings no quote doubles the silence allowed before the next one; a quote resets it', async () => {
+    const { client } = make({ isMarketOpen: () => true, marketSilenceMs: 50, maxMarketSilenceMs: 1_600, watchdogEveryMs: 5 });
+    await client.setQuoteContracts(['A']);
+    await client.start();
+    // A silent market for 800 ms: restarts after ~50, 150, 350 and 750 ms, not every 50 ms (16). The status counts
+    // each watchdog restart twice (the drop, then the reconnect).
+    await new Promise((r) => setTimeout(r, 800));
+    const restarts = client.status().market.restarts / 2;
+    expect(restarts).toBeGreaterThanOrEqual(2);
+    expect(restarts).toBeLessThanOrEqual(5);
+    // A quote puts the allowance back to 50 ms: the next silence restarts well before the 800 ms it had grown to.
+    await until(() => client.status().market.state === 'connected', 'market hub up');
+    const before = client.status().market.restarts;
+    server.send('market', 'GatewayQuote', 'A', { symbol: 'A', lastPrice: 1 });
+    const t0 = Date.now();
+    await until(() => client.status().market.restarts > before, 'restart after the next silence', 2_000);
+    expect(Date.now() - t0).toBeLessThan(600);
+  });
+});
+
 describe('HubClient edge cases', () => {
   it('concurrent setQuoteContracts calls never double-subscribe', async () => {
     const { client } = make();
