@@ -5,6 +5,7 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
+import { simAccountsYaml } from '../../src/sim/accountsYaml.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger, type RootLogger } from '../../src/log/logger.ts';
 import { Daemon } from '../../src/runtime/daemon.ts';
@@ -57,14 +58,7 @@ export async function startBenchEnv(o: BenchEnvOptions): Promise<BenchEnv> {
   const riskPath = join(dir, 'risk.yaml');
   const accountsPath = join(dir, 'accounts.yaml');
   writeFileSync(riskPath, stringify(o.risk));
-  writeFileSync(
-    accountsPath,
-    stringify({
-      gateway: { api_url: sim.url, user_hub_url: sim.userHubUrl, market_hub_url: sim.marketHubUrl },
-      credentials: { username: sim.credentials.userName, api_key: '${RISKD_BENCH_API_KEY}' },
-      accounts: accounts.map((a) => ({ name: a.name })),
-    }),
-  );
+  writeFileSync(accountsPath, simAccountsYaml(sim, { apiKey: '${RISKD_BENCH_API_KEY}', accounts: accounts.map((a) => a.name) }));
   const config = loadConfig({ riskPath, accountsPath, env: { RISKD_BENCH_API_KEY: sim.credentials.apiKey } });
   const logger = createLogger({ level: o.logLevel ?? 'warn', file: join(dir, 'riskd.log'), terminal: o.terminal ?? false });
   const daemon = await Daemon.start({ config, dataDir: join(dir, 'data'), logger, tickMs: o.tickMs ?? 1000, ...(o.now ? { now: o.now } : {}) });

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, DEMO_ACCOUNTS, type Simulator } from '../../src/sim/index.ts';
+import { simAccountsYaml } from '../../src/sim/accountsYaml.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { Daemon } from '../../src/runtime/daemon.ts';
@@ -29,11 +30,7 @@ describe('daemon across a hub outage', () => {
     sim = await startSimulator({ seed: 3, accounts: [DEMO_ACCOUNTS[0]!] });
     const dir = mkdtempSync(join(tmpdir(), 'riskd-gap-'));
     writeFileSync(join(dir, 'risk.yaml'), 'rules:\n  max_contracts: { enabled: true, limit: 2 }\n');
-    writeFileSync(
-      join(dir, 'accounts.yaml'),
-      `gateway:\n  api_url: ${sim.url}\n  user_hub_url: ${sim.userHubUrl}\n  market_hub_url: ${sim.marketHubUrl}\n` +
-        `credentials:\n  username: ${sim.credentials.userName}\n  api_key: \${KEY}\n`,
-    );
+    writeFileSync(join(dir, 'accounts.yaml'), simAccountsYaml(sim, { apiKey: '${KEY}' }));
     const config = loadConfig({ riskPath: join(dir, 'risk.yaml'), accountsPath: join(dir, 'accounts.yaml'), env: { KEY: sim.credentials.apiKey } });
     daemon = await Daemon.start({ config, dataDir: join(dir, 'data'), logger: createLogger({ terminal: false }), tickMs: 500 });
   });

@@ -2,6 +2,7 @@
 // The store's repository lists newest-first from a start time only; a replay needs both ends and an order.
 import type { Database } from 'better-sqlite3';
 import type { TransitionRow } from '../../store/index.ts';
+import { decodeTransition, type TransitionRaw } from '../../store/repos/transitions.ts';
 
 export interface TransitionQuery {
   accountId?: number;
@@ -20,22 +21,13 @@ export interface TransitionQuery {
 
 export const MAX_QUERY_ROWS = 5000;
 
-interface Raw {
-  id: number;
-  account_id: number;
-  actor_id: string;
-  event: string;
-  from_state: string;
-  to_state: string;
-  at: number;
-}
 
 export function queryTransitions(db: Database, q: TransitionQuery): TransitionRow[] {
   const limit = Math.min(Math.max(1, Math.floor(q.limit ?? 500)), MAX_QUERY_ROWS);
   const prefix = q.event?.endsWith('*') ? q.event.slice(0, -1) : undefined;
   const order = q.order === 'desc' ? 'DESC' : 'ASC';
   const rows = db
-    .prepare<unknown[], Raw>(
+    .prepare<unknown[], TransitionRaw>(
       `SELECT id, account_id, actor_id, event, from_state, to_state, at FROM transitions
        WHERE (@accountId IS NULL OR account_id = @accountId)
          AND (@actorId IS NULL OR actor_id = @actorId)
@@ -55,5 +47,5 @@ export function queryTransitions(db: Database, q: TransitionQuery): TransitionRo
       until: q.until ?? null,
       limit,
     });
-  return rows.map((r) => ({ id: r.id, accountId: r.account_id, actorId: r.actor_id, event: r.event, from: r.from_state, to: r.to_state, at: r.at }));
+  return rows.map(decodeTransition);
 }

@@ -3,7 +3,8 @@
 import type { Database } from 'better-sqlite3';
 import type { TransitionRow } from '../types.ts';
 
-interface Raw {
+/** A transitions row as SQLite returns it. */
+export interface TransitionRaw {
   id: number;
   account_id: number;
   actor_id: string;
@@ -25,7 +26,7 @@ export interface TransitionRepo {
   count(): number;
 }
 
-const decode = (r: Raw): TransitionRow => ({
+export const decodeTransition = (r: TransitionRaw): TransitionRow => ({
   id: r.id,
   accountId: r.account_id,
   actorId: r.actor_id,
@@ -39,7 +40,7 @@ export function transitionRepo(db: Database): TransitionRepo {
   const insert = db.prepare(
     'INSERT INTO transitions (account_id, actor_id, event, from_state, to_state, at) VALUES (@accountId, @actorId, @event, @from, @to, @at)',
   );
-  const list = db.prepare<{ accountId: number | null; actorId: string | null; since: number | null; limit: number }, Raw>(`
+  const list = db.prepare<{ accountId: number | null; actorId: string | null; since: number | null; limit: number }, TransitionRaw>(`
     SELECT * FROM transitions
     WHERE (@accountId IS NULL OR account_id = @accountId)
       AND (@actorId IS NULL OR actor_id = @actorId)
@@ -60,7 +61,7 @@ export function transitionRepo(db: Database): TransitionRepo {
     list(f) {
       return list
         .all({ accountId: f.accountId ?? null, actorId: f.actorId ?? null, since: f.since ?? null, limit: f.limit ?? -1 })
-        .map(decode);
+        .map(decodeTransition);
     },
     prune({ olderThanMs, keepLast }) {
       let deleted = 0;

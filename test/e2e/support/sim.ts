@@ -1,6 +1,7 @@
 // E2E helpers around the in-process simulator: one sim per test file with one account per test (tests in a
 // file share the market but never an account), trader shortcuts, the REST calls riskd made, and waiting on
 // conditions (never fixed sleeps for correctness).
+import { waitFor as pollUntil } from '../../reliability/support/wait.ts';
 import { startSimulator, type Simulator, type SimRequest } from '../../../src/sim/index.ts';
 import { OrderSide, OrderType } from '../../../src/gateway/models.ts';
 
@@ -81,14 +82,8 @@ export function waitForCall(sim: Simulator, accountId: number, path: string, tim
 }
 
 /** Polls `check` every 25 ms until it is truthy; fails naming `what` (and `detail()` for context). */
-export async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 8000, detail?: () => string): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}${detail ? `\n${detail()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 8000, detail?: () => string): Promise<T> {
+  return pollUntil(what, check, timeoutMs, detail);
 }
 
 /** A short observation window, only to assert that something did NOT happen. */

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import type { Simulator } from '../../../src/sim/index.ts';
+import { simAccountsYaml } from '../../../src/sim/accountsYaml.ts';
 import { freePort } from '../../e2e/support/riskd.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -44,16 +45,9 @@ export class RiskdProcess {
     const riskPath = join(dir, 'risk.yaml');
     const accountsPath = join(dir, 'accounts.yaml');
     writeFileSync(riskPath, stringify(opts.risk));
-    writeFileSync(
-      accountsPath,
-      stringify({
-        gateway: { api_url: opts.sim.url, user_hub_url: opts.sim.userHubUrl, market_hub_url: opts.sim.marketHubUrl },
-        credentials: { username: opts.sim.credentials.userName, api_key: `\${${API_KEY_ENV}}` },
-        accounts: opts.accountNames.map((name) => ({ name })),
-        // Parallel runs (and a riskd the developer has open) must not fight over the default control port.
-        control: { port: await freePort() },
-      }),
-    );
+    // Parallel runs (and a riskd the developer has open) must not fight over the default control port.
+    const controlPort = await freePort();
+    writeFileSync(accountsPath, simAccountsYaml(opts.sim, { apiKey: `\${${API_KEY_ENV}}`, accounts: opts.accountNames, controlPort }));
     const dataDir = join(dir, 'data');
     const args = ['bin/riskd.js', 'start', '--config', riskPath, '--accounts', accountsPath, '--data-dir', dataDir, '--log-level', 'info'];
     const p = new RiskdProcess(opts, dir, dataDir, args);

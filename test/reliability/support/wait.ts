@@ -1,4 +1,4 @@
-// Polling wait for conditions in reliability tests (never a fixed sleep for correctness).
+// Polling wait for conditions in reliability and e2e tests (never a fixed sleep for correctness).
 export async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 10_000, detail?: () => string): Promise<T> {
   const t0 = Date.now();
   for (;;) {
