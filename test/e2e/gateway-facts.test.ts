@@ -56,7 +56,7 @@ afterAll(async () => {
 /** What riskd's status (riskd status, the dashboards) shows for one account. */
 async function statusOf(r: RiskdProcess, accountId: number): Promise<AccountStatus> {
   // The control server records its port in the store just after riskd reports live.
-  const port = await waitFor('riskd recorded its control port', () => r.readStore((s) => s.meta.get('control.port')) && controlPort(r.dataDir));
+  const port = await waitFor('riskd recorded its control port', () => (r.readStore((s) => s.meta.get('control.port')) ? controlPort(r.dataDir) : undefined));
   const c = await ControlClient.connect(port, { timeoutMs: 5_000 });
   c.close();
   const a = c.firstStatus.accounts.find((x) => x.id === accountId);
