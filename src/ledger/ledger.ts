@@ -306,6 +306,11 @@ export class Ledger implements AccountLedgerView {
   commissionsToday(): number {
     return roundCents(this.commissions);
   }
+  /**
+   * Gross realized P&L minus fees (when includeFees). Commissions are NEVER subtracted: stream trades carry them,
+   * REST Trade/search rows do not (projectx-api.md §8.26), and the figure must be the same whether the day was
+   * built from the stream or rebuilt from REST after a restart (README, "How riskd reads the gateway").
+   */
   realizedNetToday(includeFees: boolean): number {
     return roundCents(includeFees ? this.gross - this.fees : this.gross);
   }

@@ -12,7 +12,7 @@ export function readTrade(raw: unknown, path: string): Trade {
     // null = opening half-turn; an absent field carries the same meaning (no realized P&L on this fill).
     profitAndLoss: optNumOrNull(o, 'profitAndLoss', path) ?? null,
     fees: reqNum(o, 'fees', path),
-    // Stream only (REST Trade/search has no such field); informational, never in net P&L (see ledger/pnl.ts).
+    // Stream only (REST Trade/search has no such field); informational, never in net P&L (Ledger.realizedNetToday).
     commissions: infoNumOrNull(o, 'commissions'),
     side: reqEnum<OrderSide>(o, 'side', path, [0, 1]),
     size: reqNum(o, 'size', path),
