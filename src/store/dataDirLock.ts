@@ -73,10 +73,8 @@ export function acquireDataDirLock(dir: string, opts: { pid?: number; now?: () =
   const startedAt = (opts.now ?? Date.now)();
   try {
     writeHolder(pidPath, { pid, startedAt });
-  } catch (e) {
-    heldHere.delete(db);
-    db.close();
-    throw new Error(`cannot write ${pidPath}: ${(e as Error).message}`);
+  } catch {
+    // Information only: a refused second start then says "pid unknown". Never a reason not to protect.
   }
   let released = false;
   const release = (): void => {
@@ -99,8 +97,13 @@ export function acquireDataDirLock(dir: string, opts: { pid?: number; now?: () =
 /** Write then rename, so a reader never sees a half-written file. */
 function writeHolder(file: string, h: LockHolder): void {
   const tmp = `${file}.${h.pid}.tmp`;
-  fs.writeFileSync(tmp, `${h.pid}\n${new Date(h.startedAt).toISOString()}\n`, { mode: 0o644 });
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, `${h.pid}\n${new Date(h.startedAt).toISOString()}\n`, { mode: 0o644 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** The holder as its pid file says; null when the file is missing or not in our format. */
