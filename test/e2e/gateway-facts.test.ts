@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlClient } from '../../src/control/client.ts';
 import { controlPort } from '../../src/control/locate.ts';
-import type { AccountStatus } from '../../src/control/statusSnapshot.ts';
+import type { AccountStatus, StatusSnapshot } from '../../src/control/statusSnapshot.ts';
 import { startFleet, startRiskd, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { ES, MES, MNQ, bodyOf, effectiveCalls, observe, positionSize, startE2ESim, succeeded, summarize, trader, waitFor, waitForCall, type E2ESim } from './support/sim.ts';
 
@@ -40,6 +40,7 @@ const CASES = () => ({
   },
   expiries: { rules: { max_contracts_per_instrument: { enabled: true, limits: { MNQ: 3 }, default_limit: 5, action: 'reduce_to_limit' } } },
   unreachable: { rules: { max_contracts_per_instrument: { enabled: true, limits: { ES: 1 }, default_limit: 5, action: 'reduce_to_limit' } } },
+  extra: { rules: { max_contracts: { enabled: true, limit: 2, action: 'reduce_to_limit' } } },
 });
 
 beforeAll(async () => {
@@ -53,13 +54,17 @@ afterAll(async () => {
   await env.close();
 });
 
-/** What riskd's status (riskd status, the dashboards) shows for one account. */
-async function statusOf(r: RiskdProcess, accountId: number): Promise<AccountStatus> {
+/** What riskd's status (riskd status, the dashboards) shows. */
+async function snapshotOf(r: RiskdProcess): Promise<StatusSnapshot> {
   // The control server records its port in the store just after riskd reports live.
   const port = await waitFor('riskd recorded its control port', () => (r.readStore((s) => s.meta.get('control.port')) ? controlPort(r.dataDir) : undefined));
   const c = await ControlClient.connect(port, { timeoutMs: 5_000 });
   c.close();
-  const a = c.firstStatus.accounts.find((x) => x.id === accountId);
+  return c.firstStatus;
+}
+
+async function statusOf(r: RiskdProcess, accountId: number): Promise<AccountStatus> {
+  const a = (await snapshotOf(r)).accounts.find((x) => x.id === accountId);
   if (!a) throw new Error(`riskd status has no account ${accountId}`);
   return a;
 }
@@ -176,6 +181,31 @@ describe('RULE-002 across two live expiries of one symbol', () => {
     } finally {
       sim.control.restFaults(null);
     }
+  });
+});
+
+describe('extra fields (§8.27)', () => {
+  it('positions with contractDisplayName and odd informational fields parse; riskd counts no bad input and enforces on them', async () => {
+    const acct = fleet.account('extra');
+    const sim = env.sim;
+    const t = trader(sim, acct.id);
+    t.buy(MNQ, 1);
+    await observe(300);
+    const failuresBefore = (await snapshotOf(riskd)).parseFailures;
+    // The gateway's own position and trade again (idempotent for riskd), dressed as a future gateway might send them.
+    const pos = sim.state.positions(acct.id).find((p) => p['contractId'] === MNQ)!;
+    expect(pos['contractDisplayName']).toBe('MNQZ26');
+    sim.control.sendRawUserFrame('GatewayUserPosition', { action: 1, data: { ...pos, contractDisplayName: 20261, riskTier: { level: 2 } } });
+    const trade = sim.state.trades(acct.id)[0]!;
+    sim.control.sendRawUserFrame('GatewayUserTrade', { action: 0, data: { ...trade, commissions: 'n/a', exchange: 'CME' } });
+    await observe(500);
+    expect((await snapshotOf(riskd)).parseFailures).toBe(failuresBefore);
+    const before = sim.requests.lastSeq();
+    t.buy(MNQ, 2); // 3 > 2
+    const call = await waitForCall(sim, acct.id, '/api/Position/partialCloseContract', 8_000, () => true, before);
+    expect(call.body).toEqual({ accountId: acct.id, contractId: MNQ, size: 1 });
+    const st = await statusOf(riskd, acct.id);
+    expect(st.positions.map((p) => [p.contractId, p.symbol])).toEqual([[MNQ, 'MNQ']]);
   });
 });
 
