@@ -60,7 +60,7 @@ describe('control server', () => {
     const s = JSON.parse(api.body) as StatusSnapshot;
     expect(s.accounts.map((a) => a.name)).toEqual([PRAC.name]);
     expect(s.health).toBe('ok');
-    expect((await get(port, '/')).body).toContain('<title>riskd status</title>');
+    expect((await get(port, '/')).body).toContain('<title>riskd dashboard</title>');
     expect((await get(port, '/api/status', { host: 'evil.example:80' })).status).toBe(403);
     expect((await get(port, '/api/status', { origin: 'https://evil.example' })).status).toBe(403);
     expect((await get(port, '/nope')).status).toBe(404);
