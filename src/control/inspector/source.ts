@@ -23,6 +23,8 @@ export interface AccountView {
   name: string;
   /** Server time of this view (pages compute lock countdowns against it). */
   now: number;
+  /** The account's trading-day zone (IANA): the page shows every time in it, labelled. */
+  timezone: string;
   machines: MachineView[];
   /** The dashboard's numbers: P&L, positions, locks with remainingMs, session, counters, last enforcement. */
   status: unknown;
@@ -75,7 +77,7 @@ export function daemonSource(daemon: Daemon): InspectorSource {
         tradesPerDay: r.trade_frequency_limit.enabled ? r.trade_frequency_limit.per_day.limit : null,
         consecutiveLosses: r.cooldown_after_loss.enabled ? (r.cooldown_after_loss.consecutive_losses?.count ?? null) : null,
       };
-      return { id, name: acc.name, now: full.now, machines, status: sanitize(status), limits };
+      return { id, name: acc.name, now: full.now, timezone: acc.config.trading_day.timezone, machines, status: sanitize(status), limits };
     },
     connectionState: () => {
       const s = daemon.status() as { connection?: { state?: unknown } };

@@ -94,6 +94,7 @@ const STYLE = `
 .state rect.final-ring{fill:none}
 .state.active>rect{fill:#ffd9a8;stroke:#c25700;stroke-width:2.4}
 .state.active>rect.compound,.state.active>rect.region{fill:#fff4e6}
+.state.root.active>rect.compound{fill:#f6f8fa;stroke:#59636e;stroke-width:1.2}
 text{font:11px sans-serif;fill:#1f2328}
 text.title{font-weight:bold}
 text.note{font-size:10px;fill:#59636e}
@@ -124,7 +125,7 @@ export function toSvg(g: MachineGraph, opts: { active?: StateValue | null } = {}
   const drawState = (n: GraphNode, parallelChild: boolean): void => {
     const b = boxes.get(n.id)!;
     const [x, y, w, h] = [f(b.x), f(b.y), f(b.width), f(b.height)];
-    const cls = ['state', `kind-${n.kind}`, active.has(n.id) ? 'active' : ''].filter(Boolean).join(' ');
+    const cls = ['state', `kind-${n.kind}`, n === g.root ? 'root' : '', active.has(n.id) ? 'active' : ''].filter(Boolean).join(' ');
     out.push(`<g class="${cls}" data-state="${esc(n.id)}">`);
     if (n.children.length === 0) {
       out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="9"/>`);
