@@ -139,6 +139,13 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     expect(await page.textContent('#countdownLabel')).toMatch(/until \d\d:\d\d C[SD]T/);
   });
 
+  it('an admin unlock under admin.unlock: delayed shows as pending, with when it takes effect and a countdown', async () => {
+    expect(daemon.adminUnlock(ACCOUNT.id, { rule: 'RULE-006', by: 'admin' })?.outcome).toBe('scheduled');
+    await page.waitForSelector('#bannerMore .pending', { timeout: 5_000 });
+    expect(await page.textContent('#bannerMore .pending')).toMatch(/^Unlock requested by admin for ".+": takes effect at \d\d:\d\d C[SD]T, in 1[45]:\d\d$/);
+    expect(await page.getAttribute('#banner', 'data-locked')).toBe('true'); // still locked until then
+  });
+
   it.each([
     [1400, 900],
     [400, 800],
@@ -157,5 +164,15 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
       expect(b.bottom, `${b.name} bottom`).toBeLessThanOrEqual(height);
     }
     await page.screenshot({ path: join(ARTIFACTS, `dashboard-${width}x${height}.png`), fullPage: true });
+  });
+
+  it('the broker blocking trading (RULE-010) shows apart from riskd\'s own lock, and leads the banner', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    sim.control.setCanTrade(ACCOUNT.id, false);
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#chipBroker')?.textContent?.includes('blocks trading') ?? false, undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#bannerTitle')?.textContent === 'Locked: the broker is blocking trading', undefined, { timeout: 5_000 });
+    expect(await page.textContent('#bannerMore')).toContain('Ends when the broker allows trading again.');
+    expect(await page.textContent('#bannerMore')).toMatch(/Also locked: 2 entries in the last minute/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-broker-blocked-1400x900.png'), fullPage: true });
   });
 });

@@ -4,7 +4,7 @@
 //   GET /api/dashboard            per account: the trading-day zone, the gauges' limits, a pending delayed
 //                                 unlock and the enforcement feed in words
 // Live numbers come from the control WebSocket (/ws): `status` each second, `enforcement` and `lock` as they
-// happen (the page refetches /api/dashboard on those). Everything is served from here: the page works offline.
+// happen (the page refetches /api/dashboard on those, and every 3 s). Everything is served from here: the page works offline.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PendingUnlock } from '../../../machines/account/types.ts';

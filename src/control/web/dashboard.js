@@ -1,6 +1,6 @@
 // The trader dashboard. Live numbers from the control WebSocket (/ws: `status` every second, `enforcement` and
 // `lock` as they happen); the gauges' limits, the trading-day zone, a pending delayed unlock and the feed in
-// words from /api/dashboard, refetched on every enforcement or lock event. Countdowns tick locally against the
+// words from /api/dashboard, refetched on every enforcement or lock event and every 3 s. Countdowns tick locally against the
 // server's clock (offset taken from each status). Every time is shown in the account's trading-day zone.
 'use strict';
 
@@ -67,6 +67,9 @@ const LOCK_TITLE = {
   cooldown: 'Cooling off',
   symbol: 'Symbol blocked',
 };
+/** The lock's reason; the broker's switch has its own words (its recorded reason names the API field). */
+const reasonWords = (l) => (l.kind === 'until_can_trade' ? 'Your broker has switched trading off for this account.' : l.reason);
+
 /** When a lock ends, in words: "at the 17:00 CST reset". */
 function lockEndWords(l, tz) {
   if (l.kind === 'until_reset') return l.until ? `at the ${clock(l.until, tz)} reset` : 'at the trading-day reset';
@@ -148,16 +151,16 @@ function renderBanner(a, d) {
   banner.className = `banner ${lead ? 'locked' : stale ? 'stale' : 'open'}`;
   banner.dataset.locked = String(!!lead);
   $('bannerTitle').textContent = lead ? LOCK_TITLE[lead.kind] ?? 'Trading locked by riskd' : 'Trading allowed by riskd';
-  $('bannerReason').textContent = lead ? lead.reason : stale ? `No news from riskd since ${clock(state.receivedAt + state.offset, tz, true)}: numbers may be old` : 'No riskd lock on this account.';
+  $('bannerReason').textContent = lead ? reasonWords(lead) : stale ? `No news from riskd since ${clock(state.receivedAt + state.offset, tz, true)}: numbers may be old` : 'No riskd lock on this account.';
   const more = [];
   if (lead) more.push(el('div', '', `Ends ${lockEndWords(lead, tz)}.`));
-  for (const l of locks) if (l !== lead) more.push(el('div', '', `Also locked: ${l.reason} (ends ${lockEndWords(l, tz)})`));
+  for (const l of locks) if (l !== lead) more.push(el('div', '', `Also locked: ${reasonWords(l)} (ends ${lockEndWords(l, tz)})`));
   for (const l of a.locks) if (l.kind === 'symbol') more.push(el('div', '', `${l.symbol} blocked: ${l.reason}`));
   for (const p of d?.pendingUnlocks ?? []) {
     const lock = a.locks.find((l) => l.id === p.lockId);
     const line = el('div', 'pending');
     line.dataset.effectiveAt = String(p.effectiveAt);
-    line.dataset.text = `Unlock requested by ${p.by}${lock ? ` for "${lock.reason}"` : ''}: takes effect at ${clock(p.effectiveAt, tz)}, in `;
+    line.dataset.text = `Unlock requested by ${p.by}${lock ? ` for "${reasonWords(lock)}"` : ''}: takes effect at ${clock(p.effectiveAt, tz)}, in `;
     more.push(line);
   }
   $('bannerMore').replaceChildren(...more);
@@ -330,7 +333,8 @@ function tick() {
 let dashTimer = null;
 async function loadDash() {
   clearTimeout(dashTimer);
-  dashTimer = setTimeout(loadDash, 15000);
+  // Also polled: a delayed unlock being scheduled sends no event, and the status snapshot does not carry it.
+  dashTimer = setTimeout(loadDash, 3000);
   try {
     const r = await fetch('/api/dashboard', { cache: 'no-store' });
     if (!r.ok) return;
