@@ -149,6 +149,16 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     expect(events.every((e) => e === 'account.canTrade')).toBe(true);
     expect(all).toBeGreaterThanOrEqual(events.length);
     await page.fill('#filterText', '');
+    // The range is read in the trading-day zone: from 00:00 of today there (Chicago) replays this run's rows.
+    const todayInChicago = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago' }).format(Date.now());
+    await page.fill('#since', `${todayInChicago}T00:00:00`);
+    const asked = page.waitForRequest((r) => r.url().includes('/api/inspector/transitions') && r.url().includes('since='));
+    await page.click('#filter button[type="submit"]');
+    const since = Number(new URL((await asked).url()).searchParams.get('since'));
+    const chicagoMidnightOffsetH = (Date.parse(`${todayInChicago}T00:00:00Z`) - since) / 3_600_000;
+    expect([-5, -6]).toContain(chicagoMidnightOffsetH);
+    await page.waitForSelector('#timeline tbody tr[data-event="account.canTrade"]', { timeout: 3_000 });
+    await page.fill('#since', '');
     // A range that ends before riskd started replays nothing.
     await page.fill('#until', '2001-01-01T00:00:00');
     await page.click('#filter button[type="submit"]');

@@ -26,6 +26,19 @@ const time = (ms, { millis = false } = {}) => {
   const day = dayOf(ms) === dayOf(Date.now() + state.offset) ? '' : `${dayOf(ms)} `;
   return `${day}${t} ${zoneName(ms)}`;
 };
+/** A datetime-local value ("2026-12-03T08:30:00") read as wall-clock time in the trading-day zone -> epoch ms. */
+function zonedToEpoch(local) {
+  const [d, t = '00:00:00'] = local.split('T');
+  const [y, mo, da] = d.split('-').map(Number);
+  const [h, mi, se = 0] = t.split(':').map(Number);
+  const wall = Date.UTC(y, mo - 1, da, h, mi, se);
+  const offsetAt = (ms) => {
+    const p = Object.fromEntries(fmt({ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(ms).map((x) => [x.type, x.value]));
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - ms;
+  };
+  const guess = wall - offsetAt(wall);
+  return wall - offsetAt(guess); // the offset at the instant itself (differs near a DST change)
+}
 const countdown = (ms) => {
   if (ms <= 0) return 'due';
   const s = Math.floor(ms / 1000);
@@ -115,6 +128,7 @@ function renderView(view) {
   }
   const s = view.status || {};
   $('zone').textContent = `times in ${view.timezone} (${zoneName(view.now)}), the trading-day zone`;
+  for (const id of ['sinceZone', 'untilZone']) $(id).textContent = zoneName(view.now);
   $('summary').className = 'kv';
   $('summary').innerHTML = [
     ['broker allows trading', s.canTrade === null || s.canTrade === undefined ? '–' : s.canTrade ? 'yes' : '<b class="neg">no</b>'],
@@ -186,8 +200,8 @@ async function loadTimeline() {
   const since = $('since').value;
   const until = $('until').value;
   state.replaying = Boolean(since || until);
-  if (since) q.set('since', String(new Date(since).getTime()));
-  if (until) q.set('until', String(new Date(until).getTime()));
+  if (since) q.set('since', String(zonedToEpoch(since)));
+  if (until) q.set('until', String(zonedToEpoch(until)));
   q.set('order', 'desc');
   const body = await getJson(`/api/inspector/transitions?${q}`);
   state.rows = body.transitions;
