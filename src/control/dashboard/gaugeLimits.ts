@@ -1,5 +1,5 @@
-// DASHBOARD-LOCAL limits: what each gauge on the trader dashboard compares with, derived from the effective
-// configuration the daemon holds for the account (never from a file on disk). The status snapshot does not
+// DASHBOARD-LOCAL limits: what each gauge on the trader dashboard compares with (the inspector lists the same),
+// derived from the effective configuration the daemon holds for the account (never from a file on disk). The status snapshot does not
 // carry limits yet; when it does (one source of truth for every view), this module reduces to a pick from it.
 // The page computes "used" from the snapshot fields named in `used`; this module only says against what.
 import type { RiskRules } from '../../config/types.ts';

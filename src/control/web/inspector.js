@@ -150,8 +150,7 @@ function renderView(view) {
     `<tr data-lock="${esc(l.id)}" class="${l.flattenOnSet ? 'hard' : ''}"><td>${esc(l.rule)}</td><td class="opt">${esc(l.kind)}${l.symbol ? ` ${esc(l.symbol)}` : ''}</td><td class="wrap">${esc(l.reason)}</td><td class="time opt">${time(l.since)}</td><td class="${l.until === null ? 'wrap' : 'time'}">${l.until === null ? esc(l.releaseCondition || 'on its condition') : time(l.until)}</td><td class="remaining num" data-until="${l.until ?? ''}"></td></tr>`,
   ).join('') || '<tr><td colspan="6" class="muted">no locks</td></tr>';
   tickLocks();
-  const lim = view.limits || {};
-  $('limits').innerHTML = Object.entries(lim).map(([k, v]) => `<span>${esc(k)}: ${v === null ? 'off' : esc(v)}</span>`).join(' · ');
+  $('limits').innerHTML = (view.limits || []).map((g) => `<span>${esc(g.label)} ${g.unit === 'money' ? money(g.limit) : esc(g.limit)} <small>${esc(g.rule)}</small></span>`).join(' · ') || 'no limit enabled';
   $('context').textContent = JSON.stringify(Object.fromEntries(view.machines.map((m) => [m.actorId, { value: m.value, status: m.status, context: m.context }])), null, 2);
 }
 
