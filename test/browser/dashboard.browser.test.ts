@@ -114,6 +114,7 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     sim.trader.placeOrder({ accountId: ACCOUNT.id, contractId: MNQ, type: OrderType.Market, side: OrderSide.Bid, size: 3 });
     await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#feed li[data-rule="RULE-001"]') !== null, undefined, { timeout: 5_000 });
     const elapsed = Date.now() - t0;
+    writeFileSync(join(ARTIFACTS, 'dashboard-feed-latency.json'), `${JSON.stringify({ breach: 'RULE-001', orderToFeedLineMs: elapsed })}\n`);
     expect(elapsed, `feed line after ${elapsed} ms`).toBeLessThan(1_000);
     expect(await page.textContent('#feed li[data-rule="RULE-001"] .what')).toBe('closed 2 MNQ: over your 1-contract limit');
     expect(await page.textContent('#feed li[data-rule="RULE-001"] time')).toMatch(/^\d\d:\d\d:\d\d C[SD]T$/);

@@ -209,6 +209,14 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
       };
     });
     expect(m.page.scroll, 'page scrolls sideways').toBeLessThanOrEqual(m.page.client);
+    // A chart at actual size scrolls inside its own box, never the page.
+    await page.click('.chart[data-actor="connection"] button.zoom');
+    expect(await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const d = (globalThis as any).document.documentElement;
+      return d.scrollWidth <= d.clientWidth;
+    })).toBe(true);
+    await page.click('.chart[data-actor="connection"] button.zoom');
     expect(m.timeline.right).toBeLessThanOrEqual(width);
     expect(m.locksWrap.scroll, 'locks table cut off').toBeLessThanOrEqual(m.locksWrap.client);
     expect(m.remaining.right).toBeLessThanOrEqual(m.panel.right);

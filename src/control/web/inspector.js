@@ -107,7 +107,12 @@ function ensureCharts(view) {
     div.className = 'chart';
     div.setAttribute('data-actor', w.key);
     div.setAttribute('data-machine', w.name);
-    div.innerHTML = `<h3>${esc(w.title)} <span class="now"></span></h3>${m ? m.svg : '<p class="muted">no diagram</p>'}`;
+    div.innerHTML = `<h3>${esc(w.title)} <span class="now"></span><button type="button" class="zoom">actual size</button></h3><div class="chart-body">${m ? m.svg : '<p class="muted">no diagram</p>'}</div>`;
+    // Charts are scaled to the page width; "actual size" shows one at full size, scrolling inside its box.
+    div.querySelector('.zoom').addEventListener('click', (e) => {
+      const on = div.classList.toggle('zoomed');
+      e.target.textContent = on ? 'fit to width' : 'actual size';
+    });
     box.appendChild(div);
   }
   if (state.connection !== null) highlightConnection();
@@ -150,7 +155,7 @@ function renderView(view) {
     `<tr data-lock="${esc(l.id)}" class="${l.flattenOnSet ? 'hard' : ''}"><td>${esc(l.rule)}</td><td class="opt">${esc(l.kind)}${l.symbol ? ` ${esc(l.symbol)}` : ''}</td><td class="wrap">${esc(l.reason)}</td><td class="time opt">${time(l.since)}</td><td class="${l.until === null ? 'wrap' : 'time'}">${l.until === null ? esc(l.releaseCondition || 'on its condition') : time(l.until)}</td><td class="remaining num" data-until="${l.until ?? ''}"></td></tr>`,
   ).join('') || '<tr><td colspan="6" class="muted">no locks</td></tr>';
   tickLocks();
-  $('limits').innerHTML = (view.limits || []).map((g) => `<span>${esc(g.label)} ${g.unit === 'money' ? money(g.limit) : esc(g.limit)} <small>${esc(g.rule)}</small></span>`).join(' · ') || 'no limit enabled';
+  $('limits').innerHTML = (view.limits || []).map((g) => `<span>${esc(g.label)} ${g.unit === 'money' ? money(g.limit) : esc(g.limit)} <small>${esc(g.rule)}</small></span>`).join(' · ') || 'no limit with a number is enabled';
   $('context').textContent = JSON.stringify(Object.fromEntries(view.machines.map((m) => [m.actorId, { value: m.value, status: m.status, context: m.context }])), null, 2);
 }
 
