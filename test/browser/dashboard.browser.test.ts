@@ -1,8 +1,9 @@
 // The trader dashboard at / in a real browser (Debian Chromium driven by playwright-core) against a real riskd
 // (in process) watching the simulator: nothing is loaded from beyond loopback; a RULE-001 breach shows in the
 // feed in words within a second; a RULE-006 cooldown puts up the lock banner with a live countdown that goes
-// down; at 1400×900 and 400×800 the banner, its countdown and every gauge are on screen with no horizontal
-// scroll. Screenshots are kept under .tmp/test-artifacts/ (git-ignored) for a human to look at.
+// down; a delayed admin unlock shows as pending; the broker's switch is shown apart from riskd's lock; a riskd
+// that stops answering is said so; at 1400×900 and 400×800 the banner, its countdown and every gauge are on
+// screen with no horizontal scroll. Screenshots are kept under .tmp/test-artifacts/ (git-ignored) for a human to look at.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +47,7 @@ let sim: Simulator;
 let daemon: Daemon;
 let logger: RootLogger;
 let server: ControlServer;
+let serverStopped = false; // the last test stops the control server itself
 let browser: Browser;
 let page: Page;
 let base: string;
@@ -91,7 +93,7 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
+    if (!serverStopped) await server?.stop();
     await daemon?.stop();
     logger?.close();
     await sim?.close();
@@ -175,5 +177,12 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     expect(await page.textContent('#bannerMore')).toContain('Ends when the broker allows trading again.');
     expect(await page.textContent('#bannerMore')).toMatch(/Also locked: 2 entries in the last minute/);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-broker-blocked-1400x900.png'), fullPage: true });
+  });
+
+  it('when riskd stops answering, the page says so instead of showing old numbers as live', async () => {
+    await server.stop();
+    serverStopped = true;
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#link')?.textContent === 'reconnecting', undefined, { timeout: 3_000 });
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#bannerMore .warn')?.textContent?.startsWith('Last news from riskd at ') ?? false, undefined, { timeout: 8_000 });
   });
 });

@@ -1,7 +1,8 @@
 // The trader dashboard. Live numbers from the control WebSocket (/ws: `status` every second, `enforcement` and
 // `lock` as they happen); the gauges' limits, the trading-day zone, a pending delayed unlock and the feed in
-// words from /api/dashboard, refetched on every enforcement or lock event and every 3 s. Countdowns tick locally against the
-// server's clock (offset taken from each status). Every time is shown in the account's trading-day zone.
+// words from /api/dashboard, refetched on every enforcement or lock event and every 3 s. Countdowns tick
+// locally against the server's clock (offset taken from each status). Every time is shown in the account's
+// trading-day zone. Plain browser JavaScript, no build step, nothing loaded from anywhere but this riskd.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -18,9 +19,12 @@ const state = {
   receivedAt: 0,
   dash: null, // last /api/dashboard
   selected: null, // account id
-  seenFeed: new Set(),
-  ws: null,
+  seenFeed: new Set(), // feed lines already shown: lines that arrive later flash
+  feedShown: false,
+  staleShown: false, // the banner says the numbers are old
 };
+const STALE_MS = 5000;
+const isStale = () => state.receivedAt > 0 && Date.now() - state.receivedAt > STALE_MS;
 
 // ---- words and numbers ---------------------------------------------------------------------------------------
 
@@ -147,12 +151,14 @@ function renderBanner(a, d) {
   const banner = $('banner');
   const locks = accountLocks(a);
   const lead = mainLock(locks);
-  const stale = Date.now() - state.receivedAt > 5000;
+  const stale = isStale();
+  state.staleShown = stale;
   banner.className = `banner ${lead ? 'locked' : stale ? 'stale' : 'open'}`;
   banner.dataset.locked = String(!!lead);
   $('bannerTitle').textContent = lead ? LOCK_TITLE[lead.kind] ?? 'Trading locked by riskd' : 'Trading allowed by riskd';
-  $('bannerReason').textContent = lead ? reasonWords(lead) : stale ? `No news from riskd since ${clock(state.receivedAt + state.offset, tz, true)}: numbers may be old` : 'No riskd lock on this account.';
+  $('bannerReason').textContent = lead ? reasonWords(lead) : stale ? 'riskd is not answering: the numbers below may be old.' : 'No riskd lock on this account.';
   const more = [];
+  if (stale) more.push(el('div', 'warn', `Last news from riskd at ${clock(state.receivedAt + state.offset, tz, true)}.`));
   if (lead) more.push(el('div', '', `Ends ${lockEndWords(lead, tz)}.`));
   for (const l of locks) if (l !== lead) more.push(el('div', '', `Also locked: ${reasonWords(l)} (ends ${lockEndWords(l, tz)})`));
   for (const l of a.locks) if (l.kind === 'symbol') more.push(el('div', '', `${l.symbol} blocked: ${l.reason}`));
@@ -285,7 +291,7 @@ function renderFeed(d) {
   list.replaceChildren(
     ...feed.map((f) => {
       const key = `${f.id}:${f.at}`;
-      const li = el('li', `state-${f.state}${state.seenFeed.size > 0 && !state.seenFeed.has(key) ? ' fresh' : ''}`);
+      const li = el('li', `state-${f.state}${state.feedShown && !state.seenFeed.has(key) ? ' fresh' : ''}`);
       li.dataset.rule = f.rule;
       const t = el('time', '', clock(f.at, tz, true));
       t.dateTime = new Date(f.at).toISOString();
@@ -294,7 +300,7 @@ function renderFeed(d) {
     }),
   );
   for (const f of feed) state.seenFeed.add(`${f.id}:${f.at}`);
-  state.seenFeed.add('');
+  state.feedShown = true;
 }
 
 function render() {
@@ -322,10 +328,10 @@ function tick() {
   const now = serverNow();
   const cd = $('countdown');
   if (cd.dataset.until) cd.textContent = countdown(Number(cd.dataset.until) - now);
-  for (const p of document.querySelectorAll('#bannerMore .pending')) p.textContent = p.dataset.text + countdown(Number(p.dataset.effectiveAt) - now);
+  for (const p of document.querySelectorAll('#bannerMore .pending[data-effective-at]')) p.textContent = p.dataset.text + countdown(Number(p.dataset.effectiveAt) - now);
   const tz = dashOf(account()?.id)?.timezone;
   if (tz) $('clock').textContent = clock(now, tz, true);
-  if (state.status && Date.now() - state.receivedAt > 5000 && !$('banner').classList.contains('stale') && !$('banner').classList.contains('locked')) render();
+  if (state.status && isStale() !== state.staleShown) render();
 }
 
 // ---- transport -----------------------------------------------------------------------------------------------
@@ -346,8 +352,7 @@ async function loadDash() {
 }
 
 function connect() {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
-  state.ws = ws;
+  const ws = new WebSocket(`ws://${location.host}/ws`);
   ws.onopen = () => {
     $('link').textContent = 'live';
     $('link').className = 'link on';
