@@ -29,6 +29,10 @@ describe('feedLine', () => {
     ['cancelled every order: the broker stopped allowing trading on this account', row('RULE-010', { type: 'cancelAll' }, {})],
     ['moved the MNQ stop to 21000.25: protecting an open profit', row('RULE-012', { type: 'moveStop', contractId: 'CON.F.US.MNQ.Z26', stopPrice: 21000.25, size: 1, side: 1 }, { symbol: 'MNQ' })],
     ['cancelled an order: the verdict message', row('kill-switch', { type: 'cancel', orderId: 5 }, {})],
+    // The account machine's kill switch and lock flatten: the lock's reason in brackets.
+    ['closed the MNQ position: opened while locked (Daily loss $186.15 reached your $150.00 limit)', row('RULE-003', { type: 'close', contractId: 'CON.F.US.MNQ.Z26' }, {}, { reason: 'new position while locked: Daily loss $186.15 reached your $150.00 limit' })],
+    ['cancelled 1 MES order: placed while locked (Losing exit of $61.62 on MES)', row('RULE-007', { type: 'cancel', orderId: 9 }, {}, { reason: 'new order while locked: Losing exit of $61.62 on MES', contractId: 'CON.F.US.MES.Z26' })],
+    ['closed every position and cancelled every order: account locked (Daily loss $186.15 reached your $150.00 limit)', row('RULE-003', { type: 'flatten' }, {}, { reason: 'RULE-003 locked the account (Daily loss $186.15 reached your $150.00 limit)' })],
   ])('%s', (text, r) => {
     const line = feedLine(r);
     expect(line.text).toBe(text);

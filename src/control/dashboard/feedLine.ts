@@ -43,7 +43,7 @@ function actionWords(intent: Record<string, unknown>, row: EnforcementRow, n: Nu
     case 'reduce':
       return `closed ${num(intent['size']) ?? '?'} ${sym}`;
     case 'cancel':
-      return contractId ? `cancelled a ${sym} order` : 'cancelled an order';
+      return contractId ? `cancelled 1 ${sym} order` : 'cancelled an order';
     case 'cancelAll':
       return str(intent['symbol']) ? `cancelled every ${String(intent['symbol'])} order` : 'cancelled every order';
     case 'moveStop':
@@ -86,6 +86,21 @@ function whyWords(rule: string, n: Nums): string | undefined {
   }
 }
 
+/**
+ * The recorded reason when the numbers say too little. The account machine's kill-switch and lock-flatten
+ * reasons lead with how the action came about; they read better with the lock's own reason in brackets.
+ */
+function reasonWords(reason: string): string {
+  const rewrites: [RegExp, string][] = [
+    [/^\S+ locked the account \((.*)\)$/s, 'account locked ($1)'],
+    [/^new position while locked: (.*)$/s, 'opened while locked ($1)'],
+    [/^position increased while locked: (.*)$/s, 'added to while locked ($1)'],
+    [/^new order while locked: (.*)$/s, 'placed while locked ($1)'],
+  ];
+  for (const [re, to] of rewrites) if (re.test(reason)) return reason.replace(re, to);
+  return reason;
+}
+
 function stateOf(status: EnforcementRow['status']): FeedLine['state'] {
   if (status === 'confirmed' || status === 'reconciled') return 'done';
   if (status === 'failed') return 'failed';
@@ -96,6 +111,6 @@ function stateOf(status: EnforcementRow['status']): FeedLine['state'] {
 export function feedLine(row: EnforcementRow): FeedLine {
   const intent = parse<Record<string, unknown>>(row.intent);
   const n = parse<Nums>(row.numbers);
-  const why = whyWords(row.rule, n) ?? row.reason;
+  const why = whyWords(row.rule, n) ?? reasonWords(row.reason);
   return { id: row.id ?? null, at: row.triggerAt, rule: row.rule, text: `${actionWords(intent, row, n)}: ${why}`, state: stateOf(row.status) };
 }

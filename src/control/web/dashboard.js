@@ -135,6 +135,7 @@ function renderAccounts() {
       const b = el('button', a.id === account()?.id ? 'on' : '');
       b.type = 'button';
       b.dataset.account = String(a.id);
+      b.title = `${a.name} (${a.id})`;
       b.append(el('span', `dot${accountLocks(a).length ? ' locked' : ''}`), a.name);
       b.onclick = () => {
         state.selected = a.id;
