@@ -23,6 +23,7 @@ if (!haveChromium) console.warn(`test/browser: SKIPPED — ${CHROMIUM} is missin
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../.tmp/test-artifacts');
 const ACCOUNT = { id: 880101, name: 'DASH-1', balance: 50_000 };
+const OTHER = { id: 880102, name: 'DASH-2', balance: 25_000 };
 const MNQ = 'CON.F.US.MNQ.Z26';
 const RISK_YAML = `trading_day:
   reset_time: "17:00"
@@ -68,7 +69,7 @@ async function layout(p: Page) {
 describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    sim = await startSimulator({ seed: 5, marketIntervalMs: 500, accounts: [ACCOUNT] });
+    sim = await startSimulator({ seed: 5, marketIntervalMs: 500, accounts: [ACCOUNT, OTHER] });
     const dir = mkdtempSync(join(tmpdir(), 'riskd-dashboard-'));
     const riskPath = join(dir, 'risk.yaml');
     const accountsPath = join(dir, 'accounts.yaml');
@@ -177,6 +178,17 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     expect(await page.textContent('#bannerMore')).toContain('Ends when the broker allows trading again.');
     expect(await page.textContent('#bannerMore')).toMatch(/Also locked: 2 entries in the last minute/);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-broker-blocked-1400x900.png'), fullPage: true });
+  });
+
+  it('each watched account has its own view: another account is open while the first is locked', async () => {
+    expect(await page.$$eval('#accounts button', (bs) => bs.map((b) => b.textContent))).toEqual([ACCOUNT.name, OTHER.name]);
+    await page.click(`#accounts button[data-account="${OTHER.id}"]`);
+    await page.waitForSelector('#banner[data-locked="false"]', { timeout: 3_000 });
+    expect(await page.textContent('#pnlBalance')).toBe('$25,000.00');
+    expect(await page.textContent('#feed')).toContain('Nothing yet today');
+    expect(new URL(page.url()).hash).toBe(`#${OTHER.id}`);
+    await page.click(`#accounts button[data-account="${ACCOUNT.id}"]`);
+    await page.waitForSelector('#banner[data-locked="true"]', { timeout: 3_000 });
   });
 
   it('when riskd stops answering, the page says so instead of showing old numbers as live', async () => {
