@@ -5,13 +5,15 @@
 //  - a parallel state holds its regions, drawn with dashed borders;
 //  - transitions declared on the root ("from any state") are listed under the root's title, not drawn.
 // Every state is a <g class="state" data-state="<id>">; active ones also carry class "active", so a page can
-// re-highlight without re-rendering by toggling classes. Every transition is a <g class="edge">.
+// re-highlight without re-rendering by toggling classes. Every arrow is a <g class="edge">; transitions between
+// the same two states share one arrow, a label line each.
 import type { StateValue } from 'xstate';
 import { elkLayout, type ElkExtendedEdge, type ElkNode } from './elkLayout.ts';
 import { activeIds, type GraphEdge, type GraphNode, type MachineGraph } from './graph.ts';
 
 const CHAR_W = 6.6; // average glyph width of 11px sans-serif
 const LABEL_CHAR_W = 5.5; // of the 9.5px edge labels
+const LABEL_LINE_H = 12;
 const ATOMIC_H = 30;
 const TITLE_H = 24;
 const NOTE_H = 14;
@@ -56,13 +58,28 @@ function elkNode(n: GraphNode, notes: string[]): ElkNode {
   };
 }
 
-function elkEdges(g: MachineGraph): { edges: ElkExtendedEdge[]; drawn: GraphEdge[] } {
-  const drawn = g.edges.filter((e) => e.source !== g.root.id);
-  const edges: ElkExtendedEdge[] = drawn.map((e, i) => ({
+/** Transitions between the same two states are drawn as one arrow with a label line per transition. */
+interface DrawnEdge {
+  source: string;
+  target: string;
+  transitions: GraphEdge[];
+}
+
+function elkEdges(g: MachineGraph): { edges: ElkExtendedEdge[]; drawn: DrawnEdge[] } {
+  const byPair = new Map<string, DrawnEdge>();
+  for (const e of g.edges) {
+    if (e.source === g.root.id) continue;
+    const key = `${e.source}\u0000${e.target}`;
+    const d = byPair.get(key) ?? { source: e.source, target: e.target, transitions: [] };
+    d.transitions.push(e);
+    byPair.set(key, d);
+  }
+  const drawn = [...byPair.values()];
+  const edges: ElkExtendedEdge[] = drawn.map((d, i) => ({
     id: `e${i}`,
-    sources: [e.source],
-    targets: [e.target],
-    labels: [{ id: `e${i}.label`, text: e.label, width: Math.ceil(e.label.length * LABEL_CHAR_W) + 4, height: 12 }],
+    sources: [d.source],
+    targets: [d.target],
+    labels: [{ id: `e${i}.label`, text: d.transitions.map((t) => t.label).join('\n'), width: Math.max(...d.transitions.map((t) => Math.ceil(t.label.length * LABEL_CHAR_W))) + 4, height: LABEL_LINE_H * d.transitions.length }],
   }));
   const initials = (n: GraphNode): void => {
     if (n.initial) edges.push({ id: `init:${n.id}`, sources: [`${n.id}.${INITIAL}`], targets: [n.initial] });
@@ -146,17 +163,20 @@ export function toSvg(g: MachineGraph, opts: { active?: StateValue | null } = {}
 
   const labels: string[] = [];
   for (const e of laid.edges ?? []) {
-    const d = pathOf(e);
     if (e.id.startsWith('init:')) {
-      out.push(`<path class="initial-edge" d="${d}" marker-end="url(#arrow-init)"/>`);
+      out.push(`<path class="initial-edge" d="${pathOf(e)}" marker-end="url(#arrow-init)"/>`);
       continue;
     }
-    const ge = drawn[Number(e.id.slice(1))]!;
+    const d = drawn[Number(e.id.slice(1))]!;
+    const kind = d.transitions.every((t) => t.kind === d.transitions[0]!.kind) ? d.transitions[0]!.kind : 'mixed';
+    const events = d.transitions.map((t) => t.event).join(' ');
     out.push(
-      `<g class="edge kind-${ge.kind}" data-source="${esc(ge.source)}" data-target="${esc(ge.target)}" data-event="${esc(ge.event)}"><path class="edge-line" d="${d}" marker-end="url(#arrow)"/></g>`,
+      `<g class="edge kind-${kind}" data-source="${esc(d.source)}" data-target="${esc(d.target)}" data-event="${esc(events)}"><path class="edge-line" d="${pathOf(e)}" marker-end="url(#arrow)"/></g>`,
     );
     const l = e.labels?.[0];
-    if (l) labels.push(`<text class="edge-label" x="${f(l.x! + 2)}" y="${f(l.y! + 9)}">${esc(ge.label)}</text>`);
+    if (!l) continue;
+    const lines = d.transitions.map((t, i) => `<tspan x="${f(l.x! + 2)}" y="${f(l.y! + 9 + i * LABEL_LINE_H)}">${esc(t.label)}</tspan>`);
+    labels.push(`<text class="edge-label">${lines.join('')}</text>`);
   }
   const W = Math.ceil(laid.width ?? 0);
   const H = Math.ceil(laid.height ?? 0);
