@@ -9,6 +9,13 @@
 // Whatever the end, the (account, contract) key is freed and the caller is asked to re-evaluate (after a failure
 // only once the key has rested, 1 s doubling to 60 s): the executor never re-sends on its own after a settle.
 //
+// REST economy (200 requests / 60 s per user): an action the hub confirmed costs one request, the mutation, and
+// its re-evaluation runs on the ledger. Only an action whose confirmation is missing or ambiguous is checked
+// over REST, by reads at 'reconcile' priority (never in an enforcement call's way), and after it the caller
+// reconciles the account the same way; reads a mutation waits on (re-send after a timeout?) go at 'enforce'.
+// Every read is coalesced per account (one in flight, at most one queued: accountReads.ts). A skipped or absorbed
+// intent costs no request at all.
+//
 // Live (non-simulated) and follower accounts refuse Order/cancel and Position/partialCloseContract
 // (projectx-api.md quirk 11). Decisions:
 //   - reduce: partialCloseContract refused with errorCode 9 (AccountRejected) or a "Live accounts not supported"
@@ -23,6 +30,8 @@ import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } f
 import type { Logger } from '../log/logger.ts';
 import type { Intent } from '../rules/types.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
+import { AccountReads, type ReadPriority } from './accountReads.ts';
+import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure, type Endpoint } from './gatewayOutcome.ts';
 import { isTighter, tightest } from './stops.ts';
 import type {
@@ -47,8 +56,13 @@ export interface ExecutorDeps {
   logger: Logger;
   /** The ledger's view of an account, used to expand flatten/cancelAll without a REST round trip. */
   view?: (accountId: number) => AccountStateView | undefined;
-  /** Called after an action settles (its key is free again): the caller decides whether anything is left to do. */
-  reevaluate?: (accountId: number, contractId?: string) => void;
+  /**
+   * Called after an action settles (its key is free again): the caller decides whether anything is left to do.
+   * `source` says what to decide on: 'ledger' when the hub confirmed the action (the ledger already holds its
+   * outcome: run the rules on it, no REST), 'rest' when it did not (reconcile the account over REST at
+   * 'reconcile' priority first; the executor coalesces these per account and waits for the returned promise).
+   */
+  reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource) => void | Promise<unknown>;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
   /** Wall clock, epoch ms. */
@@ -58,6 +72,9 @@ export interface ExecutorDeps {
 }
 
 type ActionKind = 'close' | 'reduce' | 'cancel' | 'modifyStop' | 'placeStop';
+
+/** What a re-evaluation after an action decides on: the ledger (the hub confirmed the action) or a REST reconcile. */
+export type ReevaluateSource = 'ledger' | 'rest';
 
 /** One gateway mutation the executor owns until it settles. */
 interface Action {
@@ -85,6 +102,8 @@ interface Action {
   sent: boolean;
   /** Calls sent and not yet answered: the key stays taken until they are, even once the goal is confirmed. */
   callsOpen: number;
+  /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
+  answeredMark?: number;
   /** close: not sent because the fills already received make the position flat; waiting for its event. */
   heldForFills: boolean;
   /** What settling asked for once the key is free (re-evaluate or back off). */
@@ -97,8 +116,8 @@ interface Action {
   extraWait: boolean;
   timer?: unknown;
   done: boolean;
-  settled: Promise<void>;
-  resolve: () => void;
+  settled: Promise<EnforcementStatus>;
+  resolve: (status: EnforcementStatus) => void;
 }
 
 interface Backoff {
@@ -134,6 +153,7 @@ const ENDPOINT: Record<ActionKind, Endpoint> = {
   placeStop: 'Order/place',
 };
 
+/** Enforcement calls, and the reads one cannot go without (planning a flatten with no ledger view). */
 const ENFORCE = { priority: 'enforce' } as const;
 
 const positionKey = (accountId: number, contractId: string): string => `pos:${accountId}:${contractId}`;
@@ -173,6 +193,9 @@ export class Executor {
   private readonly backoffs = new Map<string, Backoff>();
   private draining = false;
   private tagSeq = 0;
+  /** REST looks at an account, one in flight and at most one queued per account, list and priority. */
+  private readonly reads: AccountReads;
+  private readonly accountReconcile: Coalesced<unknown>;
   private readonly tagPrefix: string;
 
   constructor(private readonly deps: ExecutorDeps) {
@@ -194,6 +217,8 @@ export class Executor {
     this.maxFailureBackoffMs = o.maxFailureBackoffMs ?? 60_000;
     this.fillSettleMs = o.fillSettleMs ?? 300;
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
+    this.reads = new AccountReads(this.rest);
+    this.accountReconcile = new Coalesced(async (id) => deps.reevaluate?.(id, undefined, 'rest'));
     // customTag must be unique per account across restarts too: the start time makes the prefix unique.
     this.tagPrefix = this.now().toString(36);
   }
@@ -243,10 +268,7 @@ export class Executor {
       if (!isWorkingStatus(o.status)) this.watches.delete(orderKey(accountId, o.id));
     }
     const c = this.registry.get(orderKey(accountId, o.id));
-    if (c && c.sent && !c.done && !isWorkingStatus(o.status)) {
-      const what = o.status === OrderStatus.Filled ? 'order filled before the cancel took effect' : 'order cancelled';
-      this.settle(c, 'confirmed', `${what} (ledger event, status ${o.status})`);
-    }
+    if (c && c.sent && !c.done && !isWorkingStatus(o.status)) this.settleCancel(c, o);
     const s = this.registry.get(stopKey(accountId, o.contractId));
     if (s && s.sent && !s.done && isWorkingStatus(o.status)) {
       if (s.kind === 'modifyStop' && s.orderId === o.id && samePrice(o.stopPrice, s.stopPrice)) {
@@ -256,6 +278,21 @@ export class Executor {
         this.settle(s, 'confirmed', `stop ${o.id} working at ${o.stopPrice} (ledger event)`);
       }
     }
+  }
+
+  /**
+   * The order of an in-flight cancel reached a final status. Only 'Cancelled' is the cancel's doing; a fill (or an
+   * expiry, a rejection) that got there first is recorded as what happened: the goal, no working order, is met
+   * ('reconciled'), and the position a fill opened is the rules' to judge from the ledger.
+   */
+  private settleCancel(c: Action, o: Order): void {
+    if (o.status === OrderStatus.Cancelled) {
+      const partly = o.fillVolume > 0 ? ` after ${o.fillVolume} of ${o.size} filled` : '';
+      this.settle(c, 'confirmed', `order cancelled${partly} (ledger event)`);
+      return;
+    }
+    const what = o.status === OrderStatus.Filled ? `filled before cancel: ${o.fillVolume} contract(s) filled` : `${statusName(o.status)} before cancel`;
+    this.settle(c, 'reconciled', `${what}; the cancel did not take effect (ledger event, status ${o.status})`, 'auto', 'ledger');
   }
 
   /**
@@ -356,7 +393,7 @@ export class Executor {
   // ---------------------------------------------------------------------------------------------------------
   // Planning: one request -> actions
 
-  private runRequest(req: EnforcementRequest, t0: number, gate: BatchGate): Promise<void> {
+  private runRequest(req: EnforcementRequest, t0: number, gate: BatchGate): Promise<unknown> {
     if (this.draining) return this.skip(req, 'not executed: riskd is shutting down');
     const i = req.intent;
     switch (i.type) {
@@ -404,7 +441,7 @@ export class Executor {
     t0: number,
     gate: BatchGate,
     sweep = false,
-  ): Promise<void> {
+  ): Promise<unknown> {
     let positions: { contractId: string; size: number }[];
     let orders: Order[];
     // The sweep after a flatten always asks REST: it exists to catch what the ledger does not show.
@@ -414,11 +451,12 @@ export class Executor {
       orders = [...view.workingOrders()];
     } else {
       // No ledger view (degraded start): ask the gateway what is open. The lock is persisted before this call.
+      // The sweep is a check (coalesced, 'reconcile' priority); a flatten with nothing else to go on is not.
       if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
       try {
         const [ps, os] = await Promise.all([
-          i.type === 'flatten' ? this.rest.searchOpenPositions(i.accountId, ENFORCE) : Promise.resolve([]),
-          this.rest.queryWorkingOrders(i.accountId, ENFORCE),
+          i.type !== 'flatten' ? Promise.resolve([]) : sweep ? this.reads.positions(i.accountId, 'reconcile') : this.rest.searchOpenPositions(i.accountId, ENFORCE),
+          sweep ? this.reads.orders(i.accountId, 'reconcile') : this.rest.queryWorkingOrders(i.accountId, ENFORCE),
         ]);
         positions = ps.filter((p) => p.size > 0);
         orders = os;
@@ -428,6 +466,13 @@ export class Executor {
       }
     }
     orders = orders.filter((o) => isWorkingStatus(o.status));
+    if (i.type === 'flatten') {
+      // A market order on a contract riskd is closing is that close's own order (closeContract places one and
+      // returns no id) or fills before any cancel could land: cancelling it only races its fill. The position it
+      // leaves, if any, arrives as an event of its own.
+      const closing = (c: string) => positions.some((p) => p.contractId === c) || this.registry.has(positionKey(i.accountId, c));
+      orders = orders.filter((o) => !(o.type === OrderType.Market && closing(o.contractId)));
+    }
     if (sweep) {
       // Only what nobody is already working on; anything found is a leftover of the flatten.
       positions = positions.filter((p) => !this.registry.has(positionKey(i.accountId, p.contractId)));
@@ -443,7 +488,7 @@ export class Executor {
     if (positions.length === 0 && orders.length === 0) {
       return this.skip(req, i.type === 'flatten' ? 'nothing to do: no open position or working order' : 'nothing to do: no working order');
     }
-    const work: Promise<void>[] = [];
+    const work: Promise<EnforcementStatus>[] = [];
     // Closes first: open exposure is what loses money; the cancels follow within microseconds.
     for (const p of positions) {
       work.push(
@@ -456,10 +501,13 @@ export class Executor {
       );
     }
     for (const o of orders) work.push(this.cancelOrWatch(req, t0, gate, o.id, o.contractId));
-    await Promise.all(work);
+    const ends = await Promise.all(work);
     // Partial exits and bracket groups behave inconsistently at the gateway (quirk 7): a leftover stop or target
-    // could flip the account. One REST sweep after the flatten settles catches them.
-    if (i.type === 'flatten' && !sweep && !this.draining) await this.expandAccountWide(req, i, t0, gate, true);
+    // could flip the account. One REST sweep after the flatten settles catches them, when there can be any: it had
+    // resting orders to cancel (a bracket group), or an action the hub did not confirm (the ledger may be behind).
+    // A flatten of positions alone that the hub confirmed leaves nothing the ledger does not show.
+    const unsure = orders.some((o) => o.type !== OrderType.Market) || ends.some((e) => e !== 'confirmed' && e !== 'skipped');
+    if (i.type === 'flatten' && !sweep && unsure && !this.draining) await this.expandAccountWide(req, i, t0, gate, true);
   }
 
   /** Contracts filled of a working order whose fills already cover its size (its Filled status is on the way). */
@@ -476,7 +524,7 @@ export class Executor {
     gate: BatchGate,
     orderId: number,
     contractId: string | undefined,
-  ): Promise<void> {
+  ): Promise<EnforcementStatus> {
     const accountId = req.intent.accountId;
     if (this.refusesCancel.has(accountId)) {
       this.watch(req, orderId, contractId);
@@ -507,7 +555,7 @@ export class Executor {
     i: Extract<Intent, { type: 'moveStop' }>,
     t0: number,
     gate: BatchGate,
-  ): Promise<void> {
+  ): Promise<unknown> {
     const key = stopKey(i.accountId, i.contractId);
     const closing = this.registry.get(positionKey(i.accountId, i.contractId));
     if (closing) {
@@ -585,7 +633,7 @@ export class Executor {
     gate: BatchGate,
     spec: Pick<Action, 'kind' | 'key'> &
       Partial<Pick<Action, 'contractId' | 'orderId' | 'size' | 'startSize' | 'stopPrice' | 'side'>> & { note?: string },
-  ): Promise<void> {
+  ): Promise<EnforcementStatus> {
     const endpoint = ENDPOINT[spec.kind];
     const target = {
       ...(spec.orderId !== undefined ? { orderId: spec.orderId } : {}),
@@ -624,8 +672,8 @@ export class Executor {
       contractId: spec.contractId ?? null,
       outcome: spec.note ?? null,
     });
-    let resolve!: () => void;
-    const settled = new Promise<void>((r) => (resolve = r));
+    let resolve!: (status: EnforcementStatus) => void;
+    const settled = new Promise<EnforcementStatus>((r) => (resolve = r));
     const { note: _note, ...fields } = spec;
     const a: Action = {
       ...fields,
@@ -705,7 +753,7 @@ export class Executor {
   private async checkHeldClose(a: Action): Promise<void> {
     if (a.done || !a.heldForFills) return;
     try {
-      const c = await this.check(a);
+      const c = await this.check(a, 'enforce');
       if (a.done || !a.heldForFills) return;
       if (c.state === 'done') {
         this.settle(a, 'skipped', `not sent: no position event within ${this.fillSettleMs} ms; REST check: ${c.detail}`);
@@ -844,6 +892,7 @@ export class Executor {
    */
   private callAnswered(a: Action): void {
     a.callsOpen -= 1;
+    a.answeredMark = lookMark();
     if (a.done && a.callsOpen === 0 && a.afterRelease) this.release(a);
   }
 
@@ -880,7 +929,7 @@ export class Executor {
     const silence = `no confirming event within ${this.confirmTimeoutMs} ms`;
     let check: CheckResult;
     try {
-      check = await this.check(a);
+      check = await this.check(a, 'reconcile');
     } catch (err) {
       this.settle(a, 'failed', `${silence}; REST check failed (${String(err)}); handed back for re-evaluation`);
       return;
@@ -890,6 +939,7 @@ export class Executor {
       this.settle(a, 'reconciled', `${silence}; REST check: ${check.detail}`);
     } else if (check.state === 'pending' && !a.extraWait) {
       a.extraWait = true;
+      a.answeredMark = lookMark(); // the next check needs a look that starts after this one
       this.audit.update(a.row, { outcome: `${silence}; REST check: ${check.detail}; waiting once more` });
       this.armConfirmTimer(a);
     } else {
@@ -953,7 +1003,7 @@ export class Executor {
   private async reconcileAfterUnknown(a: Action, why: string, retryAfterMs?: number): Promise<void> {
     let check: CheckResult;
     try {
-      check = await this.check(a);
+      check = await this.check(a, 'enforce');
     } catch (err) {
       this.settle(a, 'failed', `attempt ${a.attempts}: ${why}; REST check failed too (${String(err)}); not re-sent`);
       return;
@@ -964,6 +1014,7 @@ export class Executor {
       return;
     }
     if (check.state === 'pending') {
+      a.answeredMark = lookMark();
       this.audit.update(a.row, { outcome: `attempt ${a.attempts}: ${why}; REST check: ${check.detail}; awaiting it` });
       this.armConfirmTimer(a);
       return;
@@ -988,16 +1039,17 @@ export class Executor {
   }
 
   /** What REST says about an action's goal. */
-  private async check(a: Action): Promise<CheckResult> {
+  private async check(a: Action, priority: ReadPriority): Promise<CheckResult> {
+    const after = a.answeredMark;
     switch (a.kind) {
       case 'close':
       case 'reduce': {
-        const positions = await this.rest.searchOpenPositions(a.accountId, ENFORCE);
+        const positions = await this.reads.positions(a.accountId, priority, after);
         const p = positions.find((x) => x.contractId === a.contractId && x.size > 0);
         if (!p) return { state: 'done', detail: 'position is flat' };
         const target = a.kind === 'reduce' && a.startSize !== undefined ? a.startSize - (a.size ?? 0) : undefined;
         if (target !== undefined && p.size <= target) return { state: 'done', detail: `position reduced to ${p.size}` };
-        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
+        const orders = await this.reads.orders(a.accountId, priority, after);
         if (orders.some((o) => o.contractId === a.contractId && o.type === OrderType.Market && isWorkingStatus(o.status))) {
           return { state: 'pending', detail: `position ${p.size} open with a market order working` };
         }
@@ -1011,19 +1063,19 @@ export class Executor {
         return { state: 'unchanged', detail: `position ${p.size} still open, no fill` };
       }
       case 'cancel': {
-        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
+        const orders = await this.reads.orders(a.accountId, priority, after);
         const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
         return o ? { state: 'unchanged', detail: `order ${a.orderId} still working` } : { state: 'done', detail: `order ${a.orderId} no longer working` };
       }
       case 'modifyStop': {
-        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
+        const orders = await this.reads.orders(a.accountId, priority, after);
         const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
         if (!o) return { state: 'changed', detail: `stop order ${a.orderId} no longer working` };
         if (samePrice(o.stopPrice, a.stopPrice)) return { state: 'done', detail: `stop ${a.orderId} at ${o.stopPrice}` };
         return { state: 'unchanged', detail: `stop ${a.orderId} still at ${o.stopPrice}` };
       }
       case 'placeStop': {
-        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
+        const orders = await this.reads.orders(a.accountId, priority, after);
         const o = orders.find((x) => x.customTag !== undefined && x.customTag !== null && a.tags.includes(x.customTag));
         if (o) {
           this.adoptPlacedStop(a, o.id);
@@ -1042,7 +1094,13 @@ export class Executor {
    * question waits (1 s, doubling to 60 s per key) so a gateway that keeps refusing (market closed, instrument
    * halted) is not hammered at REST speed by an immediate re-evaluation loop.
    */
-  private settle(a: Action, status: EnforcementStatus, outcome: string, after: 'auto' | 'now' | 'none' = 'auto'): void {
+  private settle(
+    a: Action,
+    status: EnforcementStatus,
+    outcome: string,
+    after: 'auto' | 'now' | 'none' = 'auto',
+    source: ReevaluateSource = status === 'confirmed' ? 'ledger' : 'rest',
+  ): void {
     if (a.done) return;
     a.done = true;
     if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
@@ -1064,11 +1122,11 @@ export class Executor {
       status,
       outcome,
     });
-    a.resolve();
+    a.resolve(status);
     if (ok) this.clearBackoff(a.key);
     a.afterRelease = () => {
       if (!a.sent || this.draining || after === 'none' || status === 'skipped') return;
-      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId);
+      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark);
       else this.backOff(a, outcome);
     };
     // Only position mutations race each other (a second close landing on the trader's next position); stop
@@ -1088,15 +1146,23 @@ export class Executor {
     if (absorbed && !this.draining) void this.redoAbsorbedClose(absorbed);
   }
 
-  /** An absorbed close is sent only if REST still lists the position: the action that held the key may have closed it. */
+  /**
+   * An absorbed close is sent only if the position is still open: the action that held the key may have closed
+   * it. The ledger says so when there is one (no REST); without it, a coalesced REST check.
+   */
   private async redoAbsorbedClose(req: EnforcementRequest): Promise<void> {
     const i = req.intent;
     if (i.type !== 'close') return;
-    try {
-      const open = await this.rest.searchOpenPositions(i.accountId, ENFORCE);
-      if (!open.some((p) => p.contractId === i.contractId && p.size > 0)) return;
-    } catch (err) {
-      this.logger.warn('REST check before an absorbed close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
+    const isOpen = (ps: readonly { contractId: string; size: number }[]) => ps.some((p) => p.contractId === i.contractId && p.size > 0);
+    const view = this.deps.view?.(i.accountId);
+    if (view) {
+      if (!isOpen(view.positions())) return;
+    } else {
+      try {
+        if (!isOpen(await this.reads.positions(i.accountId, 'enforce'))) return;
+      } catch (err) {
+        this.logger.warn('REST check before an absorbed close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
+      }
     }
     if (this.draining) return;
     await this.execute([{ ...req, reason: `${req.reason} (redone: it was absorbed while another action held the contract)`, triggerAt: this.now() }]);
@@ -1112,7 +1178,7 @@ export class Executor {
     const b: Backoff = { delayMs, until: now + delayMs, why };
     b.timer = this.timers.setTimeout(() => {
       b.timer = undefined;
-      if (!this.draining) this.requestReevaluation(a.accountId, a.contractId);
+      if (!this.draining) this.requestReevaluation(a.accountId, a.contractId, 'rest');
     }, delayMs);
     this.backoffs.set(a.key, b);
   }
@@ -1123,17 +1189,25 @@ export class Executor {
     this.backoffs.delete(key);
   }
 
-  /** Ask the caller to re-evaluate, once per (account, contract) per turn: a flatten settles many actions at once. */
-  private requestReevaluation(accountId: number, contractId: string | undefined): void {
+  /**
+   * Ask the caller to re-evaluate. From the ledger: once per (account, contract) per turn (a flatten settles many
+   * actions at once). After REST: one reconcile per account in flight and at most one queued; one that started
+   * after `answered` (the action's call was answered) already shows the action and serves it.
+   */
+  private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number): void {
     const cb = this.deps.reevaluate;
     if (!cb) return;
+    if (source === 'rest') {
+      this.accountReconcile.get(accountId, answered).catch((err: unknown) => this.logger.warn('re-evaluation after REST failed', { accountId, error: String(err) }));
+      return;
+    }
     const key = `${accountId}:${contractId ?? ''}`;
     if (this.reevaluations.has(key)) return;
     this.reevaluations.add(key);
     queueMicrotask(() => {
       this.reevaluations.delete(key);
       try {
-        cb(accountId, contractId);
+        void cb(accountId, contractId, 'ledger');
       } catch (err) {
         this.logger.error('reevaluate callback threw', { error: String(err) });
       }
@@ -1145,7 +1219,7 @@ export class Executor {
     outcome: string,
     status: 'skipped' | 'failed' = 'skipped',
     fields: { endpoint?: string; contractId?: string | null; extra?: Record<string, unknown> } = {},
-  ): Promise<void> {
+  ): Promise<EnforcementStatus> {
     const intent = req.intent;
     const contractId = fields.contractId ?? ('contractId' in intent ? intent.contractId : null);
     this.audit.open({ ...req, numbers: { ...req.numbers, ...fields.extra } }, status, {
@@ -1154,7 +1228,7 @@ export class Executor {
       outcome,
     });
     this.logger.info('enforcement not sent', { rule: req.rule, accountId: intent.accountId, status, outcome });
-    return Promise.resolve();
+    return Promise.resolve(status);
   }
 
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
@@ -1174,6 +1248,11 @@ interface CheckResult {
   /** done: goal met; pending: a market order is still working; changed: partial progress; unchanged: nothing happened. */
   state: 'done' | 'pending' | 'changed' | 'unchanged';
   detail: string;
+}
+
+function statusName(status: number): string {
+  const name = Object.entries(OrderStatus).find(([, v]) => v === status)?.[0];
+  return name ? name.toLowerCase() : `status ${status}`;
 }
 
 /** Prices from the gateway are decimals: compare with a tolerance far below any tick. */

@@ -23,7 +23,15 @@ export interface RateBudgetStats {
   /** Epoch ms until which reads are held after a 429, or null. */
   backoffUntil: number | null;
   maxWaitMs: number;
+  /**
+   * "Rate limited": an enforcement call is waiting for a slot or had to within the last RATE_LIMITED_HOLD_MS, or
+   * the gateway answered 429 and reads are held back. Status pages and the dashboard show it.
+   */
+  rateLimited: boolean;
 }
+
+/** How long "rate limited" stays on after an enforcement call last had to wait: long enough for a status poll. */
+export const RATE_LIMITED_HOLD_MS = 5_000;
 
 interface Waiter {
   priority: Priority;
@@ -52,6 +60,8 @@ export class RateBudget {
   private backoffUntil = 0;
   private rateLimited = 0;
   private maxWaitMs = 0;
+  /** Epoch ms an enforcement call last found the window full. */
+  private enforceHeldAt = -Infinity;
   private closed = false;
 
   constructor(opts: RateBudgetOptions = {}) {
@@ -83,7 +93,8 @@ export class RateBudget {
   }
 
   stats(): RateBudgetStats {
-    this.expire(this.now());
+    const now = this.now();
+    this.expire(now);
     return {
       limit: this.limit,
       windowMs: this.windowMs,
@@ -91,8 +102,9 @@ export class RateBudget {
       queued: { enforce: this.queues.enforce.length, reconcile: this.queues.reconcile.length, poll: this.queues.poll.length },
       granted: { ...this.granted },
       rateLimitedResponses: this.rateLimited,
-      backoffUntil: this.backoffUntil > this.now() ? this.backoffUntil : null,
+      backoffUntil: this.backoffUntil > now ? this.backoffUntil : null,
       maxWaitMs: this.maxWaitMs,
+      rateLimited: this.queues.enforce.length > 0 || now - this.enforceHeldAt < RATE_LIMITED_HOLD_MS || this.backoffUntil > now,
     };
   }
 
@@ -118,8 +130,10 @@ export class RateBudget {
       this.sent.push(now);
       this.granted[next.priority]++;
       this.maxWaitMs = Math.max(this.maxWaitMs, now - next.enqueuedAt);
+      if (next.priority === 'enforce' && now > next.enqueuedAt) this.enforceHeldAt = now;
       next.resolve();
     }
+    if (this.queues.enforce.length > 0) this.enforceHeldAt = now;
     this.armTimer(now);
   }
 
