@@ -34,6 +34,7 @@ import { AccountReads, type ReadPriority } from './accountReads.ts';
 import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure, type Endpoint } from './gatewayOutcome.ts';
 import { isTighter, tightest } from './stops.ts';
+import { samePrice, verify, type Verdict } from './verification.ts';
 import type {
   AccountStateView,
   AttributionPort,
@@ -104,7 +105,10 @@ interface Action {
   callsOpen: number;
   /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
   answeredMark?: number;
-  /** close: not sent because the fills already received make the position flat; waiting for its event. */
+  /**
+   * Not sent yet, waiting for the event that likely makes it moot: a close whose position the fills already
+   * received make flat, or a cancel of a market order (its fill is on the way).
+   */
   heldForFills: boolean;
   /** What settling asked for once the key is free (re-evaluate or back off). */
   afterRelease?: () => void;
@@ -268,7 +272,10 @@ export class Executor {
       if (!isWorkingStatus(o.status)) this.watches.delete(orderKey(accountId, o.id));
     }
     const c = this.registry.get(orderKey(accountId, o.id));
-    if (c && c.sent && !c.done && !isWorkingStatus(o.status)) this.settleCancel(c, o);
+    if (c && !c.done && !isWorkingStatus(o.status)) {
+      if (c.heldForFills) this.settle(c, 'skipped', `not sent: market order ${o.id} ${o.status === OrderStatus.Filled ? 'filled' : statusName(o.status)} before a cancel was needed (ledger event)`);
+      else if (c.sent) this.settleCancel(c, o);
+    }
     const s = this.registry.get(stopKey(accountId, o.contractId));
     if (s && s.sent && !s.done && isWorkingStatus(o.status)) {
       if (s.kind === 'modifyStop' && s.orderId === o.id && samePrice(o.stopPrice, s.stopPrice)) {
@@ -712,6 +719,10 @@ export class Executor {
       this.holdForPositionEvent(a);
       return settled;
     }
+    if (a.kind === 'cancel' && this.isWorkingMarketOrder(a)) {
+      this.holdForMarketFill(a);
+      return settled;
+    }
     this.send(a);
     return settled;
   }
@@ -730,6 +741,26 @@ export class Executor {
     return net !== 0 && (p.side === 'long' ? p.size : -p.size) + net === 0;
   }
 
+  private isWorkingMarketOrder(a: Action): boolean {
+    const o = this.deps.view?.(a.accountId)?.workingOrders().find((x) => x.id === a.orderId);
+    return o !== undefined && o.type === OrderType.Market && isWorkingStatus(o.status);
+  }
+
+  /**
+   * A market order fills within milliseconds: a cancel sent now nearly always loses the race and spends a request
+   * of the budget (a trader hammering buy while locked would spend two per click). Its status event settles it
+   * without a call; a market order still working after fillSettleMs (no liquidity, a halted contract) is cancelled.
+   * The position a fill opens is the rules' (and the kill switch's) to close.
+   */
+  private holdForMarketFill(a: Action): void {
+    a.heldForFills = true;
+    this.audit.update(a.row, { outcome: `not sent yet: a market order fills within milliseconds; waiting ${this.fillSettleMs} ms for its status` });
+    a.timer = this.timers.setTimeout(() => {
+      a.timer = undefined;
+      if (!a.done && a.heldForFills) this.sendHeld(a);
+    }, this.fillSettleMs);
+  }
+
   private holdForPositionEvent(a: Action): void {
     a.heldForFills = true;
     this.audit.update(a.row, { outcome: `not sent yet: the fills received close this position; waiting ${this.fillSettleMs} ms for its position event` });
@@ -746,7 +777,7 @@ export class Executor {
       return;
     }
     if (this.fillsCloseIt(a)) return; // more fills still ahead of their events: keep waiting
-    this.sendHeldClose(a);
+    this.sendHeld(a);
   }
 
   /** No position event in time: REST decides whether the close is needed; any doubt sends it. */
@@ -762,10 +793,10 @@ export class Executor {
     } catch (err) {
       this.logger.warn('REST check of a held close failed: sending it', { accountId: a.accountId, contractId: a.contractId, error: String(err) });
     }
-    if (!a.done && a.heldForFills) this.sendHeldClose(a);
+    if (!a.done && a.heldForFills) this.sendHeld(a);
   }
 
-  private sendHeldClose(a: Action): void {
+  private sendHeld(a: Action): void {
     a.heldForFills = false;
     if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
     a.timer = undefined;
@@ -927,7 +958,7 @@ export class Executor {
   private async verifyAfterSilence(a: Action): Promise<void> {
     if (a.done) return;
     const silence = `no confirming event within ${this.confirmTimeoutMs} ms`;
-    let check: CheckResult;
+    let check: Verdict;
     try {
       check = await this.check(a, 'reconcile');
     } catch (err) {
@@ -1001,7 +1032,7 @@ export class Executor {
 
   /** Timeout/429/5xx: the mutation may or may not have happened. Only a REST check decides what comes next. */
   private async reconcileAfterUnknown(a: Action, why: string, retryAfterMs?: number): Promise<void> {
-    let check: CheckResult;
+    let check: Verdict;
     try {
       check = await this.check(a, 'enforce');
     } catch (err) {
@@ -1038,52 +1069,15 @@ export class Executor {
     }, Math.max(this.retryBackoffMs * a.attempts, retryAfterMs ?? 0));
   }
 
-  /** What REST says about an action's goal. */
-  private async check(a: Action, priority: ReadPriority): Promise<CheckResult> {
+  /** What REST says about an action's goal (verification.ts), from reads that started after its call was answered. */
+  private async check(a: Action, priority: ReadPriority): Promise<Verdict> {
     const after = a.answeredMark;
-    switch (a.kind) {
-      case 'close':
-      case 'reduce': {
-        const positions = await this.reads.positions(a.accountId, priority, after);
-        const p = positions.find((x) => x.contractId === a.contractId && x.size > 0);
-        if (!p) return { state: 'done', detail: 'position is flat' };
-        const target = a.kind === 'reduce' && a.startSize !== undefined ? a.startSize - (a.size ?? 0) : undefined;
-        if (target !== undefined && p.size <= target) return { state: 'done', detail: `position reduced to ${p.size}` };
-        const orders = await this.reads.orders(a.accountId, priority, after);
-        if (orders.some((o) => o.contractId === a.contractId && o.type === OrderType.Market && isWorkingStatus(o.status))) {
-          return { state: 'pending', detail: `position ${p.size} open with a market order working` };
-        }
-        if (a.kind === 'reduce' && a.startSize === undefined) {
-          // Without the size before the reduce, a re-send could reduce twice.
-          return { state: 'changed', detail: `position ${p.size} open; size before the reduce unknown` };
-        }
-        if (a.startSize !== undefined && p.size !== a.startSize) {
-          return { state: 'changed', detail: `position size changed ${a.startSize} -> ${p.size}` };
-        }
-        return { state: 'unchanged', detail: `position ${p.size} still open, no fill` };
-      }
-      case 'cancel': {
-        const orders = await this.reads.orders(a.accountId, priority, after);
-        const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
-        return o ? { state: 'unchanged', detail: `order ${a.orderId} still working` } : { state: 'done', detail: `order ${a.orderId} no longer working` };
-      }
-      case 'modifyStop': {
-        const orders = await this.reads.orders(a.accountId, priority, after);
-        const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
-        if (!o) return { state: 'changed', detail: `stop order ${a.orderId} no longer working` };
-        if (samePrice(o.stopPrice, a.stopPrice)) return { state: 'done', detail: `stop ${a.orderId} at ${o.stopPrice}` };
-        return { state: 'unchanged', detail: `stop ${a.orderId} still at ${o.stopPrice}` };
-      }
-      case 'placeStop': {
-        const orders = await this.reads.orders(a.accountId, priority, after);
-        const o = orders.find((x) => x.customTag !== undefined && x.customTag !== null && a.tags.includes(x.customTag));
-        if (o) {
-          this.adoptPlacedStop(a, o.id);
-          return { state: 'done', detail: `stop ${o.id} working at ${o.stopPrice}` };
-        }
-        return { state: 'unchanged', detail: 'no stop with riskd\'s tag is working' };
-      }
-    }
+    const verdict = await verify(a, {
+      positions: () => this.reads.positions(a.accountId, priority, after),
+      orders: () => this.reads.orders(a.accountId, priority, after),
+    });
+    if (verdict.placedOrderId !== undefined) this.adoptPlacedStop(a, verdict.placedOrderId);
+    return verdict;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -1244,20 +1238,9 @@ export class Executor {
   }
 }
 
-interface CheckResult {
-  /** done: goal met; pending: a market order is still working; changed: partial progress; unchanged: nothing happened. */
-  state: 'done' | 'pending' | 'changed' | 'unchanged';
-  detail: string;
-}
-
 function statusName(status: number): string {
   const name = Object.entries(OrderStatus).find(([, v]) => v === status)?.[0];
   return name ? name.toLowerCase() : `status ${status}`;
-}
-
-/** Prices from the gateway are decimals: compare with a tolerance far below any tick. */
-function samePrice(a: number | null | undefined, b: number | null | undefined): boolean {
-  return a !== null && a !== undefined && b !== null && b !== undefined && Math.abs(a - b) < 1e-9;
 }
 
 /** Runs the caller's beforeFirstCall (persist the lock) once, right before a batch's first gateway call. */

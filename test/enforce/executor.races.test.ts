@@ -198,3 +198,30 @@ describe('a fill racing a cancel', () => {
     expect(audit.list()[0]).toMatchObject({ status: 'confirmed', outcome: 'order cancelled after 1 of 3 filled (ledger event)' });
   });
 });
+
+describe('a cancel of a market order', () => {
+  const market = (gw: FakeGateway) => gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Market, side: OrderSide.Bid, size: 1, status: 6 });
+
+  it('waits for its fill: the fill settles it without a call', async () => {
+    const { gw, executor, request, audit, clock } = setup();
+    const o = market(gw);
+    const done = executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id })]);
+    await flush();
+    expect(audit.list()[0]).toMatchObject({ status: 'pending', outcome: expect.stringContaining('market order fills within milliseconds') });
+    await clock.advance(20);
+    executor.confirmFromLedger(ACC, { kind: 'order', order: { ...o, status: 2, fillVolume: 1 } });
+    await done;
+    expect(audit.list()[0]).toMatchObject({ status: 'skipped', outcome: expect.stringMatching(/^not sent: market order \d+ filled before a cancel was needed/) });
+    expect(gw.calls).toEqual([]);
+  });
+
+  it('still working after 300 ms (no liquidity, a halt): cancelled', async () => {
+    const { gw, executor, request, clock } = setup();
+    const o = market(gw);
+    void executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id })]);
+    await clock.advance(299);
+    expect(gw.calls).toEqual([]);
+    await clock.advance(1);
+    expect(gw.mutations()).toMatchObject([{ endpoint: 'Order/cancel', orderId: o.id, priority: 'enforce' }]);
+  });
+});

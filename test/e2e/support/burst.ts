@@ -13,6 +13,8 @@ export function accountRequests(sim: Simulator, accountId: number, afterSeq: num
 }
 
 export interface BurstResult {
+  /** Epoch ms the burst began. */
+  startedAt: number;
   /** Market orders the trader sent. */
   opened: number;
   /** Positions opened from flat (the breaches): a buy while riskd is closing only grows the position it closes. */
@@ -78,6 +80,7 @@ export async function revengeBurst(
     else unanswered++;
   }
   return {
+    startedAt: t0,
     opened: n,
     positions,
     closeLagMs,
