@@ -30,6 +30,7 @@ import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } f
 import type { Logger } from '../log/logger.ts';
 import type { Intent } from '../rules/types.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
+import { AccountMemory } from './accountMemory.ts';
 import { AccountReads, type ReadPriority } from './accountReads.ts';
 import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure, type Endpoint } from './gatewayOutcome.ts';
@@ -131,14 +132,6 @@ interface Backoff {
   timer?: unknown;
 }
 
-interface CloseOnFillWatch {
-  accountId: number;
-  orderId: number;
-  contractId?: string;
-  rule: string;
-  reason: string;
-}
-
 export interface InFlightInfo {
   key: string;
   kind: ActionKind;
@@ -181,15 +174,8 @@ export class Executor {
   private readonly fillSettleMs: number;
 
   private readonly registry = new Map<string, Action>();
-  private readonly watches = new Map<string, CloseOnFillWatch>();
-  private readonly refusesCancel = new Set<number>();
-  private readonly refusesPartial = new Set<number>();
-  /** orderId -> epoch ms of the last Order/modify sent. */
-  private readonly lastModifyAt = new Map<number, number>();
-  /** orderId -> last stop price riskd asked for (never loosen past what riskd already set). */
-  private readonly lastStopSent = new Map<number, number>();
-  /** stopKey -> id of the stop riskd placed, so a later move modifies it rather than stacking stops. */
-  private readonly ownStops = new Map<string, number>();
+  /** Refusals, close-on-fill watches, the stops riskd placed, stop prices and modify times sent. */
+  private readonly memory = new AccountMemory();
   private readonly batches = new Set<Promise<void>>();
   private readonly reevaluations = new Set<string>();
   private sentQueue: Action[] = [];
@@ -265,11 +251,10 @@ export class Executor {
       return;
     }
     const o = change.order;
-    if (!isWorkingStatus(o.status)) this.forgetOrder(accountId, o);
-    const watch = this.watches.get(orderKey(accountId, o.id));
-    if (watch) {
+    if (!isWorkingStatus(o.status)) this.memory.forgetOrder(accountId, o);
+    if (this.memory.watchOf(accountId, o.id)) {
       if (o.status === OrderStatus.Filled || o.fillVolume > 0) this.onOrderFilled(accountId, o.id, o.contractId);
-      if (!isWorkingStatus(o.status)) this.watches.delete(orderKey(accountId, o.id));
+      if (!isWorkingStatus(o.status)) this.memory.unwatch(accountId, o.id);
     }
     const c = this.registry.get(orderKey(accountId, o.id));
     if (c && !c.done && !isWorkingStatus(o.status)) {
@@ -307,7 +292,7 @@ export class Executor {
    * gone, close the position it opened.
    */
   onOrderFilled(accountId: number, orderId: number, contractId?: string): void {
-    const watch = this.watches.get(orderKey(accountId, orderId));
+    const watch = this.memory.watchOf(accountId, orderId);
     if (!watch) return;
     const contract = contractId ?? watch.contractId;
     if (!contract) {
@@ -340,14 +325,14 @@ export class Executor {
 
   /** Orders whose fill will be answered by closing the position (the account refused to cancel them). */
   closeOnFillWatches(accountId?: number): { accountId: number; orderId: number; contractId?: string }[] {
-    return [...this.watches.values()]
-      .filter((w) => accountId === undefined || w.accountId === accountId)
+    return this.memory
+      .watchList(accountId)
       .map((w) => ({ accountId: w.accountId, orderId: w.orderId, ...(w.contractId ? { contractId: w.contractId } : {}) }));
   }
 
   /** What the gateway has refused on this account so far. */
   accountRefusals(accountId: number): { cancel: boolean; partialClose: boolean } {
-    return { cancel: this.refusesCancel.has(accountId), partialClose: this.refusesPartial.has(accountId) };
+    return { cancel: this.memory.refuses(accountId, 'cancel'), partialClose: this.memory.refuses(accountId, 'partialClose') };
   }
 
   /**
@@ -367,17 +352,16 @@ export class Executor {
       this.settle(a, 'failed', `shutdown: not settled within ${timeoutMs} ms of drain`, 'none');
     }
     for (const key of [...this.backoffs.keys()]) this.clearBackoff(key);
-    if (this.watches.size > 0) {
+    if (this.memory.watchList().length > 0) {
       this.logger.warn('shutdown with close-on-fill watches outstanding', { watches: this.closeOnFillWatches() });
     }
   }
 
   /** A stop riskd placed must not outlive its position: once the position is flat, cancel it. */
   private cancelOrphanedOwnStop(accountId: number, contractId: string): void {
-    const key = stopKey(accountId, contractId);
-    const orderId = this.ownStops.get(key);
+    const orderId = this.memory.ownStop(accountId, contractId);
     if (orderId === undefined || this.draining) return;
-    this.ownStops.delete(key);
+    this.memory.dropOwnStop(accountId, contractId);
     void this.execute([
       {
         intent: { type: 'cancel', accountId, orderId },
@@ -387,14 +371,6 @@ export class Executor {
         triggerAt: this.now(),
       },
     ]);
-  }
-
-  /** An order reached a final status: drop what riskd remembered about it. */
-  private forgetOrder(accountId: number, o: Order): void {
-    this.lastModifyAt.delete(o.id);
-    this.lastStopSent.delete(o.id);
-    const key = stopKey(accountId, o.contractId);
-    if (this.ownStops.get(key) === o.id) this.ownStops.delete(key);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -415,7 +391,7 @@ export class Executor {
         if (!(Number.isInteger(i.size) && i.size > 0)) {
           return this.skip(req, `not executed: reduce size must be a positive integer, got ${String(i.size)}`, 'failed');
         }
-        const kind = this.refusesPartial.has(i.accountId) ? 'close' : 'reduce';
+        const kind = this.memory.refuses(i.accountId, 'partialClose') ? 'close' : 'reduce';
         return this.start(req, t0, gate, {
           kind,
           key: positionKey(i.accountId, i.contractId),
@@ -483,7 +459,7 @@ export class Executor {
     if (sweep) {
       // Only what nobody is already working on; anything found is a leftover of the flatten.
       positions = positions.filter((p) => !this.registry.has(positionKey(i.accountId, p.contractId)));
-      orders = orders.filter((o) => !this.registry.has(orderKey(i.accountId, o.id)) && !this.watches.has(orderKey(i.accountId, o.id)));
+      orders = orders.filter((o) => !this.registry.has(orderKey(i.accountId, o.id)) && !this.memory.watchOf(i.accountId, o.id));
       if (positions.length === 0 && orders.length === 0) return;
       req = { ...req, reason: `${req.reason} (flatten sweep: still open per REST after the flatten)` };
     }
@@ -533,7 +509,7 @@ export class Executor {
     contractId: string | undefined,
   ): Promise<EnforcementStatus> {
     const accountId = req.intent.accountId;
-    if (this.refusesCancel.has(accountId)) {
+    if (this.memory.refuses(accountId, 'cancel')) {
       this.watch(req, orderId, contractId);
       return this.skip(req, `cancel not attempted: account refuses cancels; order ${orderId} will be closed on fill`, 'skipped', {
         endpoint: ENDPOINT.cancel,
@@ -573,7 +549,7 @@ export class Executor {
         extra: { stopPrice: i.stopPrice },
       });
     }
-    const own = this.ownStops.get(key);
+    const own = this.memory.ownStop(i.accountId, i.contractId);
     let orderId = i.orderId ?? own;
     let current: number | undefined;
     if (orderId !== undefined) {
@@ -589,7 +565,7 @@ export class Executor {
       const o = orders.find((x) => x.id === orderId && isWorkingStatus(x.status));
       if (!o && i.orderId === undefined) {
         // riskd's own stop is gone (filled or cancelled): place a new one.
-        this.ownStops.delete(key);
+        this.memory.dropOwnStop(i.accountId, i.contractId);
         orderId = undefined;
       } else if (!o) {
         return this.skip(req, `not executed: stop order ${orderId} is not working`, 'skipped', {
@@ -598,7 +574,7 @@ export class Executor {
           extra: { orderId, stopPrice: i.stopPrice },
         });
       } else {
-        current = tightest(i.side, o.stopPrice ?? undefined, this.lastStopSent.get(o.id));
+        current = tightest(i.side, o.stopPrice ?? undefined, this.memory.lastStopSent(o.id));
       }
     }
     const fields = { endpoint: orderId !== undefined ? ENDPOINT.modifyStop : ENDPOINT.placeStop, contractId: i.contractId };
@@ -705,7 +681,7 @@ export class Executor {
       return settled;
     }
     if (a.kind === 'modifyStop' && a.orderId !== undefined) {
-      const wait = (this.lastModifyAt.get(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs - this.now();
+      const wait = (this.memory.lastModifyAt(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs - this.now();
       if (wait > 0) {
         this.audit.update(a.row, { outcome: `queued ${Math.ceil(wait)} ms: at most one modify per second per order` });
         a.timer = this.timers.setTimeout(() => {
@@ -811,7 +787,7 @@ export class Executor {
         this.settle(a, 'skipped', `stop order ${a.orderId} is no longer working`);
         return;
       }
-      const current = tightest(a.side, o?.stopPrice ?? undefined, this.lastStopSent.get(a.orderId));
+      const current = tightest(a.side, o?.stopPrice ?? undefined, this.memory.lastStopSent(a.orderId));
       if (current !== undefined && !isTighter(a.side, current, a.stopPrice)) {
         this.settle(a, 'skipped', `stop is already at ${current}; ${a.stopPrice} would not tighten it (never loosen)`);
         return;
@@ -839,7 +815,7 @@ export class Executor {
       call = Promise.reject(err);
     }
     if (a.kind === 'modifyStop' && a.orderId !== undefined) {
-      this.lastModifyAt.set(a.orderId, now);
+      this.memory.noteModify(a.orderId, now);
     }
     a.requestAt = now;
     if (first) {
@@ -895,7 +871,7 @@ export class Executor {
       case 'cancel':
         return this.rest.cancelOrder(a.accountId, a.orderId!, ENFORCE);
       case 'modifyStop':
-        this.lastStopSent.set(a.orderId!, a.stopPrice!);
+        this.memory.noteStopSent(a.orderId!, a.stopPrice!);
         return this.rest.modifyOrder({ accountId: a.accountId, orderId: a.orderId!, stopPrice: a.stopPrice! }, ENFORCE);
       case 'placeStop': {
         const tag = `riskd-${a.accountId}-${this.tagPrefix}-${++this.tagSeq}`;
@@ -938,8 +914,8 @@ export class Executor {
     if (a.orderId === orderId) return;
     a.orderId = orderId;
     this.attribution.markEnforcementOrder(a.accountId, orderId);
-    this.ownStops.set(a.key, orderId);
-    if (a.stopPrice !== undefined) this.lastStopSent.set(orderId, a.stopPrice);
+    if (a.contractId !== undefined) this.memory.setOwnStop(a.accountId, a.contractId, orderId);
+    if (a.stopPrice !== undefined) this.memory.noteStopSent(orderId, a.stopPrice);
     // The position may have gone flat while the place was in flight: then the new stop is an orphan.
     const view = this.deps.view?.(a.accountId);
     if (view && a.contractId !== undefined && !view.positions().some((p) => p.contractId === a.contractId && p.size > 0)) {
@@ -1000,10 +976,10 @@ export class Executor {
         return;
       case 'account-refuses':
         if (a.kind === 'reduce') {
-          this.refusesPartial.add(a.accountId);
+          this.memory.noteRefusal(a.accountId, 'partialClose');
           this.fallBackToClose(a, `partial close refused (${f.detail}): closing the whole position instead`);
         } else if (a.kind === 'cancel') {
-          this.refusesCancel.add(a.accountId);
+          this.memory.noteRefusal(a.accountId, 'cancel');
           this.watch(a.req, a.orderId!, a.contractId);
           this.settle(a, 'failed', `cancel refused (${f.detail}): the position will be closed if order ${a.orderId} fills`, 'now');
         } else {
@@ -1226,15 +1202,7 @@ export class Executor {
   }
 
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
-    // The first refusal's rule and reason stay with the order.
-    if (this.watches.has(orderKey(req.intent.accountId, orderId))) return;
-    this.watches.set(orderKey(req.intent.accountId, orderId), {
-      accountId: req.intent.accountId,
-      orderId,
-      ...(contractId !== undefined ? { contractId } : {}),
-      rule: req.rule,
-      reason: req.reason,
-    });
+    this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
   }
 }
 
