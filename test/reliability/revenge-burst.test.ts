@@ -81,5 +81,8 @@ it('a breach every 100 ms for 30 s exhausts the budget: closes first, no 429, st
   // Every request riskd got through was a close: no read took a slot a close needed.
   expect(r.requests.filter((x) => x.path !== '/api/Position/closeContract'), detail).toEqual([]);
   expect(sawRateLimited, detail).toMatch(/REST rate limited/);
-  await waitFor('flat at last', () => !env.sim.state.positions(acct.id).some((p) => p['contractId'] === MNQ), 70_000);
+  await waitFor('flat at last', () => !env.sim.state.positions(acct.id).some((p) => p['contractId'] === MNQ), 70_000, () => {
+    const rows = riskd.readStore((s) => s.enforcement.list({ accountId: acct.id, limit: 8 }));
+    return `last enforcement rows: ${JSON.stringify(rows.map((x) => [x.id, x.endpoint, x.status, x.outcome]))}\n${riskd.describe().slice(-3000)}`;
+  });
 }, 300_000);
