@@ -10,6 +10,12 @@ export interface RateBudgetOptions {
   windowMs?: number; // 60_000
   /** Slots only 'enforce' may use (default 10). */
   enforceReserve?: number;
+  /**
+   * A grant leaves the window this much later than windowMs (default 0). The gateway counts a request when it
+   * arrives, a little after the grant; a request that arrives faster than the one whose slot it reuses would
+   * still find that one in the gateway's window and be answered 429.
+   */
+  expiryMarginMs?: number;
   now?: () => number;
 }
 
@@ -51,6 +57,7 @@ export class RateBudget {
   readonly limit: number;
   readonly windowMs: number;
   private readonly reserve: number;
+  private readonly margin: number;
   private readonly now: () => number;
   private readonly sent: number[] = []; // grant times inside the window, oldest first
   private readonly queues: Record<Priority, Waiter[]> = { enforce: [], reconcile: [], poll: [] };
@@ -68,6 +75,7 @@ export class RateBudget {
     this.limit = opts.limit ?? 200;
     this.windowMs = opts.windowMs ?? 60_000;
     this.reserve = Math.min(opts.enforceReserve ?? 10, Math.max(0, this.limit - 1));
+    this.margin = opts.expiryMarginMs ?? 0;
     this.now = opts.now ?? Date.now;
   }
 
@@ -116,7 +124,7 @@ export class RateBudget {
   }
 
   private expire(now: number): void {
-    while (this.sent.length > 0 && (this.sent[0] as number) <= now - this.windowMs) this.sent.shift();
+    while (this.sent.length > 0 && (this.sent[0] as number) <= now - this.windowMs - this.margin) this.sent.shift();
   }
 
   private pump(): void {
@@ -169,7 +177,7 @@ export class RateBudget {
       if (this.queues[p].length === 0) continue;
       const capacity = p === 'enforce' ? this.limit : this.limit - this.reserve;
       const over = this.sent.length - capacity; // how many grants must expire first (>= 0 means full)
-      let t = over >= 0 ? (this.sent[over] as number) + this.windowMs : now;
+      let t = over >= 0 ? (this.sent[over] as number) + this.windowMs + this.margin : now;
       if (p !== 'enforce') t = Math.max(t, this.backoffUntil);
       due = Math.min(due, t);
     }

@@ -81,7 +81,8 @@ export class Daemon {
   readonly rest: ProjectXRest;
   readonly tokens: TokenManager;
   readonly hubs: HubClient;
-  readonly budget = new RateBudget();
+  /** A second of margin: the gateway counts a request on arrival, after riskd's grant (see expiryMarginMs). */
+  readonly budget = new RateBudget({ expiryMarginMs: 1_000 });
   readonly executor: Executor;
   readonly router: Router;
   private readonly poller: DegradedPoller;

@@ -53,6 +53,14 @@ describe('RateBudget', () => {
     expect(budget.stats().granted).toEqual({ enforce: 2, reconcile: 2, poll: 3 });
   });
 
+  it('with an expiry margin, a slot is reused only that much after the window', async () => {
+    const budget = new RateBudget({ limit: 1, windowMs: 1_000, enforceReserve: 0, expiryMarginMs: 250 });
+    const at: number[] = [];
+    for (let i = 0; i < 2; i++) void budget.acquire('enforce').then(() => at.push(Date.now() - 1_000_000));
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(at).toEqual([0, 1_250]);
+  });
+
   it('says "rate limited" while an enforcement call waits for a slot, and for 5 s after', async () => {
     const budget = new RateBudget({ limit: 2, windowMs: 10_000, enforceReserve: 0 });
     await budget.acquire('enforce');
