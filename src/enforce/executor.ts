@@ -75,6 +75,19 @@ export interface ExecutorDeps {
 
 type ActionKind = 'close' | 'reduce' | 'cancel' | 'modifyStop' | 'placeStop';
 
+/**
+ * An action's life:
+ *   new -> held     not sent yet, waiting for the event that likely makes it moot: a close whose position the
+ *                   fills already received make flat, or a cancel of a market order (its fill is on the way);
+ *   new -> queued   a stop move waiting for the per-order modify throttle;
+ *   -> working      sent (possibly re-sent): awaiting its answer, its confirming event, or a REST check;
+ *   -> settled      its row is final; the key is freed once every call it sent is answered.
+ */
+type Phase = 'new' | 'held' | 'queued' | 'working' | 'settled';
+// Functions, not inline comparisons: the phase changes across an await, which TypeScript's narrowing ignores.
+const isSettled = (a: { phase: Phase }): boolean => a.phase === 'settled';
+const isHeld = (a: { phase: Phase }): boolean => a.phase === 'held';
+
 /** What a re-evaluation after an action decides on: the ledger (the hub confirmed the action) or a REST reconcile. */
 export type ReevaluateSource = 'ledger' | 'rest';
 
@@ -101,16 +114,12 @@ interface Action {
   latency: Latency;
   /** performance.now() when execute() was called. */
   t0: number;
-  sent: boolean;
+  /** Where the action is in its life (see Phase). Sent at least once: attempts > 0. */
+  phase: Phase;
   /** Calls sent and not yet answered: the key stays taken until they are, even once the goal is confirmed. */
   callsOpen: number;
   /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
   answeredMark?: number;
-  /**
-   * Not sent yet, waiting for the event that likely makes it moot: a close whose position the fills already
-   * received make flat, or a cancel of a market order (its fill is on the way).
-   */
-  heldForFills: boolean;
   /** What settling asked for once the key is free (re-evaluate or back off). */
   afterRelease?: () => void;
   /**
@@ -118,9 +127,9 @@ interface Action {
    * come from edges that will not fire again, so it is redone, REST permitting, once the key is free.
    */
   absorbedClose?: EnforcementRequest;
-  extraWait: boolean;
+  /** REST checks run because no confirming event came: after a second one that finds a market order working, it fails. */
+  silentChecks: number;
   timer?: unknown;
-  done: boolean;
   settled: Promise<EnforcementStatus>;
   resolve: (status: EnforcementStatus) => void;
 }
@@ -235,11 +244,11 @@ export class Executor {
     if (change.kind === 'position') {
       if (change.size === 0) this.cancelOrphanedOwnStop(accountId, change.contractId);
       const a = this.registry.get(positionKey(accountId, change.contractId));
-      if (a && a.heldForFills && !a.done) {
+      if (a && a.phase === 'held') {
         this.positionEventForHeldClose(a, change.size);
         return;
       }
-      if (!a || !a.sent || a.done) return;
+      if (!a || a.phase !== 'working') return;
       if (change.size === 0) {
         this.settle(a, 'confirmed', 'position closed (ledger event)');
       } else if (a.kind === 'reduce') {
@@ -257,12 +266,12 @@ export class Executor {
       if (!isWorkingStatus(o.status)) this.memory.unwatch(accountId, o.id);
     }
     const c = this.registry.get(orderKey(accountId, o.id));
-    if (c && !c.done && !isWorkingStatus(o.status)) {
-      if (c.heldForFills) this.settle(c, 'skipped', `not sent: market order ${o.id} ${o.status === OrderStatus.Filled ? 'filled' : statusName(o.status)} before a cancel was needed (ledger event)`);
-      else if (c.sent) this.settleCancel(c, o);
+    if (c && !isWorkingStatus(o.status)) {
+      if (c.phase === 'held') this.settle(c, 'skipped', `not sent: market order ${o.id} ${o.status === OrderStatus.Filled ? 'filled' : statusName(o.status)} before a cancel was needed (ledger event)`);
+      else if (c.phase === 'working') this.settleCancel(c, o);
     }
     const s = this.registry.get(stopKey(accountId, o.contractId));
-    if (s && s.sent && !s.done && isWorkingStatus(o.status)) {
+    if (s && s.phase === 'working' && isWorkingStatus(o.status)) {
       if (s.kind === 'modifyStop' && s.orderId === o.id && samePrice(o.stopPrice, s.stopPrice)) {
         this.settle(s, 'confirmed', `stop ${o.id} now at ${o.stopPrice} (ledger event)`);
       } else if (s.kind === 'placeStop' && o.customTag && s.tags.includes(o.customTag)) {
@@ -312,7 +321,7 @@ export class Executor {
 
   /** Actions the executor is still working on (for status pages and tests). */
   inFlight(): InFlightInfo[] {
-    return [...this.registry.values()].filter((a) => !a.done).map((a) => ({
+    return [...this.registry.values()].filter((a) => a.phase !== 'settled').map((a) => ({
       key: a.key,
       kind: a.kind,
       accountId: a.accountId,
@@ -585,7 +594,7 @@ export class Executor {
       });
     }
     const held = this.registry.get(key);
-    if (held && !held.sent && !held.done && held.kind === 'modifyStop' && held.orderId === orderId) {
+    if (held && held.phase === 'queued' && held.kind === 'modifyStop' && held.orderId === orderId) {
       // A throttled move is waiting: the tighter target wins, the other is recorded as superseded.
       if (held.side !== undefined && held.stopPrice !== undefined && isTighter(held.side, held.stopPrice, i.stopPrice)) {
         this.settle(held, 'skipped', `superseded by a tighter stop ${i.stopPrice} before it was sent`, 'none');
@@ -637,11 +646,11 @@ export class Executor {
     if (held) {
       // A close absorbed by an unfinished close has the same goal and needs no redo; by a reduce, or by a close
       // already settled (its call still unanswered), it is a decision of its own.
-      if (spec.kind === 'close' && spec.contractId !== undefined && (held.done || held.kind !== 'close')) {
+      if (spec.kind === 'close' && spec.contractId !== undefined && (held.phase === 'settled' || held.kind !== 'close')) {
         held.absorbedClose = { ...req, intent: { type: 'close', accountId: req.intent.accountId, contractId: spec.contractId } };
       }
       const what = spec.key.split(':')[0] === 'ord' ? 'order' : 'contract';
-      const why = held.done
+      const why = held.phase === 'settled'
         ? `absorbed: the ${held.kind} of this ${what} (row #${held.row.id}) is settled but its call is unanswered; re-evaluated when it is`
         : `absorbed: ${held.kind} already in flight for this ${what} (row #${held.row.id})`;
       return this.skip(req, why, 'skipped', {
@@ -667,11 +676,9 @@ export class Executor {
       attempts: 0,
       latency: {},
       t0,
-      sent: false,
+      phase: 'new',
       callsOpen: 0,
-      heldForFills: false,
-      extraWait: false,
-      done: false,
+      silentChecks: 0,
       settled,
       resolve,
     };
@@ -683,10 +690,11 @@ export class Executor {
     if (a.kind === 'modifyStop' && a.orderId !== undefined) {
       const wait = (this.memory.lastModifyAt(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs - this.now();
       if (wait > 0) {
+        a.phase = 'queued';
         this.audit.update(a.row, { outcome: `queued ${Math.ceil(wait)} ms: at most one modify per second per order` });
         a.timer = this.timers.setTimeout(() => {
           a.timer = undefined;
-          if (!a.done) this.sendThrottledStop(a);
+          if (a.phase === 'queued') this.sendThrottledStop(a);
         }, wait);
         return settled;
       }
@@ -729,16 +737,16 @@ export class Executor {
    * The position a fill opens is the rules' (and the kill switch's) to close.
    */
   private holdForMarketFill(a: Action): void {
-    a.heldForFills = true;
+    a.phase = 'held';
     this.audit.update(a.row, { outcome: `not sent yet: a market order fills within milliseconds; waiting ${this.fillSettleMs} ms for its status` });
     a.timer = this.timers.setTimeout(() => {
       a.timer = undefined;
-      if (!a.done && a.heldForFills) this.sendHeld(a);
+      if (a.phase === 'held') this.sendHeld(a);
     }, this.fillSettleMs);
   }
 
   private holdForPositionEvent(a: Action): void {
-    a.heldForFills = true;
+    a.phase = 'held';
     this.audit.update(a.row, { outcome: `not sent yet: the fills received close this position; waiting ${this.fillSettleMs} ms for its position event` });
     a.timer = this.timers.setTimeout(() => {
       a.timer = undefined;
@@ -758,10 +766,10 @@ export class Executor {
 
   /** No position event in time: REST decides whether the close is needed; any doubt sends it. */
   private async checkHeldClose(a: Action): Promise<void> {
-    if (a.done || !a.heldForFills) return;
+    if (a.phase !== 'held') return;
     try {
       const c = await this.check(a, 'enforce');
-      if (a.done || !a.heldForFills) return;
+      if (!isHeld(a)) return;
       if (c.state === 'done') {
         this.settle(a, 'skipped', `not sent: no position event within ${this.fillSettleMs} ms; REST check: ${c.detail}`);
         return;
@@ -769,11 +777,10 @@ export class Executor {
     } catch (err) {
       this.logger.warn('REST check of a held close failed: sending it', { accountId: a.accountId, contractId: a.contractId, error: String(err) });
     }
-    if (!a.done && a.heldForFills) this.sendHeld(a);
+    if (isHeld(a)) this.sendHeld(a);
   }
 
   private sendHeld(a: Action): void {
-    a.heldForFills = false;
     if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
     a.timer = undefined;
     this.send(a);
@@ -805,9 +812,9 @@ export class Executor {
       const contracts = a.kind === 'reduce' ? a.size : (a.startSize ?? this.deps.view?.(a.accountId)?.positions().find((p) => p.contractId === a.contractId)?.size);
       this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs, now, contracts);
     }
-    const first = !a.sent;
+    const first = a.attempts === 1;
     // Set before the call: a confirming event may be handed over before the REST promise settles.
-    a.sent = true;
+    a.phase = 'working';
     let call: Promise<unknown>;
     try {
       call = this.callGateway(a);
@@ -848,7 +855,7 @@ export class Executor {
       this.sentQueue = [];
       for (const x of q) {
         // An action settled within the same turn keeps its final status.
-        const status = x.done ? {} : { status: 'sent' as const };
+        const status = x.phase === 'settled' ? {} : { status: 'sent' as const };
         this.audit.update(x.row, { ...status, requestAt: x.requestAt, endpoint: ENDPOINT[x.kind] }, { attempts: x.attempts, latency: x.latency });
         this.logger.info('enforcement sent', {
           rule: x.req.rule,
@@ -900,12 +907,12 @@ export class Executor {
   private callAnswered(a: Action): void {
     a.callsOpen -= 1;
     a.answeredMark = lookMark();
-    if (a.done && a.callsOpen === 0 && a.afterRelease) this.release(a);
+    if (a.phase === 'settled' && a.callsOpen === 0 && a.afterRelease) this.release(a);
   }
 
   private onAccepted(a: Action, res: unknown): void {
     if (a.kind === 'placeStop' && typeof res === 'number') this.adoptPlacedStop(a, res);
-    if (a.done) return;
+    if (isSettled(a)) return;
     this.audit.update(a.row, { outcome: `accepted by the gateway (attempt ${a.attempts}); awaiting confirmation` });
     this.armConfirmTimer(a);
   }
@@ -932,7 +939,8 @@ export class Executor {
 
   /** The gateway accepted the call but no confirming event came: ask REST what is true. */
   private async verifyAfterSilence(a: Action): Promise<void> {
-    if (a.done) return;
+    if (isSettled(a)) return;
+    a.silentChecks += 1;
     const silence = `no confirming event within ${this.confirmTimeoutMs} ms`;
     let check: Verdict;
     try {
@@ -941,11 +949,10 @@ export class Executor {
       this.settle(a, 'failed', `${silence}; REST check failed (${String(err)}); handed back for re-evaluation`);
       return;
     }
-    if (a.done) return;
+    if (isSettled(a)) return;
     if (check.state === 'done') {
       this.settle(a, 'reconciled', `${silence}; REST check: ${check.detail}`);
-    } else if (check.state === 'pending' && !a.extraWait) {
-      a.extraWait = true;
+    } else if (check.state === 'pending' && a.silentChecks === 1) {
       a.answeredMark = lookMark(); // the next check needs a look that starts after this one
       this.audit.update(a.row, { outcome: `${silence}; REST check: ${check.detail}; waiting once more` });
       this.armConfirmTimer(a);
@@ -955,7 +962,7 @@ export class Executor {
   }
 
   private onFailed(a: Action, err: unknown): void {
-    if (a.done) return;
+    if (isSettled(a)) return;
     const f = classifyFailure(ENDPOINT[a.kind], err);
     if (f.kind === 'unknown') {
       this.logger.warn('enforcement call outcome unknown: reconciling before anything else', {
@@ -1015,7 +1022,7 @@ export class Executor {
       this.settle(a, 'failed', `attempt ${a.attempts}: ${why}; REST check failed too (${String(err)}); not re-sent`);
       return;
     }
-    if (a.done) return;
+    if (isSettled(a)) return;
     if (check.state === 'done') {
       this.settle(a, 'reconciled', `attempt ${a.attempts}: ${why}; REST check: ${check.detail}`);
       return;
@@ -1041,7 +1048,7 @@ export class Executor {
     this.audit.update(a.row, { outcome });
     a.timer = this.timers.setTimeout(() => {
       a.timer = undefined;
-      if (!a.done) this.send(a);
+      if (a.phase !== 'settled') this.send(a);
     }, Math.max(this.retryBackoffMs * a.attempts, retryAfterMs ?? 0));
   }
 
@@ -1071,8 +1078,8 @@ export class Executor {
     after: 'auto' | 'now' | 'none' = 'auto',
     source: ReevaluateSource = status === 'confirmed' ? 'ledger' : 'rest',
   ): void {
-    if (a.done) return;
-    a.done = true;
+    if (isSettled(a)) return;
+    a.phase = 'settled';
     if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
     a.timer = undefined;
     const now = this.now();
@@ -1095,7 +1102,7 @@ export class Executor {
     a.resolve(status);
     if (ok) this.clearBackoff(a.key);
     a.afterRelease = () => {
-      if (!a.sent || this.draining || after === 'none' || status === 'skipped') return;
+      if (a.attempts === 0 || this.draining || after === 'none' || status === 'skipped') return;
       if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark);
       else this.backOff(a, outcome);
     };
