@@ -460,8 +460,8 @@ export class Executor {
     orders = orders.filter((o) => isWorkingStatus(o.status));
     if (i.type === 'flatten') {
       // A market order on a contract riskd is closing is that close's own order (closeContract places one and
-      // returns no id) or fills before any cancel could land: cancelling it only races its fill. The position it
-      // leaves, if any, arrives as an event of its own.
+      // returns no id), which must never be cancelled, however slowly it fills; or the trader's, which fills before
+      // a cancel could land. The position it leaves, if any, arrives as an event of its own.
       const closing = (c: string) => positions.some((p) => p.contractId === c) || this.registry.has(positionKey(i.accountId, c));
       orders = orders.filter((o) => !(o.type === OrderType.Market && closing(o.contractId)));
     }
