@@ -51,5 +51,6 @@ export function statusSnapshot(daemon: Daemon): StatusSnapshot {
     else if (h.state !== 'connected') problems.push(`${hub} hub ${h.state}${h.lastError ? ` (${h.lastError})` : ''}`);
   }
   for (const id of deadAccounts) problems.push(`account ${id} is not supervised (its state machine could not be rebuilt)`);
+  if (s.rest.rateLimited) problems.push('REST rate limited: enforcement calls are waiting for the 200 / 60 s request budget');
   return { ...s, accounts, deadAccounts, problems, health: problems.length === 0 ? 'ok' : 'degraded' };
 }

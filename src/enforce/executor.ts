@@ -9,6 +9,13 @@
 // Whatever the end, the (account, contract) key is freed and the caller is asked to re-evaluate (after a failure
 // only once the key has rested, 1 s doubling to 60 s): the executor never re-sends on its own after a settle.
 //
+// REST economy (200 requests / 60 s per user): an action the hub confirmed costs one request, the mutation, and
+// its re-evaluation runs on the ledger. Only an action whose confirmation is missing or ambiguous is checked
+// over REST, by reads at 'reconcile' priority (never in an enforcement call's way), and after it the caller
+// reconciles the account the same way; reads a mutation waits on (re-send after a timeout?) go at 'enforce'.
+// Every read is coalesced per account (one in flight, at most one queued: accountReads.ts). A skipped or absorbed
+// intent costs no request at all.
+//
 // Live (non-simulated) and follower accounts refuse Order/cancel and Position/partialCloseContract
 // (projectx-api.md quirk 11). Decisions:
 //   - reduce: partialCloseContract refused with errorCode 9 (AccountRejected) or a "Live accounts not supported"
@@ -23,8 +30,12 @@ import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } f
 import type { Logger } from '../log/logger.ts';
 import type { Intent } from '../rules/types.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
+import { AccountMemory } from './accountMemory.ts';
+import { AccountReads, type ReadPriority } from './accountReads.ts';
+import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure, type Endpoint } from './gatewayOutcome.ts';
 import { isTighter, tightest } from './stops.ts';
+import { samePrice, verify, type Verdict } from './verification.ts';
 import type {
   AccountStateView,
   AttributionPort,
@@ -47,8 +58,13 @@ export interface ExecutorDeps {
   logger: Logger;
   /** The ledger's view of an account, used to expand flatten/cancelAll without a REST round trip. */
   view?: (accountId: number) => AccountStateView | undefined;
-  /** Called after an action settles (its key is free again): the caller decides whether anything is left to do. */
-  reevaluate?: (accountId: number, contractId?: string) => void;
+  /**
+   * Called after an action settles (its key is free again): the caller decides whether anything is left to do.
+   * `source` says what to decide on: 'ledger' when the hub confirmed the action (the ledger already holds its
+   * outcome: run the rules on it, no REST), 'rest' when it did not (reconcile the account over REST at
+   * 'reconcile' priority first; the executor coalesces these per account and waits for the returned promise).
+   */
+  reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource) => void | Promise<unknown>;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
   /** Wall clock, epoch ms. */
@@ -58,6 +74,22 @@ export interface ExecutorDeps {
 }
 
 type ActionKind = 'close' | 'reduce' | 'cancel' | 'modifyStop' | 'placeStop';
+
+/**
+ * An action's life:
+ *   new -> held     not sent yet, waiting for the event that likely makes it moot: a close whose position the
+ *                   fills already received make flat, or a cancel of a market order (its fill is on the way);
+ *   new -> queued   a stop move waiting for the per-order modify throttle;
+ *   -> working      sent (possibly re-sent): awaiting its answer, its confirming event, or a REST check;
+ *   -> settled      its row is final; the key is freed once every call it sent is answered.
+ */
+type Phase = 'new' | 'held' | 'queued' | 'working' | 'settled';
+// Functions, not inline comparisons: the phase changes across an await, which TypeScript's narrowing ignores.
+const isSettled = (a: { phase: Phase }): boolean => a.phase === 'settled';
+const isHeld = (a: { phase: Phase }): boolean => a.phase === 'held';
+
+/** What a re-evaluation after an action decides on: the ledger (the hub confirmed the action) or a REST reconcile. */
+export type ReevaluateSource = 'ledger' | 'rest';
 
 /** One gateway mutation the executor owns until it settles. */
 interface Action {
@@ -82,11 +114,12 @@ interface Action {
   latency: Latency;
   /** performance.now() when execute() was called. */
   t0: number;
-  sent: boolean;
+  /** Where the action is in its life (see Phase). Sent at least once: attempts > 0. */
+  phase: Phase;
   /** Calls sent and not yet answered: the key stays taken until they are, even once the goal is confirmed. */
   callsOpen: number;
-  /** close: not sent because the fills already received make the position flat; waiting for its event. */
-  heldForFills: boolean;
+  /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
+  answeredMark?: number;
   /** What settling asked for once the key is free (re-evaluate or back off). */
   afterRelease?: () => void;
   /**
@@ -94,11 +127,11 @@ interface Action {
    * come from edges that will not fire again, so it is redone, REST permitting, once the key is free.
    */
   absorbedClose?: EnforcementRequest;
-  extraWait: boolean;
+  /** REST checks run because no confirming event came: after a second one that finds a market order working, it fails. */
+  silentChecks: number;
   timer?: unknown;
-  done: boolean;
-  settled: Promise<void>;
-  resolve: () => void;
+  settled: Promise<EnforcementStatus>;
+  resolve: (status: EnforcementStatus) => void;
 }
 
 interface Backoff {
@@ -106,14 +139,6 @@ interface Backoff {
   until: number;
   why: string;
   timer?: unknown;
-}
-
-interface CloseOnFillWatch {
-  accountId: number;
-  orderId: number;
-  contractId?: string;
-  rule: string;
-  reason: string;
 }
 
 export interface InFlightInfo {
@@ -134,6 +159,7 @@ const ENDPOINT: Record<ActionKind, Endpoint> = {
   placeStop: 'Order/place',
 };
 
+/** Enforcement calls, and the reads one cannot go without (planning a flatten with no ledger view). */
 const ENFORCE = { priority: 'enforce' } as const;
 
 const positionKey = (accountId: number, contractId: string): string => `pos:${accountId}:${contractId}`;
@@ -157,15 +183,8 @@ export class Executor {
   private readonly fillSettleMs: number;
 
   private readonly registry = new Map<string, Action>();
-  private readonly watches = new Map<string, CloseOnFillWatch>();
-  private readonly refusesCancel = new Set<number>();
-  private readonly refusesPartial = new Set<number>();
-  /** orderId -> epoch ms of the last Order/modify sent. */
-  private readonly lastModifyAt = new Map<number, number>();
-  /** orderId -> last stop price riskd asked for (never loosen past what riskd already set). */
-  private readonly lastStopSent = new Map<number, number>();
-  /** stopKey -> id of the stop riskd placed, so a later move modifies it rather than stacking stops. */
-  private readonly ownStops = new Map<string, number>();
+  /** Refusals, close-on-fill watches, the stops riskd placed, stop prices and modify times sent. */
+  private readonly memory = new AccountMemory();
   private readonly batches = new Set<Promise<void>>();
   private readonly reevaluations = new Set<string>();
   private sentQueue: Action[] = [];
@@ -173,6 +192,9 @@ export class Executor {
   private readonly backoffs = new Map<string, Backoff>();
   private draining = false;
   private tagSeq = 0;
+  /** REST looks at an account, one in flight and at most one queued per account, list and priority. */
+  private readonly reads: AccountReads;
+  private readonly accountReconcile: Coalesced<unknown>;
   private readonly tagPrefix: string;
 
   constructor(private readonly deps: ExecutorDeps) {
@@ -194,6 +216,8 @@ export class Executor {
     this.maxFailureBackoffMs = o.maxFailureBackoffMs ?? 60_000;
     this.fillSettleMs = o.fillSettleMs ?? 300;
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
+    this.reads = new AccountReads(this.rest);
+    this.accountReconcile = new Coalesced(async (id) => deps.reevaluate?.(id, undefined, 'rest'));
     // customTag must be unique per account across restarts too: the start time makes the prefix unique.
     this.tagPrefix = this.now().toString(36);
   }
@@ -220,11 +244,11 @@ export class Executor {
     if (change.kind === 'position') {
       if (change.size === 0) this.cancelOrphanedOwnStop(accountId, change.contractId);
       const a = this.registry.get(positionKey(accountId, change.contractId));
-      if (a && a.heldForFills && !a.done) {
+      if (a && a.phase === 'held') {
         this.positionEventForHeldClose(a, change.size);
         return;
       }
-      if (!a || !a.sent || a.done) return;
+      if (!a || a.phase !== 'working') return;
       if (change.size === 0) {
         this.settle(a, 'confirmed', 'position closed (ledger event)');
       } else if (a.kind === 'reduce') {
@@ -236,19 +260,18 @@ export class Executor {
       return;
     }
     const o = change.order;
-    if (!isWorkingStatus(o.status)) this.forgetOrder(accountId, o);
-    const watch = this.watches.get(orderKey(accountId, o.id));
-    if (watch) {
+    if (!isWorkingStatus(o.status)) this.memory.forgetOrder(accountId, o);
+    if (this.memory.watchOf(accountId, o.id)) {
       if (o.status === OrderStatus.Filled || o.fillVolume > 0) this.onOrderFilled(accountId, o.id, o.contractId);
-      if (!isWorkingStatus(o.status)) this.watches.delete(orderKey(accountId, o.id));
+      if (!isWorkingStatus(o.status)) this.memory.unwatch(accountId, o.id);
     }
     const c = this.registry.get(orderKey(accountId, o.id));
-    if (c && c.sent && !c.done && !isWorkingStatus(o.status)) {
-      const what = o.status === OrderStatus.Filled ? 'order filled before the cancel took effect' : 'order cancelled';
-      this.settle(c, 'confirmed', `${what} (ledger event, status ${o.status})`);
+    if (c && !isWorkingStatus(o.status)) {
+      if (c.phase === 'held') this.settle(c, 'skipped', `not sent: market order ${o.id} ${o.status === OrderStatus.Filled ? 'filled' : statusName(o.status)} before a cancel was needed (ledger event)`);
+      else if (c.phase === 'working') this.settleCancel(c, o);
     }
     const s = this.registry.get(stopKey(accountId, o.contractId));
-    if (s && s.sent && !s.done && isWorkingStatus(o.status)) {
+    if (s && s.phase === 'working' && isWorkingStatus(o.status)) {
       if (s.kind === 'modifyStop' && s.orderId === o.id && samePrice(o.stopPrice, s.stopPrice)) {
         this.settle(s, 'confirmed', `stop ${o.id} now at ${o.stopPrice} (ledger event)`);
       } else if (s.kind === 'placeStop' && o.customTag && s.tags.includes(o.customTag)) {
@@ -259,11 +282,26 @@ export class Executor {
   }
 
   /**
+   * The order of an in-flight cancel reached a final status. Only 'Cancelled' is the cancel's doing; a fill (or an
+   * expiry, a rejection) that got there first is recorded as what happened: the goal, no working order, is met
+   * ('reconciled'), and the position a fill opened is the rules' to judge from the ledger.
+   */
+  private settleCancel(c: Action, o: Order): void {
+    if (o.status === OrderStatus.Cancelled) {
+      const partly = o.fillVolume > 0 ? ` after ${o.fillVolume} of ${o.size} filled` : '';
+      this.settle(c, 'confirmed', `order cancelled${partly} (ledger event)`);
+      return;
+    }
+    const what = o.status === OrderStatus.Filled ? `filled before cancel: ${o.fillVolume} contract(s) filled` : `${statusName(o.status)} before cancel`;
+    this.settle(c, 'reconciled', `${what}; the cancel did not take effect (ledger event, status ${o.status})`, 'auto', 'ledger');
+  }
+
+  /**
    * An order filled (fully or partly). If it is an order the gateway refused to cancel while enforcement wanted it
    * gone, close the position it opened.
    */
   onOrderFilled(accountId: number, orderId: number, contractId?: string): void {
-    const watch = this.watches.get(orderKey(accountId, orderId));
+    const watch = this.memory.watchOf(accountId, orderId);
     if (!watch) return;
     const contract = contractId ?? watch.contractId;
     if (!contract) {
@@ -283,7 +321,7 @@ export class Executor {
 
   /** Actions the executor is still working on (for status pages and tests). */
   inFlight(): InFlightInfo[] {
-    return [...this.registry.values()].filter((a) => !a.done).map((a) => ({
+    return [...this.registry.values()].filter((a) => a.phase !== 'settled').map((a) => ({
       key: a.key,
       kind: a.kind,
       accountId: a.accountId,
@@ -296,14 +334,14 @@ export class Executor {
 
   /** Orders whose fill will be answered by closing the position (the account refused to cancel them). */
   closeOnFillWatches(accountId?: number): { accountId: number; orderId: number; contractId?: string }[] {
-    return [...this.watches.values()]
-      .filter((w) => accountId === undefined || w.accountId === accountId)
+    return this.memory
+      .watchList(accountId)
       .map((w) => ({ accountId: w.accountId, orderId: w.orderId, ...(w.contractId ? { contractId: w.contractId } : {}) }));
   }
 
   /** What the gateway has refused on this account so far. */
   accountRefusals(accountId: number): { cancel: boolean; partialClose: boolean } {
-    return { cancel: this.refusesCancel.has(accountId), partialClose: this.refusesPartial.has(accountId) };
+    return { cancel: this.memory.refuses(accountId, 'cancel'), partialClose: this.memory.refuses(accountId, 'partialClose') };
   }
 
   /**
@@ -323,17 +361,16 @@ export class Executor {
       this.settle(a, 'failed', `shutdown: not settled within ${timeoutMs} ms of drain`, 'none');
     }
     for (const key of [...this.backoffs.keys()]) this.clearBackoff(key);
-    if (this.watches.size > 0) {
+    if (this.memory.watchList().length > 0) {
       this.logger.warn('shutdown with close-on-fill watches outstanding', { watches: this.closeOnFillWatches() });
     }
   }
 
   /** A stop riskd placed must not outlive its position: once the position is flat, cancel it. */
   private cancelOrphanedOwnStop(accountId: number, contractId: string): void {
-    const key = stopKey(accountId, contractId);
-    const orderId = this.ownStops.get(key);
+    const orderId = this.memory.ownStop(accountId, contractId);
     if (orderId === undefined || this.draining) return;
-    this.ownStops.delete(key);
+    this.memory.dropOwnStop(accountId, contractId);
     void this.execute([
       {
         intent: { type: 'cancel', accountId, orderId },
@@ -345,18 +382,10 @@ export class Executor {
     ]);
   }
 
-  /** An order reached a final status: drop what riskd remembered about it. */
-  private forgetOrder(accountId: number, o: Order): void {
-    this.lastModifyAt.delete(o.id);
-    this.lastStopSent.delete(o.id);
-    const key = stopKey(accountId, o.contractId);
-    if (this.ownStops.get(key) === o.id) this.ownStops.delete(key);
-  }
-
   // ---------------------------------------------------------------------------------------------------------
   // Planning: one request -> actions
 
-  private runRequest(req: EnforcementRequest, t0: number, gate: BatchGate): Promise<void> {
+  private runRequest(req: EnforcementRequest, t0: number, gate: BatchGate): Promise<unknown> {
     if (this.draining) return this.skip(req, 'not executed: riskd is shutting down');
     const i = req.intent;
     switch (i.type) {
@@ -371,7 +400,7 @@ export class Executor {
         if (!(Number.isInteger(i.size) && i.size > 0)) {
           return this.skip(req, `not executed: reduce size must be a positive integer, got ${String(i.size)}`, 'failed');
         }
-        const kind = this.refusesPartial.has(i.accountId) ? 'close' : 'reduce';
+        const kind = this.memory.refuses(i.accountId, 'partialClose') ? 'close' : 'reduce';
         return this.start(req, t0, gate, {
           kind,
           key: positionKey(i.accountId, i.contractId),
@@ -404,7 +433,7 @@ export class Executor {
     t0: number,
     gate: BatchGate,
     sweep = false,
-  ): Promise<void> {
+  ): Promise<unknown> {
     let positions: { contractId: string; size: number }[];
     let orders: Order[];
     // The sweep after a flatten always asks REST: it exists to catch what the ledger does not show.
@@ -414,11 +443,12 @@ export class Executor {
       orders = [...view.workingOrders()];
     } else {
       // No ledger view (degraded start): ask the gateway what is open. The lock is persisted before this call.
+      // The sweep is a check (coalesced, 'reconcile' priority); a flatten with nothing else to go on is not.
       if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
       try {
         const [ps, os] = await Promise.all([
-          i.type === 'flatten' ? this.rest.searchOpenPositions(i.accountId, ENFORCE) : Promise.resolve([]),
-          this.rest.queryWorkingOrders(i.accountId, ENFORCE),
+          i.type !== 'flatten' ? Promise.resolve([]) : sweep ? this.reads.positions(i.accountId, 'reconcile') : this.rest.searchOpenPositions(i.accountId, ENFORCE),
+          sweep ? this.reads.orders(i.accountId, 'reconcile') : this.rest.queryWorkingOrders(i.accountId, ENFORCE),
         ]);
         positions = ps.filter((p) => p.size > 0);
         orders = os;
@@ -428,10 +458,17 @@ export class Executor {
       }
     }
     orders = orders.filter((o) => isWorkingStatus(o.status));
+    if (i.type === 'flatten') {
+      // A market order on a contract riskd is closing is that close's own order (closeContract places one and
+      // returns no id), which must never be cancelled, however slowly it fills; or the trader's, which fills before
+      // a cancel could land. The position it leaves, if any, arrives as an event of its own.
+      const closing = (c: string) => positions.some((p) => p.contractId === c) || this.registry.has(positionKey(i.accountId, c));
+      orders = orders.filter((o) => !(o.type === OrderType.Market && closing(o.contractId)));
+    }
     if (sweep) {
       // Only what nobody is already working on; anything found is a leftover of the flatten.
       positions = positions.filter((p) => !this.registry.has(positionKey(i.accountId, p.contractId)));
-      orders = orders.filter((o) => !this.registry.has(orderKey(i.accountId, o.id)) && !this.watches.has(orderKey(i.accountId, o.id)));
+      orders = orders.filter((o) => !this.registry.has(orderKey(i.accountId, o.id)) && !this.memory.watchOf(i.accountId, o.id));
       if (positions.length === 0 && orders.length === 0) return;
       req = { ...req, reason: `${req.reason} (flatten sweep: still open per REST after the flatten)` };
     }
@@ -443,7 +480,7 @@ export class Executor {
     if (positions.length === 0 && orders.length === 0) {
       return this.skip(req, i.type === 'flatten' ? 'nothing to do: no open position or working order' : 'nothing to do: no working order');
     }
-    const work: Promise<void>[] = [];
+    const work: Promise<EnforcementStatus>[] = [];
     // Closes first: open exposure is what loses money; the cancels follow within microseconds.
     for (const p of positions) {
       work.push(
@@ -456,10 +493,13 @@ export class Executor {
       );
     }
     for (const o of orders) work.push(this.cancelOrWatch(req, t0, gate, o.id, o.contractId));
-    await Promise.all(work);
+    const ends = await Promise.all(work);
     // Partial exits and bracket groups behave inconsistently at the gateway (quirk 7): a leftover stop or target
-    // could flip the account. One REST sweep after the flatten settles catches them.
-    if (i.type === 'flatten' && !sweep && !this.draining) await this.expandAccountWide(req, i, t0, gate, true);
+    // could flip the account. One REST sweep after the flatten settles catches them, when there can be any: it had
+    // resting orders to cancel (a bracket group), or an action the hub did not confirm (the ledger may be behind).
+    // A flatten of positions alone that the hub confirmed leaves nothing the ledger does not show.
+    const unsure = orders.some((o) => o.type !== OrderType.Market) || ends.some((e) => e !== 'confirmed' && e !== 'skipped');
+    if (i.type === 'flatten' && !sweep && unsure && !this.draining) await this.expandAccountWide(req, i, t0, gate, true);
   }
 
   /** Contracts filled of a working order whose fills already cover its size (its Filled status is on the way). */
@@ -476,9 +516,9 @@ export class Executor {
     gate: BatchGate,
     orderId: number,
     contractId: string | undefined,
-  ): Promise<void> {
+  ): Promise<EnforcementStatus> {
     const accountId = req.intent.accountId;
-    if (this.refusesCancel.has(accountId)) {
+    if (this.memory.refuses(accountId, 'cancel')) {
       this.watch(req, orderId, contractId);
       return this.skip(req, `cancel not attempted: account refuses cancels; order ${orderId} will be closed on fill`, 'skipped', {
         endpoint: ENDPOINT.cancel,
@@ -507,7 +547,7 @@ export class Executor {
     i: Extract<Intent, { type: 'moveStop' }>,
     t0: number,
     gate: BatchGate,
-  ): Promise<void> {
+  ): Promise<unknown> {
     const key = stopKey(i.accountId, i.contractId);
     const closing = this.registry.get(positionKey(i.accountId, i.contractId));
     if (closing) {
@@ -518,7 +558,7 @@ export class Executor {
         extra: { stopPrice: i.stopPrice },
       });
     }
-    const own = this.ownStops.get(key);
+    const own = this.memory.ownStop(i.accountId, i.contractId);
     let orderId = i.orderId ?? own;
     let current: number | undefined;
     if (orderId !== undefined) {
@@ -534,7 +574,7 @@ export class Executor {
       const o = orders.find((x) => x.id === orderId && isWorkingStatus(x.status));
       if (!o && i.orderId === undefined) {
         // riskd's own stop is gone (filled or cancelled): place a new one.
-        this.ownStops.delete(key);
+        this.memory.dropOwnStop(i.accountId, i.contractId);
         orderId = undefined;
       } else if (!o) {
         return this.skip(req, `not executed: stop order ${orderId} is not working`, 'skipped', {
@@ -543,7 +583,7 @@ export class Executor {
           extra: { orderId, stopPrice: i.stopPrice },
         });
       } else {
-        current = tightest(i.side, o.stopPrice ?? undefined, this.lastStopSent.get(o.id));
+        current = tightest(i.side, o.stopPrice ?? undefined, this.memory.lastStopSent(o.id));
       }
     }
     const fields = { endpoint: orderId !== undefined ? ENDPOINT.modifyStop : ENDPOINT.placeStop, contractId: i.contractId };
@@ -554,7 +594,7 @@ export class Executor {
       });
     }
     const held = this.registry.get(key);
-    if (held && !held.sent && !held.done && held.kind === 'modifyStop' && held.orderId === orderId) {
+    if (held && held.phase === 'queued' && held.kind === 'modifyStop' && held.orderId === orderId) {
       // A throttled move is waiting: the tighter target wins, the other is recorded as superseded.
       if (held.side !== undefined && held.stopPrice !== undefined && isTighter(held.side, held.stopPrice, i.stopPrice)) {
         this.settle(held, 'skipped', `superseded by a tighter stop ${i.stopPrice} before it was sent`, 'none');
@@ -585,7 +625,7 @@ export class Executor {
     gate: BatchGate,
     spec: Pick<Action, 'kind' | 'key'> &
       Partial<Pick<Action, 'contractId' | 'orderId' | 'size' | 'startSize' | 'stopPrice' | 'side'>> & { note?: string },
-  ): Promise<void> {
+  ): Promise<EnforcementStatus> {
     const endpoint = ENDPOINT[spec.kind];
     const target = {
       ...(spec.orderId !== undefined ? { orderId: spec.orderId } : {}),
@@ -606,11 +646,11 @@ export class Executor {
     if (held) {
       // A close absorbed by an unfinished close has the same goal and needs no redo; by a reduce, or by a close
       // already settled (its call still unanswered), it is a decision of its own.
-      if (spec.kind === 'close' && spec.contractId !== undefined && (held.done || held.kind !== 'close')) {
+      if (spec.kind === 'close' && spec.contractId !== undefined && (held.phase === 'settled' || held.kind !== 'close')) {
         held.absorbedClose = { ...req, intent: { type: 'close', accountId: req.intent.accountId, contractId: spec.contractId } };
       }
       const what = spec.key.split(':')[0] === 'ord' ? 'order' : 'contract';
-      const why = held.done
+      const why = held.phase === 'settled'
         ? `absorbed: the ${held.kind} of this ${what} (row #${held.row.id}) is settled but its call is unanswered; re-evaluated when it is`
         : `absorbed: ${held.kind} already in flight for this ${what} (row #${held.row.id})`;
       return this.skip(req, why, 'skipped', {
@@ -624,8 +664,8 @@ export class Executor {
       contractId: spec.contractId ?? null,
       outcome: spec.note ?? null,
     });
-    let resolve!: () => void;
-    const settled = new Promise<void>((r) => (resolve = r));
+    let resolve!: (status: EnforcementStatus) => void;
+    const settled = new Promise<EnforcementStatus>((r) => (resolve = r));
     const { note: _note, ...fields } = spec;
     const a: Action = {
       ...fields,
@@ -636,11 +676,9 @@ export class Executor {
       attempts: 0,
       latency: {},
       t0,
-      sent: false,
+      phase: 'new',
       callsOpen: 0,
-      heldForFills: false,
-      extraWait: false,
-      done: false,
+      silentChecks: 0,
       settled,
       resolve,
     };
@@ -650,18 +688,23 @@ export class Executor {
       return settled;
     }
     if (a.kind === 'modifyStop' && a.orderId !== undefined) {
-      const wait = (this.lastModifyAt.get(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs - this.now();
+      const wait = (this.memory.lastModifyAt(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs - this.now();
       if (wait > 0) {
+        a.phase = 'queued';
         this.audit.update(a.row, { outcome: `queued ${Math.ceil(wait)} ms: at most one modify per second per order` });
         a.timer = this.timers.setTimeout(() => {
           a.timer = undefined;
-          if (!a.done) this.sendThrottledStop(a);
+          if (a.phase === 'queued') this.sendThrottledStop(a);
         }, wait);
         return settled;
       }
     }
     if (a.kind === 'close' && this.fillsCloseIt(a)) {
       this.holdForPositionEvent(a);
+      return settled;
+    }
+    if (a.kind === 'cancel' && this.isWorkingMarketOrder(a)) {
+      this.holdForMarketFill(a);
       return settled;
     }
     this.send(a);
@@ -682,8 +725,28 @@ export class Executor {
     return net !== 0 && (p.side === 'long' ? p.size : -p.size) + net === 0;
   }
 
+  private isWorkingMarketOrder(a: Action): boolean {
+    const o = this.deps.view?.(a.accountId)?.workingOrders().find((x) => x.id === a.orderId);
+    return o !== undefined && o.type === OrderType.Market && isWorkingStatus(o.status);
+  }
+
+  /**
+   * A market order fills within milliseconds: a cancel sent now nearly always loses the race and spends a request
+   * of the budget (a trader hammering buy while locked would spend two per click). Its status event settles it
+   * without a call; a market order still working after fillSettleMs (no liquidity, a halted contract) is cancelled.
+   * The position a fill opens is the rules' (and the kill switch's) to close.
+   */
+  private holdForMarketFill(a: Action): void {
+    a.phase = 'held';
+    this.audit.update(a.row, { outcome: `not sent yet: a market order fills within milliseconds; waiting ${this.fillSettleMs} ms for its status` });
+    a.timer = this.timers.setTimeout(() => {
+      a.timer = undefined;
+      if (a.phase === 'held') this.sendHeld(a);
+    }, this.fillSettleMs);
+  }
+
   private holdForPositionEvent(a: Action): void {
-    a.heldForFills = true;
+    a.phase = 'held';
     this.audit.update(a.row, { outcome: `not sent yet: the fills received close this position; waiting ${this.fillSettleMs} ms for its position event` });
     a.timer = this.timers.setTimeout(() => {
       a.timer = undefined;
@@ -698,15 +761,15 @@ export class Executor {
       return;
     }
     if (this.fillsCloseIt(a)) return; // more fills still ahead of their events: keep waiting
-    this.sendHeldClose(a);
+    this.sendHeld(a);
   }
 
   /** No position event in time: REST decides whether the close is needed; any doubt sends it. */
   private async checkHeldClose(a: Action): Promise<void> {
-    if (a.done || !a.heldForFills) return;
+    if (a.phase !== 'held') return;
     try {
-      const c = await this.check(a);
-      if (a.done || !a.heldForFills) return;
+      const c = await this.check(a, 'enforce');
+      if (!isHeld(a)) return;
       if (c.state === 'done') {
         this.settle(a, 'skipped', `not sent: no position event within ${this.fillSettleMs} ms; REST check: ${c.detail}`);
         return;
@@ -714,11 +777,10 @@ export class Executor {
     } catch (err) {
       this.logger.warn('REST check of a held close failed: sending it', { accountId: a.accountId, contractId: a.contractId, error: String(err) });
     }
-    if (!a.done && a.heldForFills) this.sendHeldClose(a);
+    if (isHeld(a)) this.sendHeld(a);
   }
 
-  private sendHeldClose(a: Action): void {
-    a.heldForFills = false;
+  private sendHeld(a: Action): void {
     if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
     a.timer = undefined;
     this.send(a);
@@ -732,7 +794,7 @@ export class Executor {
         this.settle(a, 'skipped', `stop order ${a.orderId} is no longer working`);
         return;
       }
-      const current = tightest(a.side, o?.stopPrice ?? undefined, this.lastStopSent.get(a.orderId));
+      const current = tightest(a.side, o?.stopPrice ?? undefined, this.memory.lastStopSent(a.orderId));
       if (current !== undefined && !isTighter(a.side, current, a.stopPrice)) {
         this.settle(a, 'skipped', `stop is already at ${current}; ${a.stopPrice} would not tighten it (never loosen)`);
         return;
@@ -750,9 +812,9 @@ export class Executor {
       const contracts = a.kind === 'reduce' ? a.size : (a.startSize ?? this.deps.view?.(a.accountId)?.positions().find((p) => p.contractId === a.contractId)?.size);
       this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs, now, contracts);
     }
-    const first = !a.sent;
+    const first = a.attempts === 1;
     // Set before the call: a confirming event may be handed over before the REST promise settles.
-    a.sent = true;
+    a.phase = 'working';
     let call: Promise<unknown>;
     try {
       call = this.callGateway(a);
@@ -760,7 +822,7 @@ export class Executor {
       call = Promise.reject(err);
     }
     if (a.kind === 'modifyStop' && a.orderId !== undefined) {
-      this.lastModifyAt.set(a.orderId, now);
+      this.memory.noteModify(a.orderId, now);
     }
     a.requestAt = now;
     if (first) {
@@ -793,7 +855,7 @@ export class Executor {
       this.sentQueue = [];
       for (const x of q) {
         // An action settled within the same turn keeps its final status.
-        const status = x.done ? {} : { status: 'sent' as const };
+        const status = x.phase === 'settled' ? {} : { status: 'sent' as const };
         this.audit.update(x.row, { ...status, requestAt: x.requestAt, endpoint: ENDPOINT[x.kind] }, { attempts: x.attempts, latency: x.latency });
         this.logger.info('enforcement sent', {
           rule: x.req.rule,
@@ -816,7 +878,7 @@ export class Executor {
       case 'cancel':
         return this.rest.cancelOrder(a.accountId, a.orderId!, ENFORCE);
       case 'modifyStop':
-        this.lastStopSent.set(a.orderId!, a.stopPrice!);
+        this.memory.noteStopSent(a.orderId!, a.stopPrice!);
         return this.rest.modifyOrder({ accountId: a.accountId, orderId: a.orderId!, stopPrice: a.stopPrice! }, ENFORCE);
       case 'placeStop': {
         const tag = `riskd-${a.accountId}-${this.tagPrefix}-${++this.tagSeq}`;
@@ -844,12 +906,13 @@ export class Executor {
    */
   private callAnswered(a: Action): void {
     a.callsOpen -= 1;
-    if (a.done && a.callsOpen === 0 && a.afterRelease) this.release(a);
+    a.answeredMark = lookMark();
+    if (a.phase === 'settled' && a.callsOpen === 0 && a.afterRelease) this.release(a);
   }
 
   private onAccepted(a: Action, res: unknown): void {
     if (a.kind === 'placeStop' && typeof res === 'number') this.adoptPlacedStop(a, res);
-    if (a.done) return;
+    if (isSettled(a)) return;
     this.audit.update(a.row, { outcome: `accepted by the gateway (attempt ${a.attempts}); awaiting confirmation` });
     this.armConfirmTimer(a);
   }
@@ -858,8 +921,8 @@ export class Executor {
     if (a.orderId === orderId) return;
     a.orderId = orderId;
     this.attribution.markEnforcementOrder(a.accountId, orderId);
-    this.ownStops.set(a.key, orderId);
-    if (a.stopPrice !== undefined) this.lastStopSent.set(orderId, a.stopPrice);
+    if (a.contractId !== undefined) this.memory.setOwnStop(a.accountId, a.contractId, orderId);
+    if (a.stopPrice !== undefined) this.memory.noteStopSent(orderId, a.stopPrice);
     // The position may have gone flat while the place was in flight: then the new stop is an orphan.
     const view = this.deps.view?.(a.accountId);
     if (view && a.contractId !== undefined && !view.positions().some((p) => p.contractId === a.contractId && p.size > 0)) {
@@ -876,20 +939,21 @@ export class Executor {
 
   /** The gateway accepted the call but no confirming event came: ask REST what is true. */
   private async verifyAfterSilence(a: Action): Promise<void> {
-    if (a.done) return;
+    if (isSettled(a)) return;
+    a.silentChecks += 1;
     const silence = `no confirming event within ${this.confirmTimeoutMs} ms`;
-    let check: CheckResult;
+    let check: Verdict;
     try {
-      check = await this.check(a);
+      check = await this.check(a, 'reconcile');
     } catch (err) {
       this.settle(a, 'failed', `${silence}; REST check failed (${String(err)}); handed back for re-evaluation`);
       return;
     }
-    if (a.done) return;
+    if (isSettled(a)) return;
     if (check.state === 'done') {
       this.settle(a, 'reconciled', `${silence}; REST check: ${check.detail}`);
-    } else if (check.state === 'pending' && !a.extraWait) {
-      a.extraWait = true;
+    } else if (check.state === 'pending' && a.silentChecks === 1) {
+      a.answeredMark = lookMark(); // the next check needs a look that starts after this one
       this.audit.update(a.row, { outcome: `${silence}; REST check: ${check.detail}; waiting once more` });
       this.armConfirmTimer(a);
     } else {
@@ -898,7 +962,7 @@ export class Executor {
   }
 
   private onFailed(a: Action, err: unknown): void {
-    if (a.done) return;
+    if (isSettled(a)) return;
     const f = classifyFailure(ENDPOINT[a.kind], err);
     if (f.kind === 'unknown') {
       this.logger.warn('enforcement call outcome unknown: reconciling before anything else', {
@@ -919,10 +983,10 @@ export class Executor {
         return;
       case 'account-refuses':
         if (a.kind === 'reduce') {
-          this.refusesPartial.add(a.accountId);
+          this.memory.noteRefusal(a.accountId, 'partialClose');
           this.fallBackToClose(a, `partial close refused (${f.detail}): closing the whole position instead`);
         } else if (a.kind === 'cancel') {
-          this.refusesCancel.add(a.accountId);
+          this.memory.noteRefusal(a.accountId, 'cancel');
           this.watch(a.req, a.orderId!, a.contractId);
           this.settle(a, 'failed', `cancel refused (${f.detail}): the position will be closed if order ${a.orderId} fills`, 'now');
         } else {
@@ -951,19 +1015,20 @@ export class Executor {
 
   /** Timeout/429/5xx: the mutation may or may not have happened. Only a REST check decides what comes next. */
   private async reconcileAfterUnknown(a: Action, why: string, retryAfterMs?: number): Promise<void> {
-    let check: CheckResult;
+    let check: Verdict;
     try {
-      check = await this.check(a);
+      check = await this.check(a, 'enforce');
     } catch (err) {
       this.settle(a, 'failed', `attempt ${a.attempts}: ${why}; REST check failed too (${String(err)}); not re-sent`);
       return;
     }
-    if (a.done) return;
+    if (isSettled(a)) return;
     if (check.state === 'done') {
       this.settle(a, 'reconciled', `attempt ${a.attempts}: ${why}; REST check: ${check.detail}`);
       return;
     }
     if (check.state === 'pending') {
+      a.answeredMark = lookMark();
       this.audit.update(a.row, { outcome: `attempt ${a.attempts}: ${why}; REST check: ${check.detail}; awaiting it` });
       this.armConfirmTimer(a);
       return;
@@ -983,55 +1048,19 @@ export class Executor {
     this.audit.update(a.row, { outcome });
     a.timer = this.timers.setTimeout(() => {
       a.timer = undefined;
-      if (!a.done) this.send(a);
+      if (a.phase !== 'settled') this.send(a);
     }, Math.max(this.retryBackoffMs * a.attempts, retryAfterMs ?? 0));
   }
 
-  /** What REST says about an action's goal. */
-  private async check(a: Action): Promise<CheckResult> {
-    switch (a.kind) {
-      case 'close':
-      case 'reduce': {
-        const positions = await this.rest.searchOpenPositions(a.accountId, ENFORCE);
-        const p = positions.find((x) => x.contractId === a.contractId && x.size > 0);
-        if (!p) return { state: 'done', detail: 'position is flat' };
-        const target = a.kind === 'reduce' && a.startSize !== undefined ? a.startSize - (a.size ?? 0) : undefined;
-        if (target !== undefined && p.size <= target) return { state: 'done', detail: `position reduced to ${p.size}` };
-        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
-        if (orders.some((o) => o.contractId === a.contractId && o.type === OrderType.Market && isWorkingStatus(o.status))) {
-          return { state: 'pending', detail: `position ${p.size} open with a market order working` };
-        }
-        if (a.kind === 'reduce' && a.startSize === undefined) {
-          // Without the size before the reduce, a re-send could reduce twice.
-          return { state: 'changed', detail: `position ${p.size} open; size before the reduce unknown` };
-        }
-        if (a.startSize !== undefined && p.size !== a.startSize) {
-          return { state: 'changed', detail: `position size changed ${a.startSize} -> ${p.size}` };
-        }
-        return { state: 'unchanged', detail: `position ${p.size} still open, no fill` };
-      }
-      case 'cancel': {
-        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
-        const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
-        return o ? { state: 'unchanged', detail: `order ${a.orderId} still working` } : { state: 'done', detail: `order ${a.orderId} no longer working` };
-      }
-      case 'modifyStop': {
-        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
-        const o = orders.find((x) => x.id === a.orderId && isWorkingStatus(x.status));
-        if (!o) return { state: 'changed', detail: `stop order ${a.orderId} no longer working` };
-        if (samePrice(o.stopPrice, a.stopPrice)) return { state: 'done', detail: `stop ${a.orderId} at ${o.stopPrice}` };
-        return { state: 'unchanged', detail: `stop ${a.orderId} still at ${o.stopPrice}` };
-      }
-      case 'placeStop': {
-        const orders = await this.rest.queryWorkingOrders(a.accountId, ENFORCE);
-        const o = orders.find((x) => x.customTag !== undefined && x.customTag !== null && a.tags.includes(x.customTag));
-        if (o) {
-          this.adoptPlacedStop(a, o.id);
-          return { state: 'done', detail: `stop ${o.id} working at ${o.stopPrice}` };
-        }
-        return { state: 'unchanged', detail: 'no stop with riskd\'s tag is working' };
-      }
-    }
+  /** What REST says about an action's goal (verification.ts), from reads that started after its call was answered. */
+  private async check(a: Action, priority: ReadPriority): Promise<Verdict> {
+    const after = a.answeredMark;
+    const verdict = await verify(a, {
+      positions: () => this.reads.positions(a.accountId, priority, after),
+      orders: () => this.reads.orders(a.accountId, priority, after),
+    });
+    if (verdict.placedOrderId !== undefined) this.adoptPlacedStop(a, verdict.placedOrderId);
+    return verdict;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -1042,9 +1071,15 @@ export class Executor {
    * question waits (1 s, doubling to 60 s per key) so a gateway that keeps refusing (market closed, instrument
    * halted) is not hammered at REST speed by an immediate re-evaluation loop.
    */
-  private settle(a: Action, status: EnforcementStatus, outcome: string, after: 'auto' | 'now' | 'none' = 'auto'): void {
-    if (a.done) return;
-    a.done = true;
+  private settle(
+    a: Action,
+    status: EnforcementStatus,
+    outcome: string,
+    after: 'auto' | 'now' | 'none' = 'auto',
+    source: ReevaluateSource = status === 'confirmed' ? 'ledger' : 'rest',
+  ): void {
+    if (isSettled(a)) return;
+    a.phase = 'settled';
     if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
     a.timer = undefined;
     const now = this.now();
@@ -1064,11 +1099,11 @@ export class Executor {
       status,
       outcome,
     });
-    a.resolve();
+    a.resolve(status);
     if (ok) this.clearBackoff(a.key);
     a.afterRelease = () => {
-      if (!a.sent || this.draining || after === 'none' || status === 'skipped') return;
-      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId);
+      if (a.attempts === 0 || this.draining || after === 'none' || status === 'skipped') return;
+      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark);
       else this.backOff(a, outcome);
     };
     // Only position mutations race each other (a second close landing on the trader's next position); stop
@@ -1088,15 +1123,23 @@ export class Executor {
     if (absorbed && !this.draining) void this.redoAbsorbedClose(absorbed);
   }
 
-  /** An absorbed close is sent only if REST still lists the position: the action that held the key may have closed it. */
+  /**
+   * An absorbed close is sent only if the position is still open: the action that held the key may have closed
+   * it. The ledger says so when there is one (no REST); without it, a coalesced REST check.
+   */
   private async redoAbsorbedClose(req: EnforcementRequest): Promise<void> {
     const i = req.intent;
     if (i.type !== 'close') return;
-    try {
-      const open = await this.rest.searchOpenPositions(i.accountId, ENFORCE);
-      if (!open.some((p) => p.contractId === i.contractId && p.size > 0)) return;
-    } catch (err) {
-      this.logger.warn('REST check before an absorbed close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
+    const isOpen = (ps: readonly { contractId: string; size: number }[]) => ps.some((p) => p.contractId === i.contractId && p.size > 0);
+    const view = this.deps.view?.(i.accountId);
+    if (view) {
+      if (!isOpen(view.positions())) return;
+    } else {
+      try {
+        if (!isOpen(await this.reads.positions(i.accountId, 'enforce'))) return;
+      } catch (err) {
+        this.logger.warn('REST check before an absorbed close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
+      }
     }
     if (this.draining) return;
     await this.execute([{ ...req, reason: `${req.reason} (redone: it was absorbed while another action held the contract)`, triggerAt: this.now() }]);
@@ -1112,7 +1155,7 @@ export class Executor {
     const b: Backoff = { delayMs, until: now + delayMs, why };
     b.timer = this.timers.setTimeout(() => {
       b.timer = undefined;
-      if (!this.draining) this.requestReevaluation(a.accountId, a.contractId);
+      if (!this.draining) this.requestReevaluation(a.accountId, a.contractId, 'rest');
     }, delayMs);
     this.backoffs.set(a.key, b);
   }
@@ -1123,17 +1166,25 @@ export class Executor {
     this.backoffs.delete(key);
   }
 
-  /** Ask the caller to re-evaluate, once per (account, contract) per turn: a flatten settles many actions at once. */
-  private requestReevaluation(accountId: number, contractId: string | undefined): void {
+  /**
+   * Ask the caller to re-evaluate. From the ledger: once per (account, contract) per turn (a flatten settles many
+   * actions at once). After REST: one reconcile per account in flight and at most one queued; one that started
+   * after `answered` (the action's call was answered) already shows the action and serves it.
+   */
+  private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number): void {
     const cb = this.deps.reevaluate;
     if (!cb) return;
+    if (source === 'rest') {
+      this.accountReconcile.get(accountId, answered).catch((err: unknown) => this.logger.warn('re-evaluation after REST failed', { accountId, error: String(err) }));
+      return;
+    }
     const key = `${accountId}:${contractId ?? ''}`;
     if (this.reevaluations.has(key)) return;
     this.reevaluations.add(key);
     queueMicrotask(() => {
       this.reevaluations.delete(key);
       try {
-        cb(accountId, contractId);
+        void cb(accountId, contractId, 'ledger');
       } catch (err) {
         this.logger.error('reevaluate callback threw', { error: String(err) });
       }
@@ -1145,7 +1196,7 @@ export class Executor {
     outcome: string,
     status: 'skipped' | 'failed' = 'skipped',
     fields: { endpoint?: string; contractId?: string | null; extra?: Record<string, unknown> } = {},
-  ): Promise<void> {
+  ): Promise<EnforcementStatus> {
     const intent = req.intent;
     const contractId = fields.contractId ?? ('contractId' in intent ? intent.contractId : null);
     this.audit.open({ ...req, numbers: { ...req.numbers, ...fields.extra } }, status, {
@@ -1154,31 +1205,17 @@ export class Executor {
       outcome,
     });
     this.logger.info('enforcement not sent', { rule: req.rule, accountId: intent.accountId, status, outcome });
-    return Promise.resolve();
+    return Promise.resolve(status);
   }
 
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
-    // The first refusal's rule and reason stay with the order.
-    if (this.watches.has(orderKey(req.intent.accountId, orderId))) return;
-    this.watches.set(orderKey(req.intent.accountId, orderId), {
-      accountId: req.intent.accountId,
-      orderId,
-      ...(contractId !== undefined ? { contractId } : {}),
-      rule: req.rule,
-      reason: req.reason,
-    });
+    this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
   }
 }
 
-interface CheckResult {
-  /** done: goal met; pending: a market order is still working; changed: partial progress; unchanged: nothing happened. */
-  state: 'done' | 'pending' | 'changed' | 'unchanged';
-  detail: string;
-}
-
-/** Prices from the gateway are decimals: compare with a tolerance far below any tick. */
-function samePrice(a: number | null | undefined, b: number | null | undefined): boolean {
-  return a !== null && a !== undefined && b !== null && b !== undefined && Math.abs(a - b) < 1e-9;
+function statusName(status: number): string {
+  const name = Object.entries(OrderStatus).find(([, v]) => v === status)?.[0];
+  return name ? name.toLowerCase() : `status ${status}`;
 }
 
 /** Runs the caller's beforeFirstCall (persist the lock) once, right before a batch's first gateway call. */

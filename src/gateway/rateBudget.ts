@@ -10,6 +10,12 @@ export interface RateBudgetOptions {
   windowMs?: number; // 60_000
   /** Slots only 'enforce' may use (default 10). */
   enforceReserve?: number;
+  /**
+   * A grant leaves the window this much later than windowMs (default 0). The gateway counts a request when it
+   * arrives, a little after the grant; a request that arrives faster than the one whose slot it reuses would
+   * still find that one in the gateway's window and be answered 429.
+   */
+  expiryMarginMs?: number;
   now?: () => number;
 }
 
@@ -23,7 +29,15 @@ export interface RateBudgetStats {
   /** Epoch ms until which reads are held after a 429, or null. */
   backoffUntil: number | null;
   maxWaitMs: number;
+  /**
+   * "Rate limited": an enforcement call is waiting for a slot or had to within the last RATE_LIMITED_HOLD_MS, or
+   * the gateway answered 429 and reads are held back. Status pages and the dashboard show it.
+   */
+  rateLimited: boolean;
 }
+
+/** How long "rate limited" stays on after an enforcement call last had to wait: long enough for a status poll. */
+export const RATE_LIMITED_HOLD_MS = 5_000;
 
 interface Waiter {
   priority: Priority;
@@ -43,6 +57,7 @@ export class RateBudget {
   readonly limit: number;
   readonly windowMs: number;
   private readonly reserve: number;
+  private readonly margin: number;
   private readonly now: () => number;
   private readonly sent: number[] = []; // grant times inside the window, oldest first
   private readonly queues: Record<Priority, Waiter[]> = { enforce: [], reconcile: [], poll: [] };
@@ -52,12 +67,15 @@ export class RateBudget {
   private backoffUntil = 0;
   private rateLimited = 0;
   private maxWaitMs = 0;
+  /** Epoch ms an enforcement call last found the window full. */
+  private enforceHeldAt = -Infinity;
   private closed = false;
 
   constructor(opts: RateBudgetOptions = {}) {
     this.limit = opts.limit ?? 200;
     this.windowMs = opts.windowMs ?? 60_000;
     this.reserve = Math.min(opts.enforceReserve ?? 10, Math.max(0, this.limit - 1));
+    this.margin = opts.expiryMarginMs ?? 0;
     this.now = opts.now ?? Date.now;
   }
 
@@ -83,7 +101,8 @@ export class RateBudget {
   }
 
   stats(): RateBudgetStats {
-    this.expire(this.now());
+    const now = this.now();
+    this.expire(now);
     return {
       limit: this.limit,
       windowMs: this.windowMs,
@@ -91,8 +110,9 @@ export class RateBudget {
       queued: { enforce: this.queues.enforce.length, reconcile: this.queues.reconcile.length, poll: this.queues.poll.length },
       granted: { ...this.granted },
       rateLimitedResponses: this.rateLimited,
-      backoffUntil: this.backoffUntil > this.now() ? this.backoffUntil : null,
+      backoffUntil: this.backoffUntil > now ? this.backoffUntil : null,
       maxWaitMs: this.maxWaitMs,
+      rateLimited: this.queues.enforce.length > 0 || now - this.enforceHeldAt < RATE_LIMITED_HOLD_MS || this.backoffUntil > now,
     };
   }
 
@@ -104,7 +124,7 @@ export class RateBudget {
   }
 
   private expire(now: number): void {
-    while (this.sent.length > 0 && (this.sent[0] as number) <= now - this.windowMs) this.sent.shift();
+    while (this.sent.length > 0 && (this.sent[0] as number) <= now - this.windowMs - this.margin) this.sent.shift();
   }
 
   private pump(): void {
@@ -118,8 +138,10 @@ export class RateBudget {
       this.sent.push(now);
       this.granted[next.priority]++;
       this.maxWaitMs = Math.max(this.maxWaitMs, now - next.enqueuedAt);
+      if (next.priority === 'enforce' && now > next.enqueuedAt) this.enforceHeldAt = now;
       next.resolve();
     }
+    if (this.queues.enforce.length > 0) this.enforceHeldAt = now;
     this.armTimer(now);
   }
 
@@ -155,7 +177,7 @@ export class RateBudget {
       if (this.queues[p].length === 0) continue;
       const capacity = p === 'enforce' ? this.limit : this.limit - this.reserve;
       const over = this.sent.length - capacity; // how many grants must expire first (>= 0 means full)
-      let t = over >= 0 ? (this.sent[over] as number) + this.windowMs : now;
+      let t = over >= 0 ? (this.sent[over] as number) + this.windowMs + this.margin : now;
       if (p !== 'enforce') t = Math.max(t, this.backoffUntil);
       due = Math.min(due, t);
     }

@@ -24,7 +24,7 @@ import { accountIdOf, createRouter, type Router } from './router.ts';
 import { reconcileAll, reconcileAccount, type ReconcileDeps } from './reconcile.ts';
 import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
 import { AccountSupervisor } from './actors/supervisor.ts';
-import { Executor } from '../enforce/executor.ts';
+import { Executor, type ReevaluateSource } from '../enforce/executor.ts';
 import { closeInterruptedRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
@@ -81,7 +81,8 @@ export class Daemon {
   readonly rest: ProjectXRest;
   readonly tokens: TokenManager;
   readonly hubs: HubClient;
-  readonly budget = new RateBudget();
+  /** A second of margin: the gateway counts a request on arrival, after riskd's grant (see expiryMarginMs). */
+  readonly budget = new RateBudget({ expiryMarginMs: 1_000 });
   readonly executor: Executor;
   readonly router: Router;
   private readonly poller: DegradedPoller;
@@ -156,7 +157,7 @@ export class Daemon {
       },
       logger: logger.child({ part: 'enforce' }),
       view: (id) => this.registry.get(id),
-      reevaluate: (accountId) => this.reevaluate(accountId),
+      reevaluate: (accountId, _contractId, source) => this.reevaluate(accountId, source),
       onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),
       now: this.now,
       ...(opts.confirmTimeoutMs !== undefined ? { options: { confirmTimeoutMs: opts.confirmTimeoutMs } } : {}),
@@ -546,15 +547,20 @@ export class Daemon {
     this.opts.logger.warn('gateway payload failed validation; skipped', { failure: f });
   }
 
-  /** After an action settles: one cheap REST look at the account so anything left is seen as an event. */
   /**
-   * After an action settles: one REST look at the account. Its snapshot settles like any other (see
-   * ingestSnapshotEvent), so the rules run once more on the result even when nothing changed: an action can
-   * settle short of its goal with nothing left to change the ledger.
+   * After an action settles the rules run once more: an action can settle short of its goal with nothing left to
+   * change the ledger. The hub confirmed it ('ledger'): on the ledger as it is, no REST. It did not ('rest'): on a
+   * REST snapshot of the account at 'reconcile' priority (the executor coalesces these per account), which settles
+   * like any other (see ingestSnapshotEvent).
    */
-  private reevaluate(accountId: number): void {
-    if (this.phase === 'stopping' || this.phase === 'stopped') return;
-    void reconcileAccount(this.reconcileDeps(), accountId, { priority: 'enforce', trades: false }).catch((err) =>
+  private reevaluate(accountId: number, source: ReevaluateSource): Promise<unknown> | undefined {
+    if (this.phase === 'stopping' || this.phase === 'stopped') return undefined;
+    if (source === 'ledger') {
+      const view = this.registry.get(accountId);
+      if (view) this.ingestSafely(() => reevaluateAccount(this.pipelineDeps(), accountId, view));
+      return undefined;
+    }
+    return reconcileAccount(this.reconcileDeps(), accountId, { priority: 'reconcile', trades: false }).catch((err) =>
       this.opts.logger.warn('post-enforcement check failed', { accountId, error: String(err) }),
     );
   }

@@ -71,6 +71,8 @@ export interface RestHealth {
   queued: number;
   rateLimitedResponses: number;
   backoffUntil: number | null;
+  /** Enforcement is waiting for (or just waited for) the REST budget, or the gateway answered 429. */
+  rateLimited: boolean;
 }
 
 export interface WatchModel {

@@ -211,6 +211,7 @@ function healthLine(m: WatchModel, now: number, p: Painter): string {
     rest = ` · REST ${p(`${r.inWindow}/${r.limit}`, thresholdColour(used))} per ${Math.round(r.windowMs / 1000)}s, ${r.queued} queued`;
     if (r.backoffUntil !== null && r.backoffUntil > now) rest += p(` BACKOFF ${countdown(r.backoffUntil - now)}`, 'red');
     if (r.rateLimitedResponses > 0) rest += p(` 429s ${r.rateLimitedResponses}`, 'yellow');
+    if (r.rateLimited) rest += p(' RATE LIMITED', 'red');
   }
   return `${p('GATEWAY', 'bold')} ${hub('user', m.hubs.user)} · ${hub('market', m.hubs.market)}${rest}`;
 }

@@ -81,6 +81,7 @@ export function fromLive(s: StatusSnapshot, history: HistoryRow[], configOf: Con
       queued: s.rest.queued.enforce + s.rest.queued.reconcile + s.rest.queued.poll,
       rateLimitedResponses: s.rest.rateLimitedResponses,
       backoffUntil: s.rest.backoffUntil,
+      rateLimited: s.rest.rateLimited === true,
     },
     accounts,
     configNote,

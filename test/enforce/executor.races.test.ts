@@ -1,7 +1,7 @@
 // One breach, one call, whatever order the hub and the gateway answer in (found by the crash-loop suite):
 // - a fill that closes a position can arrive before its position event: no close goes to a flat contract;
 // - a position event can confirm a close before the gateway answers it: no second close races the first, and a
-//   close absorbed meanwhile is redone only if REST still shows the position;
+//   close absorbed meanwhile is redone only if the ledger still shows the position;
 // - a working order whose fills already cover it is not cancelled.
 import { describe, expect, it } from 'vitest';
 import { OrderSide, OrderType, type Order } from '../../src/gateway/models.ts';
@@ -88,7 +88,7 @@ describe('a fill ahead of its position event', () => {
 });
 
 describe('a close confirmed before the gateway answers', () => {
-  it('keeps the contract until the answer; a close absorbed meanwhile is redone only if REST shows a position', async () => {
+  it('keeps the contract until the answer; a close absorbed meanwhile is redone only if the ledger shows a position', async () => {
     const { gw, executor, request, audit, closes } = setup();
     gw.openPosition(ACC, MNQ, 2);
     gw.fault('Position/closeContract', 'hold');
@@ -107,7 +107,7 @@ describe('a close confirmed before the gateway answers', () => {
     await flush();
     expect(gw.position(ACC, MNQ)).toBeUndefined();
     expect(closes()).toHaveLength(1);
-    expect(gw.calls.at(-1)!.endpoint).toBe('Position/searchOpen');
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/closeContract']); // the ledger answered, not REST
   });
 
   it('redoes the absorbed close when the position is still open once the key is free', async () => {
@@ -169,5 +169,59 @@ describe('an order whose fills arrived before its status', () => {
     void executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id }, 'RULE-003', 'new order while locked')]);
     await flush();
     expect(gw.calls.map((c) => c.endpoint)).toEqual(['Order/cancel']);
+  });
+});
+
+describe('a fill racing a cancel', () => {
+  it('the order filled before the cancel took effect: recorded as that ("reconciled"), not as "confirmed"', async () => {
+    const { gw, executor, request, audit, reevaluations } = setup();
+    const o = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 2 });
+    gw.fault('Order/cancel', 'hold');
+    void executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id })]);
+    await flush();
+    // The fill's order event arrives before the gateway answers the cancel.
+    executor.confirmFromLedger(ACC, { kind: 'order', order: { ...o, status: 2, fillVolume: 2 } });
+    expect(audit.list()[0]).toMatchObject({ status: 'reconciled', outcome: expect.stringMatching(/^filled before cancel: 2 contract\(s\) filled; the cancel did not take effect/) });
+    await flush();
+    // The position the fill opened is the rules' to judge, from the ledger: no REST check.
+    expect(reevaluations).toEqual([[ACC, MNQ, 'ledger']]);
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Order/cancel']);
+  });
+
+  it('a cancel that took effect after a partial fill is confirmed, and says so', async () => {
+    const { gw, executor, request, audit } = setup();
+    const o = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 3 });
+    gw.fault('Order/cancel', 'hold');
+    void executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id })]);
+    await flush();
+    executor.confirmFromLedger(ACC, { kind: 'order', order: { ...o, status: 3, fillVolume: 1 } });
+    expect(audit.list()[0]).toMatchObject({ status: 'confirmed', outcome: 'order cancelled after 1 of 3 filled (ledger event)' });
+  });
+});
+
+describe('a cancel of a market order', () => {
+  const market = (gw: FakeGateway) => gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Market, side: OrderSide.Bid, size: 1, status: 6 });
+
+  it('waits for its fill: the fill settles it without a call', async () => {
+    const { gw, executor, request, audit, clock } = setup();
+    const o = market(gw);
+    const done = executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id })]);
+    await flush();
+    expect(audit.list()[0]).toMatchObject({ status: 'pending', outcome: expect.stringContaining('market order fills within milliseconds') });
+    await clock.advance(20);
+    executor.confirmFromLedger(ACC, { kind: 'order', order: { ...o, status: 2, fillVolume: 1 } });
+    await done;
+    expect(audit.list()[0]).toMatchObject({ status: 'skipped', outcome: expect.stringMatching(/^not sent: market order \d+ filled before a cancel was needed/) });
+    expect(gw.calls).toEqual([]);
+  });
+
+  it('still working after 300 ms (no liquidity, a halt): cancelled', async () => {
+    const { gw, executor, request, clock } = setup();
+    const o = market(gw);
+    void executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id })]);
+    await clock.advance(299);
+    expect(gw.calls).toEqual([]);
+    await clock.advance(1);
+    expect(gw.mutations()).toMatchObject([{ endpoint: 'Order/cancel', orderId: o.id, priority: 'enforce' }]);
   });
 });

@@ -54,9 +54,9 @@ describe('flatten', () => {
       { endpoint: 'Position/closeContract', accountId: ACC, contractId: ES, priority: 'enforce' },
       { endpoint: 'Order/cancel', accountId: ACC, orderId: stop.id, priority: 'enforce' },
       { endpoint: 'Order/cancel', accountId: ACC, orderId: child.id, priority: 'enforce' },
-      // The sweep after the flatten: REST shows nothing left.
-      { endpoint: 'Position/searchOpen', accountId: ACC, priority: 'enforce' },
-      { endpoint: 'Order/v2/query', accountId: ACC, priority: 'enforce' },
+      // The sweep after the flatten (it cancelled a bracket group): REST shows nothing left.
+      { endpoint: 'Position/searchOpen', accountId: ACC, priority: 'reconcile' },
+      { endpoint: 'Order/v2/query', accountId: ACC, priority: 'reconcile' },
     ]);
     const rows = audit.list();
     expect(rows.map((r) => [r.status, r.endpoint])).toEqual([
@@ -111,14 +111,18 @@ describe('flatten', () => {
     const h = makeHarness(gw, { view: partial });
     gw.onChange = (a, change) => queueMicrotask(() => h.executor.confirmFromLedger(a, change));
     gw.openPosition(ACC, MNQ, 1);
+    const entry = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid });
     const child = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Stop, side: OrderSide.Ask, status: OrderStatus.Suspended });
     await h.executor.execute([h.request({ type: 'flatten', accountId: ACC })]);
-    expect(gw.calls.map((c) => c.endpoint)).toEqual([
-      'Position/closeContract',
-      'Position/searchOpen',
-      'Order/v2/query',
-      'Order/cancel',
+    expect(gw.calls.map((c) => [c.endpoint, c.priority])).toEqual([
+      ['Position/closeContract', 'enforce'],
+      ['Order/cancel', 'enforce'],
+      // A resting order was cancelled: a bracket group may have left a leg the ledger does not show (quirk 7).
+      ['Position/searchOpen', 'reconcile'],
+      ['Order/v2/query', 'reconcile'],
+      ['Order/cancel', 'enforce'],
     ]);
+    expect(gw.calls[1]).toMatchObject({ orderId: entry.id });
     expect(gw.order(ACC, child.id)).toBeUndefined();
     const sweepRow = h.audit.list().at(-1)!;
     expect(sweepRow).toMatchObject({ status: 'confirmed', endpoint: 'Order/cancel' });
@@ -141,6 +145,70 @@ describe('flatten', () => {
   });
 });
 
+describe('REST economy', () => {
+  it('a flatten of positions the hub confirms costs its closes only: no sweep, no check', async () => {
+    const { gw, executor, request, audit, reevaluations } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    gw.openPosition(ACC, ES, 1);
+    await executor.execute([request({ type: 'flatten', accountId: ACC })]);
+    await flush();
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/closeContract', 'Position/closeContract']);
+    expect(audit.list().map((r) => r.status)).toEqual(['confirmed', 'confirmed']);
+    expect(reevaluations).toEqual([
+      [ACC, MNQ, 'ledger'],
+      [ACC, ES, 'ledger'],
+    ]);
+  });
+
+  it('a flatten does not cancel the market order of a contract it closes (closeContract\'s own order, or one about to fill)', async () => {
+    const { gw, executor, request, audit, clock } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Market, side: OrderSide.Ask, size: 2, status: OrderStatus.Pending });
+    const other = gw.addOrder(ACC, { contractId: ES, type: OrderType.Market, side: OrderSide.Bid, size: 1, status: OrderStatus.Pending });
+    const done = executor.execute([request({ type: 'flatten', accountId: ACC })]);
+    // No position of ES is being closed: its market order is cancelled like any other, once it has had the time
+    // to fill (it does not here).
+    await clock.advance(300);
+    await done;
+    expect(gw.mutations().map((c) => [c.endpoint, c.contractId ?? c.orderId])).toEqual([
+      ['Position/closeContract', MNQ],
+      ['Order/cancel', other.id],
+    ]);
+    expect(audit.list()).toHaveLength(2);
+  });
+
+  it('checks a missing confirmation at reconcile priority, one read per account for several actions', async () => {
+    const { gw, executor, request, audit, clock, reevaluations } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 1);
+    gw.openPosition(ACC, ES, 1);
+    const done = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ }), request({ type: 'close', accountId: ACC, contractId: ES })]);
+    await clock.advance(2000);
+    await done;
+    expect(gw.calls.map((c) => [c.endpoint, c.priority])).toEqual([
+      ['Position/closeContract', 'enforce'],
+      ['Position/closeContract', 'enforce'],
+      ['Position/searchOpen', 'reconcile'],
+    ]);
+    expect(audit.list().map((r) => r.status)).toEqual(['reconciled', 'reconciled']);
+    await flush();
+    expect(reevaluations).toEqual([[ACC, undefined, 'rest']]);
+  });
+
+  it('an absorbed or skipped intent costs no request', async () => {
+    const { gw, executor, request, reevaluations } = setup();
+    gw.openPosition(ACC, MNQ, 2);
+    gw.fault('Position/closeContract', 'hold');
+    const first = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    for (let i = 0; i < 5; i++) await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    await executor.execute([request({ type: 'cancelAll', accountId: ACC })]); // nothing working: skipped
+    gw.releaseHeld();
+    await first;
+    await flush();
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/closeContract']);
+    expect(reevaluations).toEqual([[ACC, MNQ, 'ledger']]);
+  });
+});
+
 describe('one in-flight action per (account, contract)', () => {
   it('absorbs a second close while the first is in flight: one closeContract, then asks the caller', async () => {
     const { gw, executor, request, audit, reevaluations } = setup();
@@ -156,7 +224,8 @@ describe('one in-flight action per (account, contract)', () => {
     expect(audit.list().map((r) => r.status)).toEqual(['confirmed', 'skipped', 'skipped']);
     expect(audit.list()[1]!.outcome).toMatch(/absorbed: close already in flight .*row #1/);
     await flush();
-    expect(reevaluations).toEqual([[ACC, MNQ]]);
+    // The hub confirmed it: the rules run again on the ledger, no REST.
+    expect(reevaluations).toEqual([[ACC, MNQ, 'ledger']]);
     expect(executor.inFlight()).toEqual([]);
   });
 });
@@ -191,7 +260,8 @@ describe('confirmation and reconciliation', () => {
     await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
     expect(audit.list()[1]).toMatchObject({ status: 'skipped', outcome: expect.stringMatching(/last attempt failed .* next try allowed in 1000 ms/) });
     await clock.advance(1000);
-    expect(reevaluations).toEqual([[ACC, MNQ]]);
+    // Not confirmed by the hub: the caller reconciles the account over REST (one per account, coalesced).
+    expect(reevaluations).toEqual([[ACC, undefined, 'rest']]);
     // The next failure on the same key rests twice as long.
     gw.fault('Position/closeContract', 'accepted-noop');
     const again = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);

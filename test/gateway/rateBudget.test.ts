@@ -53,6 +53,30 @@ describe('RateBudget', () => {
     expect(budget.stats().granted).toEqual({ enforce: 2, reconcile: 2, poll: 3 });
   });
 
+  it('with an expiry margin, a slot is reused only that much after the window', async () => {
+    const budget = new RateBudget({ limit: 1, windowMs: 1_000, enforceReserve: 0, expiryMarginMs: 250 });
+    const at: number[] = [];
+    for (let i = 0; i < 2; i++) void budget.acquire('enforce').then(() => at.push(Date.now() - 1_000_000));
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(at).toEqual([0, 1_250]);
+  });
+
+  it('says "rate limited" while an enforcement call waits for a slot, and for 5 s after', async () => {
+    const budget = new RateBudget({ limit: 2, windowMs: 10_000, enforceReserve: 0 });
+    await budget.acquire('enforce');
+    await budget.acquire('reconcile');
+    expect(budget.stats().rateLimited).toBe(false); // full, but nobody waits
+    const third = budget.acquire('enforce');
+    expect(budget.stats().rateLimited).toBe(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await third;
+    expect(budget.stats().rateLimited).toBe(true);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(budget.stats().rateLimited).toBe(false);
+    budget.noteRateLimited(1_000);
+    expect(budget.stats().rateLimited).toBe(true); // the gateway said 429
+  });
+
   it('keeps a reserve that only enforcement may use', async () => {
     const budget = new RateBudget({ limit: 5, windowMs: 1_000, enforceReserve: 2 });
     const log: string[] = [];

@@ -60,7 +60,7 @@ export function liveModel(accounts: WatchAccount[] = [account()]): WatchModel {
       user: { state: 'connected', lastEventAt: NOW - 1000, reconnects: 0 },
       market: { state: 'connected', lastEventAt: NOW, reconnects: 2 },
     },
-    rest: { limit: 200, windowMs: 60_000, inWindow: 12, queued: 0, rateLimitedResponses: 0, backoffUntil: null },
+    rest: { limit: 200, windowMs: 60_000, inWindow: 12, queued: 0, rateLimitedResponses: 0, backoffUntil: null, rateLimited: false },
     accounts,
     configNote: null,
   };

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
-import { Executor, type ExecutorDeps } from '../../../src/enforce/executor.ts';
+import { Executor, type ExecutorDeps, type ReevaluateSource } from '../../../src/enforce/executor.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 import type {
   AccountStateView,
@@ -40,7 +40,8 @@ export interface Harness {
   audit: AuditRows;
   store: Store;
   attribution: { pending: [number, string, number, number?][]; orders: [number, number][] } & AttributionPort;
-  reevaluations: [number, string | undefined][];
+  /** Re-evaluations asked for: account, contract ('rest' ones are per account), and what they decide on. */
+  reevaluations: [number, string | undefined, ReevaluateSource][];
   actions: EnforcementRow[];
   request(intent: Intent, rule?: string, reason?: string): EnforcementRequest;
 }
@@ -60,14 +61,14 @@ export function makeHarness(
     markEnforcementPending: (a: number, c: string, until: number, since?: number) => void pending.push([a, c, until, since]),
     markEnforcementOrder: (a: number, o: number) => void orders.push([a, o]),
   };
-  const reevaluations: [number, string | undefined][] = [];
+  const reevaluations: [number, string | undefined, ReevaluateSource][] = [];
   const actions: EnforcementRow[] = [];
   const deps: ExecutorDeps = {
     rest,
     auditLog: store.enforcement,
     attribution,
     logger: createLogger({ terminal: false }),
-    reevaluate: (a, c) => void reevaluations.push([a, c]),
+    reevaluate: (a, c, source) => void reevaluations.push([a, c, source]),
     onAction: (row) => void actions.push(row),
     now: clock.now,
     timers: clock,

@@ -1,0 +1,92 @@
+// What the executor remembers per account between actions (in memory; after a restart the kill switch and the
+// rules redo what matters): what the gateway refused, orders whose fill must be answered by a close, the stops
+// riskd placed, and the last stop price and modify time per order (never loosen, at most one modify a second).
+import type { Order } from '../gateway/models.ts';
+
+/** An order the account refused to cancel while enforcement wanted it gone: its fill is answered by a close. */
+export interface CloseOnFillWatch {
+  accountId: number;
+  orderId: number;
+  contractId?: string;
+  rule: string;
+  reason: string;
+}
+
+export type Refusal = 'cancel' | 'partialClose';
+
+const orderKey = (accountId: number, orderId: number) => `${accountId}:${orderId}`;
+const contractKey = (accountId: number, contractId: string) => `${accountId}:${contractId}`;
+
+export class AccountMemory {
+  private readonly refused: Record<Refusal, Set<number>> = { cancel: new Set(), partialClose: new Set() };
+  private readonly watches = new Map<string, CloseOnFillWatch>();
+  /** account:contract -> id of the stop riskd placed, so a later move modifies it rather than stacking stops. */
+  private readonly ownStops = new Map<string, number>();
+  /** orderId -> epoch ms of the last Order/modify sent. */
+  private readonly modifiedAt = new Map<number, number>();
+  /** orderId -> last stop price riskd asked for. */
+  private readonly stopSent = new Map<number, number>();
+
+  refuses(accountId: number, what: Refusal): boolean {
+    return this.refused[what].has(accountId);
+  }
+
+  noteRefusal(accountId: number, what: Refusal): void {
+    this.refused[what].add(accountId);
+  }
+
+  /** Watches an order; the first refusal's rule and reason stay with it. */
+  watch(w: CloseOnFillWatch): void {
+    const key = orderKey(w.accountId, w.orderId);
+    if (!this.watches.has(key)) this.watches.set(key, w);
+  }
+
+  watchOf(accountId: number, orderId: number): CloseOnFillWatch | undefined {
+    return this.watches.get(orderKey(accountId, orderId));
+  }
+
+  unwatch(accountId: number, orderId: number): void {
+    this.watches.delete(orderKey(accountId, orderId));
+  }
+
+  watchList(accountId?: number): CloseOnFillWatch[] {
+    return [...this.watches.values()].filter((w) => accountId === undefined || w.accountId === accountId);
+  }
+
+  ownStop(accountId: number, contractId: string): number | undefined {
+    return this.ownStops.get(contractKey(accountId, contractId));
+  }
+
+  setOwnStop(accountId: number, contractId: string, orderId: number): void {
+    this.ownStops.set(contractKey(accountId, contractId), orderId);
+  }
+
+  /** Forgets riskd's stop on the contract (only if it is `orderId`, when given). */
+  dropOwnStop(accountId: number, contractId: string, orderId?: number): void {
+    const key = contractKey(accountId, contractId);
+    if (orderId === undefined || this.ownStops.get(key) === orderId) this.ownStops.delete(key);
+  }
+
+  lastModifyAt(orderId: number): number | undefined {
+    return this.modifiedAt.get(orderId);
+  }
+
+  noteModify(orderId: number, at: number): void {
+    this.modifiedAt.set(orderId, at);
+  }
+
+  lastStopSent(orderId: number): number | undefined {
+    return this.stopSent.get(orderId);
+  }
+
+  noteStopSent(orderId: number, price: number): void {
+    this.stopSent.set(orderId, price);
+  }
+
+  /** An order reached a final status: drop what was remembered about it (its watch is the caller's to end). */
+  forgetOrder(accountId: number, o: Order): void {
+    this.modifiedAt.delete(o.id);
+    this.stopSent.delete(o.id);
+    this.dropOwnStop(accountId, o.contractId, o.id);
+  }
+}

@@ -1,0 +1,34 @@
+// The executor's REST reads of an account, coalesced per account, list and priority (see coalesced.ts).
+//   'enforce':   reads a mutation waits on (may a close be re-sent after a timeout? is a held close needed?):
+//                they go ahead of every other read, as the mutation they gate would.
+//   'reconcile': checks after an action whose confirmation is missing, and the sweep after a flatten: they
+//                wait behind every enforcement call and never use the slots the rate budget keeps for them.
+import type { Order, Position } from '../gateway/models.ts';
+import { Coalesced } from './coalesced.ts';
+import type { EnforcementRest } from './types.ts';
+
+export type ReadPriority = 'enforce' | 'reconcile';
+/** lookMark() taken when a mutation was answered: a read that starts later shows its effect. */
+export type ReadMark = number;
+
+export class AccountReads {
+  private readonly positionReads: Record<ReadPriority, Coalesced<Position[]>>;
+  private readonly orderReads: Record<ReadPriority, Coalesced<Order[]>>;
+
+  constructor(rest: EnforcementRest) {
+    const positions = (priority: ReadPriority) => new Coalesced((id) => rest.searchOpenPositions(id, { priority }));
+    const orders = (priority: ReadPriority) => new Coalesced((id) => rest.queryWorkingOrders(id, { priority }));
+    this.positionReads = { enforce: positions('enforce'), reconcile: positions('reconcile') };
+    this.orderReads = { enforce: orders('enforce'), reconcile: orders('reconcile') };
+  }
+
+  /** Open positions, from a Position/searchOpen that starts after `after` (default: after this call). */
+  positions(accountId: number, priority: ReadPriority, after?: ReadMark): Promise<Position[]> {
+    return this.positionReads[priority].get(accountId, after);
+  }
+
+  /** Working orders, from an Order/v2/query that starts after `after` (default: after this call). */
+  orders(accountId: number, priority: ReadPriority, after?: ReadMark): Promise<Order[]> {
+    return this.orderReads[priority].get(accountId, after);
+  }
+}

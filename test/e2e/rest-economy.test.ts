@@ -1,0 +1,67 @@
+// E2E, the real riskd process against the simulator with its rate limiter at the real 200 / 60 s (issue 14):
+// REST requests per enforced breach (1 with a healthy hub: the close itself) and a revenge burst while locked
+// (a new position every 500 ms for 20 s), every close within 1 s of its position event and no 429.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
+import { MES, MNQ, startE2ESim, trader, waitFor, type E2ESim } from './support/sim.ts';
+import { byEndpoint, revengeBurst } from './support/burst.ts';
+
+let env: E2ESim;
+let riskd: RiskdProcess;
+let fleet: Fleet<keyof ReturnType<typeof CASES>>;
+
+const CASES = () => ({
+  breach: { rules: { max_contracts: { enabled: true, limit: 1, action: 'close_all' } } },
+  locked: { rules: { daily_realized_loss: { enabled: true, limit: 20, include_fees: false } } },
+});
+
+beforeAll(async () => {
+  env = await startE2ESim('rest-economy', 2);
+  fleet = await startFleet(env, CASES());
+  riskd = fleet.riskd;
+}, 90_000);
+afterAll(async () => {
+  await riskd?.dispose();
+  await env.close();
+});
+
+describe('REST economy', () => {
+  it('RULE-001 breached 20 times, 300 ms apart: one request per breach (the close), every close within 1 s, no 429', async () => {
+    const acct = fleet.account('breach');
+    const r = await revengeBurst(env.sim, acct.id, MES, { everyMs: 300, durationMs: 6000, size: 2 });
+    const closes = r.requests.filter((x) => x.path === '/api/Position/closeContract').length;
+    const detail = JSON.stringify({ byEndpoint: byEndpoint(r.requests), lags: r.closeLagMs });
+    console.log(`[rest-economy] ${r.positions} breaches (${r.opened} buys): ${r.requests.length} requests ${detail}`);
+    expect(r.rateLimited, detail).toEqual([]);
+    expect(r.unanswered, detail).toBe(0);
+    // One close per breach (a position opened from flat; a buy that only grows the position riskd is closing is
+    // closed by that same close), and nothing else: no read at all.
+    expect(closes, detail).toBe(r.positions);
+    expect(r.requests.length, detail).toBe(r.positions);
+    expect(Math.max(...r.closeLagMs), detail).toBeLessThan(1000);
+  });
+
+  it('revenge burst while locked: a new position every 500 ms for 20 s, each closed within 1 s, no 429', async () => {
+    const acct = fleet.account('locked');
+    const sim = env.sim;
+    const t = trader(sim, acct.id);
+    sim.market.setQuote(MNQ, { bid: 20000, ask: 20000.25 });
+    t.buy(MNQ, 1);
+    sim.market.setQuote(MNQ, { bid: 19990.25, ask: 19990.5 });
+    t.close(MNQ); // -$20: RULE-003 locks the account until the reset
+    await waitFor('the until_reset lock', () => riskd.readStore((s) => s.locks.active(acct.id)).find((l) => l.kind === 'until_reset'));
+    const r = await revengeBurst(sim, acct.id, MNQ, { everyMs: 500, durationMs: 20_000 });
+    const detail = JSON.stringify({ byEndpoint: byEndpoint(r.requests), lags: r.closeLagMs });
+    console.log(`[rest-economy] locked burst: ${r.positions} positions (${r.opened} buys), ${r.requests.length} requests ${detail}`);
+    expect(r.rateLimited, detail).toEqual([]);
+    expect(r.unanswered, detail).toBe(0);
+    expect(Math.max(...r.closeLagMs), detail).toBeLessThan(1000);
+    // One close per position and nothing else: the kill switch's cancel of the market order that opened it waits
+    // for the fill (milliseconds) instead of racing it, and costs no request.
+    expect(r.requests.filter((x) => x.path !== '/api/Position/closeContract'), detail).toEqual([]);
+    expect(r.requests.length, detail).toBe(r.positions);
+    const cancels = riskd.readStore((st) => st.enforcement.list({ accountId: acct.id })).filter((x) => x.endpoint === 'Order/cancel' && x.triggerAt >= r.startedAt);
+    expect(cancels.length, detail).toBeGreaterThan(0);
+    for (const c of cancels) expect(c, detail).toMatchObject({ status: 'skipped', outcome: expect.stringMatching(/^not sent: market order \d+ filled before a cancel was needed/) });
+  }, 60_000);
+});
