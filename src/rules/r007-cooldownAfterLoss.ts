@@ -6,7 +6,7 @@ import type { RiskRules } from '../config/types.ts';
 import type { RuleContext } from './context.ts';
 import type { Verdict } from './types.ts';
 import { NO_VERDICTS, cents } from './util.ts';
-import { clock, duration, money } from './format.ts';
+import { clock, duration, money } from '../format/plain.ts';
 
 export function cooldownAfterLoss(cfg: RiskRules['cooldown_after_loss'], ctx: RuleContext): readonly Verdict[] {
   if (!cfg.enabled || ctx.event.kind !== 'fill') return NO_VERDICTS;

@@ -18,7 +18,7 @@ import { accountsConfigSchema } from '../../src/config/schema.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { startSimulator } from '../../src/sim/index.ts';
 import { parse } from 'yaml';
-import { PRAC, accountsYaml, startRig, until, type Rig } from './rig.ts';
+import { PRAC, accountsYaml, riskYaml, startRig, until, type Rig } from './rig.ts';
 
 function capture() {
   const s = new PassThrough();
@@ -43,19 +43,30 @@ describe('riskd status (in-process)', () => {
     const dataDir = join(rig.dir, 'data');
     rig.sim.control.setCanTrade(PRAC.id, false);
     await until('lock', () => rig!.daemon.accountStatus(PRAC.id).locks.length > 0);
+    // The file changes after the start: every view keeps showing the limits in force (2), not the file's (9).
+    writeFileSync(rig.riskPath, riskYaml({ unlock: 'allowed' }).replace('limit: 2', 'limit: 9'));
 
     const ok = capture();
     expect(await runStatus({ dataDir, port }, ok.stream)).toBe(0);
-    expect(ok.text()).toContain(`${PRAC.name}  LOCKED`);
-    expect(ok.text()).toMatch(/RULE-010 until_can_trade: .*\(/);
+    expect(ok.text()).toContain(`${PRAC.name}  LOCKED: locked until the broker allows trading again`);
+    expect(ok.text()).toMatch(/RULE-010 locked until the broker allows trading again: /);
+    expect(ok.text()).toMatch(/RULE-001 contracts\s+0 of 2\s+0%/);
+    expect(ok.text()).toContain('broker       does NOT allow trading');
     expect(ok.text()).toContain('user hub connected, market hub connected');
+    expect(ok.text()).not.toContain('until_can_trade'); // internal kinds only with --verbose / --json
+    const verbose = capture();
+    await runStatus({ dataDir, port, verbose: true }, verbose.stream);
+    expect(verbose.text()).toContain('kind until_can_trade');
 
     await rig.daemon.hubs!.stop();
     const degraded = capture();
     expect(await runStatus({ dataDir, port, json: true }, degraded.stream)).toBe(3);
-    const s = JSON.parse(degraded.text()) as { health: string; problems: string[] };
+    const s = JSON.parse(degraded.text()) as { health: string; problems: string[]; accounts: { zone: string; limits: { rule: string; used: number; limit: number }[]; locks: { kind: string; description: string }[] }[] };
     expect(s.health).toBe('degraded');
     expect(s.problems.join(' ')).toMatch(/hub disconnected/);
+    expect(s.accounts[0]!.limits.find((l) => l.rule === 'RULE-001')).toMatchObject({ used: 0, limit: 2 });
+    expect(s.accounts[0]!.locks[0]).toMatchObject({ kind: 'until_can_trade', description: 'locked until the broker allows trading again' });
+    expect(s.accounts[0]!.zone).toBe('America/Chicago');
 
     await server.stop();
     server = undefined;
@@ -64,7 +75,9 @@ describe('riskd status (in-process)', () => {
     const err = capture();
     expect(await runStatus({ dataDir, port }, down.stream, err.stream)).toBe(1);
     expect(down.text()).toContain('riskd is NOT running');
-    expect(down.text()).toContain('RULE-010 until_can_trade');
+    expect(down.text()).toContain('RULE-010 locked until the broker allows trading again');
+    expect(down.text()).toMatch(/RULE-001 contracts\s+0 of 2/); // the saved limits, not the file's 9
+    expect(down.text()).toContain('the limits riskd last ran with');
     rig = undefined;
   });
 
