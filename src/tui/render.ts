@@ -3,7 +3,7 @@
 // countdowns are unit-tested without a terminal. Countdowns are computed from absolute deadlines and `now`.
 import { fit, paint, spread, type Colour } from './ansi.ts';
 import { percent, thresholdColour } from './format.ts';
-import { actionWords, ago, clock, clockSeconds, countdown, money, outcomeWords } from '../format/plain.ts';
+import { actionWords, ago, clock, clockSeconds, countdown, money, moneyLimit, outcomeWords } from '../format/plain.ts';
 import { share, timeLeft } from '../control/ruleLimits.ts';
 import { symbolOf } from '../ledger/symbols.ts';
 import { INITIAL_VIEW, type HubHealth, type ViewState, type WatchAccount, type WatchModel } from './model.ts';
@@ -128,7 +128,7 @@ function pnlLine(m: WatchModel, a: WatchAccount, p: Painter): string {
   parts.push(`unrealized ${a.unrealized === null && m.daemon !== 'live' ? p('unknown while down', 'dim') : signed(a.unrealized)}`);
   parts.push(`net ${signed(a.net)}`);
   const loss = a.limits.find((l) => l.key === 'daily_realized_loss');
-  if (loss?.ratio != null) parts.push(`loss ${p(`${percent(loss.ratio)} of ${money(loss.limit)}`, thresholdColour(loss.ratio))}`);
+  if (loss?.ratio != null) parts.push(`loss ${p(`${percent(loss.ratio)} of ${moneyLimit(loss.limit!)}`, thresholdColour(loss.ratio))}`);
   return parts.join('  ');
 }
 
