@@ -1,7 +1,9 @@
 // The demo's terminal story: each scripted trader action, each enforcement riskd made (rule, reason, how
-// fast), each lock and its release. Reads only what the daemon publishes to its listeners.
-import { DateTime } from 'luxon';
+// fast), each lock and its release, in plain words (endpoints and intent kinds stay in the log and in
+// `riskd history --format json`). Reads only what the daemon publishes to its listeners.
 import type { Daemon } from '../runtime/daemon.ts';
+import { actionWords, contracts, lockDescription, money } from '../format/plain.ts';
+import { symbolOf } from '../ledger/symbols.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { Simulator } from '../sim/index.ts';
 
@@ -65,10 +67,9 @@ export class Narrator {
       onLock: (c) => {
         const l = c.lock;
         if (c.type === 'lock.set') {
-          const until = l.until ? ` until ${DateTime.fromMillis(l.until, { zone: this.zone }).toFormat('HH:mm:ss ZZZZ')}` : ` until ${l.releaseCondition}`;
-          this.line(red('LOCK'), `${l.rule} ${l.kind}${until}: ${l.reason}`);
+          this.line(red('LOCK'), `${l.rule} ${lockDescription(l, this.zone, Date.now())}: ${l.reason}`);
         } else {
-          this.line(green('UNLOCK'), `${l.rule} ${l.kind} released (${c.how ?? 'released'})`);
+          this.line(green('UNLOCK'), `${l.rule} lock released (${c.how ?? 'released'})`);
         }
       },
     });
@@ -80,7 +81,8 @@ export class Narrator {
     this.rows.set(row.id, { ...row });
     if (prev?.status === row.status || row.status === 'pending' || row.status === 'skipped') return;
     const intent = JSON.parse(row.intent) as { type: string; contractId?: string; size?: number };
-    const what = `${row.endpoint ?? intent.type}${row.contractId ? ` ${row.contractId}` : ''}${intent.size ? ` size ${intent.size}` : ''}`;
+    const symbol = row.contractId ? symbolOf(row.contractId) : null;
+    const what = `${actionWords(intent.type, symbol)}${intent.type === 'reduce' && intent.size ? ` by ${contracts(intent.size)}` : ''}`;
     const numbers = JSON.parse(row.numbers || '{}') as { latency?: { triggerToRequestMs?: number; triggerToConfirmMs?: number } };
     if (!this.announced.has(row.id)) {
       this.announced.add(row.id);
@@ -89,9 +91,9 @@ export class Narrator {
     }
     if (row.status === 'confirmed' || row.status === 'reconciled') {
       const ms = numbers.latency?.triggerToConfirmMs;
-      this.line(green('  done'), `${what} ${row.status}${ms !== undefined ? ` ${ms} ms after the event` : ''}`);
+      this.line(green('  done'), `${what}${ms !== undefined ? `, confirmed ${ms} ms after the event` : ''}`);
     } else if (row.status === 'failed') {
-      this.line(red('  FAIL'), `${what}: ${row.outcome ?? ''}`);
+      this.line(red('  FAIL'), `${what} FAILED: ${row.outcome ?? ''}`);
     }
   }
 
@@ -99,10 +101,21 @@ export class Narrator {
     const st = daemon.status();
     this.out.write(`\n${bold('Summary')}\n`);
     for (const a of st.accounts) {
-      this.out.write(`  ${a.name}: realized today $${a.realized.toFixed(2)}, open contracts ${a.openContracts}\n`);
-      for (const l of a.locks) this.out.write(`    locked ${l.kind} by ${l.rule}: ${l.reason}\n`);
+      this.out.write(`  ${a.name}: realized today ${money(a.realized)}, open contracts ${a.openContracts}\n`);
+      for (const l of a.locks) this.out.write(`    ${l.rule}: ${lockDescription(l, this.zone, st.now)} (${l.reason})\n`);
     }
     const sent = [...this.rows.values()].filter((r) => r.status === 'confirmed' || r.status === 'reconciled');
-    this.out.write(`  ${sent.length} enforcement actions confirmed; every one is in the enforcement log (riskd history).\n`);
+    this.out.write(`  ${sent.length} enforcement actions confirmed; every one is in the enforcement log.\n`);
+  }
+
+  /** The exact commands to look further, pointed at this demo's data dir (a plain `riskd history` reads ./data). */
+  followUps(dataDir: string, dashboardPort: number | null, running: boolean): void {
+    const q = /^[\w./-]+$/.test(dataDir) ? dataDir : `'${dataDir.replace(/'/g, `'\\''`)}'`;
+    this.out.write(`\n${bold('Look closer')}\n`);
+    this.out.write(`  npx riskd history --data-dir ${q}            every action riskd took, and why\n`);
+    this.out.write(`  npx riskd history --data-dir ${q} --kind locks   every lock\n`);
+    this.out.write(`  npx riskd status --data-dir ${q}             locks, limits and P&L${running ? '' : ' (saved state: riskd has stopped)'}\n`);
+    this.out.write(`  npx riskd watch --data-dir ${q}              live terminal dashboard${running ? '' : ' (saved state)'}\n`);
+    if (running && dashboardPort !== null) this.out.write(`  http://127.0.0.1:${dashboardPort}/               the dashboard in a browser\n`);
   }
 }

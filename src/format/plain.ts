@@ -81,9 +81,9 @@ export function clockSeconds(at: number, tz: string): string {
   return `${DateTime.fromMillis(at, { zone: tz }).toFormat('HH:mm:ss')} ${zoneLabel(tz, at)}`;
 }
 
-/** "Thu Dec 3 14:05 CT": a moment that may be days away. */
-export function dateTime(at: number, tz: string): string {
-  return `${DateTime.fromMillis(at, { zone: tz }).toFormat('ccc LLL d HH:mm')} ${zoneLabel(tz, at)}`;
+/** "Thu Dec 3 14:05 CT" (with `seconds`, "Thu Dec 3 14:05:09 CT"): a moment that may be days away. */
+export function dateTime(at: number, tz: string, seconds = false): string {
+  return `${DateTime.fromMillis(at, { zone: tz }).toFormat(seconds ? 'ccc LLL d HH:mm:ss' : 'ccc LLL d HH:mm')} ${zoneLabel(tz, at)}`;
 }
 
 export interface LockFacts {

@@ -90,6 +90,34 @@ describe('riskd status (in-process)', () => {
 });
 
 describe('history', () => {
+  it('folds skipped rows unless --all; the table speaks plain words in the trading-day zone, --verbose adds endpoints', async () => {
+    const { parseRiskConfig } = await import('../../src/config/index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'riskd-fold-'));
+    const store = openStore(join(dir, 'state.db'));
+    store.meta.set('account.7.name', 'ACC-7');
+    store.effectiveConfig.replace([{ accountId: 7, accountName: 'ACC-7', config: parseRiskConfig({}) }], 1);
+    const at = Date.UTC(2026, 10, 24, 15, 0, 9); // 09:00:09 CT
+    const row = { accountId: 7, rule: 'RULE-001', intent: '{"type":"reduce","accountId":7,"contractId":"CON.F.US.MNQ.Z26","size":2}', numbers: '{}', contractId: 'CON.F.US.MNQ.Z26' };
+    store.enforcement.insert({ ...row, reason: 'Open contracts 5 exceed your limit of 3', status: 'confirmed', triggerAt: at, confirmedAt: at + 42, endpoint: '/api/Position/partialCloseContract' });
+    for (let i = 1; i <= 9; i++) store.enforcement.insert({ ...row, reason: 'repeat', status: 'skipped', outcome: 'absorbed', triggerAt: at + i });
+    store.close();
+
+    const folded = capture();
+    expect(runHistory({ dataDir: dir, limit: 200, format: 'table', kind: 'enforcement' }, folded.stream)).toBe(0);
+    const t = folded.text();
+    expect(t.trim().split('\n')).toHaveLength(4); // header, rule, one row, the footer
+    expect(t).toMatch(/Tue Nov 24 09:00:09 CT\s+ACC-7\s+RULE-001\s+reduced MNQ\s+done\s+42 ms\s+Open contracts 5/);
+    expect(t).toContain('(9 skipped rows hidden');
+    expect(t).not.toMatch(/partialCloseContract|CON\.F\./);
+
+    const all = capture();
+    runHistory({ dataDir: dir, limit: 200, format: 'json', kind: 'enforcement', all: true }, all.stream);
+    expect(JSON.parse(all.text())).toHaveLength(10);
+    const verbose = capture();
+    runHistory({ dataDir: dir, limit: 200, format: 'table', kind: 'enforcement', verbose: true }, verbose.stream);
+    expect(verbose.text()).toContain('/api/Position/partialCloseContract');
+  });
+
   it('filters by account, rule and time; csv quotes commas and quotes; json round-trips', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'riskd-hist-'));
     const store = openStore(join(dir, 'state.db'));
