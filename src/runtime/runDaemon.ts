@@ -6,6 +6,7 @@ import { ConfigError } from '../config/errors.ts';
 import type { LoadedConfig } from '../config/types.ts';
 import { createLogger, type LogLevel, type RootLogger } from '../log/logger.ts';
 import { Daemon, type DaemonOptions } from './daemon.ts';
+import { portProblem } from '../control/portFree.ts';
 
 export interface RunOptions {
   riskPath: string;
@@ -13,6 +14,8 @@ export interface RunOptions {
   dataDir: string;
   logLevel?: LogLevel;
   terminal?: boolean | NodeJS.WritableStream;
+  /** Refuse to start (before the gateway login) when accounts.yaml control.port is taken. */
+  checkControlPort?: boolean;
   /** Extra options for the daemon (tests and the demo). */
   daemon?: Partial<DaemonOptions>;
   /** Called once the daemon is live (the control server, the demo narrator). Returns a cleanup. */
@@ -27,6 +30,17 @@ export async function startFromFiles(opts: RunOptions): Promise<{ daemon: Daemon
   } catch (err) {
     if (err instanceof ConfigError) return { error: `riskd: invalid configuration, nothing started:\n${err.message}` };
     return { error: `riskd: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (opts.checkControlPort) {
+    const port = config.accounts.control.port;
+    const problem = await portProblem(port);
+    if (problem) {
+      return {
+        error:
+          `riskd: the control port 127.0.0.1:${port} is not free (${problem}), nothing started. Is another riskd running? ` +
+          '`npx riskd status` tells; or set control.port in accounts.yaml to a free port.',
+      };
+    }
   }
   const logger = createLogger({
     level: opts.logLevel ?? 'info',

@@ -167,3 +167,28 @@ describe('riskd usage', () => {
     expect(r.stderr).toContain(message);
   });
 });
+
+describe('riskd start', () => {
+  it('checks the control port before logging in: a taken port is one clear message, no gateway call', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    const port = await new Promise<number>((res) => blocker.listen(0, '127.0.0.1', () => res((blocker.address() as { port: number }).port)));
+    const dir = tempDir();
+    writeFileSync(join(dir, 'risk.yaml'), 'rules: {}\n');
+    // The gateway address answers nothing: reaching the login would fail with another message.
+    writeFileSync(
+      join(dir, 'accounts.yaml'),
+      ['gateway:', '  api_url: http://127.0.0.1:59997', '  user_hub_url: http://127.0.0.1:59997/hubs/user', '  market_hub_url: http://127.0.0.1:59997/hubs/market',
+        'credentials:', '  username: u', '  api_key: k', 'control:', `  port: ${port}`, ''].join('\n'),
+    );
+    try {
+      const r = await riskd(['start', '-c', join(dir, 'risk.yaml'), '-a', join(dir, 'accounts.yaml'), '-d', join(dir, 'data')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`the control port 127.0.0.1:${port} is not free (EADDRINUSE), nothing started`);
+      expect(r.stderr).toContain('npx riskd status');
+      expect(r.stderr).not.toContain('loginKey');
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -43,7 +43,7 @@ async function passwordChange(opts: DataDirOpt & PasswordOpt, first: boolean): P
       say(`admin password set (bcrypt) in ${store.path}`);
     } else {
       const auth = new AdminAuth(store.meta);
-      if (!auth.hasPassword()) throw new PasswordError('no admin password is set yet; use `riskd admin set-password`');
+      if (!auth.hasPassword()) throw new PasswordError('no admin password is set yet; use `npx riskd admin set-password`');
       const [oldPw, newPw] = await readPasswords(['current admin password: ', 'new admin password: '], { fromStdin: Boolean(opts.passwordStdin) });
       try {
         await auth.changePassword(oldPw!, newPw!);
