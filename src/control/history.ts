@@ -137,8 +137,8 @@ export function forPeople(rows: HistoryRow[], kind: HistoryKind, zoneOf: (accoun
         rule: r['rule'] ?? null,
         lock: lockDescription({ kind: String(r['kind']), symbol: text(r['symbol']), until: Number.isFinite(until) ? until : null }, zone, now),
         released: Number.isFinite(released) ? `${dateTime(released, zone)} (${r['releasedHow'] ?? 'released'})` : 'in force',
-        reason: r['reason'] ?? null,
         ...(verbose ? { kind: r['kind'] ?? null, id: r['id'] ?? null } : {}),
+        reason: r['reason'] ?? null,
       };
     });
   }
@@ -153,8 +153,8 @@ export function forPeople(rows: HistoryRow[], kind: HistoryKind, zoneOf: (accoun
       action: actionWords(String(r['action']), contract ? symbolOf(contract) : null),
       result: outcomeWords(String(r['status'])),
       latency: typeof r['latencyMs'] === 'number' ? `${r['latencyMs']} ms` : null,
-      reason: r['outcome'] ? `${String(r['reason'])} (${String(r['outcome'])})` : (r['reason'] ?? null),
-      ...(verbose ? { endpoint: r['endpoint'] ?? null, contract, status: r['status'] ?? null, id: r['id'] ?? null } : {}),
+      ...(verbose ? { outcome: r['outcome'] ?? null, endpoint: r['endpoint'] ?? null, contract, status: r['status'] ?? null, id: r['id'] ?? null } : {}),
+      reason: r['reason'] ?? null, // last: long text does not push the other columns
     };
   });
 }
