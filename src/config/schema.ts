@@ -161,7 +161,7 @@ export const riskConfigSchema = block({
     unlock: oneOf(['allowed', 'delayed', 'never']).default('delayed'),
     unlock_delay: duration().prefault('15m'),
   }).prefault({}),
-}).meta({ title: 'riskd risk.yaml', description: 'Risk rules enforced by riskd (see reference/rules.md).' });
+}).meta({ title: 'riskd risk.yaml', description: 'Risk rules enforced by riskd (see config/RULES.md).' });
 
 /** The rule id (rules.md) of each rule key, in evaluation order. */
 export const RULE_IDS = {

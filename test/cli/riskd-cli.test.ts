@@ -192,3 +192,34 @@ describe('riskd start', () => {
     }
   });
 });
+
+describe('riskd diagram', () => {
+  // `script` gives the command a real terminal (util-linux, present on Debian).
+  const HAS_SCRIPT = (() => {
+    try {
+      return readFileSync('/usr/bin/script').length > 0;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!HAS_SCRIPT)('refuses to dump SVG on a terminal and says how to write it', async () => {
+    const r = await new Promise<Run>((resolve) =>
+      execFile('script', ['-qec', 'node bin/riskd.js diagram -m position', '/dev/null'], { cwd: process.cwd(), timeout: 20_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('not writing SVG to the terminal');
+    expect(r.stdout + r.stderr).toContain('npx riskd diagram -m position -o position.svg');
+    expect(r.stdout + r.stderr).not.toContain('<svg');
+  });
+
+  it('writes SVG to a pipe or a file', async () => {
+    expect((await riskd(['diagram', '-m', 'position'])).stdout).toMatch(/^<svg /);
+    const file = join(tempDir(), 'p.svg');
+    const r = await riskd(['diagram', '-m', 'position', '-o', file]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<svg /);
+  });
+});
