@@ -2,7 +2,7 @@
 // daemon runs or not), as a table, CSV or JSON.
 import { InvalidArgumentError, type Command } from 'commander';
 import { setExitCode } from '../exitCode.ts';
-import { parseInteger } from '../options.ts';
+import { parseInteger, parseRule } from '../options.ts';
 import { openStateReadOnly } from '../../control/locate.ts';
 import { foldedCount, formatHistory, forPeople, HistoryQueryError, parseWhen, queryHistory, zonesByAccount, type HistoryFormat, type HistoryKind, type HistoryQuery } from '../../control/history.ts';
 
@@ -41,7 +41,7 @@ export function runHistory(opts: HistoryOptions, out: NodeJS.WritableStream = pr
   try {
     const q: HistoryQuery = { kind: opts.kind, limit: opts.limit, all: opts.all === true };
     if (opts.account !== undefined) q.account = opts.account;
-    if (opts.rule !== undefined) q.rule = /^\d{3}$/.test(opts.rule) ? `RULE-${opts.rule}` : opts.rule;
+    if (opts.rule !== undefined) q.rule = opts.rule;
     if (opts.since !== undefined) q.since = parseWhen(opts.since);
     if (opts.until !== undefined) q.until = parseWhen(opts.until);
     const rows = queryHistory(store, q);
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .option('-d, --data-dir <dir>', 'riskd data directory', 'data')
     .option('--kind <kind>', 'enforcement | locks | admin (the admin audit)', oneOf(['enforcement', 'locks', 'admin'] as const), 'enforcement')
     .option('--account <name>', 'only this account (name or id)')
-    .option('--rule <rule>', 'only this rule, e.g. RULE-003 (or 003)')
+    .option('--rule <rule>', 'only this rule: RULE-003, 003 or daily_realized_loss', parseRule)
     .option('--since <when>', 'from this time: ISO date/time, or an age like 24h, 7d')
     .option('--until <when>', 'up to this time: ISO date/time, or an age like 1h')
     .option('--limit <n>', 'at most this many rows (newest first)', parseInteger, 200)
