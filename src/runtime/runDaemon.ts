@@ -7,6 +7,7 @@ import type { LoadedConfig } from '../config/types.ts';
 import { createLogger, type LogLevel, type RootLogger } from '../log/logger.ts';
 import { Daemon, type DaemonOptions } from './daemon.ts';
 import { portProblem } from '../control/portFree.ts';
+import { acquireDataDirLock, DataDirLockedError } from '../store/index.ts';
 
 export interface RunOptions {
   riskPath: string;
@@ -35,6 +36,12 @@ export async function startFromFiles(opts: RunOptions): Promise<{ daemon: Daemon
     const port = config.accounts.control.port;
     const problem = await portProblem(port);
     if (problem) {
+      // The usual cause: this very data dir's riskd is running. Its lock names its pid; say that instead.
+      try {
+        acquireDataDirLock(opts.dataDir).release();
+      } catch (err) {
+        if (err instanceof DataDirLockedError) return { error: `riskd: could not start: ${err.message}` };
+      }
       return {
         error:
           `riskd: the control port 127.0.0.1:${port} is not free (${problem}), nothing started. Is another riskd running? ` +

@@ -170,7 +170,10 @@ describe('control server', () => {
     expect(locks(rig)).toHaveLength(1);
     // Switch the policy by reload, then ask again.
     writeFileSync(rig.riskPath, riskYaml({ unlock: 'delayed', delay: '1h' }));
+    expect(rig.daemon.store.effectiveConfig.get(PRAC.id)?.config.admin.unlock).toBe('never'); // saved at start
     expect((await client.call<{ applied: string[] }>('reload')).applied).toEqual([PRAC.name]);
+    // Saved on reload: the limits every view shows, with the daemon up or down.
+    expect(rig.daemon.store.effectiveConfig.get(PRAC.id)?.config.admin).toEqual({ unlock: 'delayed', unlock_delay: 3_600_000 });
     const t0 = Date.now();
     const d = await client.call<{ outcome: string; effectiveAt: number; message: string }>('unlock', { account: PRAC.name });
     expect(d.outcome).toBe('scheduled');
@@ -191,6 +194,7 @@ describe('control server', () => {
     expect(bad.ok ? '' : bad.error).toContain(`${rig.riskPath}:4:12 rules.max_contracts.limit`);
     expect(bad.ok ? '' : bad.error).toContain('old one stays in force');
     expect(rig.daemon.configOf(PRAC.id)).toBe(before);
+    expect(rig.daemon.store.effectiveConfig.get(PRAC.id)?.config).toEqual(before); // a refused reload saves nothing
     expect(rig.daemon.store.adminAudit.list({ limit: 1 })[0]!.outcome).toMatch(/^invalid_config/);
   });
 });

@@ -41,7 +41,7 @@ export function runHistory(opts: HistoryOptions, out: NodeJS.WritableStream = pr
   try {
     const q: HistoryQuery = { kind: opts.kind, limit: opts.limit, all: opts.all === true };
     if (opts.account !== undefined) q.account = opts.account;
-    if (opts.rule !== undefined) q.rule = opts.rule;
+    if (opts.rule !== undefined) q.rule = parseRule(opts.rule); // idempotent: the option parser already checked it
     if (opts.since !== undefined) q.since = parseWhen(opts.since);
     if (opts.until !== undefined) q.until = parseWhen(opts.until);
     const rows = queryHistory(store, q);
