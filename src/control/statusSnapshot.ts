@@ -43,6 +43,8 @@ export interface LastEnforcement {
   status: string;
   reason: string;
   outcome: string | null;
+  /** The contract it acted on, when it was one contract. */
+  contract: string | null;
 }
 
 export function lastEnforcementOf(row: EnforcementRow | undefined): LastEnforcement | null {
@@ -53,7 +55,7 @@ export function lastEnforcementOf(row: EnforcementRow | undefined): LastEnforcem
   } catch {
     // keep "unknown"
   }
-  return { at: row.triggerAt, rule: row.rule, action, status: row.status, reason: row.reason, outcome: row.outcome ?? null };
+  return { at: row.triggerAt, rule: row.rule, action, status: row.status, reason: row.reason, outcome: row.outcome ?? null, contract: row.contractId ?? null };
 }
 
 export function statusSnapshot(daemon: Daemon): StatusSnapshot {

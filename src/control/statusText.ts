@@ -17,7 +17,8 @@ const more = (text: string) => `  ${' '.repeat(LABEL)}${text}`;
 
 function lastAction(e: LastEnforcement | null, zone: string, now: number): string {
   if (!e) return 'none';
-  return `${clockSeconds(e.at, zone)} (${ago(now - e.at)} ago) ${e.rule} ${actionWords(e.action)}, ${outcomeWords(e.status)}: ${e.reason}`;
+  const what = actionWords(e.action, e.contract ? symbolOf(e.contract) : null);
+  return `${clockSeconds(e.at, zone)} (${ago(now - e.at)} ago) ${e.rule} ${what}, ${outcomeWords(e.status)}: ${e.reason}`;
 }
 
 interface LockLike {
@@ -34,7 +35,7 @@ function lockLines(locks: readonly LockLike[], zone: string, now: number, o: Sta
   if (locks.length === 0) return [row('locks', 'none: trading allowed')];
   const out: string[] = [];
   locks.forEach((l, i) => {
-    const left = l.remainingMs !== null ? ` (${duration(l.remainingMs)} left)` : '';
+    const left = l.remainingMs === null ? '' : l.remainingMs > 0 ? ` (${duration(l.remainingMs)} left)` : ' (time is up: released when riskd runs)';
     const line = `${l.rule} ${l.description}${left}: ${l.reason}`;
     out.push(i === 0 ? row('locks', line) : more(line));
     if (l.unlockAt !== null) out.push(more(`  admin unlock pending: takes effect ${clock(l.unlockAt, zone, now)}`));
