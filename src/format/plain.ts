@@ -62,9 +62,15 @@ export function contracts(n: number): string {
  * The zone's short name at `at`: the generic one traders use when it is short ("CT", "ET"), else the
  * abbreviation or offset ("GMT", "GMT+1").
  */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>(); // building one costs more than using it
+
 export function zoneLabel(tz: string, at: number): string {
-  const part = (style: 'shortGeneric' | 'short') =>
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? tz;
+  const part = (style: 'shortGeneric' | 'short') => {
+    const key = `${tz} ${style}`;
+    let f = zoneFormats.get(key);
+    if (!f) zoneFormats.set(key, (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style })));
+    return f.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? tz;
+  };
   const generic = part('shortGeneric');
   return /^[A-Z]{2,4}$/.test(generic) ? generic : part('short');
 }
