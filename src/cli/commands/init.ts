@@ -167,7 +167,7 @@ export async function runInit(opts: InitOptions, p: Prompter): Promise<number> {
 
     const files = opts.dir === 'config' ? '' : ` --config ${riskPath} --accounts ${accountsPath}`;
     p.say('\nNext:');
-    if (!keySet) p.say(`  export ${acc.apiKeyVar}=<your API key>       # TopstepX → Settings → API`);
+    if (!keySet) p.say(`  export ${acc.apiKeyVar}=<your API key>       # from your trading platform: Settings → API`);
     p.say(`  npx riskd config validate --config ${riskPath} --accounts ${accountsPath}`);
     if (!keySet || !opts.test) p.say(`  npx riskd admin test-connection${files}`);
     p.say(`  npx riskd start${files}`);
