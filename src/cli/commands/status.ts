@@ -41,7 +41,7 @@ export async function runStatus(opts: StatusOptions, out: NodeJS.WritableStream 
   }
   if (!store) {
     if (opts.json) out.write(`${JSON.stringify({ daemon: 'down', dataFile: null, accounts: [] }, null, 2)}\n`);
-    err.write(`riskd is not running (nothing answers on 127.0.0.1:${port}) and ${opts.dataDir} has no state yet\n`);
+    err.write(`riskd is not running (nothing answers on 127.0.0.1:${port}) and ${opts.dataDir} has no state yet: start it with \`npx riskd start\` (or pass the --data-dir it uses; \`npx riskd demo\` prints its own)\n`);
     return 1;
   }
   try {
