@@ -8,7 +8,7 @@ import { ControlServer } from '../../src/control/server.ts';
 import { ControlClient, ControlReplyError } from '../../src/control/client.ts';
 import { ADMIN_COMMANDS, fileConfigLoader } from '../../src/control/commands.ts';
 import { AdminAuth, LOGIN_THROTTLE_KEY, MAX_FAILURES, setPassword } from '../../src/control/adminAuth.ts';
-import type { StatusSnapshot } from '../../src/control/statusSnapshot.ts';
+import { statusSnapshot, type StatusSnapshot } from '../../src/control/statusSnapshot.ts';
 import { PRAC, riskYaml, startRig, until, type Rig } from './rig.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -180,6 +180,9 @@ describe('control server', () => {
     expect(d.effectiveAt).toBeGreaterThanOrEqual(t0 + 3_600_000);
     expect(d.message).toContain('takes effect at');
     expect(locks(rig)).toHaveLength(1);
+    // The status every view reads shows the pending unlock next to the lock, and the lock in words.
+    const [lock] = statusSnapshot(rig.daemon).accounts[0]!.locks;
+    expect(lock).toMatchObject({ unlockAt: d.effectiveAt, description: 'locked until the broker allows trading again' });
   });
 
   it('reload with a bad file keeps the old config and says file:line:key', async () => {
