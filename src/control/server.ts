@@ -1,4 +1,4 @@
-// The local control server: HTTP (status JSON, a read-only status page, routes others register) and a
+// The local control server: HTTP (status JSON, the trader dashboard at /, routes others register) and a
 // WebSocket at /ws (status pushes, enforcement and lock events, commands). Bound to 127.0.0.1 only, and every
 // request from a non-loopback address, for a foreign Host (DNS rebinding) or from a foreign web page (Origin)
 // is refused: a page on the internet must not be able to drive or even read riskd through the trader's browser.
@@ -11,7 +11,7 @@ import type { LoadedConfig } from '../config/types.ts';
 import { AdminAuth } from './adminAuth.ts';
 import { handleCommand, type CommandContext } from './commands.ts';
 import { statusSnapshot } from './statusSnapshot.ts';
-import { STATUS_PAGE_HTML } from './statusPage.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
@@ -61,10 +61,7 @@ export class ControlServer {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onClient(ws));
     });
     this.registerRoute('GET', '/api/status', (_req, res) => sendJson(res, 200, statusSnapshot(this.opts.daemon)));
-    this.registerRoute('GET', '/', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(STATUS_PAGE_HTML);
-    });
+    for (const [method, path, handler] of dashboardRoutes(opts.daemon)) this.registerRoute(method, path, handler);
   }
 
   /** The port actually bound (useful with port 0). */

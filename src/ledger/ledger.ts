@@ -306,6 +306,11 @@ export class Ledger implements AccountLedgerView {
   commissionsToday(): number {
     return roundCents(this.commissions);
   }
+  /**
+   * Gross realized P&L minus fees (when includeFees). Commissions are NEVER subtracted: stream trades carry them,
+   * REST Trade/search rows do not (projectx-api.md §8.26), and the figure must be the same whether the day was
+   * built from the stream or rebuilt from REST after a restart (README, "How riskd reads the gateway").
+   */
   realizedNetToday(includeFees: boolean): number {
     return roundCents(includeFees ? this.gross - this.fees : this.gross);
   }
@@ -374,13 +379,21 @@ export class Ledger implements AccountLedgerView {
     return agg;
   }
 
-  /** Trader fills (riskd's own and voided ones excluded) at or after sinceMs, within today. */
+  /**
+   * Trader fills (riskd's own and voided ones excluded) at or after sinceMs, within today. 'entries' counts entry
+   * ORDERS: the gateway may report one order as several fill rows (projectx-api.md §8.25), and the trader placed
+   * one trade; 'fills' counts rows.
+   */
   countSince(sinceMs: number, what: 'entries' | 'fills'): number {
     let n = 0;
+    const orders = what === 'entries' ? new Set<number>() : undefined;
     for (let i = this.firstFillAtOrAfter(sinceMs); i < this.fills.length; i++) {
       const f = this.fills[i]!;
       if (f.byRiskd || f.voided) continue;
-      if (what === 'entries' && f.profitAndLoss !== null) continue;
+      if (orders) {
+        if (f.profitAndLoss !== null || orders.has(f.orderId)) continue;
+        orders.add(f.orderId);
+      }
       n++;
     }
     return n;
@@ -398,17 +411,21 @@ export class Ledger implements AccountLedgerView {
   }
 
   /**
-   * Losing trader exits at the end of today's sequence. An exit's P&L is its profitAndLoss minus that exit
-   * fill's own fees (when includeFees); net < 0 is a loss, net >= 0 ends the streak. Entries, voided fills and
-   * riskd's own exits are skipped (they neither count nor reset).
+   * Losing trader exit ORDERS at the end of today's sequence. An exit order may arrive as several fill rows (one
+   * per lot it closed, each with its own profitAndLoss and fees; projectx-api.md §8.25): its net is the sum over
+   * its rows of profitAndLoss minus fees (when includeFees), and it counts once. Net < 0 is a loser, net >= 0 ends
+   * the streak. Entries, voided fills and riskd's own exits are skipped (they neither count nor reset).
    */
   consecutiveLosingExits(includeFees = true): number {
-    let n = 0;
+    const netByOrder = new Map<number, number>(); // insertion order = latest row first
     for (let i = this.fills.length - 1; i >= 0; i--) {
       const f = this.fills[i]!;
       if (f.profitAndLoss === null || f.voided || f.byRiskd) continue;
-      const net = f.profitAndLoss - (includeFees ? f.fees : 0);
-      if (net < 0) n++;
+      netByOrder.set(f.orderId, (netByOrder.get(f.orderId) ?? 0) + f.profitAndLoss - (includeFees ? f.fees : 0));
+    }
+    let n = 0;
+    for (const net of netByOrder.values()) {
+      if (roundCents(net) < 0) n++;
       else break;
     }
     return n;

@@ -61,9 +61,9 @@ export interface LedgerView {
   /** Σ unrealized over positions with a quote; null when any open position has no mark. */
   unrealizedTotal(): number | null;
   fillsToday(): readonly FillView[];
-  /** Count of trader fills (byRiskd excluded) since `sinceMs`, entries only or all fills. */
+  /** Trader entry ORDERS (one order may arrive as several rows) or all trader fill rows since `sinceMs` (byRiskd excluded). */
   countSince(sinceMs: number, what: 'entries' | 'fills'): number;
-  /** Consecutive losing trader exits at the end of today's sequence (a profitable exit resets it). */
+  /** Consecutive losing trader exit ORDERS (rows of one order summed) at the end of today's sequence (a profitable exit resets it). */
   consecutiveLosingExits(): number;
 }
 

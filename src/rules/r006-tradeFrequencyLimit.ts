@@ -2,10 +2,11 @@
 // rolling hour and trading day. count > limit locks the account for that window's cooldown; when several
 // windows breach, the longest lock wins. Only a counted fill triggers the rule, so a breach during a cooldown
 // extends it (the new deadline is later) while unrelated events never do. riskd's own fills never count.
+// count: entries counts entry orders: the further fill rows of an order already counted trigger nothing.
 import type { CooldownSpec, RiskRules } from '../config/types.ts';
 import type { RuleContext } from './context.ts';
 import type { LockRequest, Verdict } from './types.ts';
-import { NO_VERDICTS } from './util.ts';
+import { NO_VERDICTS, otherRowsOfOrder } from './util.ts';
 import { clock, duration } from '../format/plain.ts';
 
 const MINUTE = 60_000;
@@ -21,7 +22,7 @@ export function tradeFrequencyLimit(cfg: Cfg, ctx: RuleContext): readonly Verdic
   if (!cfg.enabled || ctx.event.kind !== 'fill') return NO_VERDICTS;
   const fill = ctx.event.fill;
   if (fill.byRiskd || fill.voided) return NO_VERDICTS;
-  if (cfg.count === 'entries' && fill.profitAndLoss !== null) return NO_VERDICTS;
+  if (cfg.count === 'entries' && (fill.profitAndLoss !== null || otherRowsOfOrder(ctx.view, fill).length > 0)) return NO_VERDICTS;
 
   const { view, now } = ctx;
   const windows: [string, number, Cfg['per_minute']][] = [

@@ -1,6 +1,6 @@
 // Small helpers shared by the rule files: the shared empty result (no allocation when nothing breaches),
 // money comparison in whole cents (so 499.999999 from float sums is $500.00), exposure ordering.
-import type { PositionView, LedgerView } from '../ledger/view.ts';
+import type { FillView, PositionView, LedgerView } from '../ledger/view.ts';
 import type { Intent, Verdict } from './types.ts';
 import { OrderSide } from '../gateway/models.ts';
 
@@ -20,6 +20,17 @@ export function lossReached(value: number, limit: number): boolean {
 export function profitReached(value: number, target: number): boolean {
   const v = cents(value);
   return v > 0 && v >= cents(Math.abs(target));
+}
+
+/**
+ * Today's other trader rows of the order `fill` belongs to, of the same kind (entry or exit) and not voided: the
+ * gateway may report one order as several fill rows (projectx-api.md §8.25), which RULE-006/007 count once.
+ */
+export function otherRowsOfOrder(view: LedgerView, fill: FillView): FillView[] {
+  const entry = fill.profitAndLoss === null;
+  return view
+    .fillsToday()
+    .filter((f) => f.orderId === fill.orderId && f.id !== fill.id && !f.voided && !f.byRiskd && (f.profitAndLoss === null) === entry);
 }
 
 /** The side that closes a position: sell (Ask) a long, buy (Bid) a short. */

@@ -2,9 +2,14 @@
 // ledger, and each resulting LedgerChange is handed to onChange (rules and machines) with the account's view.
 // It never throws: a malformed event or a failing subscriber is logged and skipped, the next event still flows.
 // Quotes take a fast path: one in-place merge, then only the accounts holding that contract are told.
-// A hub position on a contract riskd has no tick facts for is held "unverified" (rules never see it) until
-// Contract/searchById names the contract; when the gateway says it has no such contract, the event is dropped
-// and reported as bad input. REST snapshots are the gateway's own truth and are applied at once.
+// A hub position on a contract riskd has no tick facts for (not in Contract/available, never seen) is held
+// "unverified" (rules never see it) until Contract/searchById names the contract, so a size rule never reduces a
+// real position because of a phantom; it is applied, and enforced, the moment the gateway confirms it. When the
+// gateway says it has no such contract, the event is dropped and reported as bad input. When REST cannot answer
+// (an error, or no answer within maxHoldMs) the held position is applied UNCONFIRMED and the rules enforce it:
+// the hub event is the gateway's own word, and a missed enforcement can blow the account while a wrong one costs
+// a trade. The lookup goes on in the background; should the gateway later deny the contract, the unconfirmed
+// position is closed in the ledger again. REST snapshots are the gateway's own truth and are applied at once.
 import type { Contract, GatewayEvent } from '../gateway/models.ts';
 import { GatewayError, GatewayProtocolError } from '../gateway/errors.ts';
 import type { LedgerChange } from '../ledger/change.ts';
@@ -27,8 +32,10 @@ export interface RouterOptions {
    * (one store transaction, then the quote subscription refreshed). Default: run as is.
    */
   runReleased?: (apply: () => void) => void;
-  /** Delay before re-asking for a contract whose lookup failed transiently (held events wait). Default 2 s. */
+  /** First delay before re-asking for a contract whose lookup failed transiently (doubles up to 60 s). Default 2 s. */
   contractRetryMs?: number;
+  /** Longest a position waits for Contract/searchById before it is applied unconfirmed. Default 3 s. */
+  maxHoldMs?: number;
 }
 
 export interface UnknownContractFailure {
@@ -46,6 +53,7 @@ const MAX_HELD_PER_CONTRACT = 50;
  */
 const UNLISTED_TTL_MS = 60_000;
 const MAX_UNLISTED = 1_000;
+const MAX_RETRY_MS = 60_000;
 
 export interface Router {
   /** Applies one event; never throws. */
@@ -60,6 +68,8 @@ export interface Router {
   idle(): Promise<void>;
   /** Hub events held until their contract is confirmed, per contract id. */
   unverified(): ReadonlyMap<string, number>;
+  /** Contracts whose positions were applied without the gateway's confirmation (REST unreachable). */
+  unconfirmed(): ReadonlySet<string>;
 }
 
 /** The account an event belongs to (quotes belong to none). */
@@ -113,6 +123,16 @@ export function createRouter(opts: RouterOptions): Router {
     return c;
   };
 
+  const unconfirmed = new Set<string>(); // contracts applied without the gateway's confirmation
+  const holdTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const retryDelays = new Map<string, number>();
+
+  const clearHold = (contractId: string): void => {
+    const t = holdTimers.get(contractId);
+    if (t) clearTimeout(t);
+    holdTimers.delete(contractId);
+  };
+
   const ensureContract = (contractId: string): void => {
     if (!opts.fetchContract || registry.contracts.has(contractId) || fetching.has(contractId)) return;
     const p = opts
@@ -120,6 +140,9 @@ export function createRouter(opts: RouterOptions): Router {
       .then((c) => {
         if (c.id !== contractId) throw new Error(`asked for ${contractId}, gateway returned ${c.id}`);
         const changed = registry.contracts.put(c);
+        clearHold(contractId);
+        retryDelays.delete(contractId);
+        if (unconfirmed.delete(contractId)) logger.info('router: the gateway confirmed a contract applied unconfirmed', { contractId });
         release(contractId);
         if (!changed) return;
         const change: LedgerChange = { kind: 'contract', contractId };
@@ -128,16 +151,23 @@ export function createRouter(opts: RouterOptions): Router {
       .catch((err: unknown) => {
         // The gateway answered and does not know the contract: what was held on it never existed.
         if ((err instanceof GatewayError && err.codeName === 'ContractNotFound') || err instanceof GatewayProtocolError) {
+          clearHold(contractId);
+          retryDelays.delete(contractId);
           const evs = held.get(contractId) ?? [];
           held.delete(contractId);
-          return drop(contractId, String(err), evs, true);
+          drop(contractId, String(err), evs, true);
+          if (unconfirmed.delete(contractId)) closeUnconfirmed(contractId, String(err));
+          return;
         }
         logger.warn('router: contract fetch failed; will retry', { contractId, error: String(err), held: held.get(contractId)?.length ?? 0 });
-        if (held.has(contractId) && !retries.has(contractId)) {
+        releaseUnconfirmed(contractId, `Contract/searchById failed: ${String(err)}`);
+        if (unconfirmed.has(contractId) && !retries.has(contractId)) {
+          const delay = retryDelays.get(contractId) ?? opts.contractRetryMs ?? 2_000;
+          retryDelays.set(contractId, Math.min(MAX_RETRY_MS, delay * 2));
           const t = setTimeout(() => {
             retries.delete(contractId);
             ensureContract(contractId);
-          }, opts.contractRetryMs ?? 2_000);
+          }, delay);
           t.unref?.();
           retries.set(contractId, t);
         }
@@ -158,6 +188,39 @@ export function createRouter(opts: RouterOptions): Router {
         } catch (err) {
           logger.error('router: held event skipped after an error', { contractId, error: String(err) });
         }
+      }
+    };
+    if (opts.runReleased) opts.runReleased(apply);
+    else apply();
+  };
+
+  /** REST cannot confirm the contract now: what is held goes through unconfirmed (enforcing beats waiting). */
+  const releaseUnconfirmed = (contractId: string, why: string): void => {
+    clearHold(contractId);
+    if (!held.has(contractId)) return;
+    unconfirmed.add(contractId);
+    logger.warn('router: position on a contract the gateway has not confirmed applied UNCONFIRMED; the rules enforce it', {
+      contractId,
+      why,
+      events: held.get(contractId)!.length,
+    });
+    release(contractId);
+  };
+
+  /** The gateway denies a contract whose positions were applied unconfirmed: they leave the ledger again. */
+  const closeUnconfirmed = (contractId: string, reason: string): void => {
+    const apply = (): void => {
+      for (const l of [...registry.holding(contractId)]) {
+        const p = l.positionsByContract.get(contractId);
+        if (!p) continue;
+        logger.warn('router: an unconfirmed position was on a contract the gateway does not list; removed', { accountId: l.accountId, contractId, reason });
+        handleEvent({
+          kind: 'position',
+          source: 'rest',
+          receivedAt: (l.positionLatest.get(contractId)?.at ?? p.observedAt) + 1, // just after what was applied
+          action: 2,
+          position: { id: p.id, accountId: l.accountId, contractId, creationTimestamp: p.creationTimestamp, type: 0, size: 0, averagePrice: p.averagePrice },
+        });
       }
     };
     if (opts.runReleased) opts.runReleased(apply);
@@ -187,14 +250,20 @@ export function createRouter(opts: RouterOptions): Router {
   const holdIfUnverified = (ev: GatewayEvent, ledger: Ledger): boolean => {
     if (!opts.fetchContract || ev.kind !== 'position' || ev.source !== 'hub') return false;
     const contractId = ev.position.contractId;
-    if (registry.contracts.has(contractId) || ledger.positionsByContract.has(contractId)) return false;
+    if (registry.contracts.has(contractId) || unconfirmed.has(contractId) || ledger.positionsByContract.has(contractId)) return false;
     const refusedAt = unlisted.get(contractId);
     if (refusedAt !== undefined && ev.receivedAt - refusedAt < UNLISTED_TTL_MS && !fetching.has(contractId)) {
       drop(contractId, 'the gateway did not list this contract moments ago', [ev], false);
       return true;
     }
     let evs = held.get(contractId);
-    if (!evs) held.set(contractId, (evs = []));
+    if (!evs) {
+      held.set(contractId, (evs = []));
+      // REST gets maxHoldMs to answer; then the position is enforced unconfirmed (see the header).
+      const t = setTimeout(() => releaseUnconfirmed(contractId, `no answer from Contract/searchById within ${opts.maxHoldMs ?? 3_000} ms`), opts.maxHoldMs ?? 3_000);
+      t.unref?.();
+      holdTimers.set(contractId, t);
+    }
     evs.push(ev);
     if (evs.length > MAX_HELD_PER_CONTRACT) evs.shift();
     logger.debug('router: position on an unconfirmed contract held until the gateway names it', { contractId, accountId: ledger.accountId });
@@ -270,6 +339,10 @@ export function createRouter(opts: RouterOptions): Router {
 
     unverified() {
       return new Map([...held].map(([c, evs]) => [c, evs.length]));
+    },
+
+    unconfirmed() {
+      return unconfirmed;
     },
   };
 }

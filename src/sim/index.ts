@@ -97,6 +97,8 @@ export interface Simulator {
     setMarketOpen(open: boolean, contractIds?: string[]): void;
     /** Market orders (incl. closeContract) fill this many ms after being accepted; 0 = synchronously. */
     setFillDelay(ms: number): void;
+    /** From now on an exit is one trade row per lot it closed (true) or one row per execution (false). */
+    exitRowsPerLot(on: boolean): void;
   };
   /** Read-only views for assertions (REST shapes). */
   state: {
@@ -163,6 +165,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   engine.market.start(opts.marketIntervalMs ?? 0);
   engine.orders.fillDelayMs = opts.fillDelayMs ?? 0;
+  engine.orders.exitRowsPerLot = opts.exitRowsPerLot ?? false;
 
   const hubsOf = (which: HubName | 'both'): HubServer[] =>
     which === 'user' ? [userHub] : which === 'market' ? [marketHub] : [userHub, marketHub];
@@ -223,6 +226,9 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       setFillDelay: (ms) => {
         if (!(ms >= 0)) throw new Error(`sim setFillDelay: ms must be >= 0, got ${ms}`);
         engine.orders.fillDelayMs = ms;
+      },
+      exitRowsPerLot: (on) => {
+        engine.orders.exitRowsPerLot = on;
       },
     },
     state: {

@@ -60,6 +60,11 @@ export interface SimOptions {
    * Contract/search and Contract/available with live:true return an empty list.
    */
   liveData?: boolean;
+  /**
+   * Report an exit as one trade row per lot it closed (same orderId, each row with its lot's own profitAndLoss and
+   * fees), as seen live (projectx-api.md §8.25). Default false: one row per execution.
+   */
+  exitRowsPerLot?: boolean;
   /** Request-log size bound for long runs (oldest entries dropped); default unbounded. */
   requestLogLimit?: number;
 }

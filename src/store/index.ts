@@ -1,6 +1,6 @@
 // Public face of the SQLite store. See store.ts for opening, repos/ for each table.
 export { IN_MEMORY, openStore, openStoreReadOnly, type Store, type StoreOptions, type SynchronousMode } from './store.ts';
-export { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './dataDirLock.ts';
+export { acquireDataDirLock, DataDirLockedError, LOCK_FILE, PID_FILE, type DataDirLock, type LockHolder } from './dataDirLock.ts';
 export { migrate, schemaVersionOf } from './migrate.ts';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
 export { StoreError, StoreSchemaTooNewError, StoreSchemaMismatchError, StoreDataError, isCorruptionError } from './errors.ts';

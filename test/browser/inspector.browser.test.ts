@@ -1,10 +1,12 @@
 // The inspector page in a real browser (Debian Chromium driven by playwright-core) against a real riskd
 // (in process) watching the simulator: no request leaves loopback, every state of every machine is drawn,
 // a RULE-010 breach (canTrade false) turns the lockout region's `locked` state active within a second and
-// shows on the timeline, and a screenshot is not blank.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+// shows on the timeline, times carry the trading-day zone, the timeline stays bounded, the locks table's
+// countdown is not cut off at 1400 and 1920 px, nothing overflows at phone width, and a screenshot is not
+// blank. Screenshots are kept under .tmp/test-artifacts/ (git-ignored).
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
@@ -23,6 +25,7 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`test/browser: SKIPPED — ${CHROMIUM} is missing (install with: apt-get install -y chromium)`);
 
 const ACCOUNT = { id: 880001, name: 'BROWSER-1', balance: 50_000 };
+const ARTIFACTS = resolve(import.meta.dirname, '../../.tmp/test-artifacts');
 
 let sim: Simulator;
 let daemon: Daemon;
@@ -57,6 +60,7 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
+    mkdirSync(ARTIFACTS, { recursive: true });
     page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`${base}/inspector`);
@@ -145,6 +149,16 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     expect(events.every((e) => e === 'account.canTrade')).toBe(true);
     expect(all).toBeGreaterThanOrEqual(events.length);
     await page.fill('#filterText', '');
+    // The range is read in the trading-day zone: from 00:00 of today there (Chicago) replays this run's rows.
+    const todayInChicago = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago' }).format(Date.now());
+    await page.fill('#since', `${todayInChicago}T00:00:00`);
+    const asked = page.waitForRequest((r) => r.url().includes('/api/inspector/transitions') && r.url().includes('since='));
+    await page.click('#filter button[type="submit"]');
+    const since = Number(new URL((await asked).url()).searchParams.get('since'));
+    const chicagoMidnightOffsetH = (Date.parse(`${todayInChicago}T00:00:00Z`) - since) / 3_600_000;
+    expect([-5, -6]).toContain(chicagoMidnightOffsetH);
+    await page.waitForSelector('#timeline tbody tr[data-event="account.canTrade"]', { timeout: 3_000 });
+    await page.fill('#since', '');
     // A range that ends before riskd started replays nothing.
     await page.fill('#until', '2001-01-01T00:00:00');
     await page.click('#filter button[type="submit"]');
@@ -154,8 +168,66 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     await page.waitForSelector('#timeline tbody tr[data-event="account.canTrade"]', { timeout: 3_000 });
   });
 
+  it('times carry the trading-day zone; the timeline shows at most 50 rows and from → to per region', async () => {
+    expect(await page.textContent('#zone')).toMatch(/America\/Chicago \(C[SD]T\)/);
+    expect(await page.textContent('#locks tbody td.time')).toMatch(/^(\w{3} \d+ )?\d\d:\d\d:\d\d C[SD]T$/);
+    const times = await page.$$eval('#timeline tbody td.time', (tds) => tds.map((t) => t.textContent));
+    expect(times.length).toBeGreaterThan(0);
+    for (const t of times) expect(t).toMatch(/\d\d:\d\d:\d\d\.\d{3} C[SD]T$/);
+    // Fill the audit trail with more rows than the page shows (each canTrade event is recorded): it stays at 50.
+    await page.uncheck('#changesOnly');
+    for (let i = 0; i < 80 && !/^newest 50 of/.test((await page.textContent('#timelineNote')) ?? ''); i++) {
+      sim.control.setCanTrade(ACCOUNT.id, i % 2 === 1);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    sim.control.setCanTrade(ACCOUNT.id, false);
+    expect(await page.textContent('#timelineNote')).toMatch(/^newest 50 of \d+/);
+    expect(await page.$$eval('#timeline tbody tr[data-event]', (rows) => rows.length)).toBe(50);
+    await page.check('#changesOnly');
+    const change = await page.textContent('#timeline tbody tr[data-event="account.canTrade"] td.change');
+    expect(change).toMatch(/lockout\.(un)?locked→lockout\.(un)?locked/);
+  });
+
+  it.each([
+    [1400, 900],
+    [1920, 1080],
+    [400, 800],
+  ])('at %i × %i nothing is cut off: the locks table shows its countdown, the page does not scroll sideways', async (width, height) => {
+    await page.setViewportSize({ width, height });
+    await page.waitForTimeout(100); // one layout pass after the resize
+    const m = await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const d = (globalThis as any).document;
+      const box = (sel: string) => d.querySelector(sel).getBoundingClientRect();
+      const locksWrap = d.querySelector('#locks').parentElement;
+      return {
+        page: { scroll: d.documentElement.scrollWidth, client: d.documentElement.clientWidth },
+        locksWrap: { scroll: locksWrap.scrollWidth, client: locksWrap.clientWidth },
+        remaining: box('#locks tbody td.remaining'),
+        panel: box('#numbers'),
+        timeline: box('#timeline'),
+      };
+    });
+    expect(m.page.scroll, 'page scrolls sideways').toBeLessThanOrEqual(m.page.client);
+    // A chart at actual size scrolls inside its own box, never the page.
+    await page.click('.chart[data-actor="connection"] button.zoom');
+    expect(await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const d = (globalThis as any).document.documentElement;
+      return d.scrollWidth <= d.clientWidth;
+    })).toBe(true);
+    await page.click('.chart[data-actor="connection"] button.zoom');
+    expect(m.timeline.right).toBeLessThanOrEqual(width);
+    expect(m.locksWrap.scroll, 'locks table cut off').toBeLessThanOrEqual(m.locksWrap.client);
+    expect(m.remaining.right).toBeLessThanOrEqual(m.panel.right);
+    expect(m.remaining.width).toBeGreaterThan(30);
+    await page.screenshot({ path: join(ARTIFACTS, `inspector-${width}x${height}.png`), fullPage: true });
+    await page.setViewportSize({ width: 1500, height: 1100 });
+  });
+
   it('takes a screenshot that is not blank', async () => {
-    const png = await page.screenshot({ type: 'png', path: join(tmpdir(), 'riskd-inspector-browser-test.png') });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const png = await page.screenshot({ type: 'png', path: join(ARTIFACTS, 'inspector-1500x1100.png') });
     const blankPage = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
     const blank = await blankPage.screenshot({ type: 'png' });
     await blankPage.close();

@@ -60,7 +60,13 @@ describe('control server', () => {
     const s = JSON.parse(api.body) as StatusSnapshot;
     expect(s.accounts.map((a) => a.name)).toEqual([PRAC.name]);
     expect(s.health).toBe('ok');
-    expect((await get(port, '/')).body).toContain('<title>riskd status</title>');
+    expect((await get(port, '/')).body).toContain('<title>riskd dashboard</title>');
+    // The dashboard's assets are a fixed list: nothing else on disk is reachable through /assets/.
+    expect((await get(port, '/assets/dashboard.js')).body).toContain('/api/dashboard');
+    expect((await get(port, '/assets/..%2Fserver.ts')).status).toBe(404);
+    expect((await get(port, '/assets/inspector.js')).status).toBe(404);
+    const dash = JSON.parse((await get(port, '/api/dashboard')).body) as { accounts: { name: string; timezone: string; limits: unknown[] }[] };
+    expect(dash.accounts.map((a) => [a.name, a.timezone])).toEqual([[PRAC.name, 'America/Chicago']]);
     expect((await get(port, '/api/status', { host: 'evil.example:80' })).status).toBe(403);
     expect((await get(port, '/api/status', { origin: 'https://evil.example' })).status).toBe(403);
     expect((await get(port, '/nope')).status).toBe(404);

@@ -94,7 +94,7 @@ describe('riskd start + control plane (real processes)', () => {
       riskd(['status', '--json', '--data-dir', dataDir]),
     ]);
     expect(second.code).not.toBe(0);
-    expect(second.stderr).toMatch(/in use by another riskd \(pid \d+\)/);
+    expect(second.stderr).toMatch(/in use by another riskd \(pid \d+, started \d{4}-\d\d-\d\dT/);
     expect(badRun.code).toBe(1);
     expect(badRun.stderr).toContain(`${bad}:3:12 rules.max_contracts.limit`);
     expect(st.code).toBe(0);

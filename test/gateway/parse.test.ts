@@ -161,6 +161,24 @@ describe('user hub events: envelope and bare', () => {
     const raw = { action: 1, data: { ...(P.hubPositionOpened as { data: object }).data, brandNewField: { x: 1 } }, extra: true };
     expect(parseUserHubEvent('GatewayUserPosition', raw, T0).ok).toBe(true);
   });
+  it('live extra and informational fields (projectx-api.md §8.26-27) never break parsing', () => {
+    const pos = (P.hubPositionOpened as { data: Record<string, unknown> }).data;
+    expect(ok(parseUserHubEvent('GatewayUserPosition', { action: 1, data: pos }, T0))).toMatchObject({ position: { contractDisplayName: 'MNQZ25' } });
+    // A display name or a commission of an unexpected type is dropped, the position or trade still parses.
+    for (const v of [42, { x: 1 }, '', true]) {
+      expect(ok(parseUserHubEvent('GatewayUserPosition', { action: 1, data: { ...pos, contractDisplayName: v } }, T0))).toMatchObject({ position: { size: 2 } });
+    }
+    const trade = (P.hubTradeLive as { data: Record<string, unknown> }).data;
+    expect(ok(parseUserHubEvent('GatewayUserTrade', { action: 0, data: trade }, T0))).toMatchObject({ trade: { fees: 0.36, commissions: 0.25, profitAndLoss: -49 } });
+    for (const v of ['n/a', { amount: 0.25 }, [0.25]]) {
+      const ev = ok(parseUserHubEvent('GatewayUserTrade', { action: 0, data: { ...trade, commissions: v } }, T0));
+      expect(ev).toMatchObject({ trade: { fees: 0.36, profitAndLoss: -49 } });
+      expect((ev as { trade: object }).trade).not.toHaveProperty('commissions');
+    }
+    // REST Trade/search rows have no commissions at all.
+    const { commissions: _c, ...restRow } = trade;
+    expect((ok(parseUserHubEvent('GatewayUserTrade', { action: 0, data: restRow }, T0)) as { trade: object }).trade).not.toHaveProperty('commissions');
+  });
   it('malformed payloads become ParseFailures with event name, reason and a redacted truncated sample', () => {
     const bad = [
       null, 'text', 42, [], { action: 1, data: { id: 'x' } }, { action: 1, data: { ...(P.hubOrderEntryFilled as { data: object }).data, side: 7 } },

@@ -88,7 +88,10 @@ describe('svg', () => {
   it.each(MACHINE_NAMES)('%s: one <g class="state"> per state, edges, no external references', (name) => {
     const svg = renderDiagram(name, 'svg');
     for (const id of stateIds(name)) expect(svg).toContain(`data-state="${id}"`);
-    expect(svg.match(/<g class="edge /g)?.length ?? 0).toBe(graphOf(name).edges.filter((e) => e.source !== graphOf(name).root.id).length);
+    // One arrow per pair of states; every transition between them is a line of its label.
+    const drawn = graphOf(name).edges.filter((e) => e.source !== graphOf(name).root.id);
+    expect(svg.match(/<g class="edge /g)?.length ?? 0).toBe(new Set(drawn.map((e) => `${e.source}>${e.target}`)).size);
+    for (const e of drawn) expect(svg).toContain(`>${e.label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</tspan>`);
     expect(svg).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     const [, w, h] = /width="(\d+)" height="(\d+)"/.exec(svg)!;
     expect(Number(w)).toBeGreaterThan(100);

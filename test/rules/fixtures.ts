@@ -103,9 +103,9 @@ export class TestAccount {
   /** A fill (half-turn). pnl null = entry. Returns the ledger's FillView for a fill trigger. */
   fill(
     c: Contract,
-    f: { side: 'buy' | 'sell'; size?: number; price?: number; pnl?: number | null; fees?: number; voided?: boolean; byRiskd?: boolean; id?: number; at?: number },
+    f: { side: 'buy' | 'sell'; size?: number; price?: number; pnl?: number | null; fees?: number; voided?: boolean; byRiskd?: boolean; id?: number; at?: number; orderId?: number },
   ): FillView {
-    const orderId = id();
+    const orderId = f.orderId ?? id(); // one order may arrive as several rows (give the same orderId)
     if (f.byRiskd) this.ledger.markEnforcementOrder(orderId);
     const trade: Trade = {
       id: f.id ?? id(),

@@ -21,6 +21,22 @@ describe('RULE-006 trade_frequency_limit', () => {
     expect(v?.numbers).toMatchObject({ limit: 3, value: 4, symbol: 'MNQ' });
   });
 
+  it('one entry order reported as several fill rows counts once (entries); count: fills counts the rows', () => {
+    const a = new TestAccount();
+    a.fill(C.MNQ, { side: 'buy' });
+    a.fill(C.MNQ, { side: 'buy' });
+    const first = a.fill(C.MNQ, { side: 'buy', orderId: 77_001 });
+    const second = a.fill(C.MNQ, { side: 'buy', orderId: 77_001 });
+    expect(a.ledger.countSince(0, 'entries')).toBe(3);
+    expect(a.ledger.countSince(0, 'fills')).toBe(4);
+    expect(tradeFrequencyLimit(cfg(), onFill(a, first))).toEqual([]); // 3 entry orders: at the limit
+    expect(tradeFrequencyLimit(cfg(), onFill(a, second))).toEqual([]); // the same order again: nothing new
+    const [v] = tradeFrequencyLimit(cfg({ count: 'fills' }), onFill(a, second));
+    expect(v?.numbers).toMatchObject({ limit: 3, value: 4 });
+    const [w] = tradeFrequencyLimit(cfg(), onFill(a, a.fill(C.MNQ, { side: 'buy' })));
+    expect(w?.numbers).toMatchObject({ limit: 3, value: 4 }); // the 4th entry ORDER breaches
+  });
+
   it('exits do not count as entries; with count: fills they do', () => {
     const a = new TestAccount();
     a.fill(C.MNQ, { side: 'buy' });

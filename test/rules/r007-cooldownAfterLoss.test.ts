@@ -24,6 +24,37 @@ describe('RULE-007 cooldown_after_loss', () => {
     expect(v?.numbers).toMatchObject({ limit: 200, value: 250 });
   });
 
+  it('one exit order reported as two rows (projectx-api.md §8.25): the tier compares their sum, the order locks once', () => {
+    const a = new TestAccount();
+    // The live capture: a 2-lot MNQ exit as two rows of -124.50 and -106.00, fees 0.36 each: one loss of $231.22.
+    const first = a.fill(C.MNQ, { side: 'sell', pnl: -124.5, fees: 0.36, orderId: 88_001 });
+    const [v] = cooldownAfterLoss(cfg(), onFill(a, first));
+    expect(v?.lock).toMatchObject({ reason: 'Losing exit of $124.86 on MNQ (tier $100.00)', until: a.now + 300_000 });
+    const second = a.fill(C.MNQ, { side: 'sell', pnl: -106, fees: 0.36, orderId: 88_001 });
+    const [w] = cooldownAfterLoss(cfg(), onFill(a, second));
+    expect(w?.lock).toMatchObject({ reason: 'Losing exit of $231.22 on MNQ (tier $200.00)', until: a.now + 900_000 });
+    expect(w?.numbers).toMatchObject({ limit: 200, value: 231.22 });
+    expect(a.ledger.consecutiveLosingExits()).toBe(1); // one losing order, not two
+    // A third row that keeps the order in the same tier adds nothing.
+    expect(cooldownAfterLoss(cfg(), onFill(a, a.fill(C.MNQ, { side: 'sell', pnl: -10, fees: 0.36, orderId: 88_001 })))).toEqual([]);
+  });
+
+  it('the streak counts exit orders: two losing orders of two rows each are 2 losers, not 4', () => {
+    const a = new TestAccount();
+    const small = (orderId: number) => ({ side: 'sell' as const, pnl: -10, orderId });
+    a.fill(C.MNQ, small(1));
+    a.fill(C.MNQ, small(1));
+    a.fill(C.MNQ, small(2));
+    expect(cooldownAfterLoss(cfg(), onFill(a, a.fill(C.MNQ, small(2))))).toEqual([]);
+    expect(a.ledger.consecutiveLosingExits()).toBe(2);
+    const [v] = cooldownAfterLoss(cfg(), onFill(a, a.fill(C.MNQ, small(3))));
+    expect(v?.message).toMatch(/^3 losing exits in a row/);
+    // A winning row that turns an order's sum positive makes it a winner: the streak ends.
+    a.fill(C.MNQ, { side: 'sell', pnl: -5, orderId: 4 });
+    a.fill(C.MNQ, { side: 'sell', pnl: 8, orderId: 4 });
+    expect(a.ledger.consecutiveLosingExits()).toBe(0);
+  });
+
   it('entries, voided exits and riskd exits never count', () => {
     const a = new TestAccount();
     expect(cooldownAfterLoss(cfg(), onFill(a, a.fill(C.ES, { side: 'buy', fees: 500 })))).toEqual([]);

@@ -1,5 +1,6 @@
 // A hub position on a contract riskd has no tick facts for is held "unverified" until Contract/searchById names
-// it: the rules never see a position the gateway cannot name, and a real one is never lost (README item 2).
+// it: the rules never see a position the gateway denies, and a real one is never lost (README item 2); when REST
+// cannot answer, the position is applied unconfirmed and enforced.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRouter, type UnknownContractFailure } from '../../src/runtime/router.ts';
 import type { Contract } from '../../src/gateway/models.ts';
@@ -55,24 +56,63 @@ describe('router: positions on unconfirmed contracts', () => {
     expect(router.unverified().size).toBe(0);
   });
 
-  it('keeps holding through a transient lookup failure and applies the position once the retry succeeds', async () => {
+  it('REST unreachable: a failed lookup applies the held position UNCONFIRMED at once (rules enforce it); the retry confirms it', async () => {
     vi.useFakeTimers();
     const r = registry();
     const col = collector();
+    const log = recordingLogger();
     let calls = 0;
     const fetchContract = async (): Promise<Contract> => {
       if (++calls === 1) throw new GatewayHttpError('/api/Contract/searchById', 500, 'server error', false);
       return nq;
     };
-    const router = createRouter({ registry: r, onChange: col.onChange, logger: recordingLogger(), fetchContract, contractRetryMs: 1_000 });
+    const router = createRouter({ registry: r, onChange: col.onChange, logger: log, fetchContract, contractRetryMs: 1_000 });
     router.handle(posEv({ id: 1, contractId: NQ, size: 2 }, T0));
     await router.idle();
-    expect(router.unverified().get(NQ)).toBe(1);
-    expect(r.get(ACC)!.openContractsTotal()).toBe(0);
+    expect(router.unverified().size).toBe(0);
+    expect(router.unconfirmed().has(NQ)).toBe(true);
+    expect(r.get(ACC)!.openContractsTotal()).toBe(2); // size rules count it now
+    expect(r.get(ACC)!.position(NQ)?.symbol).toBe('NQ'); // from the contractId root (ENQ -> NQ)
+    expect(col.kinds()).toEqual(['position:opened']);
+    expect(log.lines.some((l) => l.level === 'warn' && l.msg.includes('UNCONFIRMED'))).toBe(true);
     await vi.advanceTimersByTimeAsync(1_000);
     await router.idle();
     expect(calls).toBe(2);
+    expect(router.unconfirmed().size).toBe(0);
+    expect(col.kinds()).toEqual(['position:opened', 'contract']); // tick facts arrive: unrealized P&L can be computed
     expect(r.get(ACC)!.position(NQ)?.size).toBe(2);
+  });
+
+  it('REST hangs: the held position is applied unconfirmed after maxHoldMs, not after the lookup gives up', async () => {
+    vi.useFakeTimers();
+    const r = registry();
+    const col = collector();
+    const router = createRouter({ registry: r, onChange: col.onChange, logger: recordingLogger(), fetchContract: () => new Promise(() => {}), maxHoldMs: 3_000 });
+    router.handle(posEv({ id: 1, contractId: NQ, size: 2 }, T0));
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(r.get(ACC)!.openContractsTotal()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(r.get(ACC)!.openContractsTotal()).toBe(2);
+    expect(col.kinds()).toEqual(['position:opened']);
+  });
+
+  it('an unconfirmed position the gateway later denies leaves the ledger again', async () => {
+    vi.useFakeTimers();
+    const r = registry();
+    const col = collector();
+    let calls = 0;
+    const fetchContract = async (): Promise<Contract> => {
+      throw ++calls === 1 ? new GatewayHttpError('/api/Contract/searchById', 500, 'server error', false) : notListed();
+    };
+    const router = createRouter({ registry: r, onChange: col.onChange, logger: recordingLogger(), fetchContract, contractRetryMs: 1_000 });
+    router.handle(posEv({ id: 99, contractId: NOPE, size: 3 }, T0));
+    await router.idle();
+    expect(r.get(ACC)!.openContractsTotal()).toBe(3);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await router.idle();
+    expect(r.get(ACC)!.openContractsTotal()).toBe(0);
+    expect(col.kinds()).toEqual(['position:opened', 'position:closed']);
+    expect(router.unconfirmed().size).toBe(0);
   });
 
   it('applies a REST snapshot position at once (the gateway named it), and later hub updates of a position the ledger already holds', async () => {

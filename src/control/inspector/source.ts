@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import type { StateValue } from 'xstate';
 import type { Daemon } from '../../runtime/daemon.ts';
+import { gaugeLimits, type GaugeLimit } from '../dashboard/gaugeLimits.ts';
 import { statusSnapshot } from '../statusSnapshot.ts';
 import { sanitize } from './sanitize.ts';
 import { stateText } from './stateText.ts';
@@ -23,11 +24,13 @@ export interface AccountView {
   name: string;
   /** Server time of this view (pages compute lock countdowns against it). */
   now: number;
+  /** The account's trading-day zone (IANA): the page shows every time in it, labelled. */
+  timezone: string;
   machines: MachineView[];
   /** The dashboard's numbers: P&L, positions, locks with remainingMs, session, counters, last enforcement. */
   status: unknown;
-  /** The configured limits the numbers are compared with. */
-  limits: Record<string, unknown>;
+  /** The limits in force (the daemon's effective config), as the dashboard's gauges show them. */
+  limits: GaugeLimit[];
 }
 
 export interface InspectorSource {
@@ -65,17 +68,7 @@ export function daemonSource(daemon: Daemon): InspectorSource {
       }
       const full = statusSnapshot(daemon);
       const status = full.accounts.find((a) => a.id === id) ?? null;
-      const r = acc.config.rules;
-      const limits = {
-        maxContracts: r.max_contracts.enabled ? r.max_contracts.limit : null,
-        dailyRealizedLoss: r.daily_realized_loss.enabled ? r.daily_realized_loss.limit : null,
-        dailyUnrealizedLoss: r.daily_unrealized_loss.enabled ? r.daily_unrealized_loss.limit : null,
-        maxUnrealizedProfit: r.max_unrealized_profit.enabled ? r.max_unrealized_profit.target : null,
-        dailyRealizedProfit: r.daily_realized_profit.enabled ? r.daily_realized_profit.target : null,
-        tradesPerDay: r.trade_frequency_limit.enabled ? r.trade_frequency_limit.per_day.limit : null,
-        consecutiveLosses: r.cooldown_after_loss.enabled ? (r.cooldown_after_loss.consecutive_losses?.count ?? null) : null,
-      };
-      return { id, name: acc.name, now: full.now, machines, status: sanitize(status), limits };
+      return { id, name: acc.name, now: full.now, timezone: acc.config.trading_day.timezone, machines, status: sanitize(status), limits: gaugeLimits(acc.config.rules) };
     },
     connectionState: () => {
       const s = daemon.status() as { connection?: { state?: unknown } };

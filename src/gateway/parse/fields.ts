@@ -124,6 +124,24 @@ export function optInstant(o: Obj, key: string, path: string): GatewayInstant | 
   return reqInstant(o, key, path);
 }
 
+/**
+ * Informational fields riskd never decides on (trade `commissions`, position `contractDisplayName`): a value of an
+ * unexpected type is dropped instead of failing the payload, like an unknown extra field, so a change in a field
+ * riskd only displays can never cost it a fill or a position.
+ */
+export function infoNumOrNull(o: Obj, key: string): number | null | undefined {
+  const v = o[key];
+  if (v === null) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && NUMERIC_TEXT.test(v.trim())) return Number(v);
+  return undefined;
+}
+
+export function infoStr(o: Obj, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
 /** Copies only the keys whose value is not undefined, so optional fields stay absent rather than `undefined`. */
 export function compact<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];

@@ -1,5 +1,5 @@
 import type { Position, PositionType } from '../models.ts';
-import { asObject, compact, optStr, reqEnum, reqInstant, reqInt, reqNum, reqStr } from './fields.ts';
+import { asObject, compact, infoStr, reqEnum, reqInstant, reqInt, reqNum, reqStr } from './fields.ts';
 import { PayloadError } from './failure.ts';
 
 export function readPosition(raw: unknown, path: string): Position {
@@ -10,7 +10,7 @@ export function readPosition(raw: unknown, path: string): Position {
     id: reqInt(o, 'id', path),
     accountId: reqInt(o, 'accountId', path),
     contractId: reqStr(o, 'contractId', path),
-    contractDisplayName: optStr(o, 'contractDisplayName', path),
+    contractDisplayName: infoStr(o, 'contractDisplayName'),
     creationTimestamp: reqInstant(o, 'creationTimestamp', path).ms,
     type: reqEnum<PositionType>(o, 'type', path, [0, 1, 2]),
     size,

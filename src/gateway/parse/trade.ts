@@ -1,5 +1,5 @@
 import type { OrderSide, Trade } from '../models.ts';
-import { asObject, compact, optBool, optNumOrNull, reqEnum, reqInstant, reqInt, reqNum, reqStr } from './fields.ts';
+import { asObject, compact, infoNumOrNull, optBool, optNumOrNull, reqEnum, reqInstant, reqInt, reqNum, reqStr } from './fields.ts';
 
 export function readTrade(raw: unknown, path: string): Trade {
   const o = asObject(raw, path);
@@ -12,7 +12,8 @@ export function readTrade(raw: unknown, path: string): Trade {
     // null = opening half-turn; an absent field carries the same meaning (no realized P&L on this fill).
     profitAndLoss: optNumOrNull(o, 'profitAndLoss', path) ?? null,
     fees: reqNum(o, 'fees', path),
-    commissions: optNumOrNull(o, 'commissions', path),
+    // Stream only (REST Trade/search has no such field); informational, never in net P&L (Ledger.realizedNetToday).
+    commissions: infoNumOrNull(o, 'commissions'),
     side: reqEnum<OrderSide>(o, 'side', path, [0, 1]),
     size: reqNum(o, 'size', path),
     voided: optBool(o, 'voided', path) ?? false,

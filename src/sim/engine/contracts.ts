@@ -10,6 +10,11 @@ export interface ContractSpec extends Contract {
   commissionPerContract: number;
   /** Price the market starts at. */
   startPrice: number;
+  /**
+   * Listed by `Contract/available` (one month per product, like the real one). A tradable back month is active
+   * but not listed: riskd only learns of it from a fill, a position or `Contract/searchById`.
+   */
+  listed: boolean;
 }
 
 interface Product {
@@ -42,7 +47,7 @@ const PRODUCTS: Product[] = [
   { root: 'CLE', ticker: 'CL', description: 'Crude Light (Globex)', tickSize: 0.01, tickValue: 10, fee: 1.6, commission: 0.5, startPrice: 61.42, month: JAN27 },
 ];
 
-function specFor(p: Product, month: Product['month'], active: boolean): ContractSpec {
+function specFor(p: Product, month: Product['month'], active: boolean, listed = active, premium = 0): ContractSpec {
   const yy = String(month.year % 100).padStart(2, '0');
   return {
     id: `CON.F.US.${p.root}.${month.code}${yy}`,
@@ -54,12 +59,23 @@ function specFor(p: Product, month: Product['month'], active: boolean): Contract
     symbolId: `F.US.${p.root}`,
     feePerContract: p.fee,
     commissionPerContract: p.commission,
-    startPrice: p.startPrice,
+    startPrice: roundToTick(p.startPrice + premium, p.tickSize),
+    listed,
   };
 }
 
 /** Expired months kept so `Contract/searchById` can return `activeContract:false` like the real one. */
 const EXPIRED_SEP26 = { code: 'U', year: 2026, label: 'September 2026' };
+
+/**
+ * Second live expiries (around a roll both months trade): tradable, not in `Contract/available`, priced at a
+ * small premium over the front month. RULE-002 counts them with the front month under one symbol.
+ */
+const MAR27 = { code: 'H', year: 2027, label: 'March 2027' };
+const BACK_MONTHS: { root: string; premium: number }[] = [
+  { root: 'MNQ', premium: 150 },
+  { root: 'EP', premium: 40 },
+];
 
 export class ContractCatalog {
   private readonly byId = new Map<string, ContractSpec>();
@@ -76,6 +92,13 @@ export class ContractCatalog {
         this.byId.set(c.id.toUpperCase(), c);
       }
     }
+    for (const b of BACK_MONTHS) {
+      const p = PRODUCTS.find((x) => x.root === b.root);
+      if (p) {
+        const c = specFor(p, MAR27, true, false, b.premium);
+        this.byId.set(c.id.toUpperCase(), c);
+      }
+    }
   }
 
   /** Case-insensitive lookup by contract id. */
@@ -83,19 +106,24 @@ export class ContractCatalog {
     return this.byId.get(id.toUpperCase());
   }
 
-  /** Active contracts (one month per product), like `Contract/available`. */
+  /** Tradable contracts (front and back months). */
   active(): ContractSpec[] {
     return [...this.byId.values()].filter((c) => c.activeContract);
+  }
+
+  /** One month per product, like `Contract/available`. */
+  listed(): ContractSpec[] {
+    return [...this.byId.values()].filter((c) => c.listed);
   }
 
   all(): ContractSpec[] {
     return [...this.byId.values()];
   }
 
-  /** Fuzzy text search over active contracts (name, symbol, description), max 20 like the gateway. */
+  /** Fuzzy text search over listed contracts (name, symbol, description), max 20 like the gateway. */
   search(text: string): ContractSpec[] {
     const q = text.trim().toUpperCase();
-    const hits = this.active().filter(
+    const hits = this.listed().filter(
       (c) =>
         q === '' ||
         c.name.toUpperCase().includes(q) ||

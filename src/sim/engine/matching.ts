@@ -44,6 +44,11 @@ export class OrderEngine {
   maxFillSize: number | null = null;
   /** 0 = market orders fill synchronously; > 0 = they fill this many ms after being accepted. */
   fillDelayMs = 0;
+  /**
+   * true: an exit is reported as one trade row per lot it closed (each with that lot's P&L and fees, one orderId),
+   * as seen live (projectx-api.md §8.25); false: one row per execution.
+   */
+  exitRowsPerLot = false;
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly rematch = new Set<string>();
 
@@ -453,9 +458,15 @@ export class OrderEngine {
       }
       this.emit(o);
       const effect = this.d.positions.applyFill(o.accountId, c, o.side, q, price);
-      const trade = this.d.trades.record(o.accountId, c, o.id, o.side, q, price, effect.realized);
+      let cash = 0;
+      if (this.exitRowsPerLot && effect.closedLots.length > 0) {
+        for (const lot of effect.closedLots) cash += lot.pnl - this.d.trades.record(o.accountId, c, o.id, o.side, lot.size, price, lot.pnl).fees;
+        if (effect.opened > 0) cash -= this.d.trades.record(o.accountId, c, o.id, o.side, effect.opened, price, null).fees;
+      } else {
+        cash = (effect.realized ?? 0) - this.d.trades.record(o.accountId, c, o.id, o.side, q, price, effect.realized).fees;
+      }
       effect.emit();
-      this.d.accounts.applyCash(o.accountId, (effect.realized ?? 0) - trade.fees);
+      this.d.accounts.applyCash(o.accountId, cash);
       this.d.market.print(c.id, price, q, o.side === 0 ? 0 : 1);
       flat = effect.flat;
     }

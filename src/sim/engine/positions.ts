@@ -1,6 +1,8 @@
 // Netted positions, one per (account, contract): scale-ins average the price, partial exits shrink the size,
 // a fill through zero closes the position and opens a new one the other way (new position id).
-// Realized P&L is computed through ticks: (exit - avg) / tickSize * tickValue * size.
+// Realized P&L is computed through ticks: (exit - avg) / tickSize * tickValue * size. Each opening fill is also
+// kept as a lot (FIFO): the gateway reports an exit as one trade row per lot it closed, each with that lot's own
+// P&L (projectx-api.md §8.25), which the order engine streams when exit rows per lot are on.
 import { restTime, streamTime, type Stamp, type StampClock } from '../time.ts';
 import type { EventBus } from './bus.ts';
 import { cents } from './bus.ts';
@@ -15,11 +17,17 @@ export interface SimPosition {
   type: 1 | 2; // Long, Short
   size: number;
   averagePrice: number;
+  /** Open lots, oldest first (one per opening fill). */
+  lots: { size: number; price: number }[];
 }
 
 export interface FillEffect {
-  /** Gross realized P&L of the closing part; null when the fill only opened/added. */
+  /** Gross realized P&L of the closing part (against the average price); null when the fill only opened/added. */
   realized: number | null;
+  /** The closing part lot by lot (FIFO), each with its own gross P&L against the lot's price; [] when none. */
+  closedLots: { size: number; pnl: number }[];
+  /** Contracts the fill opened (after closing, on a flip); 0 when none. */
+  opened: number;
   /** True when the account is flat in this contract after the fill. */
   flat: boolean;
   /** Streams the position events; called by the engine after the trade event (gateway order). */
@@ -52,18 +60,34 @@ export class PositionBook {
     const dir: 1 | 2 = side === 0 ? 1 : 2;
     const events: { action: 1 | 2; data: Record<string, unknown> }[] = [];
     let realized: number | null = null;
+    const closedLots: FillEffect['closedLots'] = [];
+    let opened = 0;
+    const pnl = (type: 1 | 2, from: number, n: number): number => {
+      const ticks = (type === 1 ? price - from : from - price) / c.tickSize;
+      return cents(Number(ticks.toFixed(6)) * c.tickValue * n);
+    };
 
     if (!pos) {
       const p = this.create(accountId, c, dir, size, price);
+      opened = size;
       events.push({ action: 1, data: PositionBook.stream(p) });
     } else if (pos.type === dir) {
       pos.averagePrice = avgDigits((pos.averagePrice * pos.size + price * size) / (pos.size + size));
       pos.size += size;
+      pos.lots.push({ size, price });
+      opened = size;
       events.push({ action: 1, data: PositionBook.stream(pos) });
     } else {
       const closing = Math.min(size, pos.size);
-      const ticks = (pos.type === 1 ? price - pos.averagePrice : pos.averagePrice - price) / c.tickSize;
-      realized = cents(Number(ticks.toFixed(6)) * c.tickValue * closing);
+      realized = pnl(pos.type, pos.averagePrice, closing);
+      for (let left = closing; left > 0; ) {
+        const lot = pos.lots[0]!;
+        const n = Math.min(left, lot.size);
+        closedLots.push({ size: n, pnl: pnl(pos.type, lot.price, n) });
+        lot.size -= n;
+        if (lot.size === 0) pos.lots.shift();
+        left -= n;
+      }
       pos.size -= closing;
       if (pos.size === 0) {
         this.open.delete(k);
@@ -71,6 +95,7 @@ export class PositionBook {
         const rest = size - closing;
         if (rest > 0) {
           const p = this.create(accountId, c, dir, rest, price);
+          opened = rest;
           events.push({ action: 1, data: PositionBook.stream(p) });
         }
       } else {
@@ -80,6 +105,8 @@ export class PositionBook {
     const flat = !this.open.has(k);
     return {
       realized,
+      closedLots,
+      opened,
       flat,
       emit: () => {
         for (const e of events) this.bus.user({ accountId, target: 'GatewayUserPosition', action: e.action, data: e.data });
@@ -97,6 +124,7 @@ export class PositionBook {
       type,
       size,
       averagePrice: price,
+      lots: [{ size, price }],
     };
     this.open.set(key(accountId, c.id), p);
     return p;

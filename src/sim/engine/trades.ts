@@ -1,5 +1,6 @@
 // The fill ledger ("half-turn" trades): one row per fill with gross P&L (null on opening fills),
-// per-contract fees and commissions.
+// per-contract fees and commissions. Like the real gateway (projectx-api.md §8.26), `commissions` is streamed
+// with GatewayUserTrade but absent from REST Trade/search rows.
 import { restTime, streamTime, type Stamp, type StampClock } from '../time.ts';
 import type { EventBus } from './bus.ts';
 import { cents } from './bus.ts';
@@ -54,7 +55,8 @@ export class TradeLedger {
   }
 
   static rest(t: SimTrade): Record<string, unknown> {
-    return { ...TradeLedger.base(t), creationTimestamp: restTime(t.created) };
+    const { commissions: _streamOnly, ...row } = TradeLedger.base(t);
+    return { ...row, creationTimestamp: restTime(t.created) };
   }
 
   /** Stream form keeps `profitAndLoss: null` on opening fills (it is not omitted). */

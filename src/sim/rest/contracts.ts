@@ -30,7 +30,7 @@ export const contractRoutes: Route[] = [
     auth: true,
     handler: (body, ctx) => {
       if (reqBool(body, 'live') && !ctx.liveData) return ok({ contracts: [] });
-      return ok({ contracts: ctx.engine.catalog.active().map(toContract) });
+      return ok({ contracts: ctx.engine.catalog.listed().map(toContract) });
     },
   },
 ];

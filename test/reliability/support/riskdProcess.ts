@@ -76,7 +76,8 @@ export class RiskdProcess {
     });
     this.exited = new Promise((res) =>
       child.once('exit', () => {
-        this.running = false;
+        // A child killed without waiting (killAndRestart) may exit after its successor started.
+        if (this.child === child) this.running = false;
         res();
       }),
     );
@@ -124,6 +125,18 @@ export class RiskdProcess {
     const t = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
     await this.exited;
     clearTimeout(t);
+  }
+
+  /**
+   * kill -9 and start the next riskd `delayMs` later WITHOUT waiting for the killed one to exit: the new process
+   * may reach the data directory lock while the kernel is still tearing the old one down.
+   */
+  async killAndRestart(delayMs: number): Promise<void> {
+    if (!this.running) throw new Error('riskd killAndRestart: not running');
+    this.child!.kill('SIGKILL');
+    this.running = false;
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    await this.spawn();
   }
 
   async restart(): Promise<void> {

@@ -1,0 +1,387 @@
+// The trader dashboard. Live numbers from the control WebSocket (/ws: `status` every second, `enforcement` and
+// `lock` as they happen); the gauges' limits, the trading-day zone, a pending delayed unlock and the feed in
+// words from /api/dashboard, refetched on every enforcement or lock event and every 3 s. Countdowns tick
+// locally against the server's clock (offset taken from each status). Every time is shown in the account's
+// trading-day zone. Plain browser JavaScript, no build step, nothing loaded from anywhere but this riskd.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+const state = {
+  status: null, // last status snapshot
+  offset: 0, // server clock - browser clock (ms)
+  receivedAt: 0,
+  dash: null, // last /api/dashboard
+  selected: null, // account id
+  seenFeed: new Set(), // feed lines already shown: lines that arrive later flash
+  feedShown: false,
+  staleShown: false, // the banner says the numbers are old
+};
+const STALE_MS = 5000;
+const isStale = () => state.receivedAt > 0 && Date.now() - state.receivedAt > STALE_MS;
+
+// ---- words and numbers ---------------------------------------------------------------------------------------
+
+const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (v) => (v === null || v === undefined ? '–' : (v < 0 ? '-$' : '$') + MONEY.format(Math.abs(Math.round(v * 100) / 100)));
+const signed = (v) => (v === null || v === undefined ? '–' : (v > 0 ? '+' : '') + money(v));
+const tone = (v) => (v < 0 ? 'neg' : v > 0 ? 'pos' : '');
+const serverNow = () => Date.now() + state.offset;
+
+const fmtCache = new Map();
+function fmt(tz, opts, locale = 'en-GB') {
+  const key = locale + tz + JSON.stringify(opts);
+  let f = fmtCache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone: tz, hourCycle: 'h23', ...opts });
+    fmtCache.set(key, f);
+  }
+  return f;
+}
+// en-US names the American zones (CST, EST); elsewhere it gives an offset (GMT+1), which is still a label.
+const zoneName = (tz, at) => fmt(tz, { timeZoneName: 'short' }, 'en-US').formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? tz;
+const dayOf = (tz, at) => fmt(tz, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+/** "17:00 CST", or "Mon 08:30 CST" when not today in that zone. */
+function clock(at, tz, withSeconds = false) {
+  const t = fmt(tz, { hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}) }).format(at);
+  const day = dayOf(tz, at) === dayOf(tz, serverNow()) ? '' : fmt(tz, { weekday: 'short' }).format(at) + ' ';
+  return `${day}${t} ${zoneName(tz, at)}`;
+}
+/** mm:ss, or h:mm:ss from an hour up. */
+function countdown(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+const LOCK_TITLE = {
+  until_reset: 'Locked for the rest of the trading day',
+  until_session: 'Outside your trading hours',
+  until_can_trade: 'Locked: the broker is blocking trading',
+  cooldown: 'Cooling off',
+  symbol: 'Symbol blocked',
+};
+/** The lock's reason; the broker's switch has its own words (its recorded reason names the API field). */
+const reasonWords = (l) => (l.kind === 'until_can_trade' ? 'Your broker has switched trading off for this account.' : l.reason);
+
+/** When a lock ends, in words: "at the 17:00 CST reset". */
+function lockEndWords(l, tz) {
+  if (l.kind === 'until_reset') return l.until ? `at the ${clock(l.until, tz)} reset` : 'at the trading-day reset';
+  if (l.kind === 'until_session') return l.until ? `when your trading hours open, ${clock(l.until, tz)}` : 'when your trading hours open';
+  if (l.kind === 'until_can_trade') return 'when the broker allows trading again';
+  if (l.kind === 'symbol') return `when ${l.symbol ?? 'the symbol'} leaves your block list`;
+  return l.until ? `at ${clock(l.until, tz)}` : 'when an admin releases it';
+}
+
+// ---- data ----------------------------------------------------------------------------------------------------
+
+const account = () => state.status?.accounts.find((a) => a.id === state.selected) ?? state.status?.accounts[0] ?? null;
+const dashOf = (id) => state.dash?.accounts.find((a) => a.id === id) ?? null;
+const accountLocks = (a) => a.locks.filter((l) => l.kind !== 'symbol');
+
+/** The lock the banner leads with: one released by a condition, else the one that lasts longest. */
+function mainLock(locks) {
+  return [...locks].sort((x, y) => (x.until === null ? Infinity : x.until) - (y.until === null ? Infinity : y.until)).pop() ?? null;
+}
+
+function gaugeValues(g, a) {
+  const pos = a.positions;
+  switch (g.use) {
+    case 'openContracts':
+      return [{ label: g.label, used: a.openContracts, limit: g.limit }];
+    case 'symbolContracts': {
+      const bySymbol = new Map();
+      for (const p of pos) bySymbol.set(p.symbol, (bySymbol.get(p.symbol) ?? 0) + p.size);
+      return [...bySymbol].map(([sym, n]) => ({ label: `${sym} contracts`, used: n, limit: g.perSymbol.limits[sym] ?? g.perSymbol.defaultLimit }));
+    }
+    case 'realizedLoss':
+      return [{ label: g.label, used: Math.max(0, -a.realized), limit: g.limit }];
+    case 'realizedProfit':
+      return [{ label: g.label, used: Math.max(0, a.realized), limit: g.limit, target: true }];
+    case 'unrealizedLossTotal':
+      return [{ label: g.label, used: Math.max(0, -(a.unrealized ?? 0)), limit: g.limit }];
+    case 'unrealizedLossWorst':
+      return [{ label: g.label, used: Math.max(0, ...pos.map((p) => -(p.unrealized ?? 0))), limit: g.limit }];
+    case 'unrealizedProfitTotal':
+      return [{ label: g.label, used: Math.max(0, a.unrealized ?? 0), limit: g.limit, target: true }];
+    case 'unrealizedProfitBest':
+      return [{ label: g.label, used: Math.max(0, ...pos.map((p) => p.unrealized ?? 0)), limit: g.limit, target: true }];
+    case 'entriesToday':
+      return [{ label: g.label, used: a.entriesToday, limit: g.limit }];
+    case 'consecutiveLosses':
+      return [{ label: g.label, used: a.consecutiveLosses, limit: g.limit }];
+    default:
+      return [];
+  }
+}
+
+// ---- rendering -----------------------------------------------------------------------------------------------
+
+function renderAccounts() {
+  const nav = $('accounts');
+  const accounts = state.status?.accounts ?? [];
+  nav.replaceChildren(
+    ...accounts.map((a) => {
+      const b = el('button', a.id === account()?.id ? 'on' : '');
+      b.type = 'button';
+      b.dataset.account = String(a.id);
+      b.title = `${a.name} (${a.id})`;
+      b.append(el('span', `dot${accountLocks(a).length ? ' locked' : ''}`), a.name);
+      b.onclick = () => {
+        state.selected = a.id;
+        location.hash = String(a.id);
+        render();
+      };
+      return b;
+    }),
+  );
+}
+
+function renderBanner(a, d) {
+  const tz = d?.timezone ?? 'UTC';
+  const banner = $('banner');
+  const locks = accountLocks(a);
+  const lead = mainLock(locks);
+  const stale = isStale();
+  state.staleShown = stale;
+  banner.className = `banner ${lead ? 'locked' : stale ? 'stale' : 'open'}`;
+  banner.dataset.locked = String(!!lead);
+  $('bannerTitle').textContent = lead ? LOCK_TITLE[lead.kind] ?? 'Trading locked by riskd' : 'Trading allowed by riskd';
+  $('bannerReason').textContent = lead ? reasonWords(lead) : stale ? 'riskd is not answering: the numbers below may be old.' : 'No riskd lock on this account.';
+  const more = [];
+  if (stale) more.push(el('div', 'warn', `Last news from riskd at ${clock(state.receivedAt + state.offset, tz, true)}.`));
+  if (lead) more.push(el('div', '', `Ends ${lockEndWords(lead, tz)}.`));
+  for (const l of locks) if (l !== lead) more.push(el('div', '', `Also locked: ${reasonWords(l)} (ends ${lockEndWords(l, tz)})`));
+  for (const l of a.locks) if (l.kind === 'symbol') more.push(el('div', '', `${l.symbol} blocked: ${l.reason}`));
+  for (const p of d?.pendingUnlocks ?? []) {
+    const lock = a.locks.find((l) => l.id === p.lockId);
+    const line = el('div', 'pending');
+    line.dataset.effectiveAt = String(p.effectiveAt);
+    line.dataset.text = `Unlock requested by ${p.by}${lock ? ` for "${reasonWords(lock)}"` : ''}: takes effect at ${clock(p.effectiveAt, tz)}, in `;
+    more.push(line);
+  }
+  $('bannerMore').replaceChildren(...more);
+  const cd = $('countdown');
+  cd.hidden = !(lead && lead.until !== null);
+  cd.dataset.until = lead && lead.until !== null ? String(lead.until) : '';
+  $('countdownLabel').textContent = lead && lead.until !== null ? `left · until ${clock(lead.until, tz)}` : lead ? 'no set end' : '';
+}
+
+function chip(k, v, cls) {
+  const c = el('span', `chip ${cls}`);
+  c.append(el('span', 'k', k), el('span', 'v', v));
+  return c;
+}
+
+function renderChips(a, d) {
+  const tz = d?.timezone ?? 'UTC';
+  const s = state.status;
+  const chips = [];
+  const broker = a.canTrade === null ? chip('Broker', 'not known yet', 'warn') : a.canTrade ? chip('Broker', 'allows trading', 'good') : chip('Broker', 'blocks trading', 'bad');
+  broker.id = 'chipBroker';
+  const lock = accountLocks(a).length ? chip('riskd', 'locked', 'bad') : chip('riskd', 'no lock', 'good');
+  lock.id = 'chipRiskd';
+  chips.push(broker, lock);
+  const ses = a.session;
+  if (ses?.phase === 'inside') chips.push(chip('Session', ses.windowEnd ? `open until ${clock(ses.windowEnd, tz)}` : 'open', 'good'));
+  else if (ses?.phase === 'outside') chips.push(chip('Session', ses.nextOpen ? `closed, opens ${clock(ses.nextOpen, tz)}` : 'closed', 'bad'));
+  if (a.tradingDay) chips.push(chip('Trading day', `${a.tradingDay.id}, resets ${clock(a.tradingDay.nextResetAt, tz)}`, ''));
+  if (s.health !== 'ok') chips.push(chip('Data', s.problems.join('; ') || s.health, 'warn'));
+  else chips.push(chip('Data', 'live', 'good'));
+  $('chips').replaceChildren(...chips);
+}
+
+function renderGauges(a, d) {
+  const box = $('gauges');
+  const rows = [];
+  for (const g of d?.limits ?? []) {
+    const values = gaugeValues(g, a);
+    if (g.use === 'symbolContracts' && values.length === 0) {
+      const r = el('div', 'gauge');
+      r.dataset.rule = g.rule;
+      const row = el('div', 'row');
+      const label = el('span', 'label', 'Contracts per symbol');
+      label.append(el('span', 'rule', g.rule));
+      row.append(label, el('span', 'val of', 'none open'));
+      r.append(row);
+      rows.push(r);
+      continue;
+    }
+    for (const v of values) {
+      const ratio = v.limit > 0 ? v.used / v.limit : v.used > 0 ? Infinity : 0;
+      // Money limits and the losing streak are breached on reaching the limit; contract and trade counts only
+      // above it (at the limit the next one is the breach).
+      const breachAt = g.unit === 'money' || g.use === 'consecutiveLosses' ? 1 : 1 + 1e-9;
+      const level = v.target ? (ratio >= 1 ? 'over' : 'ok') : ratio >= breachAt ? 'over' : ratio >= 0.8 ? 'near' : ratio >= 0.5 ? 'warn' : 'ok';
+      const r = el('div', `gauge ${level}`);
+      r.dataset.rule = g.rule;
+      const row = el('div', 'row');
+      const label = el('span', 'label', v.label);
+      label.append(el('span', 'rule', g.rule));
+      const show = g.unit === 'money' ? money : String;
+      const val = el('span', 'val', show(v.used));
+      val.append(el('span', 'of', ` / ${show(v.limit)}`));
+      row.append(label, val);
+      const bar = el('div', 'bar');
+      const fill = el('span');
+      fill.style.width = `${Math.min(100, Math.max(v.used > 0 ? 2 : 0, ratio * 100))}%`;
+      bar.append(fill);
+      r.append(row, bar);
+      rows.push(r);
+    }
+  }
+  if (rows.length === 0) rows.push(el('div', 'none', 'No limit with a gauge is enabled for this account.'));
+  box.replaceChildren(...rows);
+}
+
+function renderPnl(a) {
+  const set = (id, v, f = money) => {
+    const e = $(id);
+    e.textContent = f(v);
+    e.className = `v ${id === 'pnlNet' ? 'big ' : ''}${id === 'pnlBalance' ? '' : tone(v)}`;
+  };
+  set('pnlNet', a.net, signed);
+  set('pnlRealized', a.realized, signed);
+  set('pnlUnrealized', a.unrealized, signed);
+  set('pnlBalance', a.balance);
+  const body = $('positions').tBodies[0];
+  if (a.positions.length === 0) {
+    const tr = el('tr');
+    const td = el('td', 'empty', 'No open positions.');
+    td.colSpan = 6;
+    tr.append(td);
+    body.replaceChildren(tr);
+    return;
+  }
+  body.replaceChildren(
+    ...a.positions.map((p) => {
+      const tr = el('tr');
+      tr.dataset.contract = p.contractId;
+      tr.append(
+        el('td', '', p.symbol),
+        el('td', `side-${p.side}`, p.side),
+        el('td', 'num', String(p.size)),
+        el('td', 'num opt', String(p.averagePrice)),
+        el('td', 'num opt', p.mark === null || p.mark === undefined ? '–' : String(p.mark)),
+        el('td', `num ${tone(p.unrealized)}`, signed(p.unrealized)),
+      );
+      return tr;
+    }),
+  );
+}
+
+function renderFeed(d) {
+  const list = $('feed');
+  const feed = d?.feed ?? [];
+  if (feed.length === 0) {
+    list.replaceChildren(el('li', 'empty', 'Nothing yet today. Every action riskd takes shows here, with why.'));
+    return;
+  }
+  const tz = d.timezone;
+  const STATE = { working: 'in progress', done: 'done', failed: 'FAILED', skipped: 'not needed' };
+  list.replaceChildren(
+    ...feed.map((f) => {
+      const key = `${f.id}:${f.at}`;
+      const li = el('li', `state-${f.state}${state.feedShown && !state.seenFeed.has(key) ? ' fresh' : ''}`);
+      li.dataset.rule = f.rule;
+      const t = el('time', '', clock(f.at, tz, true));
+      t.dateTime = new Date(f.at).toISOString();
+      li.append(t, el('span', 'what', f.text), el('span', 'meta', `${f.rule} · ${STATE[f.state] ?? f.state}`));
+      return li;
+    }),
+  );
+  for (const f of feed) state.seenFeed.add(`${f.id}:${f.at}`);
+  state.feedShown = true;
+}
+
+function render() {
+  const a = account();
+  if (!a) {
+    $('bannerTitle').textContent = state.status ? 'No account is watched by this riskd' : 'Waiting for riskd…';
+    return;
+  }
+  state.selected = a.id;
+  const d = dashOf(a.id);
+  renderAccounts();
+  renderBanner(a, d);
+  renderChips(a, d);
+  renderGauges(a, d);
+  renderPnl(a);
+  renderFeed(d);
+  const tz = d?.timezone;
+  if (tz) $('zoneNote').textContent = `Times in ${tz} (${zoneName(tz, serverNow())}), the trading-day zone`;
+  tick();
+  if (state.dash && !document.body.dataset.ready) document.body.dataset.ready = 'true';
+}
+
+/** What changes every second without new data: countdowns and the clock. */
+function tick() {
+  const now = serverNow();
+  const cd = $('countdown');
+  if (cd.dataset.until) cd.textContent = countdown(Number(cd.dataset.until) - now);
+  for (const p of document.querySelectorAll('#bannerMore .pending[data-effective-at]')) p.textContent = p.dataset.text + countdown(Number(p.dataset.effectiveAt) - now);
+  const tz = dashOf(account()?.id)?.timezone;
+  if (tz) $('clock').textContent = clock(now, tz, true);
+  if (state.status && isStale() !== state.staleShown) render();
+}
+
+// ---- transport -----------------------------------------------------------------------------------------------
+
+let dashTimer = null;
+async function loadDash() {
+  clearTimeout(dashTimer);
+  // Also polled: a delayed unlock being scheduled sends no event, and the status snapshot does not carry it.
+  dashTimer = setTimeout(loadDash, 3000);
+  try {
+    const r = await fetch('/api/dashboard', { cache: 'no-store' });
+    if (!r.ok) return;
+    state.dash = await r.json();
+    render();
+  } catch {
+    // the socket's state shows the outage
+  }
+}
+
+function connect() {
+  const ws = new WebSocket(`ws://${location.host}/ws`);
+  ws.onopen = () => {
+    $('link').textContent = 'live';
+    $('link').className = 'link on';
+    void loadDash();
+  };
+  ws.onmessage = (ev) => {
+    let msg;
+    try {
+      msg = JSON.parse(ev.data);
+    } catch {
+      return;
+    }
+    if (msg.type === 'status') {
+      state.status = msg.data;
+      state.receivedAt = Date.now();
+      state.offset = msg.data.now - Date.now();
+      if (state.selected === null && /^#\d+$/.test(location.hash)) state.selected = Number(location.hash.slice(1));
+      render();
+    } else if (msg.type === 'enforcement' || msg.type === 'lock') {
+      void loadDash();
+    }
+  };
+  ws.onclose = () => {
+    $('link').textContent = 'reconnecting';
+    $('link').className = 'link off';
+    setTimeout(connect, 1000);
+  };
+}
+
+connect();
+setInterval(tick, 250);
