@@ -3,8 +3,8 @@
 // Used by `riskd history` and the viewer `history` command. Skipped rows (repeats the executor absorbed,
 // actions with nothing to do) are folded away unless `all` is asked for.
 import type { Store } from '../store/index.ts';
-import { actionWords, dateTime, lockDescription, outcomeWords } from '../format/plain.ts';
-import { symbolOf } from '../ledger/symbols.ts';
+import { dateTime, lockDescription, outcomeWords } from '../format/plain.ts';
+import { feedLine } from './dashboard/feedLine.ts';
 
 export type HistoryKind = 'enforcement' | 'locks' | 'admin';
 export type HistoryFormat = 'table' | 'csv' | 'json';
@@ -96,6 +96,8 @@ export function queryHistory(store: Store, q: HistoryQuery): HistoryRow[] {
     endpoint: r.endpoint ?? null,
     outcome: r.outcome ?? null,
     reason: r.reason,
+    /** What riskd did and why, in words (the dashboard feed's sentence): "closed 2 MNQ: over your 1-contract limit". */
+    summary: feedLine(r).text,
     id: r.id ?? null,
   }));
 }
@@ -145,16 +147,14 @@ export function forPeople(rows: HistoryRow[], kind: HistoryKind, zoneOf: (accoun
   return rows.map((r) => {
     const zone = zoneOf(String(r['account']));
     const at = ms(r['at']);
-    const contract = text(r['contract']);
     return {
       time: Number.isFinite(at) ? dateTime(at, zone, true) : '-',
       account: r['account'] ?? null,
       rule: r['rule'] ?? null,
-      action: actionWords(String(r['action']), contract ? symbolOf(contract) : null),
       result: outcomeWords(String(r['status'])),
       latency: typeof r['latencyMs'] === 'number' ? `${r['latencyMs']} ms` : null,
-      ...(verbose ? { outcome: r['outcome'] ?? null, endpoint: r['endpoint'] ?? null, contract, status: r['status'] ?? null, id: r['id'] ?? null } : {}),
-      reason: r['reason'] ?? null, // last: long text does not push the other columns
+      ...(verbose ? { action: r['action'] ?? null, endpoint: r['endpoint'] ?? null, contract: text(r['contract']), status: r['status'] ?? null, outcome: r['outcome'] ?? null, reason: r['reason'] ?? null, id: r['id'] ?? null } : {}),
+      what: r['summary'] ?? r['reason'] ?? null, // last: long text does not push the other columns
     };
   });
 }
@@ -179,10 +179,10 @@ export function formatHistory(rows: HistoryRow[], format: HistoryFormat): string
     };
     return `${[cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
   }
-  // Table: the id column is for tools; keep the reason last so long text does not push other columns.
+  // Table: the id column is for tools; the long text goes last (it may run to 200 columns, the others 40).
   const shown = cols.filter((c) => c !== 'id');
   const text = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
-  const widths = shown.map((c) => Math.min(c === 'reason' ? 200 : 40, Math.max(c.length, ...rows.map((r) => text(r[c]).length))));
+  const widths = shown.map((c, i) => Math.min(i === shown.length - 1 ? 200 : 40, Math.max(c.length, ...rows.map((r) => text(r[c]).length))));
   const line = (vals: string[]) => vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!)).join('  ').trimEnd();
   return `${[line(shown), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(shown.map((c) => text(r[c]))))].join('\n')}\n`;
 }

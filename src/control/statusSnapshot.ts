@@ -5,6 +5,7 @@ import type { Daemon } from '../runtime/daemon.ts';
 import type { EnforcementRow } from '../store/index.ts';
 import { lockDescription } from '../format/plain.ts';
 import { ruleLimits, type RuleLimit } from './ruleLimits.ts';
+import { feedLine } from './dashboard/feedLine.ts';
 
 export type Health = 'ok' | 'degraded' | 'down';
 
@@ -45,6 +46,8 @@ export interface LastEnforcement {
   outcome: string | null;
   /** The contract it acted on, when it was one contract. */
   contract: string | null;
+  /** What riskd did and why, in words: "closed 2 MNQ: over your 1-contract limit". */
+  summary: string;
 }
 
 export function lastEnforcementOf(row: EnforcementRow | undefined): LastEnforcement | null {
@@ -55,7 +58,7 @@ export function lastEnforcementOf(row: EnforcementRow | undefined): LastEnforcem
   } catch {
     // keep "unknown"
   }
-  return { at: row.triggerAt, rule: row.rule, action, status: row.status, reason: row.reason, outcome: row.outcome ?? null, contract: row.contractId ?? null };
+  return { at: row.triggerAt, rule: row.rule, action, status: row.status, reason: row.reason, outcome: row.outcome ?? null, contract: row.contractId ?? null, summary: feedLine(row).text };
 }
 
 export function statusSnapshot(daemon: Daemon): StatusSnapshot {

@@ -4,7 +4,7 @@
 import type { OfflineStatus } from './offlineStatus.ts';
 import type { RuleLimit } from './ruleLimits.ts';
 import type { LastEnforcement, StatusSnapshot } from './statusSnapshot.ts';
-import { actionWords, ago, clock, clockSeconds, duration, money, outcomeWords } from '../format/plain.ts';
+import { ago, clock, clockSeconds, duration, money, outcomeWords } from '../format/plain.ts';
 import { symbolOf } from '../ledger/symbols.ts';
 
 export interface StatusTextOptions {
@@ -17,8 +17,7 @@ const more = (text: string) => `  ${' '.repeat(LABEL)}${text}`;
 
 function lastAction(e: LastEnforcement | null, zone: string, now: number): string {
   if (!e) return 'none';
-  const what = actionWords(e.action, e.contract ? symbolOf(e.contract) : null);
-  return `${clockSeconds(e.at, zone)} (${ago(now - e.at)} ago) ${e.rule} ${what}, ${outcomeWords(e.status)}: ${e.reason}`;
+  return `${clockSeconds(e.at, zone)} (${ago(now - e.at)} ago) ${e.rule} ${e.summary} (${outcomeWords(e.status)})`;
 }
 
 interface LockLike {

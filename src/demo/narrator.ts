@@ -2,8 +2,8 @@
 // fast), each lock and its release, in plain words (endpoints and intent kinds stay in the log and in
 // `riskd history --format json`). Reads only what the daemon publishes to its listeners.
 import type { Daemon } from '../runtime/daemon.ts';
-import { actionWords, contracts, lockDescription, money } from '../format/plain.ts';
-import { symbolOf } from '../ledger/symbols.ts';
+import { lockDescription, money } from '../format/plain.ts';
+import { feedLine } from '../control/dashboard/feedLine.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { Simulator } from '../sim/index.ts';
 
@@ -80,20 +80,18 @@ export class Narrator {
     const prev = this.rows.get(row.id);
     this.rows.set(row.id, { ...row });
     if (prev?.status === row.status || row.status === 'pending' || row.status === 'skipped') return;
-    const intent = JSON.parse(row.intent) as { type: string; contractId?: string; size?: number };
-    const symbol = row.contractId ? symbolOf(row.contractId) : null;
-    const what = `${actionWords(intent.type, symbol)}${intent.type === 'reduce' && intent.size ? ` by ${contracts(intent.size)}` : ''}`;
+    const what = feedLine(row).text; // "closed 2 MNQ: over your 3-contract limit", as the dashboard feed says it
     const numbers = JSON.parse(row.numbers || '{}') as { latency?: { triggerToRequestMs?: number; triggerToConfirmMs?: number } };
     if (!this.announced.has(row.id)) {
       this.announced.add(row.id);
       const ms = numbers.latency?.triggerToRequestMs;
-      this.line(red('RISKD'), `${row.reason.startsWith(row.rule) ? '' : `${bold(row.rule)} `}${row.reason} -> ${what}${ms !== undefined ? ` (sent ${ms} ms after the event)` : ''}`);
+      this.line(red('RISKD'), `${bold(row.rule)} ${what}${ms !== undefined ? ` (sent ${ms} ms after the event)` : ''}`);
     }
     if (row.status === 'confirmed' || row.status === 'reconciled') {
       const ms = numbers.latency?.triggerToConfirmMs;
-      this.line(green('  done'), `${what}${ms !== undefined ? `, confirmed ${ms} ms after the event` : ''}`);
+      this.line(green('  done'), ms !== undefined ? `confirmed ${ms} ms after the event` : 'confirmed');
     } else if (row.status === 'failed') {
-      this.line(red('  FAIL'), `${what} FAILED: ${row.outcome ?? ''}`);
+      this.line(red('  FAIL'), `could not: ${what} (${row.outcome ?? 'no outcome recorded'})`);
     }
   }
 

@@ -121,21 +121,6 @@ export function lockDescription(l: LockFacts, tz: string, now: number): string {
   }
 }
 
-const ACTION_WORDS: Record<string, string> = {
-  flatten: 'flattened the account',
-  close: 'closed',
-  reduce: 'reduced',
-  cancel: 'cancelled an order',
-  cancelAll: 'cancelled the working orders',
-  moveStop: 'moved a stop',
-};
-
-/** An enforcement action in words ("closed MNQ"); `symbol` names what it acted on when known. */
-export function actionWords(type: string, symbol?: string | null): string {
-  const words = ACTION_WORDS[type] ?? type;
-  return (type === 'close' || type === 'reduce') && symbol ? `${words} ${symbol}` : words;
-}
-
 const OUTCOME_WORDS: Record<string, string> = {
   pending: 'in progress',
   sent: 'sent',

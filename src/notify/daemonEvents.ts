@@ -7,8 +7,8 @@
 // Titles and texts are plain words (times in the account's trading-day zone); rule ids, intent kinds and raw
 // numbers stay in `data` for tools.
 import type { Daemon, DaemonListeners } from '../runtime/daemon.ts';
-import { actionWords, lockDescription } from '../format/plain.ts';
-import { symbolOf } from '../ledger/symbols.ts';
+import { lockDescription } from '../format/plain.ts';
+import { feedLine } from '../control/dashboard/feedLine.ts';
 import type { Notification } from './format.ts';
 import type { Notifier } from './notifier.ts';
 
@@ -104,13 +104,13 @@ export function attachNotifier(notifier: Notifier, src: EventSource): () => void
       } catch {
         // keep "action"
       }
-      const did = actionWords(action, row.contractId ? symbolOf(row.contractId) : null);
+      const did = feedLine(row).text; // "closed 2 MNQ: over your 1-contract limit", as the dashboard feed says it
       notifier.notify({
         event: 'enforcement',
         at: src.now(),
         account,
-        title: phase === 'failed' ? `⚠️ ${account}: riskd could not act on ${row.rule} (${did} FAILED)` : `🛑 ${account}: riskd ${did} (${row.rule})`,
-        text: `${row.reason}${row.outcome ? ` — ${row.outcome}` : ''}`,
+        title: phase === 'failed' ? `⚠️ ${account}: riskd could not act on ${row.rule}` : `🛑 ${account} (${row.rule}): ${did}`,
+        text: phase === 'failed' ? `tried: ${did}; ${row.outcome ?? 'no outcome recorded'}` : row.reason,
         data: { id: row.id, rule: row.rule, action, status: row.status, contractId: row.contractId ?? null, outcome: row.outcome ?? null },
       });
     },

@@ -34,6 +34,8 @@ export interface WatchEnforcement {
   contract: string | null;
   outcome: string | null;
   reason: string;
+  /** What riskd did and why, in words ("closed 2 MNQ: over your 1-contract limit"); the reason when not known. */
+  summary: string;
 }
 
 export interface WatchAccount {

@@ -3,7 +3,7 @@
 // countdowns are unit-tested without a terminal. Countdowns are computed from absolute deadlines and `now`.
 import { fit, paint, spread, type Colour } from './ansi.ts';
 import { percent, thresholdColour } from './format.ts';
-import { actionWords, ago, clock, clockSeconds, countdown, money, moneyLimit, outcomeWords } from '../format/plain.ts';
+import { ago, clock, clockSeconds, countdown, money, moneyLimit, outcomeWords } from '../format/plain.ts';
 import { share, timeLeft } from '../control/ruleLimits.ts';
 import { symbolOf } from '../ledger/symbols.ts';
 import { INITIAL_VIEW, type HubHealth, type ViewState, type WatchAccount, type WatchModel } from './model.ts';
@@ -222,8 +222,7 @@ function enforcementLines(a: WatchAccount, scroll: number, rows: number, now: nu
   const lines = [`${p('ENFORCEMENT', 'bold')}  ${range}`];
   for (const e of list.slice(first, first + shown)) {
     const st = p(outcomeWords(e.status).padEnd(11), e.status === 'failed' ? 'red' : e.status === 'confirmed' || e.status === 'reconciled' ? 'green' : 'yellow');
-    const what = actionWords(e.action, e.contract ? symbolOf(e.contract) : null);
-    lines.push(`  ${clockSeconds(e.at, a.zone ?? 'UTC')} ${p(e.rule, 'cyan')} ${what.padEnd(16)} ${st} ${ago(now - e.at)} ago  ${e.reason}`);
+    lines.push(`  ${clockSeconds(e.at, a.zone ?? 'UTC')} ${p(e.rule, 'cyan')} ${st} ${ago(now - e.at)} ago  ${e.summary}`);
   }
   return lines.slice(0, rows);
 }

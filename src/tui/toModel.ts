@@ -23,6 +23,7 @@ export function enforcementOf(rows: HistoryRow[], accountName: string): WatchEnf
       contract: text('contract'),
       outcome: text('outcome'),
       reason: text('reason') ?? '',
+      summary: text('summary') ?? text('reason') ?? '',
     });
   }
   return out;

@@ -106,7 +106,7 @@ describe('history', () => {
     expect(runHistory({ dataDir: dir, limit: 200, format: 'table', kind: 'enforcement' }, folded.stream)).toBe(0);
     const t = folded.text();
     expect(t.trim().split('\n')).toHaveLength(4); // header, rule, one row, the footer
-    expect(t).toMatch(/Tue Nov 24 09:00:09 CT\s+ACC-7\s+RULE-001\s+reduced MNQ\s+done\s+42 ms\s+Open contracts 5/);
+    expect(t).toMatch(/Tue Nov 24 09:00:09 CT\s+ACC-7\s+RULE-001\s+done\s+42 ms\s+closed 2 MNQ: Open contracts 5 exceed your limit of 3/);
     expect(t).toContain('(9 skipped rows hidden');
     expect(t).not.toMatch(/partialCloseContract|CON\.F\./);
 
@@ -133,7 +133,7 @@ describe('history', () => {
     expect(runHistory({ dataDir: dir, account: 'ACC-7', rule: '001', limit: 10, format: 'csv', kind: 'enforcement' }, csv.stream)).toBe(0);
     const lines = csv.text().trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe('2026-01-01T00:00:00.000Z,ACC-7,RULE-001,close,C,confirmed,42,,,"too many, ""really""",1');
+    expect(lines[1]).toBe('2026-01-01T00:00:00.000Z,ACC-7,RULE-001,close,C,confirmed,42,,,"too many, ""really""","closed the C position: too many, ""really""",1');
 
     const json = capture();
     runHistory({ dataDir: dir, since: '2026-01-02', until: '2026-01-02T23:59:59Z', limit: 10, format: 'json', kind: 'enforcement' }, json.stream);

@@ -16,13 +16,13 @@ describe('riskd demo', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, out).toBe(0);
     const order = [
-      /RULE-001 .*-> reduced MNQ by 2 contracts/,
-      /RULE-008 .*-> closed MNQ/,
+      /RULE-001 closed 2 MNQ: over your 3-contract limit/,
+      /RULE-008 closed (the|\d+) MNQ( position)?: no stop loss/,
       /LOCK\s+RULE-007 no new trades until \d\d:\d\d CT/,
-      /new position while locked.*-> closed MES/,
+      /RULE-007 closed (the|\d+) MES( position)?: opened while locked/,
       /UNLOCK\s+RULE-007 lock released/,
       /LOCK\s+RULE-003 locked until the (\w{3} )?17:00 CT reset/,
-      /RULE-003 new position while locked.*-> closed MNQ/,
+      /RULE-003 closed (the|\d+) MNQ( position)?: opened while locked/,
       new RegExp(`npx riskd history --data-dir ${join(dir, 'data')}`),
     ];
     // Plain words for the trader: no endpoint names, internal lock kinds or "$-".

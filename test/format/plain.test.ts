@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionWords, clock, clockSeconds, countdown, duration, lockDescription, money, moneyLimit, zoneLabel } from '../../src/format/plain.ts';
+import { clock, clockSeconds, countdown, duration, lockDescription, money, moneyLimit, zoneLabel } from '../../src/format/plain.ts';
 
 const TUE_0900_CST = Date.UTC(2026, 10, 24, 15, 0); // Tue Nov 24 2026 09:00 CST
 const JUL_0900_CDT = Date.UTC(2026, 6, 14, 14, 0); // Tue Jul 14 2026 09:00 CDT
@@ -59,10 +59,5 @@ describe('locks in words', () => {
     expect(lockDescription({ kind: 'until_session', symbol: null, until: TUE_0900_CST + 24 * 3_600_000 }, tz, TUE_0900_CST)).toBe('locked until the session opens at Wed 09:00 CT');
     expect(lockDescription({ kind: 'until_can_trade', symbol: null, until: null }, tz, TUE_0900_CST)).toBe('locked until the broker allows trading again');
     expect(lockDescription({ kind: 'symbol', symbol: 'CL', until: null }, tz, TUE_0900_CST)).toBe('no trading in CL');
-  });
-  it('actions in words, not intent kinds', () => {
-    expect(actionWords('close', 'MNQ')).toBe('closed MNQ');
-    expect(actionWords('flatten')).toBe('flattened the account');
-    expect(actionWords('cancelAll')).toBe('cancelled the working orders');
   });
 });

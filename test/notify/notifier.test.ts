@@ -140,7 +140,7 @@ describe('daemon events -> notifications', () => {
     const notifier = { notify: (n: Notification) => sent.push(n) } as unknown as Notifier;
     const { src, fire } = fakeSource();
     attachNotifier(notifier, src);
-    const row = { id: 5, accountId: 9, rule: 'RULE-001', intent: '{"type":"reduce"}', reason: 'too many', numbers: '{}', triggerAt: 1, contractId: 'CON.F.US.MNQ.Z26' };
+    const row = { id: 5, accountId: 9, rule: 'RULE-001', intent: '{"type":"reduce","accountId":9,"contractId":"CON.F.US.MNQ.Z26","size":1}', reason: 'too many', numbers: '{}', triggerAt: 1, contractId: 'CON.F.US.MNQ.Z26' };
     for (const status of ['pending', 'sent', 'confirmed'] as const) fire().onEnforcement!({ ...row, status });
     fire().onEnforcement!({ ...row, id: 6, status: 'failed', outcome: 'refused by the gateway' });
     const lock = { id: 'L1', kind: 'until_reset' as const, rule: 'RULE-003' as const, reason: 'daily loss', symbol: null, since: 1, until: null, releaseCondition: 'reset', flattenOnSet: true };
@@ -153,8 +153,8 @@ describe('daemon events -> notifications', () => {
     fire().onHubStatus!({ ...hub, state: 'connected', reconnects: 1 });
     expect(sent.map((n) => `${n.event}:${n.title}`)).toEqual([
       'breach:🚨 ACC-9: RULE-001 breached',
-      'enforcement:🛑 ACC-9: riskd reduced MNQ (RULE-001)',
-      'enforcement:⚠️ ACC-9: riskd could not act on RULE-001 (reduced MNQ FAILED)',
+      'enforcement:🛑 ACC-9 (RULE-001): closed 1 MNQ: too many',
+      'enforcement:⚠️ ACC-9: riskd could not act on RULE-001',
       'lock:🔒 ACC-9 locked by RULE-003',
       'unlock:🔓 ACC-9 lock released',
       'connection:📡 riskd lost the user hub',

@@ -42,6 +42,7 @@ export function account(over: Partial<WatchAccount> = {}): WatchAccount {
       contract: 'CON.F.US.MNQ.Z26',
       outcome: null,
       reason: `row ${i + 1}`,
+      summary: `${i === 0 ? 'closed every position and cancelled every order' : 'closed 1 MNQ'}: row ${i + 1}`,
     })),
     limits: [],
     zone: 'America/Chicago',

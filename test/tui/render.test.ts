@@ -32,7 +32,7 @@ describe('renderScreen layout', () => {
     expect(t).toContain('GATEWAY user connected 1s · market connected 0s (2x)');
     expect(t).toContain('REST 12/200 per 60s');
     expect(t).toMatch(/ENFORCEMENT\s+1-\d+ of 12, newest first/);
-    expect(t).toContain('RULE-003 flattened the account');
+    expect(t).toMatch(/RULE-003 done\s+1m ago  closed every position/); // the sentence of the dashboard feed
     expect(t).toMatch(/08:59:00 CT RULE-003/); // feed times in the trading-day zone, labelled
   });
 
@@ -45,7 +45,7 @@ describe('renderScreen layout', () => {
   });
 
   it('scrolling moves the enforcement window; the tab bar marks a locked account', () => {
-    const many = Array.from({ length: 40 }, (_, i) => ({ ...account().enforcement[1]!, at: NOW - (i + 1) * 1000, reason: `row ${i + 1}` }));
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...account().enforcement[1]!, at: NOW - (i + 1) * 1000, reason: `row ${i + 1}`, summary: `closed 1 MNQ: row ${i + 1}` }));
     const m = liveModel([account({ enforcement: many }), account({ id: 2, name: 'OTHER', locks: [] })]);
     const t = text(renderScreen(m, { width: 80, height: 24, now: NOW, view: { selected: 0, scroll: 3, help: false } }));
     expect(t).not.toContain('row 3 ');
