@@ -5,7 +5,6 @@ import { fit, paint, spread, type Colour } from './ansi.ts';
 import { percent, thresholdColour } from './format.ts';
 import { ago, clock, clockSeconds, countdown, money, moneyLimit, outcomeWords } from '../format/plain.ts';
 import { share, timeLeft } from '../control/ruleLimits.ts';
-import { symbolOf } from '../ledger/symbols.ts';
 import { INITIAL_VIEW, type HubHealth, type ViewState, type WatchAccount, type WatchModel } from './model.ts';
 
 export interface ScreenSize {
