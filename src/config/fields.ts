@@ -2,6 +2,7 @@
 // Each one accepts exactly what rules.md allows, normalises it (durations -> ms, symbols -> upper case,
 // instants -> epoch ms) and, when the value is wrong, says what was expected and what was found.
 import { z } from 'zod';
+import { didYouMean } from './didYouMean.ts';
 import { DateTime, IANAZone } from 'luxon';
 
 /** Shows a bad value in an error message: strings quoted, objects named by kind, long values cut. */
@@ -105,9 +106,16 @@ export function clockTime() {
 }
 
 /** An IANA time-zone name such as America/Chicago. */
+const ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+
 export function timeZone() {
   const msg = expecting('an IANA time zone such as America/Chicago');
-  return z.string({ error: msg }).refine((v) => IANAZone.isValidZone(v), { error: msg });
+  return z.string({ error: msg }).refine((v) => IANAZone.isValidZone(v), {
+    error: (iss) => {
+      const hint = typeof iss.input === 'string' ? didYouMean(iss.input, ZONES) : '';
+      return `${msg(iss)}${hint ? ` (${hint})` : ''}`;
+    },
+  });
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;

@@ -24,16 +24,23 @@ import {
   weekday,
 } from './fields.ts';
 import type { RuleId } from '../rules/types.ts';
+import { didYouMean } from './didYouMean.ts';
 
 /**
  * A strict mapping. The message for an unknown key lists the known ones; the loader turns zod's single
  * "unrecognized_keys" issue into one issue per unknown key, positioned on that key's line.
  */
 function block<S extends z.core.$ZodLooseShape>(shape: S) {
-  const known = Object.keys(shape).join(', ');
+  const keys = Object.keys(shape);
+  const known = keys.join(', ');
   return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys' ? `known keys: ${known}` : `expected a mapping, got ${describeValue(iss.input)}`,
+    error: (iss) => {
+      if (iss.code !== 'unrecognized_keys') return `expected a mapping, got ${describeValue(iss.input)}`;
+      // One message for all the unknown keys of this mapping; the loader repeats it on each key's line.
+      const hints = iss.keys.map((k) => [k, didYouMean(k, keys)] as const).filter(([, h]) => h !== '');
+      const hint = hints.length === 1 && iss.keys.length === 1 ? `${hints[0]![1]} ` : hints.map(([k, h]) => `"${k}": ${h} `).join('');
+      return `${hint}known keys: ${known}`;
+    },
   });
 }
 
@@ -161,7 +168,7 @@ export const riskConfigSchema = block({
     unlock: oneOf(['allowed', 'delayed', 'never']).default('delayed'),
     unlock_delay: duration().prefault('15m'),
   }).prefault({}),
-}).meta({ title: 'riskd risk.yaml', description: 'Risk rules enforced by riskd (see reference/rules.md).' });
+}).meta({ title: 'riskd risk.yaml', description: 'Risk rules enforced by riskd (see config/RULES.md).' });
 
 /** The rule id (rules.md) of each rule key, in evaluation order. */
 export const RULE_IDS = {

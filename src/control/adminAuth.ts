@@ -36,7 +36,7 @@ export function checkNewPassword(pw: string): void {
 /** Sets the first admin password. Refuses when one exists (changing needs the old one: changePassword). */
 export async function setPassword(meta: MetaRepo, pw: string, opts: { cost?: number } = {}): Promise<void> {
   if (meta.get(PASSWORD_HASH_KEY)) {
-    throw new PasswordError('an admin password is already set; use `riskd admin change-password` (it asks for the current one)');
+    throw new PasswordError('an admin password is already set; use `npx riskd admin change-password` (it asks for the current one)');
   }
   checkNewPassword(pw);
   meta.set(PASSWORD_HASH_KEY, await bcrypt.hash(pw, opts.cost ?? BCRYPT_COST));
@@ -68,7 +68,7 @@ export class AdminAuth {
 
   private async verifyNow(pw: string): Promise<{ ok: true } | Extract<LoginResult, { ok: false }>> {
     const hash = this.meta.get(PASSWORD_HASH_KEY);
-    if (!hash) return { ok: false, reason: 'no_password', message: 'no admin password is set; run `riskd admin set-password` first' };
+    if (!hash) return { ok: false, reason: 'no_password', message: 'no admin password is set; run `npx riskd admin set-password` first' };
     const t = this.throttle();
     const now = this.now();
     if (t.lockedUntil !== null && now < t.lockedUntil) {

@@ -86,6 +86,7 @@ export const COMMANDS: Record<string, Spec> = {
       if (since !== undefined) q.since = since;
       if (until !== undefined) q.until = until;
       q.limit = Math.min(limit ?? 500, 5000);
+      if (a['all'] === true) q.all = true;
       try {
         return queryHistory(ctx.daemon.store, q);
       } catch (err) {

@@ -1,6 +1,10 @@
 // The enforcement log and the lock history, read from the store (the live one or a read-only copy) and
-// rendered for people (table) or tools (csv, json). Used by `riskd history` and the viewer `history` command.
+// rendered for people (table: plain words, times in the trading-day zone) or tools (csv, json: raw fields).
+// Used by `riskd history` and the viewer `history` command. Skipped rows (repeats the executor absorbed,
+// actions with nothing to do) are folded away unless `all` is asked for.
 import type { Store } from '../store/index.ts';
+import { dateTime, lockDescription, outcomeWords } from '../format/plain.ts';
+import { feedLine } from './dashboard/feedLine.ts';
 
 export type HistoryKind = 'enforcement' | 'locks' | 'admin';
 export type HistoryFormat = 'table' | 'csv' | 'json';
@@ -13,16 +17,19 @@ export interface HistoryQuery {
   since?: number;
   until?: number;
   limit?: number;
+  /** Keep enforcement rows that did nothing (status skipped). Default: folded away. */
+  all?: boolean;
 }
 
 export type HistoryRow = Record<string, string | number | null>;
 
 export class HistoryQueryError extends Error {}
 
-/** The name riskd knows for each account id (accounts table, then the names the daemon remembered). */
+/** The name riskd knows for each account id (accounts table, the effective config, then the names the daemon remembered). */
 export function accountNames(store: Store): Map<number, string> {
   const names = new Map<number, string>();
   for (const a of store.accounts.all()) names.set(a.id, a.name);
+  for (const c of store.effectiveConfig.all()) if (!names.has(c.accountId)) names.set(c.accountId, c.accountName);
   for (const id of store.snapshots.listAccounts()) {
     const n = store.meta.get(`account.${id}.name`);
     if (n && !names.has(id)) names.set(id, n);
@@ -78,7 +85,7 @@ export function queryHistory(store: Store, q: HistoryQuery): HistoryRow[] {
         id: l.id,
       }));
   }
-  return store.enforcement.list({ ...base, ...(q.rule !== undefined ? { rule: q.rule } : {}), limit }).map((r) => ({
+  return store.enforcement.list({ ...base, ...(q.rule !== undefined ? { rule: q.rule } : {}), limit, hideSkipped: q.all !== true }).map((r) => ({
     at: iso(r.triggerAt),
     account: nameOf(r.accountId),
     rule: r.rule,
@@ -89,8 +96,67 @@ export function queryHistory(store: Store, q: HistoryQuery): HistoryRow[] {
     endpoint: r.endpoint ?? null,
     outcome: r.outcome ?? null,
     reason: r.reason,
+    /** What riskd did and why, in words (the dashboard feed's sentence): "closed 2 MNQ: over your 1-contract limit". */
+    summary: feedLine(r).text,
     id: r.id ?? null,
   }));
+}
+
+/** How many enforcement rows matching `q` a folded list leaves out (0 when `q.all`). */
+export function foldedCount(store: Store, q: HistoryQuery): number {
+  if ((q.kind ?? 'enforcement') !== 'enforcement' || q.all) return 0;
+  const accountId = q.account !== undefined ? resolveAccountId(store, q.account) : undefined;
+  return store.enforcement.countSkipped({
+    ...(accountId !== undefined ? { accountId } : {}),
+    ...(q.rule !== undefined ? { rule: q.rule } : {}),
+    ...(q.since !== undefined ? { since: q.since } : {}),
+    ...(q.until !== undefined ? { until: q.until } : {}),
+  });
+}
+
+/** The trading-day zone riskd last ran each account with (from the saved effective configuration). */
+export function zonesByAccount(store: Store): (account: string) => string {
+  const zones = new Map(store.effectiveConfig.all().map((r) => [r.accountName, r.config.trading_day.timezone]));
+  return (account) => zones.get(account) ?? 'UTC';
+}
+
+/**
+ * History rows as a person reads them: times in the account's trading-day zone, actions and statuses in words,
+ * locks described. `verbose` keeps the internal fields (endpoint, contract id, lock kind) next to the words.
+ */
+export function forPeople(rows: HistoryRow[], kind: HistoryKind, zoneOf: (account: string) => string, verbose = false, now = Date.now()): HistoryRow[] {
+  const ms = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN);
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  if (kind === 'admin') return rows;
+  if (kind === 'locks') {
+    return rows.map((r) => {
+      const zone = zoneOf(String(r['account']));
+      const until = ms(r['until']);
+      const released = ms(r['releasedAt']);
+      return {
+        since: dateTime(ms(r['since']), zone),
+        account: r['account'] ?? null,
+        rule: r['rule'] ?? null,
+        lock: lockDescription({ kind: String(r['kind']), symbol: text(r['symbol']), until: Number.isFinite(until) ? until : null }, zone, now),
+        released: Number.isFinite(released) ? `${dateTime(released, zone)} (${r['releasedHow'] ?? 'released'})` : 'in force',
+        ...(verbose ? { kind: r['kind'] ?? null, id: r['id'] ?? null } : {}),
+        reason: r['reason'] ?? null,
+      };
+    });
+  }
+  return rows.map((r) => {
+    const zone = zoneOf(String(r['account']));
+    const at = ms(r['at']);
+    return {
+      time: Number.isFinite(at) ? dateTime(at, zone, true) : '-',
+      account: r['account'] ?? null,
+      rule: r['rule'] ?? null,
+      result: outcomeWords(String(r['status'])),
+      latency: typeof r['latencyMs'] === 'number' ? `${r['latencyMs']} ms` : null,
+      ...(verbose ? { action: r['action'] ?? null, endpoint: r['endpoint'] ?? null, contract: text(r['contract']), status: r['status'] ?? null, outcome: r['outcome'] ?? null, reason: r['reason'] ?? null, id: r['id'] ?? null } : {}),
+      what: r['summary'] ?? r['reason'] ?? null, // last: long text does not push the other columns
+    };
+  });
 }
 
 function actionOf(intentJson: string): string {
@@ -113,10 +179,10 @@ export function formatHistory(rows: HistoryRow[], format: HistoryFormat): string
     };
     return `${[cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
   }
-  // Table: the id column is for tools; keep the reason last so long text does not push other columns.
+  // Table: the id column is for tools; the long text goes last (it may run to 200 columns, the others 40).
   const shown = cols.filter((c) => c !== 'id');
   const text = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
-  const widths = shown.map((c) => Math.min(c === 'reason' ? 200 : 40, Math.max(c.length, ...rows.map((r) => text(r[c]).length))));
+  const widths = shown.map((c, i) => Math.min(i === shown.length - 1 ? 200 : 40, Math.max(c.length, ...rows.map((r) => text(r[c]).length))));
   const line = (vals: string[]) => vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!)).join('  ').trimEnd();
   return `${[line(shown), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(shown.map((c) => text(r[c]))))].join('\n')}\n`;
 }

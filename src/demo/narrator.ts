@@ -1,7 +1,9 @@
 // The demo's terminal story: each scripted trader action, each enforcement riskd made (rule, reason, how
-// fast), each lock and its release. Reads only what the daemon publishes to its listeners.
-import { DateTime } from 'luxon';
+// fast), each lock and its release, in plain words (endpoints and intent kinds stay in the log and in
+// `riskd history --format json`). Reads only what the daemon publishes to its listeners.
 import type { Daemon } from '../runtime/daemon.ts';
+import { lockDescription, money } from '../format/plain.ts';
+import { feedLine } from '../control/dashboard/feedLine.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { Simulator } from '../sim/index.ts';
 
@@ -65,10 +67,9 @@ export class Narrator {
       onLock: (c) => {
         const l = c.lock;
         if (c.type === 'lock.set') {
-          const until = l.until ? ` until ${DateTime.fromMillis(l.until, { zone: this.zone }).toFormat('HH:mm:ss ZZZZ')}` : ` until ${l.releaseCondition}`;
-          this.line(red('LOCK'), `${l.rule} ${l.kind}${until}: ${l.reason}`);
+          this.line(red('LOCK'), `${l.rule} ${lockDescription(l, this.zone, Date.now())}: ${l.reason}`);
         } else {
-          this.line(green('UNLOCK'), `${l.rule} ${l.kind} released (${c.how ?? 'released'})`);
+          this.line(green('UNLOCK'), `${l.rule} lock released (${c.how ?? 'released'})`);
         }
       },
     });
@@ -79,19 +80,18 @@ export class Narrator {
     const prev = this.rows.get(row.id);
     this.rows.set(row.id, { ...row });
     if (prev?.status === row.status || row.status === 'pending' || row.status === 'skipped') return;
-    const intent = JSON.parse(row.intent) as { type: string; contractId?: string; size?: number };
-    const what = `${row.endpoint ?? intent.type}${row.contractId ? ` ${row.contractId}` : ''}${intent.size ? ` size ${intent.size}` : ''}`;
+    const what = feedLine(row).text; // "closed 2 MNQ: over your 3-contract limit", as the dashboard feed says it
     const numbers = JSON.parse(row.numbers || '{}') as { latency?: { triggerToRequestMs?: number; triggerToConfirmMs?: number } };
     if (!this.announced.has(row.id)) {
       this.announced.add(row.id);
       const ms = numbers.latency?.triggerToRequestMs;
-      this.line(red('RISKD'), `${row.reason.startsWith(row.rule) ? '' : `${bold(row.rule)} `}${row.reason} -> ${what}${ms !== undefined ? ` (sent ${ms} ms after the event)` : ''}`);
+      this.line(red('RISKD'), `${bold(row.rule)} ${what}${ms !== undefined ? ` (sent ${ms} ms after the event)` : ''}`);
     }
     if (row.status === 'confirmed' || row.status === 'reconciled') {
       const ms = numbers.latency?.triggerToConfirmMs;
-      this.line(green('  done'), `${what} ${row.status}${ms !== undefined ? ` ${ms} ms after the event` : ''}`);
+      this.line(green('  done'), ms !== undefined ? `confirmed ${ms} ms after the event` : 'confirmed');
     } else if (row.status === 'failed') {
-      this.line(red('  FAIL'), `${what}: ${row.outcome ?? ''}`);
+      this.line(red('  FAIL'), `could not: ${what} (${row.outcome ?? 'no outcome recorded'})`);
     }
   }
 
@@ -99,10 +99,21 @@ export class Narrator {
     const st = daemon.status();
     this.out.write(`\n${bold('Summary')}\n`);
     for (const a of st.accounts) {
-      this.out.write(`  ${a.name}: realized today $${a.realized.toFixed(2)}, open contracts ${a.openContracts}\n`);
-      for (const l of a.locks) this.out.write(`    locked ${l.kind} by ${l.rule}: ${l.reason}\n`);
+      this.out.write(`  ${a.name}: realized today ${money(a.realized)}, open contracts ${a.openContracts}\n`);
+      for (const l of a.locks) this.out.write(`    ${l.rule}: ${lockDescription(l, this.zone, st.now)} (${l.reason})\n`);
     }
     const sent = [...this.rows.values()].filter((r) => r.status === 'confirmed' || r.status === 'reconciled');
-    this.out.write(`  ${sent.length} enforcement actions confirmed; every one is in the enforcement log (riskd history).\n`);
+    this.out.write(`  ${sent.length} enforcement actions confirmed; every one is in the enforcement log.\n`);
+  }
+
+  /** The exact commands to look further, pointed at this demo's data dir (a plain `riskd history` reads ./data). */
+  followUps(dataDir: string, dashboardPort: number | null, running: boolean): void {
+    const q = /^[\w./-]+$/.test(dataDir) ? dataDir : `'${dataDir.replace(/'/g, `'\\''`)}'`;
+    this.out.write(`\n${bold('Look closer')}\n`);
+    this.out.write(`  npx riskd history --data-dir ${q}            every action riskd took, and why\n`);
+    this.out.write(`  npx riskd history --data-dir ${q} --kind locks   every lock\n`);
+    this.out.write(`  npx riskd status --data-dir ${q}             locks, limits and P&L${running ? '' : ' (saved state: riskd has stopped)'}\n`);
+    this.out.write(`  npx riskd watch --data-dir ${q}              live terminal dashboard${running ? '' : ' (saved state)'}\n`);
+    if (running && dashboardPort !== null) this.out.write(`  http://127.0.0.1:${dashboardPort}/               the dashboard in a browser\n`);
   }
 }

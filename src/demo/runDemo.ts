@@ -40,14 +40,16 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
   const logger = createLogger({ level: 'info', file: join(dir, 'riskd.log'), terminal: false });
   const narrator = new Narrator(out);
   narrator.banner(sim, dir);
+  const dataDir = join(dir, 'data');
 
   let daemon: Daemon | undefined;
   let cleanup: (() => Promise<void>) | void = undefined;
   try {
-    daemon = await Daemon.start({ config, dataDir: join(dir, 'data'), logger, tickMs: 1000 });
+    daemon = await Daemon.start({ config, dataDir, logger, tickMs: 1000 });
     narrator.attach(daemon);
     const control = await startDashboard(daemon, logger, riskPath, accountsPath);
-    narrator.say('demo', `dashboard and live statechart inspector: http://127.0.0.1:${control.port}/inspector  (riskd status / riskd watch --port ${control.port})`);
+    narrator.say('demo', `dashboard: http://127.0.0.1:${control.port}/   statecharts: http://127.0.0.1:${control.port}/inspector`);
+    narrator.say('demo', `follow along in another terminal: npx riskd watch --data-dir ${dataDir}`);
     const extra = await opts.onLive?.(daemon);
     cleanup = async () => {
       await extra?.();
@@ -55,6 +57,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     };
     await script(sim, daemon, narrator);
     narrator.summary(daemon);
+    narrator.followUps(dataDir, control.port, opts.stay === true);
     if (opts.stay) {
       narrator.say('demo', 'riskd keeps running against the simulator. Press Ctrl+C to stop.');
       await new Promise<void>((resolve) => {

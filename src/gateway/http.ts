@@ -40,7 +40,7 @@ export async function postJson(deps: HttpDeps, path: string, body: unknown, opts
     });
     text = await res.text();
   } catch (err) {
-    throw transportError(path, err, opts);
+    throw transportError(path, err, opts, deps.baseUrl);
   }
   return { status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), body: decode(text) };
 }
@@ -54,13 +54,22 @@ function decode(text: string): unknown {
   }
 }
 
-function transportError(path: string, err: unknown, opts: PostOptions): Error {
+/** A failure before any response; the message names the host (never the token), so a typo in api_url shows. */
+function transportError(path: string, err: unknown, opts: PostOptions, baseUrl: string): Error {
   const name = (err as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return new GatewayTimeoutError(path, opts.timeoutMs, opts.mutation);
   // Connection refused means the request never left this machine: not ambiguous even for a mutation.
-  const code = (err as { cause?: { code?: string } } | null)?.cause?.code;
+  const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
+  const code = cause?.code;
   const refused = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-  const detail = code ?? (err instanceof Error ? err.message : String(err));
+  const why = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  let host = baseUrl;
+  try {
+    host = new URL(baseUrl).host;
+  } catch {
+    // keep the configured text
+  }
+  const detail = `${why} reaching ${host}`;
   return new GatewayHttpError(path, undefined, detail, opts.mutation && !refused, { cause: err });
 }
 

@@ -4,7 +4,11 @@
 // 'pending'), with the rule, its numbers and its sentence. The executor absorbs repeats of the same breach while
 // an action is in flight (rows opened 'skipped'), so a breach re-evaluated on every quote notifies once; a retry
 // after a failed action is the same breach and does not notify again. `enforcement` is what the action did.
+// Titles and texts are plain words (times in the account's trading-day zone); rule ids, intent kinds and raw
+// numbers stay in `data` for tools.
 import type { Daemon, DaemonListeners } from '../runtime/daemon.ts';
+import { lockDescription } from '../format/plain.ts';
+import { feedLine } from '../control/dashboard/feedLine.ts';
 import type { Notification } from './format.ts';
 import type { Notifier } from './notifier.ts';
 
@@ -18,6 +22,8 @@ const REMEMBER = 2_000;
 export interface EventSource {
   addListener(l: DaemonListeners): () => void;
   accountName(id: number): string;
+  /** The account's trading-day zone (IANA), for times in words. */
+  zoneOf(id: number): string;
   now(): number;
 }
 
@@ -25,26 +31,24 @@ export function daemonEventSource(daemon: Daemon): EventSource {
   return {
     addListener: (l) => daemon.addListener(l),
     accountName: (id) => daemon.accounts.get(id)?.name ?? String(id),
+    zoneOf: (id) => daemon.configOf(id).trading_day.timezone,
     now: () => daemon.now(), // the daemon's (injectable) clock
   };
 }
 
-const when = (ms: number | null) => (ms === null ? 'until its release condition' : `until ${new Date(ms).toISOString()}`);
-
-export function lockNotification(c: LockChange, account: string, at: number): Notification {
+export function lockNotification(c: LockChange, account: string, zone: string, at: number): Notification {
   const l = c.lock;
-  const what = `${l.rule} ${l.kind}${l.symbol ? ` ${l.symbol}` : ''}`;
   if (c.type === 'lock.set') {
     return {
       event: 'lock',
       at,
       account,
-      title: `🔒 ${account} locked by ${l.rule}`,
-      text: `${what}: ${l.reason} (${when(l.until)})`,
+      title: l.kind === 'symbol' ? `🔒 ${account}: ${l.symbol ?? 'a symbol'} blocked by ${l.rule}` : `🔒 ${account} locked by ${l.rule}`,
+      text: `${lockDescription(l, zone, at)}: ${l.reason}`,
       data: { lock: l },
     };
   }
-  return { event: 'unlock', at, account, title: `🔓 ${account} lock released`, text: `${what} released: ${c.how ?? 'released'}`, data: { lock: l, how: c.how } };
+  return { event: 'unlock', at, account, title: `🔓 ${account} lock released`, text: `the ${l.rule} lock is released (${c.how ?? 'released'})`, data: { lock: l, how: c.how } };
 }
 
 /** A rule breach as the trader reads it: rule and sentence in the title/text, the rule's numbers as data. */
@@ -55,16 +59,13 @@ export function breachNotification(row: AuditRow, account: string, at: number): 
   } catch {
     // an unreadable numbers column still notifies the breach, without numbers
   }
-  const shown = Object.entries(numbers)
-    .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
-    .map(([k, v]) => `${k} ${String(v)}`)
-    .join(', ');
   return {
     event: 'breach',
     at,
     account,
     title: `🚨 ${account}: ${row.rule} breached`,
-    text: shown ? `${row.reason} (${shown})` : row.reason,
+    text: row.reason, // the rule's sentence already holds its numbers in words
+
     // triggerAt is 0 when the verdict came from a re-evaluation rather than one gateway event: left out then.
     data: { rule: row.rule, reason: row.reason, numbers, contractId: row.contractId ?? null, ...(row.triggerAt > 0 ? { triggerAt: row.triggerAt } : {}) },
   };
@@ -91,7 +92,7 @@ export function attachNotifier(notifier: Notifier, src: EventSource): () => void
     notifier.notify(breachNotification(row, src.accountName(row.accountId), src.now()));
   };
   return src.addListener({
-    onLock: (c) => notifier.notify(lockNotification(c, src.accountName(c.accountId), src.now())),
+    onLock: (c) => notifier.notify(lockNotification(c, src.accountName(c.accountId), src.zoneOf(c.accountId), src.now())),
     onEnforcement: (row: AuditRow) => {
       breach(row);
       const phase = row.status === 'failed' ? 'failed' : SENT.has(row.status) ? 'sent' : null;
@@ -103,12 +104,13 @@ export function attachNotifier(notifier: Notifier, src: EventSource): () => void
       } catch {
         // keep "action"
       }
+      const did = feedLine(row).text; // "closed 2 MNQ: over your 1-contract limit", as the dashboard feed says it
       notifier.notify({
         event: 'enforcement',
         at: src.now(),
         account,
-        title: phase === 'failed' ? `⚠️ ${account}: ${row.rule} ${action} FAILED` : `🛑 ${account}: ${row.rule} ${action}${row.contractId ? ` ${row.contractId}` : ''}`,
-        text: `${row.reason}${row.outcome ? ` — ${row.outcome}` : ''}`,
+        title: phase === 'failed' ? `⚠️ ${account}: riskd could not act on ${row.rule}` : `🛑 ${account} (${row.rule}): ${did}`,
+        text: phase === 'failed' ? `tried: ${did}; ${row.outcome ?? 'no outcome recorded'}` : row.reason,
         data: { id: row.id, rule: row.rule, action, status: row.status, contractId: row.contractId ?? null, outcome: row.outcome ?? null },
       });
     },

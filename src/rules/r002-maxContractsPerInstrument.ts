@@ -5,7 +5,7 @@ import type { PositionView } from '../ledger/view.ts';
 import type { RuleContext } from './context.ts';
 import type { Intent, Verdict } from './types.ts';
 import { NO_VERDICTS, describeReductions, reduceLargestFirst } from './util.ts';
-import { contracts } from './format.ts';
+import { contracts } from '../format/plain.ts';
 
 /** The configured limit for a symbol (config keys are upper-case tickers). */
 export function instrumentLimit(cfg: RiskRules['max_contracts_per_instrument'], symbol: string): number {

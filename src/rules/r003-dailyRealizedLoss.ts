@@ -4,7 +4,7 @@ import type { RiskRules } from '../config/types.ts';
 import type { RuleContext } from './context.ts';
 import type { Verdict } from './types.ts';
 import { NO_VERDICTS, lossReached } from './util.ts';
-import { clock, money } from './format.ts';
+import { clock, money } from '../format/plain.ts';
 
 export function dailyRealizedLoss(cfg: RiskRules['daily_realized_loss'], ctx: RuleContext): readonly Verdict[] {
   if (!cfg.enabled) return NO_VERDICTS;
@@ -21,7 +21,7 @@ export function dailyRealizedLoss(cfg: RiskRules['daily_realized_loss'], ctx: Ru
         { type: 'cancelAll', accountId: view.accountId },
       ],
       lock: { kind: 'until_reset', rule: 'RULE-003', reason },
-      message: `${reason}: flattened, locked until ${until}`,
+      message: `${reason}: flattened, locked until the ${until} reset`,
       numbers: { limit: cfg.limit, value: net },
     },
   ];

@@ -7,7 +7,7 @@ import type { PositionView } from '../ledger/view.ts';
 import type { RuleContext } from './context.ts';
 import type { Verdict } from './types.ts';
 import { NO_VERDICTS, lossReached } from './util.ts';
-import { contracts, money } from './format.ts';
+import { contracts, money } from '../format/plain.ts';
 
 export function dailyUnrealizedLoss(
   cfg: RiskRules['daily_unrealized_loss'],

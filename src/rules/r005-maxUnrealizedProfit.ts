@@ -5,7 +5,7 @@ import type { PositionView } from '../ledger/view.ts';
 import type { RuleContext } from './context.ts';
 import type { Verdict } from './types.ts';
 import { NO_VERDICTS, profitReached } from './util.ts';
-import { contracts, money } from './format.ts';
+import { contracts, money } from '../format/plain.ts';
 
 export function maxUnrealizedProfit(cfg: RiskRules['max_unrealized_profit'], ctx: RuleContext): readonly Verdict[] {
   if (!cfg.enabled) return NO_VERDICTS;

@@ -7,7 +7,7 @@ import type { CooldownSpec, RiskRules } from '../config/types.ts';
 import type { RuleContext } from './context.ts';
 import type { LockRequest, Verdict } from './types.ts';
 import { NO_VERDICTS, otherRowsOfOrder } from './util.ts';
-import { clock, duration } from './format.ts';
+import { clock, duration } from '../format/plain.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -54,7 +54,7 @@ export function tradeFrequencyLimit(cfg: Cfg, ctx: RuleContext): readonly Verdic
       rule: 'RULE-006',
       intents: [],
       lock,
-      message: `${reason}: no new trades until ${clock(b.until, ctx.tz, now)}${pause}`,
+      message: `${reason}: no new trades until ${b.spec === 'until_reset' ? 'the ' : ''}${clock(b.until, ctx.tz, now)}${b.spec === 'until_reset' ? ' reset' : ''}${pause}`,
       numbers: { limit: b.limit, value: b.count, symbol: fill.symbol, contractId: fill.contractId },
     },
   ];

@@ -10,7 +10,7 @@ import type { FillView } from '../ledger/view.ts';
 import type { RuleContext } from './context.ts';
 import type { Verdict } from './types.ts';
 import { NO_VERDICTS, cents, otherRowsOfOrder } from './util.ts';
-import { clock, duration, money } from './format.ts';
+import { clock, duration, money } from '../format/plain.ts';
 
 type Cfg = RiskRules['cooldown_after_loss'];
 type Tier = Cfg['tiers'][number];

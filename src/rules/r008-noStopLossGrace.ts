@@ -8,7 +8,7 @@ import { OrderStatus, OrderType, type Order } from '../gateway/models.ts';
 import type { RuleContext } from './context.ts';
 import type { Verdict } from './types.ts';
 import { NO_VERDICTS, exitSide } from './util.ts';
-import { contracts, duration } from './format.ts';
+import { contracts, duration } from '../format/plain.ts';
 
 /** Stop, StopLimit or TrailingStop. */
 export function isStopType(type: number): boolean {

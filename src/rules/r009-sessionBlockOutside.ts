@@ -10,7 +10,7 @@ import { sessionStateAt } from '../calendar/session.ts';
 import type { RuleContext, SessionState } from './context.ts';
 import type { Intent, Verdict } from './types.ts';
 import { NO_VERDICTS } from './util.ts';
-import { clock } from './format.ts';
+import { clock } from '../format/plain.ts';
 
 type Cfg = RiskRules['session_block_outside'];
 

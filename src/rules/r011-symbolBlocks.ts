@@ -5,7 +5,7 @@ import type { RiskRules } from '../config/types.ts';
 import type { RuleContext } from './context.ts';
 import type { Intent, Verdict } from './types.ts';
 import { NO_VERDICTS } from './util.ts';
-import { contracts } from './format.ts';
+import { contracts } from '../format/plain.ts';
 
 export function isSymbolBlocked(cfg: RiskRules['symbol_blocks'], symbol: string): boolean {
   const s = symbol.toUpperCase();

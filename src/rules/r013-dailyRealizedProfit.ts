@@ -5,7 +5,7 @@ import type { RiskRules } from '../config/types.ts';
 import type { RuleContext } from './context.ts';
 import type { Verdict } from './types.ts';
 import { NO_VERDICTS, profitReached } from './util.ts';
-import { clock, money } from './format.ts';
+import { clock, money } from '../format/plain.ts';
 
 export function dailyRealizedProfit(
   cfg: RiskRules['daily_realized_profit'],
@@ -25,7 +25,7 @@ export function dailyRealizedProfit(
         { type: 'cancelAll', accountId: view.accountId },
       ],
       lock: { kind: 'until_reset', rule: 'RULE-013', reason },
-      message: `${reason}: flattened, locked until ${clock(ctx.nextResetAt, ctx.tz, ctx.now)}`,
+      message: `${reason}: flattened, locked until the ${clock(ctx.nextResetAt, ctx.tz, ctx.now)} reset`,
       numbers: { limit: cfg.target, value: net },
     },
   ];

@@ -374,8 +374,15 @@ export class Daemon {
         this.supervisor.updateConfig(a.id, next, now);
         applied.push(a.name);
       }
+      this.saveEffectiveConfig();
     });
     return applied;
+  }
+
+  /** The limits in force, for every view to read (live or with the daemon down) instead of a config file. */
+  private saveEffectiveConfig(): void {
+    const rows = [...this.accounts.values()].map((a) => ({ accountId: a.id, accountName: a.name, config: a.config }));
+    this.store.effectiveConfig.replace(rows, this.now());
   }
 
   /** Graceful stop: no new enforcement, in-flight ones finished or recorded, hubs closed, store closed. */
@@ -462,6 +469,7 @@ export class Daemon {
       this.registry.open(a.id, now);
       this.supervisor.open(a.id, config);
     }
+    this.saveEffectiveConfig();
   }
 
   private reconcileDeps(): ReconcileDeps {

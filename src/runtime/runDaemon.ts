@@ -6,6 +6,8 @@ import { ConfigError } from '../config/errors.ts';
 import type { LoadedConfig } from '../config/types.ts';
 import { createLogger, type LogLevel, type RootLogger } from '../log/logger.ts';
 import { Daemon, type DaemonOptions } from './daemon.ts';
+import { portProblem } from '../control/portFree.ts';
+import { acquireDataDirLock, DataDirLockedError } from '../store/index.ts';
 
 export interface RunOptions {
   riskPath: string;
@@ -13,6 +15,8 @@ export interface RunOptions {
   dataDir: string;
   logLevel?: LogLevel;
   terminal?: boolean | NodeJS.WritableStream;
+  /** Refuse to start (before the gateway login) when accounts.yaml control.port is taken. */
+  checkControlPort?: boolean;
   /** Extra options for the daemon (tests and the demo). */
   daemon?: Partial<DaemonOptions>;
   /** Called once the daemon is live (the control server, the demo narrator). Returns a cleanup. */
@@ -27,6 +31,23 @@ export async function startFromFiles(opts: RunOptions): Promise<{ daemon: Daemon
   } catch (err) {
     if (err instanceof ConfigError) return { error: `riskd: invalid configuration, nothing started:\n${err.message}` };
     return { error: `riskd: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (opts.checkControlPort) {
+    const port = config.accounts.control.port;
+    const problem = await portProblem(port);
+    if (problem) {
+      // The usual cause: this very data dir's riskd is running. Its lock names its pid; say that instead.
+      try {
+        acquireDataDirLock(opts.dataDir).release();
+      } catch (err) {
+        if (err instanceof DataDirLockedError) return { error: `riskd: could not start: ${err.message}` };
+      }
+      return {
+        error:
+          `riskd: the control port 127.0.0.1:${port} is not free (${problem}), nothing started. Is another riskd running? ` +
+          '`npx riskd status` tells; or set control.port in accounts.yaml to a free port.',
+      };
+    }
   }
   const logger = createLogger({
     level: opts.logLevel ?? 'info',

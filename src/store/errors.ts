@@ -34,7 +34,7 @@ export class StoreSchemaMismatchError extends StoreError {
   ) {
     super(
       fileVersion < codeVersion
-        ? `${file} has schema version ${fileVersion}, older than ${codeVersion}; start the daemon once (riskd start) to migrate it`
+        ? `${file} has schema version ${fileVersion}, older than ${codeVersion}; start the daemon once (npx riskd start) to migrate it`
         : `${file} has schema version ${fileVersion}, newer than this riskd understands (${codeVersion}); upgrade riskd`,
       file,
     );

@@ -18,3 +18,4 @@ export type {
 export type { Repositories } from './repositories.ts';
 export type { StoredFill } from './repos/fills.ts';
 export type { EnforcementFilter } from './repos/enforcement.ts';
+export type { EffectiveConfigRow } from './repos/effectiveConfig.ts';

@@ -4,6 +4,7 @@ import { accountRepo, type AccountRepo } from './repos/accounts.ts';
 import { adminAuditRepo, type AdminAuditRepo } from './repos/adminAudit.ts';
 import { contractRepo, type ContractRepo } from './repos/contracts.ts';
 import { dailyPnlRepo, type DailyPnlRepo } from './repos/dailyPnl.ts';
+import { effectiveConfigRepo, type EffectiveConfigRepo } from './repos/effectiveConfig.ts';
 import { enforcementRepo, type EnforcementRepo } from './repos/enforcement.ts';
 import { fillRepo, type FillRepo } from './repos/fills.ts';
 import { lockRepo, type LockRepo } from './repos/locks.ts';
@@ -27,6 +28,7 @@ export interface Repositories {
   tradingDay: TradingDayRepo;
   transitions: TransitionRepo;
   adminAudit: AdminAuditRepo;
+  effectiveConfig: EffectiveConfigRepo;
   meta: MetaRepo;
 }
 
@@ -44,6 +46,7 @@ export function createRepositories(db: Database): Repositories {
     tradingDay: tradingDayRepo(db),
     transitions: transitionRepo(db),
     adminAudit: adminAuditRepo(db),
+    effectiveConfig: effectiveConfigRepo(db),
     meta: metaRepo(db),
   };
 }

@@ -7,15 +7,13 @@ import { controlPort, openStateReadOnly, stateFile } from '../control/locate.ts'
 import { offlineStatus } from '../control/offlineStatus.ts';
 import { queryHistory, type HistoryRow } from '../control/history.ts';
 import type { StatusSnapshot } from '../control/statusSnapshot.ts';
-import { fromLive, fromOffline, type ConfigOf } from './toModel.ts';
+import { fromLive, fromOffline } from './toModel.ts';
 import { emptyModel, type WatchModel } from './model.ts';
 
 export interface FeedOptions {
   dataDir: string;
   /** --port; default: the port the daemon recorded in its store, else 8765. */
   port?: number;
-  configOf: ConfigOf;
-  configNote: string | null;
   onModel: (m: WatchModel) => void;
   /** Daemon retry period while down (and SQLite re-read). Default 2000 ms. */
   retryMs?: number;
@@ -124,7 +122,7 @@ export class WatchFeed {
 
   private publishLive(): void {
     if (!this.status || this.stopped) return;
-    this.publish(fromLive(this.status, this.history, this.opts.configOf, this.dataFile, this.opts.configNote));
+    this.publish(fromLive(this.status, this.history, this.dataFile));
   }
 
   /** Reads the saved state read-only (closing the file right after, so the daemon can start again). */
@@ -134,17 +132,17 @@ export class WatchFeed {
     try {
       store = openStateReadOnly(this.opts.dataDir);
     } catch (err) {
-      this.publish(fromOffline(null, [], this.opts.configOf, this.dataFile, `${reason}; state unreadable: ${err instanceof Error ? err.message : String(err)}`, this.opts.configNote));
+      this.publish(fromOffline(null, [], this.dataFile, `${reason}; state unreadable: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
     if (!store) {
-      this.publish(fromOffline(null, [], this.opts.configOf, this.dataFile, `${reason}; no state saved there yet`, this.opts.configNote));
+      this.publish(fromOffline(null, [], this.dataFile, `${reason}; no state saved there yet`));
       return;
     }
     try {
       const status = offlineStatus(store, this.now());
       const history = queryHistory(store, { kind: 'enforcement', limit: HISTORY_LIMIT });
-      this.publish(fromOffline(status, history, this.opts.configOf, this.dataFile, reason, this.opts.configNote));
+      this.publish(fromOffline(status, history, this.dataFile, reason));
     } finally {
       store.close();
     }

@@ -1,6 +1,6 @@
 // What the dashboard shows, in one plain shape fed either by the live daemon (status pushes + the viewer
 // `history` command) or, when the daemon is down, by its SQLite state read-only. The renderer only reads this.
-import type { RiskConfig } from '../config/types.ts';
+import type { RuleLimit } from '../control/ruleLimits.ts';
 
 export interface WatchPosition {
   /** Trader ticker when known (live), else the contract id (read from SQLite while down). */
@@ -18,9 +18,12 @@ export interface WatchLock {
   kind: string;
   symbol: string | null;
   reason: string;
-  /** Deadline (epoch ms); null: released by a condition (releaseCondition says which). */
+  /** Deadline (epoch ms); null: released by a condition (the description says which). */
   until: number | null;
-  releaseCondition: string | null;
+  /** In words: "locked until the 17:00 CT reset". */
+  description: string;
+  /** A delayed admin unlock takes effect then (epoch ms); null: none pending. */
+  unlockAt: number | null;
 }
 
 export interface WatchEnforcement {
@@ -31,6 +34,8 @@ export interface WatchEnforcement {
   contract: string | null;
   outcome: string | null;
   reason: string;
+  /** What riskd did and why, in words ("closed 2 MNQ: over your 1-contract limit"); the reason when not known. */
+  summary: string;
 }
 
 export interface WatchAccount {
@@ -53,8 +58,10 @@ export interface WatchAccount {
   consecutiveLosses: number | null;
   /** Newest first. */
   enforcement: WatchEnforcement[];
-  /** The effective rules (from --config/--accounts); null: not given, rule gauges are not shown. */
-  config: RiskConfig | null;
+  /** The limits in force in the daemon (live) or the ones it last saved (down); empty: none known. */
+  limits: RuleLimit[];
+  /** The trading-day zone times are shown in (null: not known; UTC is used). */
+  zone: string | null;
 }
 
 export interface HubHealth {
@@ -92,8 +99,6 @@ export interface WatchModel {
   hubs: { user: HubHealth; market: HubHealth } | null;
   rest: RestHealth | null;
   accounts: WatchAccount[];
-  /** A note about the config files (e.g. accounts.yaml unreadable, shared rules used). */
-  configNote: string | null;
 }
 
 /** What the keyboard changes; kept apart from the data so a status push never resets the trader's view. */
@@ -119,6 +124,5 @@ export function emptyModel(dataFile: string): WatchModel {
     hubs: null,
     rest: null,
     accounts: [],
-    configNote: null,
   };
 }

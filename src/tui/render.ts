@@ -2,9 +2,10 @@
 // columns (colour codes aside). Pure: the same input always gives the same screen, so layout, colours and
 // countdowns are unit-tested without a terminal. Countdowns are computed from absolute deadlines and `now`.
 import { fit, paint, spread, type Colour } from './ansi.ts';
-import { ago, clock, countdown, percent, share, thresholdColour, usd, usdLimit } from './format.ts';
+import { percent, thresholdColour } from './format.ts';
+import { ago, clock, clockSeconds, countdown, money, moneyLimit, outcomeWords } from '../format/plain.ts';
+import { share, timeLeft } from '../control/ruleLimits.ts';
 import { INITIAL_VIEW, type HubHealth, type ViewState, type WatchAccount, type WatchModel } from './model.ts';
-import { ruleGauges } from './ruleGauges.ts';
 
 export interface ScreenSize {
   width: number;
@@ -34,10 +35,10 @@ export const HELP_LINES = [
   '  ?                        show or hide this help',
   '  q, Ctrl+C                quit',
   '',
-  'Gauges: share of each rule limit used — green < 50 %, yellow < 80 %, red ≥ 80 % or breached.',
+  'Gauges: share of each limit in force in riskd used — green < 50 %, yellow < 80 %, red ≥ 80 % or breached.',
   'Locks count down to their deadline (mm:ss, h:mm:ss); others wait for their release condition.',
   'When the daemon does not answer, the last saved state is read from SQLite (read-only) and the',
-  'daemon is retried every few seconds. To unlock or reload, use `riskd admin`.',
+  'daemon is retried every few seconds. To unlock or reload, use `npx riskd admin`.',
 ];
 
 export function renderScreen(model: WatchModel, size: ScreenSize): string[] {
@@ -45,8 +46,8 @@ export function renderScreen(model: WatchModel, size: ScreenSize): string[] {
   const view = size.view ?? INITIAL_VIEW;
   const c = size.color ?? true;
   const p = (t: string, col: Colour) => paint(t, col, c);
-  const top: string[] = [header(model, now, width, p), ...banner(model, now, width, p)];
   const account = model.accounts[Math.min(view.selected, model.accounts.length - 1)];
+  const top: string[] = [header(model, account?.zone ?? 'UTC', now, width, p), ...banner(model, now, width, p)];
   if (model.accounts.length > 0) top.push(tabs(model, view.selected, p));
 
   let body: string[];
@@ -58,7 +59,7 @@ export function renderScreen(model: WatchModel, size: ScreenSize): string[] {
 
 type Painter = (t: string, col: Colour) => string;
 
-function header(m: WatchModel, now: number, width: number, p: Painter): string {
+function header(m: WatchModel, zone: string, now: number, width: number, p: Painter): string {
   const state =
     m.daemon === 'live'
       ? p(`LIVE${m.phase && m.phase !== 'live' ? ` ${m.phase}` : ''}${m.health && m.health !== 'ok' ? ` (${m.health})` : ''}`, m.health === 'ok' ? 'green' : 'yellow')
@@ -66,7 +67,7 @@ function header(m: WatchModel, now: number, width: number, p: Painter): string {
         ? p('DAEMON DOWN', 'red')
         : p('connecting', 'yellow');
   const up = m.daemon === 'live' && m.startedAt !== null ? ` · up ${ago(now - m.startedAt)}` : '';
-  return spread(`${p('riskd watch', 'bold')} · ${state}${up} · ${clock(now)}`, p(KEY_HINT, 'dim'), width);
+  return spread(`${p('riskd watch', 'bold')} · ${state}${up} · ${clockSeconds(now, zone)}`, p(KEY_HINT, 'dim'), width);
 }
 
 function banner(m: WatchModel, now: number, width: number, p: Painter): string[] {
@@ -80,7 +81,6 @@ function banner(m: WatchModel, now: number, width: number, p: Painter): string[]
     return lines;
   }
   if (m.daemon === 'live' && m.problems.length > 0) return [p(`! ${m.problems.join('; ')}`, 'yellow')];
-  if (m.configNote) return [p(m.configNote, 'dim')];
   return [];
 }
 
@@ -122,15 +122,12 @@ function accountBody(m: WatchModel, a: WatchAccount, view: ViewState, width: num
 }
 
 function pnlLine(m: WatchModel, a: WatchAccount, p: Painter): string {
-  const signed = (v: number | null) => (v === null ? 'unknown' : p(usd(v), v < 0 ? 'red' : v > 0 ? 'green' : 'dim'));
+  const signed = (v: number | null) => (v === null ? 'unknown' : p(money(v), v < 0 ? 'red' : v > 0 ? 'green' : 'dim'));
   const parts = [`${p('P&L', 'bold')} realized ${signed(a.realized)}`];
   parts.push(`unrealized ${a.unrealized === null && m.daemon !== 'live' ? p('unknown while down', 'dim') : signed(a.unrealized)}`);
   parts.push(`net ${signed(a.net)}`);
-  const loss = a.config?.rules.daily_realized_loss;
-  if (loss?.enabled) {
-    const r = share(Math.max(0, -(a.realized ?? 0)), loss.limit);
-    parts.push(`loss ${p(`${percent(r)} of ${usdLimit(loss.limit)}`, thresholdColour(r))}`);
-  }
+  const loss = a.limits.find((l) => l.key === 'daily_realized_loss');
+  if (loss?.ratio != null) parts.push(`loss ${p(`${percent(loss.ratio)} of ${moneyLimit(loss.limit!)}`, thresholdColour(loss.ratio))}`);
   return parts.join('  ');
 }
 
@@ -138,8 +135,9 @@ function lockLines(a: WatchAccount, now: number, p: Painter): string[] {
   if (a.locks.length === 0) return [`${p('LOCKS', 'bold')}  ${p('none: trading allowed', 'green')}`];
   const lines = [`${p('LOCKS', 'bold')}  ${p(`${a.locks.length} active`, 'red')}`];
   for (const l of a.locks) {
-    const left = l.until !== null ? p(`${countdown(l.until - now)} left`, 'red') : p(l.releaseCondition ?? 'until released', 'yellow');
-    lines.push(`  ${p(l.rule, 'red')} ${l.kind}${l.symbol ? ` ${l.symbol}` : ''}  ${left}  ${l.reason}`);
+    const left = l.until !== null ? `  ${p(`${countdown(l.until - now)} left`, 'red')}` : '';
+    const unlock = l.unlockAt !== null ? p(`  admin unlock at ${clock(l.unlockAt, a.zone ?? 'UTC', now)}`, 'yellow') : '';
+    lines.push(`  ${p(l.rule, 'red')} ${l.description}${left}${unlock}  ${l.reason}`);
   }
   return lines;
 }
@@ -149,7 +147,7 @@ function positionLines(a: WatchAccount, p: Painter): string[] {
   if (a.positions.length === 0) return [`${p('POSITIONS', 'bold')}  flat${wo}`];
   const lines = [`${p('POSITIONS', 'bold')}  ${a.openContracts} contract${a.openContracts === 1 ? '' : 's'}${wo}`];
   for (const pos of a.positions) {
-    const pnl = pos.unrealized === null ? p('-', 'dim') : p(usd(pos.unrealized), pos.unrealized < 0 ? 'red' : 'green');
+    const pnl = pos.unrealized === null ? p('-', 'dim') : p(money(pos.unrealized), pos.unrealized < 0 ? 'red' : 'green');
     const mark = pos.mark === null ? '-' : String(pos.mark);
     lines.push(`  ${pos.symbol.padEnd(6)} ${pos.side.padEnd(5)} ${String(pos.size).padStart(3)} @ ${pos.averagePrice}   mark ${mark}   ${pnl}`);
   }
@@ -157,9 +155,8 @@ function positionLines(a: WatchAccount, p: Painter): string[] {
 }
 
 function ruleLines(a: WatchAccount, width: number, now: number, p: Painter): string[] {
-  const gauges = ruleGauges(a, now);
-  if (!a.config) return [];
-  if (gauges.length === 0) return [`${p('RULES', 'bold')}  none enabled`];
+  const gauges = a.limits;
+  if (gauges.length === 0) return [`${p('RULES', 'bold')}  ${p('limits not known (this riskd has not saved them yet)', 'dim')}`];
   const cols = Math.max(1, Math.floor(width / 40));
   const cellWidth = Math.floor(width / cols);
   const cells = gauges.map((g) => {
@@ -169,15 +166,16 @@ function ruleLines(a: WatchAccount, width: number, now: number, p: Painter): str
     if (g.ratio !== null) {
       colour = thresholdColour(g.ratio);
       tail = ` ${percent(g.ratio)}${g.ratio >= 1 ? '!' : ''}`;
-    } else if (g.alarm !== undefined) colour = g.alarm ? 'red' : 'green';
+    } else if (g.alarm !== null) colour = g.alarm ? 'red' : 'green';
     if (g.locked) {
       colour = 'red';
       tail += ' LOCK';
     }
-    const gaugeText = p(`${g.value}${tail}`, colour);
+    const left = timeLeft(g, now);
+    const gaugeText = p(`${g.text}${left ? ` (${left})` : ''}${tail}`, colour);
     return fit(`${id} ${g.label.padEnd(13)} ${gaugeText}`, cellWidth - 1) + ' ';
   });
-  const lines = [`${p('RULES', 'bold')}  value / limit, % used`];
+  const lines = [`${p('RULES', 'bold')}  used of the limit in force, % used`];
   for (let i = 0; i < cells.length; i += cols) lines.push(cells.slice(i, i + cols).join(''));
   return lines;
 }
@@ -194,7 +192,7 @@ function sessionLine(a: WatchAccount, now: number, p: Painter): string {
   const day = a.tradingDay
     ? `day ${a.tradingDay.id}${a.tradingDay.nextResetAt ? ` resets in ${countdown(a.tradingDay.nextResetAt - now)}` : ''}`
     : 'trading day unknown';
-  const canTrade = a.canTrade === null ? '' : ` · canTrade ${a.canTrade ? p('yes', 'green') : p('NO', 'red')}`;
+  const canTrade = a.canTrade === null ? '' : ` · broker ${a.canTrade ? p('allows trading', 'green') : p('does NOT allow trading', 'red')}`;
   return `${p('SESSION', 'bold')} ${session} · ${day}${canTrade}`;
 }
 
@@ -223,8 +221,8 @@ function enforcementLines(a: WatchAccount, scroll: number, rows: number, now: nu
   const range = list.length === 0 ? 'none' : `${first + 1}-${Math.min(list.length, first + shown)} of ${list.length}, newest first`;
   const lines = [`${p('ENFORCEMENT', 'bold')}  ${range}`];
   for (const e of list.slice(first, first + shown)) {
-    const st = p(e.status.padEnd(9), e.status === 'failed' ? 'red' : e.status === 'confirmed' || e.status === 'reconciled' ? 'green' : 'yellow');
-    lines.push(`  ${clock(e.at)} ${p(e.rule, 'cyan')} ${e.action.padEnd(14)} ${st} ${ago(now - e.at)} ago  ${e.reason}${e.outcome ? ` → ${e.outcome}` : ''}`);
+    const st = p(outcomeWords(e.status).padEnd(11), e.status === 'failed' ? 'red' : e.status === 'confirmed' || e.status === 'reconciled' ? 'green' : 'yellow');
+    lines.push(`  ${clockSeconds(e.at, a.zone ?? 'UTC')} ${p(e.rule, 'cyan')} ${st} ${ago(now - e.at)} ago  ${e.summary}`);
   }
   return lines.slice(0, rows);
 }

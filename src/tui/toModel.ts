@@ -1,14 +1,11 @@
 // Builds the dashboard model from what riskd offers: a live status snapshot (control server) or the saved
-// state read from SQLite (daemon down). Enforcement rows come in the `history` shape of both paths.
-import type { RiskConfig } from '../config/types.ts';
+// state read from SQLite (daemon down). Limits come from the same place: the daemon's own (live) or the
+// effective configuration it saved (down), never from a config file. Enforcement rows come in the `history`
+// shape of both paths.
 import type { StatusSnapshot } from '../control/statusSnapshot.ts';
 import type { OfflineStatus } from '../control/offlineStatus.ts';
 import type { HistoryRow } from '../control/history.ts';
-import { symbolOf } from '../ledger/symbols.ts';
 import type { WatchAccount, WatchEnforcement, WatchModel } from './model.ts';
-
-/** The effective risk config of an account name (null: no config files were given or readable). */
-export type ConfigOf = (accountName: string) => RiskConfig | null;
 
 /** `history` rows (kind enforcement) of one account, newest first, as the dashboard lists them. */
 export function enforcementOf(rows: HistoryRow[], accountName: string): WatchEnforcement[] {
@@ -26,12 +23,13 @@ export function enforcementOf(rows: HistoryRow[], accountName: string): WatchEnf
       contract: text('contract'),
       outcome: text('outcome'),
       reason: text('reason') ?? '',
+      summary: text('summary') ?? text('reason') ?? '',
     });
   }
   return out;
 }
 
-export function fromLive(s: StatusSnapshot, history: HistoryRow[], configOf: ConfigOf, dataFile: string, configNote: string | null): WatchModel {
+export function fromLive(s: StatusSnapshot, history: HistoryRow[], dataFile: string): WatchModel {
   const accounts: WatchAccount[] = s.accounts.map((a) => ({
     id: a.id,
     name: a.name,
@@ -51,13 +49,14 @@ export function fromLive(s: StatusSnapshot, history: HistoryRow[], configOf: Con
       unrealized: p.unrealized ?? null,
     })),
     workingOrders: a.workingOrders,
-    locks: a.locks.map((l) => ({ rule: l.rule, kind: l.kind, symbol: l.symbol, reason: l.reason, until: l.until, releaseCondition: l.releaseCondition })),
+    locks: a.locks.map((l) => ({ rule: l.rule, kind: l.kind, symbol: l.symbol, reason: l.reason, until: l.until, description: l.description, unlockAt: l.unlockAt })),
     session: a.session ? { phase: a.session.phase, windowEnd: a.session.windowEnd, nextOpen: a.session.nextOpen, blackoutEnd: a.session.blackoutEnd } : null,
     tradingDay: a.tradingDay ? { id: a.tradingDay.id, nextResetAt: a.tradingDay.nextResetAt } : null,
     entriesToday: a.entriesToday,
     consecutiveLosses: a.consecutiveLosses,
     enforcement: enforcementOf(history, a.name),
-    config: configOf(a.name),
+    limits: a.limits,
+    zone: a.zone,
   }));
   return {
     daemon: 'live',
@@ -84,15 +83,14 @@ export function fromLive(s: StatusSnapshot, history: HistoryRow[], configOf: Con
       rateLimited: s.rest.rateLimited === true,
     },
     accounts,
-    configNote,
   };
 }
 
 /** The saved state while the daemon is down (null: the data dir has no state.db yet). */
-export function fromOffline(s: OfflineStatus | null, history: HistoryRow[], configOf: ConfigOf, dataFile: string, downReason: string, configNote: string | null): WatchModel {
+export function fromOffline(s: OfflineStatus | null, history: HistoryRow[], dataFile: string, downReason: string): WatchModel {
   const accounts: WatchAccount[] = (s?.accounts ?? []).map((a) => {
     const positions = a.positions.map((p) => ({
-      symbol: symbolOf(p.contractId),
+      symbol: p.symbol,
       contractId: p.contractId,
       side: p.type === 2 ? ('short' as const) : ('long' as const),
       size: p.size,
@@ -111,13 +109,14 @@ export function fromOffline(s: OfflineStatus | null, history: HistoryRow[], conf
       openContracts: positions.reduce((n, p) => n + p.size, 0),
       positions,
       workingOrders: null,
-      locks: a.locks.map((l) => ({ rule: l.rule, kind: l.kind, symbol: l.symbol, reason: l.reason, until: l.until, releaseCondition: l.releaseCondition })),
+      locks: a.locks.map((l) => ({ rule: l.rule, kind: l.kind, symbol: l.symbol, reason: l.reason, until: l.until, description: l.description, unlockAt: l.unlockAt })),
       session: null,
-      tradingDay: a.tradingDay ? { id: a.tradingDay, nextResetAt: null } : null,
+      tradingDay: a.tradingDay ? { id: a.tradingDay, nextResetAt: a.nextResetAt } : null,
       entriesToday: null,
       consecutiveLosses: null,
       enforcement: enforcementOf(history, a.name),
-      config: configOf(a.name),
+      limits: a.limits,
+      zone: a.zone,
     };
   });
   return {
@@ -132,6 +131,5 @@ export function fromOffline(s: OfflineStatus | null, history: HistoryRow[], conf
     hubs: null,
     rest: null,
     accounts,
-    configNote,
   };
 }

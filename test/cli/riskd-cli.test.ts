@@ -167,3 +167,59 @@ describe('riskd usage', () => {
     expect(r.stderr).toContain(message);
   });
 });
+
+describe('riskd start', () => {
+  it('checks the control port before logging in: a taken port is one clear message, no gateway call', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    const port = await new Promise<number>((res) => blocker.listen(0, '127.0.0.1', () => res((blocker.address() as { port: number }).port)));
+    const dir = tempDir();
+    writeFileSync(join(dir, 'risk.yaml'), 'rules: {}\n');
+    // The gateway address answers nothing: reaching the login would fail with another message.
+    writeFileSync(
+      join(dir, 'accounts.yaml'),
+      ['gateway:', '  api_url: http://127.0.0.1:59997', '  user_hub_url: http://127.0.0.1:59997/hubs/user', '  market_hub_url: http://127.0.0.1:59997/hubs/market',
+        'credentials:', '  username: u', '  api_key: k', 'control:', `  port: ${port}`, ''].join('\n'),
+    );
+    try {
+      const r = await riskd(['start', '-c', join(dir, 'risk.yaml'), '-a', join(dir, 'accounts.yaml'), '-d', join(dir, 'data')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`the control port 127.0.0.1:${port} is not free (EADDRINUSE), nothing started`);
+      expect(r.stderr).toContain('npx riskd status');
+      expect(r.stderr).not.toContain('loginKey');
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('riskd diagram', () => {
+  // `script` gives the command a real terminal (util-linux, present on Debian).
+  const HAS_SCRIPT = (() => {
+    try {
+      return readFileSync('/usr/bin/script').length > 0;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!HAS_SCRIPT)('refuses to dump SVG on a terminal and says how to write it', async () => {
+    const r = await new Promise<Run>((resolve) =>
+      execFile('script', ['-qec', 'node bin/riskd.js diagram -m position', '/dev/null'], { cwd: process.cwd(), timeout: 20_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('not writing SVG to the terminal');
+    expect(r.stdout + r.stderr).toContain('npx riskd diagram -m position -o position.svg');
+    expect(r.stdout + r.stderr).not.toContain('<svg');
+  });
+
+  it('writes SVG to a pipe or a file', async () => {
+    expect((await riskd(['diagram', '-m', 'position'])).stdout).toMatch(/^<svg /);
+    const file = join(tempDir(), 'p.svg');
+    const r = await riskd(['diagram', '-m', 'position', '-o', file]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<svg /);
+  });
+});

@@ -106,7 +106,7 @@ const cases: Case[] = [
   {
     name: 'unknown key in an account entry',
     text: `${VALID_ACCOUNTS}accounts:\n  - name: PRAC-1\n    rule: {}\n`,
-    line: 10, path: 'accounts[0].rule', message: /unknown key "rule" \(known keys: name, risk, rules\)/,
+    line: 10, path: 'accounts[0].rule', message: /unknown key "rule" \(did you mean "rules"\? known keys: name, risk, rules\)/,
   },
   {
     name: 'webhook of an unknown type',

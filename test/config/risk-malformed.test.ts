@@ -23,7 +23,7 @@ const cases: Case[] = [
         reset_time: "17:00"
       rulez: {}
     `),
-    line: 3, column: 1, path: 'rulez', message: /unknown key "rulez" \(known keys: trading_day, rules, admin\)/,
+    line: 3, column: 1, path: 'rulez', message: /unknown key "rulez" \(did you mean "rules"\? known keys: trading_day, rules, admin\)/,
   },
   {
     name: 'unknown key inside a rule (typo)',
@@ -33,7 +33,7 @@ const cases: Case[] = [
           enabled: true
           limt: 3
     `),
-    line: 4, column: 5, path: 'rules.max_contracts.limt', message: /unknown key "limt" \(known keys: enabled, limit, action\)/,
+    line: 4, column: 5, path: 'rules.max_contracts.limt', message: /unknown key "limt" \(did you mean "limit"\? known keys: enabled, limit, action\)/,
   },
   {
     name: 'unknown rule name',
@@ -143,7 +143,7 @@ const cases: Case[] = [
         reset_time: "17:00"
         timezone: America/Chicag
     `),
-    line: 3, path: 'trading_day.timezone', message: 'expected an IANA time zone such as America/Chicago, got "America/Chicag"',
+    line: 3, path: 'trading_day.timezone', message: 'expected an IANA time zone such as America/Chicago, got "America/Chicag" (did you mean "America/Chicago"?)',
   },
   {
     name: 'abbreviated session time zone',

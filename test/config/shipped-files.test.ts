@@ -1,6 +1,6 @@
 // The files committed under config/ stay in step with the schema: the JSON Schemas are regenerated,
 // risk.yaml documents every key with its default, accounts.example.yaml is a valid template.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { schemaFiles } from '../../src/config/jsonSchema.ts';
@@ -15,6 +15,12 @@ function keyPaths(v: unknown, prefix = ''): string[] {
 }
 
 describe('committed configuration files', () => {
+  it('every document risk.yaml and README point to is in the repository', () => {
+    const pointed = [readFileSync('config/risk.yaml', 'utf8'), readFileSync('README.md', 'utf8')].flatMap((t) => [...t.matchAll(/\b((?:config|src|test|bench)\/[\w./-]+\.md)\b/g)].map((m) => m[1]!));
+    expect(pointed).toContain('config/RULES.md');
+    for (const file of pointed) expect(existsSync(file), file).toBe(true);
+  });
+
   it.each(schemaFiles())('config/$name is up to date (run: npx riskd config schema)', ({ name, text }) => {
     expect(readFileSync(`config/${name}`, 'utf8')).toBe(text);
   });

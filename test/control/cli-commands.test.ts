@@ -18,7 +18,7 @@ import { accountsConfigSchema } from '../../src/config/schema.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { startSimulator } from '../../src/sim/index.ts';
 import { parse } from 'yaml';
-import { PRAC, accountsYaml, startRig, until, type Rig } from './rig.ts';
+import { PRAC, accountsYaml, riskYaml, startRig, until, type Rig } from './rig.ts';
 
 function capture() {
   const s = new PassThrough();
@@ -43,19 +43,30 @@ describe('riskd status (in-process)', () => {
     const dataDir = join(rig.dir, 'data');
     rig.sim.control.setCanTrade(PRAC.id, false);
     await until('lock', () => rig!.daemon.accountStatus(PRAC.id).locks.length > 0);
+    // The file changes after the start: every view keeps showing the limits in force (2), not the file's (9).
+    writeFileSync(rig.riskPath, riskYaml({ unlock: 'allowed' }).replace('limit: 2', 'limit: 9'));
 
     const ok = capture();
     expect(await runStatus({ dataDir, port }, ok.stream)).toBe(0);
-    expect(ok.text()).toContain(`${PRAC.name}  LOCKED`);
-    expect(ok.text()).toMatch(/RULE-010 until_can_trade: .*\(/);
+    expect(ok.text()).toContain(`${PRAC.name}  LOCKED: locked until the broker allows trading again`);
+    expect(ok.text()).toMatch(/RULE-010 locked until the broker allows trading again: /);
+    expect(ok.text()).toMatch(/RULE-001 contracts\s+0 of 2\s+0%/);
+    expect(ok.text()).toContain('broker       does NOT allow trading');
     expect(ok.text()).toContain('user hub connected, market hub connected');
+    expect(ok.text()).not.toContain('until_can_trade'); // internal kinds only with --verbose / --json
+    const verbose = capture();
+    await runStatus({ dataDir, port, verbose: true }, verbose.stream);
+    expect(verbose.text()).toContain('kind until_can_trade');
 
     await rig.daemon.hubs!.stop();
     const degraded = capture();
     expect(await runStatus({ dataDir, port, json: true }, degraded.stream)).toBe(3);
-    const s = JSON.parse(degraded.text()) as { health: string; problems: string[] };
+    const s = JSON.parse(degraded.text()) as { health: string; problems: string[]; accounts: { zone: string; limits: { rule: string; used: number; limit: number }[]; locks: { kind: string; description: string }[] }[] };
     expect(s.health).toBe('degraded');
     expect(s.problems.join(' ')).toMatch(/hub disconnected/);
+    expect(s.accounts[0]!.limits.find((l) => l.rule === 'RULE-001')).toMatchObject({ used: 0, limit: 2 });
+    expect(s.accounts[0]!.locks[0]).toMatchObject({ kind: 'until_can_trade', description: 'locked until the broker allows trading again' });
+    expect(s.accounts[0]!.zone).toBe('America/Chicago');
 
     await server.stop();
     server = undefined;
@@ -64,7 +75,9 @@ describe('riskd status (in-process)', () => {
     const err = capture();
     expect(await runStatus({ dataDir, port }, down.stream, err.stream)).toBe(1);
     expect(down.text()).toContain('riskd is NOT running');
-    expect(down.text()).toContain('RULE-010 until_can_trade');
+    expect(down.text()).toContain('RULE-010 locked until the broker allows trading again');
+    expect(down.text()).toMatch(/RULE-001 contracts\s+0 of 2/); // the saved limits, not the file's 9
+    expect(down.text()).toContain('the limits riskd last ran with');
     rig = undefined;
   });
 
@@ -77,6 +90,34 @@ describe('riskd status (in-process)', () => {
 });
 
 describe('history', () => {
+  it('folds skipped rows unless --all; the table speaks plain words in the trading-day zone, --verbose adds endpoints', async () => {
+    const { parseRiskConfig } = await import('../../src/config/index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'riskd-fold-'));
+    const store = openStore(join(dir, 'state.db'));
+    store.meta.set('account.7.name', 'ACC-7');
+    store.effectiveConfig.replace([{ accountId: 7, accountName: 'ACC-7', config: parseRiskConfig({}) }], 1);
+    const at = Date.UTC(2026, 10, 24, 15, 0, 9); // 09:00:09 CT
+    const row = { accountId: 7, rule: 'RULE-001', intent: '{"type":"reduce","accountId":7,"contractId":"CON.F.US.MNQ.Z26","size":2}', numbers: '{}', contractId: 'CON.F.US.MNQ.Z26' };
+    store.enforcement.insert({ ...row, reason: 'Open contracts 5 exceed your limit of 3', status: 'confirmed', triggerAt: at, confirmedAt: at + 42, endpoint: '/api/Position/partialCloseContract' });
+    for (let i = 1; i <= 9; i++) store.enforcement.insert({ ...row, reason: 'repeat', status: 'skipped', outcome: 'absorbed', triggerAt: at + i });
+    store.close();
+
+    const folded = capture();
+    expect(runHistory({ dataDir: dir, limit: 200, format: 'table', kind: 'enforcement' }, folded.stream)).toBe(0);
+    const t = folded.text();
+    expect(t.trim().split('\n')).toHaveLength(4); // header, rule, one row, the footer
+    expect(t).toMatch(/Tue Nov 24 09:00:09 CT\s+ACC-7\s+RULE-001\s+done\s+42 ms\s+closed 2 MNQ: Open contracts 5 exceed your limit of 3/);
+    expect(t).toContain('(9 skipped rows hidden');
+    expect(t).not.toMatch(/partialCloseContract|CON\.F\./);
+
+    const all = capture();
+    runHistory({ dataDir: dir, limit: 200, format: 'json', kind: 'enforcement', all: true }, all.stream);
+    expect(JSON.parse(all.text())).toHaveLength(10);
+    const verbose = capture();
+    runHistory({ dataDir: dir, limit: 200, format: 'table', kind: 'enforcement', verbose: true }, verbose.stream);
+    expect(verbose.text()).toContain('/api/Position/partialCloseContract');
+  });
+
   it('filters by account, rule and time; csv quotes commas and quotes; json round-trips', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'riskd-hist-'));
     const store = openStore(join(dir, 'state.db'));
@@ -92,7 +133,7 @@ describe('history', () => {
     expect(runHistory({ dataDir: dir, account: 'ACC-7', rule: '001', limit: 10, format: 'csv', kind: 'enforcement' }, csv.stream)).toBe(0);
     const lines = csv.text().trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe('2026-01-01T00:00:00.000Z,ACC-7,RULE-001,close,C,confirmed,42,,,"too many, ""really""",1');
+    expect(lines[1]).toBe('2026-01-01T00:00:00.000Z,ACC-7,RULE-001,close,C,confirmed,42,,,"too many, ""really""","closed the C position: too many, ""really""",1');
 
     const json = capture();
     runHistory({ dataDir: dir, since: '2026-01-02', until: '2026-01-02T23:59:59Z', limit: 10, format: 'json', kind: 'enforcement' }, json.stream);

@@ -8,7 +8,7 @@ import { ControlServer } from '../../src/control/server.ts';
 import { ControlClient, ControlReplyError } from '../../src/control/client.ts';
 import { ADMIN_COMMANDS, fileConfigLoader } from '../../src/control/commands.ts';
 import { AdminAuth, LOGIN_THROTTLE_KEY, MAX_FAILURES, setPassword } from '../../src/control/adminAuth.ts';
-import type { StatusSnapshot } from '../../src/control/statusSnapshot.ts';
+import { statusSnapshot, type StatusSnapshot } from '../../src/control/statusSnapshot.ts';
 import { PRAC, riskYaml, startRig, until, type Rig } from './rig.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -176,13 +176,19 @@ describe('control server', () => {
     expect(locks(rig)).toHaveLength(1);
     // Switch the policy by reload, then ask again.
     writeFileSync(rig.riskPath, riskYaml({ unlock: 'delayed', delay: '1h' }));
+    expect(rig.daemon.store.effectiveConfig.get(PRAC.id)?.config.admin.unlock).toBe('never'); // saved at start
     expect((await client.call<{ applied: string[] }>('reload')).applied).toEqual([PRAC.name]);
+    // Saved on reload: the limits every view shows, with the daemon up or down.
+    expect(rig.daemon.store.effectiveConfig.get(PRAC.id)?.config.admin).toEqual({ unlock: 'delayed', unlock_delay: 3_600_000 });
     const t0 = Date.now();
     const d = await client.call<{ outcome: string; effectiveAt: number; message: string }>('unlock', { account: PRAC.name });
     expect(d.outcome).toBe('scheduled');
     expect(d.effectiveAt).toBeGreaterThanOrEqual(t0 + 3_600_000);
     expect(d.message).toContain('takes effect at');
     expect(locks(rig)).toHaveLength(1);
+    // The status every view reads shows the pending unlock next to the lock, and the lock in words.
+    const [lock] = statusSnapshot(rig.daemon).accounts[0]!.locks;
+    expect(lock).toMatchObject({ unlockAt: d.effectiveAt, description: 'locked until the broker allows trading again' });
   });
 
   it('reload with a bad file keeps the old config and says file:line:key', async () => {
@@ -197,6 +203,7 @@ describe('control server', () => {
     expect(bad.ok ? '' : bad.error).toContain(`${rig.riskPath}:4:12 rules.max_contracts.limit`);
     expect(bad.ok ? '' : bad.error).toContain('old one stays in force');
     expect(rig.daemon.configOf(PRAC.id)).toBe(before);
+    expect(rig.daemon.store.effectiveConfig.get(PRAC.id)?.config).toEqual(before); // a refused reload saves nothing
     expect(rig.daemon.store.adminAudit.list({ limit: 1 })[0]!.outcome).toMatch(/^invalid_config/);
   });
 });

@@ -54,7 +54,7 @@ const note = (over: Partial<Notification> = {}): Notification => ({
   at: Date.UTC(2026, 10, 24, 15, 0),
   account: 'PRAC-1',
   title: '🔒 PRAC-1 locked by RULE-003',
-  text: 'RULE-003 until_reset: Daily loss $510 reached your $500 limit',
+  text: 'locked until the 17:00 CT reset: Daily loss $510.00 reached your $500.00 limit',
   data: { rule: 'RULE-003' },
   ...over,
 });
@@ -131,7 +131,7 @@ describe('Notifier', () => {
 describe('daemon events -> notifications', () => {
   function fakeSource() {
     let l: DaemonListeners = {};
-    const src: EventSource = { addListener: (x) => ((l = x), () => (l = {})), accountName: (id) => `ACC-${id}`, now: () => 1 };
+    const src: EventSource = { addListener: (x) => ((l = x), () => (l = {})), accountName: (id) => `ACC-${id}`, zoneOf: () => 'America/Chicago', now: () => 1 };
     return { src, fire: () => l };
   }
 
@@ -140,7 +140,7 @@ describe('daemon events -> notifications', () => {
     const notifier = { notify: (n: Notification) => sent.push(n) } as unknown as Notifier;
     const { src, fire } = fakeSource();
     attachNotifier(notifier, src);
-    const row = { id: 5, accountId: 9, rule: 'RULE-001', intent: '{"type":"reduce"}', reason: 'too many', numbers: '{}', triggerAt: 1, contractId: 'CON.F.US.MNQ.Z26' };
+    const row = { id: 5, accountId: 9, rule: 'RULE-001', intent: '{"type":"reduce","accountId":9,"contractId":"CON.F.US.MNQ.Z26","size":1}', reason: 'too many', numbers: '{}', triggerAt: 1, contractId: 'CON.F.US.MNQ.Z26' };
     for (const status of ['pending', 'sent', 'confirmed'] as const) fire().onEnforcement!({ ...row, status });
     fire().onEnforcement!({ ...row, id: 6, status: 'failed', outcome: 'refused by the gateway' });
     const lock = { id: 'L1', kind: 'until_reset' as const, rule: 'RULE-003' as const, reason: 'daily loss', symbol: null, since: 1, until: null, releaseCondition: 'reset', flattenOnSet: true };
@@ -153,13 +153,15 @@ describe('daemon events -> notifications', () => {
     fire().onHubStatus!({ ...hub, state: 'connected', reconnects: 1 });
     expect(sent.map((n) => `${n.event}:${n.title}`)).toEqual([
       'breach:🚨 ACC-9: RULE-001 breached',
-      'enforcement:🛑 ACC-9: RULE-001 reduce CON.F.US.MNQ.Z26',
-      'enforcement:⚠️ ACC-9: RULE-001 reduce FAILED',
+      'enforcement:🛑 ACC-9 (RULE-001): closed 1 MNQ: too many',
+      'enforcement:⚠️ ACC-9: riskd could not act on RULE-001',
       'lock:🔒 ACC-9 locked by RULE-003',
       'unlock:🔓 ACC-9 lock released',
       'connection:📡 riskd lost the user hub',
       'connection:📡 riskd user hub connected again',
     ]);
+    expect(sent.find((n) => n.event === 'lock')!.text).toBe('locked until the trading-day reset: daily loss');
+    for (const n of sent) expect(`${n.title} ${n.text}`).not.toMatch(/until_reset|CON\.F\.|\$-/); // no internal kinds, contract ids or "$-"
   });
 
   it('a breach posts once with its rule, numbers and sentence: not per repeat, not per retry; a new breach posts again', async () => {
@@ -187,8 +189,8 @@ describe('daemon events -> notifications', () => {
     fire().onEnforcement!({ ...base, id: 21, status: 'pending', numbers: '{"limit":2,"value":4,"symbol":"MNQ"}', reason: 'Open contracts 4 exceed your limit of 2' });
     await notifier.idle();
     expect(r.hits.map((h) => h.body)).toEqual([
-      expect.objectContaining({ event: 'breach', account: 'ACC-9', title: '🚨 ACC-9: RULE-001 breached', text: 'Open contracts 3 exceed your limit of 2 (limit 2, value 3, symbol MNQ)', data: expect.objectContaining({ rule: 'RULE-001', numbers: { limit: 2, value: 3, symbol: 'MNQ' } }) }),
-      expect.objectContaining({ event: 'breach', text: 'Open contracts 4 exceed your limit of 2 (limit 2, value 4, symbol MNQ)' }),
+      expect.objectContaining({ event: 'breach', account: 'ACC-9', title: '🚨 ACC-9: RULE-001 breached', text: 'Open contracts 3 exceed your limit of 2', data: expect.objectContaining({ rule: 'RULE-001', numbers: { limit: 2, value: 3, symbol: 'MNQ' } }) }),
+      expect.objectContaining({ event: 'breach', text: 'Open contracts 4 exceed your limit of 2', data: expect.objectContaining({ numbers: { limit: 2, value: 4, symbol: 'MNQ' } }) }),
     ]);
   });
 });

@@ -18,7 +18,7 @@ describe('RULE-003 daily_realized_loss', () => {
       { type: 'cancelAll', accountId: ACCOUNT_ID },
     ]);
     expect(v?.lock).toEqual({ kind: 'until_reset', rule: 'RULE-003', reason: 'Daily loss $500.00 reached your $500.00 limit' });
-    expect(v?.message).toBe('Daily loss $500.00 reached your $500.00 limit: flattened, locked until 17:00 CST');
+    expect(v?.message).toBe('Daily loss $500.00 reached your $500.00 limit: flattened, locked until the 17:00 CT reset');
     expect(v?.numbers).toEqual({ limit: 500, value: -500 });
   });
 

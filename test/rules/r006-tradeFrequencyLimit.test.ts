@@ -17,7 +17,7 @@ describe('RULE-006 trade_frequency_limit', () => {
     const [v] = tradeFrequencyLimit(cfg(), onFill(a, f));
     expect(v?.intents).toEqual([]);
     expect(v?.lock).toEqual({ kind: 'cooldown', rule: 'RULE-006', reason: '4 entries in the last minute, over your limit of 3', until: a.now + 60_000 });
-    expect(v?.message).toBe('4 entries in the last minute, over your limit of 3: no new trades until 09:01 CST (1m)');
+    expect(v?.message).toBe('4 entries in the last minute, over your limit of 3: no new trades until 09:01 CT (1m)');
     expect(v?.numbers).toMatchObject({ limit: 3, value: 4, symbol: 'MNQ' });
   });
 
@@ -89,7 +89,7 @@ describe('RULE-006 trade_frequency_limit', () => {
     const f = a.advance(3_600_000).fill(C.MNQ, { side: 'buy' });
     const [v] = tradeFrequencyLimit(day, onFill(a, f));
     expect(v?.lock).toEqual({ kind: 'until_reset', rule: 'RULE-006', reason: '3 entries today, over your limit of 2' });
-    expect(v?.message).toBe('3 entries today, over your limit of 2: no new trades until 17:00 CST');
+    expect(v?.message).toBe('3 entries today, over your limit of 2: no new trades until the 17:00 CT reset');
   });
 
   it('a breach during a cooldown extends it (the new deadline is later); other triggers never do', () => {

@@ -13,7 +13,7 @@ describe('RULE-007 cooldown_after_loss', () => {
     expect(cooldownAfterLoss(cfg(), onFill(a, a.fill(C.ES, { side: 'sell', pnl: -97.5, fees: 2.49 })))).toEqual([]);
     const [v] = cooldownAfterLoss(cfg(), onFill(a, a.fill(C.ES, { side: 'sell', pnl: -97.5, fees: 2.5 })));
     expect(v?.lock).toEqual({ kind: 'cooldown', rule: 'RULE-007', reason: 'Losing exit of $100.00 on ES (tier $100.00)', until: a.now + 300_000 });
-    expect(v?.message).toBe('Losing exit of $100.00 on ES (tier $100.00): cooling down 5m, no new trades until 09:05 CST');
+    expect(v?.message).toBe('Losing exit of $100.00 on ES (tier $100.00): cooling down 5m, no new trades until 09:05 CT');
     expect(v?.intents).toEqual([]);
   });
 
@@ -75,7 +75,7 @@ describe('RULE-007 cooldown_after_loss', () => {
     a.fill(C.MNQ, { side: 'sell', pnl: 50, byRiskd: true }); // riskd's exits neither count nor reset
     const [v] = cooldownAfterLoss(cfg(), onFill(a, a.fill(C.MNQ, small)));
     expect(v?.lock).toMatchObject({ kind: 'cooldown', until: a.now + 1_800_000 });
-    expect(v?.message).toBe('3 losing exits in a row (limit 3): cooling down 30m, no new trades until 09:30 CST');
+    expect(v?.message).toBe('3 losing exits in a row (limit 3): cooling down 30m, no new trades until 09:30 CT');
   });
 
   it('a scratch exit that loses its fees is a loser; the longest lock wins over a tier', () => {

@@ -23,7 +23,7 @@ describe('RULE-009 session_block_outside', () => {
     const [v] = sessionBlockOutside(cfg(), a.ctx(clockTick));
     expect(v?.intents).toEqual(FLATTEN);
     expect(v?.lock).toEqual({ kind: 'until_session', rule: 'RULE-009', reason: 'Outside your trading hours', until: WED_0830 });
-    expect(v?.message).toBe('Outside your trading hours: flattened, locked until Wed 08:30 CST');
+    expect(v?.message).toBe('Outside your trading hours: flattened, locked until Wed 08:30 CT');
   });
 
   it('a working order alone outside the window is flattened too', () => {
@@ -40,14 +40,14 @@ describe('RULE-009 session_block_outside', () => {
     const held = new TestAccount({ now: TUE_1600 }).position(C.ES, 'long', 1, 6000);
     const [w] = sessionBlockOutside(cfg({ flatten_at_end: false }), held.ctx(clockTick));
     expect(w?.intents).toEqual([]);
-    expect(w?.message).toBe('Outside your trading hours: locked until Wed 08:30 CST');
+    expect(w?.message).toBe('Outside your trading hours: locked until Wed 08:30 CT');
   });
 
   it('the window-end clock edge reads as the session ending', () => {
     const end = Date.UTC(2026, 10, 24, 21, 5); // 15:05 CST
     const a = new TestAccount({ now: end }).position(C.ES, 'short', 2, 6000);
     const [v] = sessionBlockOutside(cfg(), a.ctx({ kind: 'clock', edge: 'windowEnd' }));
-    expect(v?.message).toBe('Trading session ended: flattened, locked until Wed 08:30 CST');
+    expect(v?.message).toBe('Trading session ended: flattened, locked until Wed 08:30 CT');
   });
 
   it('uses the session state the machine passes in', () => {
@@ -65,7 +65,7 @@ describe('RULE-009 session_block_outside', () => {
     const [v] = sessionBlockOutside(cfg({ blackouts: [{ start, end, flatten: true }] }), a.ctx(clockTick));
     expect(v?.intents).toEqual(FLATTEN);
     expect(v?.lock).toMatchObject({ kind: 'until_session', until: end });
-    expect(v?.message).toBe('News blackout 08:59 CST–09:30 CST: flattened, no new positions until 09:30 CST');
+    expect(v?.message).toBe('News blackout 08:59 CT–09:30 CT: flattened, no new positions until 09:30 CT');
     const [w] = sessionBlockOutside(cfg({ blackouts: [{ start, end, flatten: false }] }), a.ctx(clockTick));
     expect(w?.intents).toEqual([]);
     expect(w?.lock).toMatchObject({ kind: 'cooldown', until: end });

@@ -16,7 +16,7 @@ describe('RULE-013 daily_realized_profit', () => {
       { type: 'cancelAll', accountId: ACCOUNT_ID },
     ]);
     expect(v?.lock).toEqual({ kind: 'until_reset', rule: 'RULE-013', reason: 'Daily profit $1,000.00 reached your $1,000.00 target' });
-    expect(v?.message).toBe('Daily profit $1,000.00 reached your $1,000.00 target: flattened, locked until 17:00 CST');
+    expect(v?.message).toBe('Daily profit $1,000.00 reached your $1,000.00 target: flattened, locked until the 17:00 CT reset');
   });
 
   it('fees follow daily_realized_loss.include_fees', () => {

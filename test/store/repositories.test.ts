@@ -298,3 +298,20 @@ describe('admin audit and meta', () => {
     expect(store.meta.get('clean_shutdown_at')).toBe('456');
   });
 });
+
+describe('effective config', () => {
+  it('replaces the whole set at each save (start, reload) and reads it back from the file', async () => {
+    const { parseRiskConfig } = await import('../../src/config/index.ts');
+    const a = parseRiskConfig({ rules: { daily_realized_loss: { enabled: true, limit: 150 } } });
+    const b = parseRiskConfig({ rules: { daily_realized_loss: { enabled: true, limit: 300 } } });
+    store.effectiveConfig.replace([{ accountId: 1, accountName: 'A', config: a }, { accountId: 2, accountName: 'B', config: b }], 1000);
+    expect(reopen().effectiveConfig.all()).toEqual([
+      { accountId: 1, accountName: 'A', config: a, savedAt: 1000 },
+      { accountId: 2, accountName: 'B', config: b, savedAt: 1000 },
+    ]);
+    store.effectiveConfig.replace([{ accountId: 2, accountName: 'B', config: a }], 2000); // a reload; A no longer watched
+    expect(reopen().effectiveConfig.all()).toEqual([{ accountId: 2, accountName: 'B', config: a, savedAt: 2000 }]);
+    expect(store.effectiveConfig.get(2)?.config.rules.daily_realized_loss.limit).toBe(150);
+    expect(store.effectiveConfig.get(1)).toBeUndefined();
+  });
+});

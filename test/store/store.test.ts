@@ -42,7 +42,7 @@ describe('openStore', () => {
     expect(store.recovered).toBeUndefined();
     expect(tableNames(store.db)).toEqual(
       [
-        'accounts', 'admin_audit', 'contracts', 'daily_pnl', 'enforcement_log', 'fills', 'locks', 'machine_snapshots',
+        'accounts', 'admin_audit', 'contracts', 'daily_pnl', 'effective_config', 'enforcement_log', 'fills', 'locks', 'machine_snapshots',
         'meta', 'orders', 'positions', 'trading_day_state', 'transitions',
       ].sort(),
     );
@@ -124,6 +124,9 @@ describe('migrations', () => {
       db.prepare(`INSERT INTO transitions (account_id, actor_id, event, from_state, to_state, at) VALUES (7, 'account', 'LOCK', 'unlocked', 'locked', 11)`).run();
       db.prepare(`INSERT INTO admin_audit (at, actor, command, args, outcome) VALUES (12, 'cli', 'unlock', '{"lockId":"L-v1"}', 'ok')`).run();
     },
+    3: (db) => {
+      db.prepare(`INSERT INTO effective_config (account_id, account_name, config, saved_at) VALUES (7, 'ACC-7', '{"rules":{}}', 13)`).run();
+    },
   };
 
   it('has a seed for every version, so a new migration must extend this test', () => {
@@ -160,6 +163,7 @@ describe('migrations', () => {
         expect(store.transitions.list({ accountId: 7 })).toHaveLength(1);
         expect(store.adminAudit.list({})).toEqual([expect.objectContaining({ command: 'unlock', args: { lockId: 'L-v1' } })]);
       }
+      if (version >= 3) expect(store.effectiveConfig.get(7)).toEqual({ accountId: 7, accountName: 'ACC-7', config: { rules: {} }, savedAt: 13 });
       // The upgraded file accepts latest-schema writes.
       const id = store.enforcement.insert({
         accountId: 7, rule: 'RULE-001', intent: '{}', reason: 'r', numbers: '{}', status: 'pending', triggerAt: 20,

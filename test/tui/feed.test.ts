@@ -29,7 +29,7 @@ function snapshot(realized: number): StatusSnapshot {
     accounts: [
       {
         id: 7, name: 'ACC-7', canTrade: true, balance: 50000, realized, unrealized: 0, net: realized, openContracts: 0, positions: [], workingOrders: 0,
-        locks: [], session: null, tradingDay: null, entriesToday: 2, consecutiveLosses: 0, lastEnforcement: null,
+        locks: [], session: null, tradingDay: null, entriesToday: 2, consecutiveLosses: 0, lastEnforcement: null, zone: 'America/Chicago', limits: [],
       },
     ],
     health: 'ok',
@@ -76,7 +76,7 @@ describe('WatchFeed', () => {
     const server = await fakeControl();
     const dataDir = mkdtempSync(join(tmpdir(), 'riskd-watch-feed-'));
     let model: WatchModel | undefined;
-    feed = new WatchFeed({ dataDir, port: server.port, configOf: () => null, configNote: null, onModel: (m) => (model = m), retryMs: 100, staleMs: 500 });
+    feed = new WatchFeed({ dataDir, port: server.port, onModel: (m) => (model = m), retryMs: 100, staleMs: 500 });
     feed.start();
     await waitFor('live with history', () => model?.daemon === 'live' && model.accounts[0]?.enforcement.length === 1);
     expect(model!.accounts[0]).toMatchObject({ name: 'ACC-7', realized: -10, entriesToday: 2 });

@@ -1,6 +1,7 @@
 // Dashboard models for the renderer tests: one account with a position, a cooldown lock, a few enforcement rows.
 import { parseRiskConfig } from '../../src/config/index.ts';
 import type { WatchAccount, WatchModel } from '../../src/tui/model.ts';
+import { ruleLimits } from '../../src/control/ruleLimits.ts';
 
 export const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 
@@ -15,8 +16,9 @@ export const RISK = parseRiskConfig({
   },
 });
 
+/** An account; its limits are computed from its fields against RISK, as the daemon's status does. */
 export function account(over: Partial<WatchAccount> = {}): WatchAccount {
-  return {
+  const a: WatchAccount = {
     id: 1,
     name: 'TOPSTEP-50K-1',
     realized: -120,
@@ -27,7 +29,7 @@ export function account(over: Partial<WatchAccount> = {}): WatchAccount {
     openContracts: 2,
     positions: [{ symbol: 'MNQ', contractId: 'CON.F.US.MNQ.Z26', side: 'long', size: 2, averagePrice: 20000.25, mark: 19991.5, unrealized: -35.5 }],
     workingOrders: 1,
-    locks: [{ rule: 'RULE-007', kind: 'cooldown', symbol: null, reason: 'losing exit of $120.00 (tier $100): 5m cooldown', until: NOW + 272_000, releaseCondition: 'cooldown ends' }],
+    locks: [{ rule: 'RULE-007', kind: 'cooldown', symbol: null, reason: 'losing exit of $120.00 (tier $100): 5m cooldown', until: NOW + 272_000, description: 'no new trades until 09:04 CT', unlockAt: null }],
     session: { phase: 'inside', windowEnd: NOW + 3_900_000, nextOpen: null, blackoutEnd: null },
     tradingDay: { id: '2026-11-24', nextResetAt: NOW + 7_200_000 },
     entriesToday: 4,
@@ -40,10 +42,13 @@ export function account(over: Partial<WatchAccount> = {}): WatchAccount {
       contract: 'CON.F.US.MNQ.Z26',
       outcome: null,
       reason: `row ${i + 1}`,
+      summary: `${i === 0 ? 'closed every position and cancelled every order' : 'closed 1 MNQ'}: row ${i + 1}`,
     })),
-    config: RISK,
+    limits: [],
+    zone: 'America/Chicago',
     ...over,
   };
+  return over.limits ? a : { ...a, limits: ruleLimits(a, RISK, NOW) };
 }
 
 export function liveModel(accounts: WatchAccount[] = [account()]): WatchModel {
@@ -62,7 +67,6 @@ export function liveModel(accounts: WatchAccount[] = [account()]): WatchModel {
     },
     rest: { limit: 200, windowMs: 60_000, inWindow: 12, queued: 0, rateLimitedResponses: 0, backoffUntil: null, rateLimited: false },
     accounts,
-    configNote: null,
   };
 }
 

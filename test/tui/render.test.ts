@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderScreen } from '../../src/tui/render.ts';
 import { stripAnsi, visibleWidth } from '../../src/tui/ansi.ts';
-import { countdown, thresholdColour } from '../../src/tui/format.ts';
-import { ruleGauges } from '../../src/tui/ruleGauges.ts';
-import { NOW, RISK, account, downModel, liveModel } from './fixtures.ts';
+import { thresholdColour } from '../../src/tui/format.ts';
+import { countdown } from '../../src/format/plain.ts';
+import { NOW, account, downModel, liveModel } from './fixtures.ts';
 
 const plain = (lines: string[]) => lines.map(stripAnsi);
 const text = (lines: string[]) => plain(lines).join('\n');
@@ -25,14 +25,15 @@ describe('renderScreen layout', () => {
     expect(t).toContain('realized -$120.00');
     expect(t).toContain('unrealized -$35.50');
     expect(t).toContain('net -$155.50');
-    expect(t).toMatch(/RULE-007 cooldown\s+04:32 left/);
+    expect(t).toMatch(/RULE-007 no new trades until 09:04 CT\s+04:32 left/);
     expect(t).toContain('MNQ    long    2 @ 20000.25   mark 19991.5');
-    expect(t).toContain('R003 realized loss $120.00 / $500 24%');
+    expect(t).toContain('R003 realized loss $120.00 of $500 24%');
     expect(t).toContain('SESSION open, ends in 1:05:00 · day 2026-11-24 resets in 2:00:00');
     expect(t).toContain('GATEWAY user connected 1s · market connected 0s (2x)');
     expect(t).toContain('REST 12/200 per 60s');
     expect(t).toMatch(/ENFORCEMENT\s+1-\d+ of 12, newest first/);
-    expect(t).toContain('RULE-003 flatten');
+    expect(t).toMatch(/RULE-003 done\s+1m ago  closed every position/); // the sentence of the dashboard feed
+    expect(t).toMatch(/08:59:00 CT RULE-003/); // feed times in the trading-day zone, labelled
   });
 
   it('120x40 has room for the whole enforcement list', () => {
@@ -44,7 +45,7 @@ describe('renderScreen layout', () => {
   });
 
   it('scrolling moves the enforcement window; the tab bar marks a locked account', () => {
-    const many = Array.from({ length: 40 }, (_, i) => ({ ...account().enforcement[1]!, at: NOW - (i + 1) * 1000, reason: `row ${i + 1}` }));
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...account().enforcement[1]!, at: NOW - (i + 1) * 1000, reason: `row ${i + 1}`, summary: `closed 1 MNQ: row ${i + 1}` }));
     const m = liveModel([account({ enforcement: many }), account({ id: 2, name: 'OTHER', locks: [] })]);
     const t = text(renderScreen(m, { width: 80, height: 24, now: NOW, view: { selected: 0, scroll: 3, help: false } }));
     expect(t).not.toContain('row 3 ');
@@ -66,9 +67,11 @@ describe('renderScreen layout', () => {
     expect(t).not.toContain('ENFORCEMENT');
   });
 
-  it('a condition lock shows its release condition instead of a countdown', () => {
-    const a = account({ locks: [{ rule: 'RULE-010', kind: 'until_can_trade', symbol: null, reason: 'gateway says canTrade: false', until: null, releaseCondition: 'canTrade true' }] });
-    expect(text(renderScreen(liveModel([a]), { width: 120, height: 40, now: NOW }))).toMatch(/RULE-010 until_can_trade\s+canTrade true\s+gateway says/);
+  it('a condition lock shows what releases it in words, no countdown; a pending admin unlock is shown', () => {
+    const a = account({ locks: [{ rule: 'RULE-010', kind: 'until_can_trade', symbol: null, reason: 'gateway says canTrade: false', until: null, description: 'locked until the broker allows trading again', unlockAt: NOW + 900_000 }] });
+    const t = text(renderScreen(liveModel([a]), { width: 140, height: 40, now: NOW }));
+    expect(t).toMatch(/RULE-010 locked until the broker allows trading again\s+admin unlock at 09:15 CT\s+gateway says/);
+    expect(t).not.toContain('until_can_trade');
   });
 });
 
@@ -118,19 +121,9 @@ describe('colour thresholds', () => {
     expect(gaugeColour(-650)).toBe('31'); // breached
   });
 
-  it('gauges: values from the status, limits from the config; breached shows over 100 %', () => {
-    const g = ruleGauges(account({ realized: -650, openContracts: 6, entriesToday: 15, consecutiveLosses: 3 }), NOW);
-    const by = (id: string) => g.find((x) => x.rule === id)!;
-    expect(by('RULE-001')).toMatchObject({ value: '6 / 5', ratio: 1.2 });
-    expect(by('RULE-003')).toMatchObject({ value: '$650.00 / $500', ratio: 1.3 });
-    expect(by('RULE-004')).toMatchObject({ value: '$35.50 / $300', ratio: 35.5 / 300 });
-    expect(by('RULE-006')).toMatchObject({ value: '15 / 30', ratio: 0.5 });
-    expect(by('RULE-007')).toMatchObject({ value: '3 / 3', ratio: 1, locked: true });
-    expect(text(renderScreen(liveModel(), { width: 120, height: 40, now: NOW }))).toContain('R007 losers in row 1 / 3 33% LOCK');
-    expect(by('RULE-010')).toMatchObject({ value: 'yes', ratio: null, alarm: false });
-    expect(g.map((x) => x.rule)).not.toContain('RULE-013'); // disabled rules are not shown
-    expect(ruleGauges(account({ config: null }), NOW)).toEqual([]);
-    expect(RISK.rules.daily_realized_loss.limit).toBe(500);
+  it('gauges are the limits the status carries; none known says so', () => {
+    expect(text(renderScreen(liveModel(), { width: 120, height: 40, now: NOW }))).toContain('R007 losers in row 1 of 3 33% LOCK');
+    expect(text(renderScreen(liveModel([account({ limits: [] })]), { width: 120, height: 40, now: NOW }))).toContain('RULES  limits not known');
   });
 
   it('NO_COLOR: no escape codes at all', () => {
@@ -146,7 +139,7 @@ describe('daemon down', () => {
     expect(t).toContain('Nothing is being enforced. Retrying the daemon… (127.0.0.1:8765: connection refused)');
     expect(t).toContain('unrealized unknown while down');
     expect(t).toContain('GATEWAY unknown while the daemon is down');
-    expect(t).toMatch(/RULE-007 cooldown\s+04:32 left/); // saved locks still count down
+    expect(t).toMatch(/RULE-007 no new trades until 09:04 CT\s+04:32 left/); // saved locks still count down
     expect(lines[1]).toContain('\x1b[1;97;41m'); // the banner is a red bar
   });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { setExitCode } from '../exitCode.ts';
-import { parseInteger, parsePort } from '../options.ts';
+import { parseInteger, parsePort, parseRule } from '../options.ts';
 import { openStore } from '../../store/index.ts';
 import { AdminAuth, PasswordError, setPassword } from '../../control/adminAuth.ts';
 import { ControlClient, ControlReplyError, ControlUnreachableError } from '../../control/client.ts';
@@ -43,7 +43,7 @@ async function passwordChange(opts: DataDirOpt & PasswordOpt, first: boolean): P
       say(`admin password set (bcrypt) in ${store.path}`);
     } else {
       const auth = new AdminAuth(store.meta);
-      if (!auth.hasPassword()) throw new PasswordError('no admin password is set yet; use `riskd admin set-password`');
+      if (!auth.hasPassword()) throw new PasswordError('no admin password is set yet; use `npx riskd admin set-password`');
       const [oldPw, newPw] = await readPasswords(['current admin password: ', 'new admin password: '], { fromStdin: Boolean(opts.passwordStdin) });
       try {
         await auth.changePassword(oldPw!, newPw!);
@@ -128,13 +128,13 @@ export function register(program: Command): void {
   admin
     .command('unlock <account>')
     .description('release an account lock per its admin.unlock policy (allowed: now; delayed: after unlock_delay; never: refused)')
-    .option('--rule <rule>', 'only locks set by this rule, e.g. RULE-007')
+    .option('--rule <rule>', 'only locks set by this rule: RULE-007, 007 or cooldown_after_loss', parseRule)
     .option('--lock-id <id>', 'only this lock')
     .option('-p, --port <port>', 'control port (default: the one riskd recorded, else 8765)', parsePort)
     .option(...dataDir)
     .option(...stdinOpt)
     .action(async function (this: Command, account: string, o: RemoteOpts & { rule?: string; lockId?: string }) {
-      const rule = o.rule && /^\d{3}$/.test(o.rule) ? `RULE-${o.rule}` : o.rule;
+      const rule = o.rule;
       const args = { account, ...(rule ? { rule } : {}), ...(o.lockId ? { lockId: o.lockId } : {}) };
       setExitCode(this, await remote(o, 'unlock', args, ['released', 'scheduled']));
     });

@@ -84,15 +84,26 @@ export function register(program: Command): void {
     .option('--contract <id>', 'with --machine position: which open position')
     .option('-d, --data-dir <dir>', 'state database (for --account)', 'data')
     .option('-f, --format <format>', DIAGRAM_FORMATS.join(' | '), 'svg')
-    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .option('-o, --out <file>', 'write to this file instead of stdout (SVG is never written to a terminal)')
     .action(function (this: Command, opts: DiagramOptions) {
+      // An SVG is hundreds of lines of markup: on a terminal it is noise, so it goes to a file (or a pipe).
+      if (opts.format === 'svg' && !opts.out && process.stdout.isTTY) {
+        process.stderr.write(
+          `riskd diagram: not writing SVG to the terminal. Write it to a file: npx riskd diagram -m ${opts.machine} -o ${opts.machine}.svg` +
+            ` (or pipe it: npx riskd diagram -m ${opts.machine} > ${opts.machine}.svg; or --format mermaid to read it here)\n`,
+        );
+        setExitCode(this, 2);
+        return;
+      }
       const r = runDiagram(opts);
       if ('error' in r) {
         process.stderr.write(`riskd diagram: ${r.error}\n`);
         setExitCode(this, 1);
         return;
       }
-      if (opts.out) writeFileSync(opts.out, r.text);
-      else process.stdout.write(r.text);
+      if (opts.out) {
+        writeFileSync(opts.out, r.text);
+        process.stderr.write(`wrote ${opts.out}\n`);
+      } else process.stdout.write(r.text);
     });
 }

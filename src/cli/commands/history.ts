@@ -2,9 +2,9 @@
 // daemon runs or not), as a table, CSV or JSON.
 import { InvalidArgumentError, type Command } from 'commander';
 import { setExitCode } from '../exitCode.ts';
-import { parseInteger } from '../options.ts';
+import { parseInteger, parseRule } from '../options.ts';
 import { openStateReadOnly } from '../../control/locate.ts';
-import { formatHistory, HistoryQueryError, parseWhen, queryHistory, type HistoryFormat, type HistoryKind, type HistoryQuery } from '../../control/history.ts';
+import { foldedCount, formatHistory, forPeople, HistoryQueryError, parseWhen, queryHistory, zonesByAccount, type HistoryFormat, type HistoryKind, type HistoryQuery } from '../../control/history.ts';
 
 interface HistoryOptions {
   dataDir: string;
@@ -15,6 +15,8 @@ interface HistoryOptions {
   limit: number;
   format: HistoryFormat;
   kind: HistoryKind;
+  all?: boolean;
+  verbose?: boolean;
 }
 
 function oneOf<T extends string>(values: readonly T[]) {
@@ -33,16 +35,23 @@ export function runHistory(opts: HistoryOptions, out: NodeJS.WritableStream = pr
     return 1;
   }
   if (!store) {
-    err.write(`riskd history: ${opts.dataDir} has no state.db (has riskd run with this --data-dir?)\n`);
+    err.write(`riskd history: ${opts.dataDir} has no state.db (has riskd run with this --data-dir? the demo prints its own: npx riskd history --data-dir <dir>)\n`);
     return 1;
   }
   try {
-    const q: HistoryQuery = { kind: opts.kind, limit: opts.limit };
+    const q: HistoryQuery = { kind: opts.kind, limit: opts.limit, all: opts.all === true };
     if (opts.account !== undefined) q.account = opts.account;
-    if (opts.rule !== undefined) q.rule = /^\d{3}$/.test(opts.rule) ? `RULE-${opts.rule}` : opts.rule;
+    if (opts.rule !== undefined) q.rule = parseRule(opts.rule); // idempotent: the option parser already checked it
     if (opts.since !== undefined) q.since = parseWhen(opts.since);
     if (opts.until !== undefined) q.until = parseWhen(opts.until);
-    out.write(formatHistory(queryHistory(store, q), opts.format));
+    const rows = queryHistory(store, q);
+    if (opts.format !== 'table') {
+      out.write(formatHistory(rows, opts.format));
+      return 0;
+    }
+    out.write(formatHistory(forPeople(rows, opts.kind, zonesByAccount(store), opts.verbose === true), 'table'));
+    const folded = foldedCount(store, q);
+    if (folded > 0) out.write(`(${folded} skipped row${folded === 1 ? '' : 's'} hidden: repeats riskd absorbed or actions with nothing to do; --all shows them)\n`);
     return 0;
   } catch (e) {
     if (e instanceof HistoryQueryError) {
@@ -62,11 +71,13 @@ export function register(program: Command): void {
     .option('-d, --data-dir <dir>', 'riskd data directory', 'data')
     .option('--kind <kind>', 'enforcement | locks | admin (the admin audit)', oneOf(['enforcement', 'locks', 'admin'] as const), 'enforcement')
     .option('--account <name>', 'only this account (name or id)')
-    .option('--rule <rule>', 'only this rule, e.g. RULE-003 (or 003)')
+    .option('--rule <rule>', 'only this rule: RULE-003, 003 or daily_realized_loss', parseRule)
     .option('--since <when>', 'from this time: ISO date/time, or an age like 24h, 7d')
     .option('--until <when>', 'up to this time: ISO date/time, or an age like 1h')
     .option('--limit <n>', 'at most this many rows (newest first)', parseInteger, 200)
     .option('--format <format>', 'table | csv | json', oneOf(['table', 'csv', 'json'] as const), 'table')
+    .option('--all', 'also the skipped rows (repeats absorbed while an action was in flight, actions with nothing to do)')
+    .option('-v, --verbose', 'table: also the internal fields (endpoint, contract id, status, lock kind)')
     .action(function (this: Command, opts: HistoryOptions) {
       setExitCode(this, runHistory(opts));
     });

@@ -9,6 +9,7 @@ export interface CommandModule {
 
 /** In the order `riskd --help` lists them. */
 export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
+  init: () => import('./init.ts'),
   config: () => import('./config.ts'),
   sim: () => import('./sim.ts'),
   start: () => import('./start.ts'),

@@ -38,6 +38,7 @@ export function register(program: Command): void {
         ...paths,
         dataDir: opts.dataDir,
         logLevel: opts.logLevel,
+        checkControlPort: true,
         onLive: async (d, log) => {
           // Loaded once enforcing: the control plane and inspector are not on the path to "riskd is live".
           const { startControlPlane } = await import('../../control/controlPlane.ts');

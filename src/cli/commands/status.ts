@@ -13,6 +13,7 @@ export const EXIT_DEGRADED = 3;
 
 interface StatusOptions {
   json?: boolean;
+  verbose?: boolean;
   port?: number;
   dataDir: string;
 }
@@ -28,7 +29,7 @@ export async function runStatus(opts: StatusOptions, out: NodeJS.WritableStream 
   if (client) {
     const s = client.firstStatus;
     client.close();
-    out.write(opts.json ? `${JSON.stringify({ daemon: 'running', ...s }, null, 2)}\n` : renderLiveStatus(s));
+    out.write(opts.json ? `${JSON.stringify({ daemon: 'running', ...s }, null, 2)}\n` : renderLiveStatus(s, { verbose: opts.verbose === true }));
     return s.health === 'ok' ? 0 : EXIT_DEGRADED;
   }
   let store;
@@ -40,12 +41,12 @@ export async function runStatus(opts: StatusOptions, out: NodeJS.WritableStream 
   }
   if (!store) {
     if (opts.json) out.write(`${JSON.stringify({ daemon: 'down', dataFile: null, accounts: [] }, null, 2)}\n`);
-    err.write(`riskd is not running (nothing answers on 127.0.0.1:${port}) and ${opts.dataDir} has no state yet\n`);
+    err.write(`riskd is not running (nothing answers on 127.0.0.1:${port}) and ${opts.dataDir} has no state yet: start it with \`npx riskd start\` (or pass the --data-dir it uses; \`npx riskd demo\` prints its own)\n`);
     return 1;
   }
   try {
     const s = offlineStatus(store);
-    out.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : renderOfflineStatus(s));
+    out.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : renderOfflineStatus(s, { verbose: opts.verbose === true }));
   } finally {
     store.close();
   }
@@ -57,6 +58,7 @@ export function register(program: Command): void {
     .command('status')
     .description('show each account: P&L, positions, locks, connection health, last enforcement (exit 0 ok, 3 degraded, 1 not running)')
     .option('--json', 'machine-readable output')
+    .option('-v, --verbose', 'also the internal names (lock kinds and ids, rule keys)')
     .option('-p, --port <port>', 'control port of the running riskd (default: the one it recorded, else 8765)', parsePort)
     .option('-d, --data-dir <dir>', 'riskd data directory', 'data')
     .action(async function (this: Command, opts: StatusOptions) {

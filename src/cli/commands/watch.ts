@@ -1,7 +1,8 @@
 // `riskd watch`: a live terminal dashboard of every watched account (P&L against limits, positions, rule
 // gauges, locks counting down, session, recent enforcement, hub and REST health). Read-only: it never sends a
-// command that changes anything. When the daemon is down it shows the last saved state from SQLite (clearly
-// bannered) and keeps retrying the daemon.
+// command that changes anything. The limits are the daemon's own (from its status, or the configuration it saved
+// in SQLite when it is down): watch reads no config file. When the daemon is down it shows the last saved state
+// from SQLite (clearly bannered) and keeps retrying the daemon.
 import type { Command } from 'commander';
 import { setExitCode } from '../exitCode.ts';
 import { parsePort } from '../options.ts';
@@ -10,31 +11,18 @@ import { INITIAL_VIEW, type ViewState } from '../../tui/model.ts';
 import { applyKey } from '../../tui/keys.ts';
 import { maxScroll, renderScreen } from '../../tui/render.ts';
 import { TerminalScreen } from '../../tui/terminal.ts';
-import { loadWatchConfig, WatchConfigError } from '../../tui/watchConfig.ts';
 
 interface WatchOptions {
   port?: number;
   dataDir: string;
-  config: string;
-  accounts?: string;
 }
 
-export async function runWatch(opts: WatchOptions, configExplicit: boolean): Promise<number> {
+export async function runWatch(opts: WatchOptions): Promise<number> {
   const input = process.stdin;
   const output = process.stdout;
   if (!output.isTTY || !input.isTTY) {
-    process.stderr.write('riskd watch needs an interactive terminal; for scripts use `riskd status --json`\n');
+    process.stderr.write('riskd watch needs an interactive terminal; for scripts use `npx riskd status --json`\n');
     return 1;
-  }
-  let cfg;
-  try {
-    cfg = loadWatchConfig(opts.config, opts.accounts, configExplicit);
-  } catch (err) {
-    if (err instanceof WatchConfigError) {
-      process.stderr.write(`riskd watch: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
   }
   const color = !process.env['NO_COLOR'];
   let view: ViewState = INITIAL_VIEW;
@@ -44,8 +32,6 @@ export async function runWatch(opts: WatchOptions, configExplicit: boolean): Pro
   const feed = new WatchFeed({
     dataDir: opts.dataDir,
     ...(opts.port !== undefined ? { port: opts.port } : {}),
-    configOf: cfg.configOf,
-    configNote: cfg.note,
     onModel: () => screen.requestDraw(),
   });
   const screen = new TerminalScreen({
@@ -80,9 +66,7 @@ export function register(program: Command): void {
     .description('live terminal dashboard of every account (read-only; shows the last saved state when riskd is down)')
     .option('-p, --port <port>', 'control port of the running riskd (default: the one it recorded, else 8765)', parsePort)
     .option('-d, --data-dir <dir>', 'riskd data directory', 'data')
-    .option('-c, --config <file>', 'risk rules file (rule limits for the gauges)', 'config/risk.yaml')
-    .option('-a, --accounts <file>', 'accounts file (per-account rule overrides; default: next to --config)')
     .action(async function (this: Command, opts: WatchOptions) {
-      setExitCode(this, await runWatch(opts, this.getOptionValueSource('config') === 'cli'));
+      setExitCode(this, await runWatch(opts));
     });
 }

@@ -2,7 +2,7 @@
 // limit". What was done comes from the intent, why from the rule and the numbers it recorded; the verdict's own
 // message (row.reason) is the fallback. Internal names (endpoints, intent kinds) stay out of the text.
 import { symbolOf } from '../../ledger/symbols.ts';
-import { duration, money } from '../../rules/format.ts';
+import { duration, money } from '../../format/plain.ts';
 import type { EnforcementRow } from '../../store/index.ts';
 
 export interface FeedLine {

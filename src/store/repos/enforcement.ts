@@ -25,6 +25,8 @@ export interface EnforcementFilter {
   since?: number;
   until?: number;
   limit?: number;
+  /** Leave out rows that did nothing (status skipped: absorbed repeats, nothing to do). Default: keep them. */
+  hideSkipped?: boolean;
 }
 
 export interface EnforcementRepo {
@@ -34,6 +36,8 @@ export interface EnforcementRepo {
   get(id: number): EnforcementRow | undefined;
   /** Newest first (by trigger time), filtered by trigger time in [since, until]. */
   list(filter: EnforcementFilter): EnforcementRow[];
+  /** How many skipped rows match the filter (what a folded list leaves out). */
+  countSkipped(filter: Omit<EnforcementFilter, 'limit' | 'hideSkipped'>): number;
 }
 
 /** Updatable columns: patch field -> column. */
@@ -82,14 +86,18 @@ export function enforcementRepo(db: Database): EnforcementRepo {
       .join(', ')} WHERE id = @id`,
   );
   const get = db.prepare<[number], Raw>('SELECT * FROM enforcement_log WHERE id = ?');
-  const list = db.prepare<{ accountId: number | null; rule: string | null; since: number | null; until: number | null; limit: number }, Raw>(`
-    SELECT * FROM enforcement_log
-    WHERE (@accountId IS NULL OR account_id = @accountId)
+  type Where = { accountId: number | null; rule: string | null; since: number | null; until: number | null };
+  const WHERE = `(@accountId IS NULL OR account_id = @accountId)
       AND (@rule IS NULL OR rule = @rule)
       AND (@since IS NULL OR trigger_at >= @since)
-      AND (@until IS NULL OR trigger_at <= @until)
+      AND (@until IS NULL OR trigger_at <= @until)`;
+  const list = db.prepare<Where & { hideSkipped: number; limit: number }, Raw>(`
+    SELECT * FROM enforcement_log
+    WHERE ${WHERE} AND (@hideSkipped = 0 OR status <> 'skipped')
     ORDER BY trigger_at DESC, id DESC
     LIMIT @limit`);
+  const countSkipped = db.prepare<Where, number>(`SELECT COUNT(*) FROM enforcement_log WHERE ${WHERE} AND status = 'skipped'`).pluck();
+  const where = (f: EnforcementFilter): Where => ({ accountId: f.accountId ?? null, rule: f.rule ?? null, since: f.since ?? null, until: f.until ?? null });
 
   return {
     insert(r) {
@@ -125,9 +133,10 @@ export function enforcementRepo(db: Database): EnforcementRepo {
       return r ? decode(r) : undefined;
     },
     list(f) {
-      return list
-        .all({ accountId: f.accountId ?? null, rule: f.rule ?? null, since: f.since ?? null, until: f.until ?? null, limit: f.limit ?? -1 })
-        .map(decode);
+      return list.all({ ...where(f), hideSkipped: f.hideSkipped ? 1 : 0, limit: f.limit ?? -1 }).map(decode);
+    },
+    countSkipped(f) {
+      return countSkipped.get(where(f))!;
     },
   };
 }
