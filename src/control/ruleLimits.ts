@@ -3,7 +3,7 @@
 // it saved in SQLite while it is down), never from a config file a view reads on its own. The status snapshot
 // carries the result, so watch, status and the web dashboard draw the same gauges.
 import type { RiskConfig } from '../config/types.ts';
-import { RULE_IDS } from '../config/schema.ts';
+import { RULE_IDS, RULE_LABELS } from '../rules/registry.ts';
 import { clock, countdown, duration, money, moneyLimit } from '../format/plain.ts';
 
 export type RuleKey = keyof RiskConfig['rules'];
@@ -46,21 +46,6 @@ export interface RuleLimit {
   until: number | null;
 }
 
-export const RULE_LABELS: Record<RuleKey, string> = {
-  max_contracts: 'contracts',
-  max_contracts_per_instrument: 'per symbol',
-  daily_realized_loss: 'realized loss',
-  daily_unrealized_loss: 'open loss',
-  max_unrealized_profit: 'open profit',
-  trade_frequency_limit: 'trades today',
-  cooldown_after_loss: 'losers in row',
-  no_stop_loss_grace: 'stop grace',
-  session_block_outside: 'session',
-  auth_loss_guard: 'can trade',
-  symbol_blocks: 'blocked syms',
-  trade_management: 'trade mgmt',
-  daily_realized_profit: 'profit target',
-};
 
 /** Share of a limit used: 0 when nothing is used; a zero limit counts as fully used by anything above zero. */
 export function share(value: number, limit: number): number {

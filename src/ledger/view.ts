@@ -38,6 +38,11 @@ export interface FillView {
   orderId: number;
   /** True when this fill came from riskd's own enforcement (never counted by RULE-006/007). */
   byRiskd: boolean;
+  /**
+   * When riskd received it, on riskd's clock (`at` is the gateway's). Absent for fills loaded from the store at
+   * start. Whether exposure is newer than a lock is judged on this clock only (locks begin on riskd's clock).
+   */
+  receivedAt?: number;
 }
 
 export interface LedgerView {
@@ -63,6 +68,11 @@ export interface LedgerView {
   fillsToday(): readonly FillView[];
   /** Trader entry ORDERS (one order may arrive as several rows) or all trader fill rows since `sinceMs` (byRiskd excluded). */
   countSince(sinceMs: number, what: 'entries' | 'fills'): number;
+  /**
+   * The same for fills riskd received at or after `sinceMs` on its own clock (rolling windows measured from
+   * riskd's now); a fill loaded from the store, whose arrival is unknown, counts by its stamp.
+   */
+  countReceivedSince(sinceMs: number, what: 'entries' | 'fills'): number;
   /** Consecutive losing trader exit ORDERS (rows of one order summed) at the end of today's sequence (a profitable exit resets it). */
   consecutiveLosingExits(): number;
 }
