@@ -132,7 +132,7 @@ describe('riskd start + control plane (real processes)', () => {
     const r = await riskd(['history', '--data-dir', dataDir, '--format', 'csv', '--rule', 'RULE-001']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('at,account,rule,action,contract,status,latencyMs,endpoint,outcome,reason,id');
+    expect(lines[0]).toBe('at,account,rule,action,contract,status,latencyMs,endpoint,outcome,reason,summary,id');
     expect(lines.length).toBeGreaterThan(1);
     expect(lines[1]).toContain(`${PRAC.name},RULE-001,reduce,${MNQ}`);
   });
