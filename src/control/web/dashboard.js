@@ -298,14 +298,30 @@ function tick() {
 
 // ---- transport -----------------------------------------------------------------------------------------------
 
+// One feed request at a time: a burst of enforcement events (a row per step of each action) asks once more
+// after the request in flight instead of once per event.
+let feedLoading = false;
+let feedStale = false;
 async function loadFeed() {
+  if (feedLoading) {
+    feedStale = true;
+    return;
+  }
+  feedLoading = true;
   try {
     const r = await fetch('/api/feed', { cache: 'no-store' });
-    if (!r.ok) return;
-    state.feed = await r.json();
-    render();
+    if (r.ok) {
+      state.feed = await r.json();
+      render();
+    }
   } catch {
     // the socket's state shows the outage
+  } finally {
+    feedLoading = false;
+    if (feedStale) {
+      feedStale = false;
+      void loadFeed();
+    }
   }
 }
 
