@@ -43,6 +43,7 @@ export class ControlServer {
   private timer: ReturnType<typeof setInterval> | undefined;
   private pushSoon: ReturnType<typeof setTimeout> | undefined;
   private offDaemon: (() => void) | undefined;
+  private offEmitted: (() => void) | undefined;
   private boundPort = 0;
 
   constructor(private readonly opts: ControlServerOptions) {
@@ -98,6 +99,10 @@ export class ControlServer {
       },
       onHubStatus: () => this.schedulePush(),
     });
+    // A delayed admin unlock changes no lock until it takes effect, but the snapshot shows it as pending at once.
+    this.offEmitted = this.opts.daemon.supervisor.onEmitted((e) => {
+      if (e.type === 'unlock.requested' && e.outcome === 'scheduled') this.schedulePush();
+    });
     this.timer = setInterval(() => this.pushStatus(), this.opts.statusIntervalMs ?? 1000);
     this.timer.unref();
     this.opts.daemon.store.meta.set('control.port', String(this.boundPort));
@@ -109,6 +114,7 @@ export class ControlServer {
     if (this.timer) clearInterval(this.timer);
     if (this.pushSoon) clearTimeout(this.pushSoon);
     this.offDaemon?.();
+    this.offEmitted?.();
     for (const ws of this.wss.clients) ws.close(1001, 'riskd stopping');
     this.wss.close();
     this.http.closeAllConnections();

@@ -114,6 +114,9 @@ export class Narrator {
     this.out.write(`  npx riskd history --data-dir ${q} --kind locks   every lock\n`);
     this.out.write(`  npx riskd status --data-dir ${q}             locks, limits and P&L${running ? '' : ' (saved state: riskd has stopped)'}\n`);
     this.out.write(`  npx riskd watch --data-dir ${q}              live terminal dashboard${running ? '' : ' (saved state)'}\n`);
-    if (running && dashboardPort !== null) this.out.write(`  http://127.0.0.1:${dashboardPort}/               the dashboard in a browser\n`);
+    if (running && dashboardPort !== null) {
+      this.out.write(`  http://127.0.0.1:${dashboardPort}/               the trader dashboard in a browser\n`);
+      this.out.write(`  http://127.0.0.1:${dashboardPort}/inspector      the statecharts and their transitions\n`);
+    }
   }
 }

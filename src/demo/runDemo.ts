@@ -48,7 +48,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     daemon = await Daemon.start({ config, dataDir, logger, tickMs: 1000 });
     narrator.attach(daemon);
     const control = await startDashboard(daemon, logger, riskPath, accountsPath);
-    narrator.say('demo', `dashboard: http://127.0.0.1:${control.port}/   statecharts: http://127.0.0.1:${control.port}/inspector`);
+    narrator.say('demo', `trader dashboard: http://127.0.0.1:${control.port}/`);
+    narrator.say('demo', `inspector (statecharts, transitions): http://127.0.0.1:${control.port}/inspector`);
     narrator.say('demo', `follow along in another terminal: npx riskd watch --data-dir ${dataDir}`);
     const extra = await opts.onLive?.(daemon);
     cleanup = async () => {

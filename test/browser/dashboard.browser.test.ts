@@ -1,8 +1,9 @@
 // The trader dashboard at / in a real browser (Debian Chromium driven by playwright-core) against a real riskd
 // (in process) watching the simulator: nothing is loaded from beyond loopback; a RULE-001 breach shows in the
 // feed in words within a second; a RULE-006 cooldown puts up the lock banner with a live countdown that goes
-// down; a delayed admin unlock shows as pending; the broker's switch is shown apart from riskd's lock; a riskd
-// that stops answering is said so; at 1400×900 and 400×800 the banner, its countdown and every gauge are on
+// down; a delayed admin unlock shows as pending (pushed, not polled); the broker's switch is shown apart from
+// riskd's lock; breach after breach spends the REST budget and the page says "rate limited"; a riskd that stops
+// answering is said so; at 1400×900 and 400×800 the banner, its countdown and every gauge are on
 // screen with no horizontal scroll. Screenshots are kept under .tmp/test-artifacts/ (git-ignored) for a human to look at.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { createLogger, type RootLogger } from '../../src/log/logger.ts';
 import { Daemon } from '../../src/runtime/daemon.ts';
 import { ControlServer } from '../../src/control/server.ts';
+import { statusSnapshot } from '../../src/control/statusSnapshot.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -100,15 +102,18 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     await sim?.close();
   });
 
-  it('loads every asset from this riskd, shows the account open with a gauge per enabled limit', async () => {
+  it('loads every asset from this riskd, shows the account open with a gauge per enabled rule (the snapshot\'s limits)', async () => {
     const foreign = requests.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('data:'));
     expect(foreign).toEqual([]);
     expect(requests.some((u) => u.endsWith('/assets/dashboard.js'))).toBe(true);
     expect(await page.getAttribute('#banner', 'data-locked')).toBe('false');
     expect(await page.textContent('#chipBroker')).toContain('allows trading');
     const rules = await page.$$eval('#gauges .gauge', (gs) => gs.map((g) => g.getAttribute('data-rule')));
-    expect(rules).toEqual(['RULE-003', 'RULE-004', 'RULE-001', 'RULE-002', 'RULE-006', 'RULE-007']);
-    expect(await page.textContent('#gauges')).toContain('$0.00 / $150.00');
+    expect(rules).toEqual(['RULE-001', 'RULE-002', 'RULE-003', 'RULE-004', 'RULE-006', 'RULE-007', 'RULE-010']);
+    // The words are the status snapshot's, as `riskd status` and `riskd watch` print them.
+    const limits = statusSnapshot(daemon).accounts.find((a) => a.id === ACCOUNT.id)!.limits;
+    expect(await page.$$eval('#gauges .gauge .val', (vs) => vs.map((v) => v.textContent))).toEqual(limits.map((l) => l.text));
+    expect(await page.textContent('#gauges .gauge[data-rule="RULE-003"] .val')).toBe('$0.00 of $150');
     expect(await page.textContent('#zoneNote')).toMatch(/America\/Chicago \(C[SD]T\)/);
   });
 
@@ -121,10 +126,9 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     expect(elapsed, `feed line after ${elapsed} ms`).toBeLessThan(1_000);
     expect(await page.textContent('#feed li[data-rule="RULE-001"] .what')).toBe('closed 2 MNQ: over your 1-contract limit');
     expect(await page.textContent('#feed li[data-rule="RULE-001"] time')).toMatch(/^\d\d:\d\d:\d\d C[SD]T$/);
-    // The open contract is listed with its P&L, and its symbol gets a gauge.
+    // The open contract is listed with its P&L, and the per-symbol gauge names it.
     await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#positions tbody')?.textContent?.includes('MNQ') ?? false, undefined, { timeout: 3_000 });
-    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#gauges .gauge[data-rule="RULE-002"] .val')?.textContent === '1 / 2', undefined, { timeout: 3_000 });
-    expect(await page.textContent('#gauges .gauge[data-rule="RULE-002"] .label')).toContain('MNQ contracts');
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#gauges .gauge[data-rule="RULE-002"] .val')?.textContent === 'MNQ 1 of 2', undefined, { timeout: 3_000 });
   });
 
   it('a RULE-006 cooldown puts up the lock banner with its reason and a countdown that goes down', async () => {
@@ -144,9 +148,12 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
   });
 
   it('an admin unlock under admin.unlock: delayed shows as pending, with when it takes effect and a countdown', async () => {
+    const asked = requests.length;
     expect(daemon.adminUnlock(ACCOUNT.id, { rule: 'RULE-006', by: 'admin' })?.outcome).toBe('scheduled');
     await page.waitForSelector('#bannerMore .pending', { timeout: 5_000 });
-    expect(await page.textContent('#bannerMore .pending')).toMatch(/^Unlock requested by admin for ".+": takes effect at \d\d:\d\d C[SD]T, in 1[45]:\d\d$/);
+    expect(await page.textContent('#bannerMore .pending')).toMatch(/^Unlock requested for ".+": takes effect at \d\d:\d\d C[SD]T, in 1[45]:\d\d$/);
+    // It came with the pushed status snapshot: the page asked for nothing (it polls nothing).
+    expect(requests.slice(asked).filter((u) => !u.endsWith('/api/feed'))).toEqual([]);
     expect(await page.getAttribute('#banner', 'data-locked')).toBe('true'); // still locked until then
   });
 
@@ -159,7 +166,7 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     await page.waitForTimeout(100); // one layout pass after the resize
     const { boxes, scrollWidth, clientWidth } = await layout(page);
     expect(scrollWidth, 'horizontal scroll').toBeLessThanOrEqual(clientWidth);
-    expect(boxes.length).toBeGreaterThanOrEqual(8); // banner, countdown, 6 gauges (or more with a symbol gauge)
+    expect(boxes.length).toBe(9); // banner, countdown, a gauge for each of the 7 enabled rules
     for (const b of boxes) {
       expect(b.width, `${b.name} has no width`).toBeGreaterThan(0);
       expect(b.left, `${b.name} left`).toBeGreaterThanOrEqual(0);
@@ -175,7 +182,7 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     sim.control.setCanTrade(ACCOUNT.id, false);
     await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#chipBroker')?.textContent?.includes('blocks trading') ?? false, undefined, { timeout: 5_000 });
     await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#bannerTitle')?.textContent === 'Locked: the broker is blocking trading', undefined, { timeout: 5_000 });
-    expect(await page.textContent('#bannerMore')).toContain('Ends when the broker allows trading again.');
+    expect(await page.textContent('#bannerMore')).toContain('Locked until the broker allows trading again.');
     expect(await page.textContent('#bannerMore')).toMatch(/Also locked: 2 entries in the last minute/);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-broker-blocked-1400x900.png'), fullPage: true });
   });
@@ -190,6 +197,30 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     await page.click(`#accounts button[data-account="${ACCOUNT.id}"]`);
     await page.waitForSelector('#banner[data-locked="true"]', { timeout: 3_000 });
   });
+
+  it('a breach after each close spends the REST budget (200 / 60 s): the dashboard says "rate limited"', async () => {
+    await page.click(`#accounts button[data-account="${OTHER.id}"]`);
+    expect(await page.$('#chipRest')).toBeNull();
+    // A trader buying again and again, each time riskd has closed the last one (the second entry in a minute
+    // locks the account; from then on every new position is closed at once): one close request per buy, until
+    // the budget is spent and a close has to wait for a slot.
+    const flat = () => sim.state.positions(OTHER.id).length === 0;
+    const limited = () => daemon.budget.stats().rateLimited;
+    let buys = 0;
+    const t0 = Date.now();
+    while (!limited() && Date.now() - t0 < 50_000) {
+      sim.trader.placeOrder({ accountId: OTHER.id, contractId: MNQ, type: OrderType.Market, side: OrderSide.Bid, size: 1 });
+      buys++;
+      const due = Date.now() + 3_000;
+      while (!limited() && !flat() && Date.now() < due) await new Promise((r) => setTimeout(r, 5));
+    }
+    await page.waitForSelector('#chipRest', { timeout: 5_000 });
+    const rest = daemon.status().rest;
+    writeFileSync(join(ARTIFACTS, 'dashboard-rate-limited.json'), `${JSON.stringify({ buys, inWindow: rest.inWindow, limit: rest.limit, granted: rest.granted })}\n`);
+    expect(rest.inWindow).toBeGreaterThanOrEqual(rest.limit - 1);
+    expect(await page.textContent('#chipRest')).toContain('rate limited');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-rate-limited-1400x900.png'), fullPage: true });
+  }, 70_000);
 
   it('when riskd stops answering, the page says so instead of showing old numbers as live', async () => {
     await server.stop();

@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { createLogger, type RootLogger } from '../../src/log/logger.ts';
 import { Daemon } from '../../src/runtime/daemon.ts';
 import { ControlServer } from '../../src/control/server.ts';
+import { statusSnapshot } from '../../src/control/statusSnapshot.ts';
 import { mountInspector, type MountedInspector } from '../../src/control/inspector/mount.ts';
 import { graphOf, MACHINE_NAMES } from '../../src/control/inspector/diagram.ts';
 import { allNodes } from '../../src/control/inspector/graph.ts';
@@ -95,6 +96,10 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     const positionSvg = (machines as [string, string][]).find(([n]) => n === 'position')![1];
     for (const n of allNodes(graphOf('position').root)) expect(positionSvg).toContain(`data-state="${n.id}"`);
     expect(await page.textContent('#summary')).toContain('realized');
+    // The limits in force: the status snapshot's list, the same one the dashboard's gauges and `riskd status` show.
+    const limits = statusSnapshot(daemon).accounts.find((a) => a.id === ACCOUNT.id)!.limits;
+    expect(limits.map((l) => l.rule)).toEqual(['RULE-008', 'RULE-010']);
+    for (const l of limits) expect(await page.textContent('#limits')).toContain(`${l.label}: ${l.text} ${l.rule}`);
   });
 
   it('an open position without a stop gets its own live position statechart (awaitingStop active)', async () => {

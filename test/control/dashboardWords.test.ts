@@ -1,9 +1,7 @@
-// The dashboard's server-side words and limits: each feed line says what riskd did and why in a trader's
-// words (no endpoint or intent names), and each gauge limit comes from the effective rules given.
+// The dashboard feed's words: each line says what riskd did and why in a trader's words (no endpoint or intent
+// names). The gauges' limits are the status snapshot's (test/control/ruleLimits.test.ts).
 import { describe, expect, it } from 'vitest';
 import { feedLine } from '../../src/control/dashboard/feedLine.ts';
-import { gaugeLimits } from '../../src/control/dashboard/gaugeLimits.ts';
-import { riskConfigSchema } from '../../src/config/schema.ts';
 import type { EnforcementRow } from '../../src/store/index.ts';
 
 const row = (rule: string, intent: object, numbers: object, extra: Partial<EnforcementRow> = {}): EnforcementRow => ({
@@ -47,29 +45,5 @@ describe('feedLine', () => {
 
   it('a row with unreadable JSON still gets a line (the verdict message)', () => {
     expect(feedLine({ ...row('RULE-003', {}, {}), intent: '{', numbers: 'nope' }).text).toBe('acted: the verdict message');
-  });
-});
-
-describe('gaugeLimits', () => {
-  it('one gauge per enabled limit, with the limits of the rules given', () => {
-    const cfg = riskConfigSchema.parse({
-      rules: {
-        max_contracts: { enabled: true, limit: 4 },
-        daily_realized_loss: { enabled: true, limit: 150 },
-        daily_unrealized_loss: { enabled: true, limit: 90, scope: 'per_position' },
-        max_contracts_per_instrument: { enabled: true, limits: { MNQ: 3 }, default_limit: 1 },
-        trade_frequency_limit: { enabled: true, count: 'fills' },
-        daily_realized_profit: { enabled: true, target: 700 },
-      },
-    });
-    const g = gaugeLimits(cfg.rules);
-    expect(g.map((x) => [x.rule, x.use, x.limit])).toEqual([
-      ['RULE-003', 'realizedLoss', 150],
-      ['RULE-004', 'unrealizedLossWorst', 90],
-      ['RULE-001', 'openContracts', 4],
-      ['RULE-002', 'symbolContracts', 1],
-      ['RULE-013', 'realizedProfit', 700],
-    ]); // RULE-006 counting fills has no gauge: the snapshot counts entries
-    expect(g.find((x) => x.rule === 'RULE-002')!.perSymbol).toEqual({ limits: { MNQ: 3 }, defaultLimit: 1 });
   });
 });

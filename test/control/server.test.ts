@@ -24,10 +24,10 @@ afterEach(async () => {
   rig = server = client = undefined;
 });
 
-async function setup(admin: Parameters<typeof startRig>[0]) {
+async function setup(admin: Parameters<typeof startRig>[0], statusIntervalMs = 100) {
   rig = await startRig(admin);
   await setPassword(rig.daemon.store.meta, PASSWORD, { cost: 4 });
-  server = new ControlServer({ daemon: rig.daemon, logger: rig.logger, port: 0, loadConfig: fileConfigLoader(rig.riskPath, rig.accountsPath), statusIntervalMs: 100 });
+  server = new ControlServer({ daemon: rig.daemon, logger: rig.logger, port: 0, loadConfig: fileConfigLoader(rig.riskPath, rig.accountsPath), statusIntervalMs });
   const port = await server.start();
   client = await ControlClient.connect(port);
   return { rig, server, client, port };
@@ -62,11 +62,12 @@ describe('control server', () => {
     expect(s.health).toBe('ok');
     expect((await get(port, '/')).body).toContain('<title>riskd dashboard</title>');
     // The dashboard's assets are a fixed list: nothing else on disk is reachable through /assets/.
-    expect((await get(port, '/assets/dashboard.js')).body).toContain('/api/dashboard');
+    expect((await get(port, '/assets/dashboard.js')).body).toContain('/api/feed');
     expect((await get(port, '/assets/..%2Fserver.ts')).status).toBe(404);
     expect((await get(port, '/assets/inspector.js')).status).toBe(404);
-    const dash = JSON.parse((await get(port, '/api/dashboard')).body) as { accounts: { name: string; timezone: string; limits: unknown[] }[] };
-    expect(dash.accounts.map((a) => [a.name, a.timezone])).toEqual([[PRAC.name, 'America/Chicago']]);
+    // The page's one request besides the snapshot: the feed in words, per account.
+    const feed = JSON.parse((await get(port, '/api/feed')).body) as { accounts: { id: number; feed: unknown[] }[] };
+    expect(feed.accounts).toEqual([{ id: PRAC.id, feed: [] }]);
     expect((await get(port, '/api/status', { host: 'evil.example:80' })).status).toBe(403);
     expect((await get(port, '/api/status', { origin: 'https://evil.example' })).status).toBe(403);
     expect((await get(port, '/nope')).status).toBe(404);
@@ -189,6 +190,22 @@ describe('control server', () => {
     // The status every view reads shows the pending unlock next to the lock, and the lock in words.
     const [lock] = statusSnapshot(rig.daemon).accounts[0]!.locks;
     expect(lock).toMatchObject({ unlockAt: d.effectiveAt, description: 'locked until the broker allows trading again' });
+  });
+
+  it('a scheduled delayed unlock is pushed at once: viewers need no polling to see it pending', async () => {
+    // The periodic push is an hour away: only the push the scheduled unlock makes can deliver it.
+    const { rig, client } = await setup({ unlock: 'delayed', delay: '1h' }, 3_600_000);
+    const pushed: StatusSnapshot[] = [];
+    client.onPush((m) => void (m.type === 'status' && pushed.push(m.data as StatusSnapshot)));
+    await lockByCanTrade(rig);
+    await until('the status push of the lock', () => pushed.some((p) => p.accounts[0]!.locks.length > 0));
+    await client.login(PASSWORD);
+    const before = pushed.length;
+    const d = await client.call<{ outcome: string; effectiveAt: number }>('unlock', { account: PRAC.name });
+    expect(d.outcome).toBe('scheduled');
+    const pending = () => pushed.slice(before).map((p) => p.accounts[0]!.locks[0]?.unlockAt).find((at) => at != null);
+    await until('a status push showing the pending unlock', () => pending() !== undefined, 2_000);
+    expect(pending()).toBe(d.effectiveAt);
   });
 
   it('reload with a bad file keeps the old config and says file:line:key', async () => {

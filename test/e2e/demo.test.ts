@@ -16,6 +16,9 @@ describe('riskd demo', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, out).toBe(0);
     const order = [
+      // The dashboard and the inspector, each with its own address.
+      /trader dashboard: http:\/\/127\.0\.0\.1:\d+\/\n/,
+      /inspector \(statecharts, transitions\): http:\/\/127\.0\.0\.1:\d+\/inspector\n/,
       /RULE-001 closed 2 MNQ: over your 3-contract limit/,
       /RULE-008 closed (the|\d+) MNQ( position)?: no stop loss/,
       /LOCK\s+RULE-007 no new trades until \d\d:\d\d CT/,

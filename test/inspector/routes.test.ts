@@ -19,7 +19,6 @@ const view = (id: number): AccountView => ({
   timezone: 'America/Chicago',
   machines: [{ actorId: 'account', machine: 'account', value: { lockout: 'locked' }, stateText: 'lockout.locked', status: 'active', context: { accountId: id, token: '[redacted]' } }],
   status: { realized: -120, locks: [{ id: 'l1', rule: 'RULE-010', until: null }] },
-  limits: [{ rule: 'RULE-001', label: 'Contracts open', use: 'openContracts', unit: 'count', limit: 3 }],
 });
 
 beforeAll(async () => {

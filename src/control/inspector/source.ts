@@ -1,10 +1,9 @@
 // What the inspector reads from a running daemon, behind a narrow interface (tests build their own): the
-// account list, each account's machine snapshot (root + position children) with the dashboard's numbers and
-// limits, the connection machine's state, and the store for the transitions audit.
+// account list, each account's machine snapshot (root + position children) with its status snapshot (numbers,
+// locks, limits), the connection machine's state, and the store for the transitions audit.
 import type { Database } from 'better-sqlite3';
 import type { StateValue } from 'xstate';
 import type { Daemon } from '../../runtime/daemon.ts';
-import { gaugeLimits, type GaugeLimit } from '../dashboard/gaugeLimits.ts';
 import { statusSnapshot } from '../statusSnapshot.ts';
 import { sanitize } from './sanitize.ts';
 import { stateText } from './stateText.ts';
@@ -27,10 +26,8 @@ export interface AccountView {
   /** The account's trading-day zone (IANA): the page shows every time in it, labelled. */
   timezone: string;
   machines: MachineView[];
-  /** The dashboard's numbers: P&L, positions, locks with remainingMs, session, counters, last enforcement. */
+  /** The account's status snapshot (statusSnapshot.ts): P&L, positions, locks in words, the limits in force. */
   status: unknown;
-  /** The limits in force (the daemon's effective config), as the dashboard's gauges show them. */
-  limits: GaugeLimit[];
 }
 
 export interface InspectorSource {
@@ -68,7 +65,7 @@ export function daemonSource(daemon: Daemon): InspectorSource {
       }
       const full = statusSnapshot(daemon);
       const status = full.accounts.find((a) => a.id === id) ?? null;
-      return { id, name: acc.name, now: full.now, timezone: acc.config.trading_day.timezone, machines, status: sanitize(status), limits: gaugeLimits(acc.config.rules) };
+      return { id, name: acc.name, now: full.now, timezone: acc.config.trading_day.timezone, machines, status: sanitize(status) };
     },
     connectionState: () => {
       const s = daemon.status() as { connection?: { state?: unknown } };

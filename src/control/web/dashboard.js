@@ -1,8 +1,9 @@
-// The trader dashboard. Live numbers from the control WebSocket (/ws: `status` every second, `enforcement` and
-// `lock` as they happen); the gauges' limits, the trading-day zone, a pending delayed unlock and the feed in
-// words from /api/dashboard, refetched on every enforcement or lock event and every 3 s. Countdowns tick
-// locally against the server's clock (offset taken from each status). Every time is shown in the account's
-// trading-day zone. Plain browser JavaScript, no build step, nothing loaded from anywhere but this riskd.
+// The trader dashboard. Everything but the feed is the status snapshot the control WebSocket pushes (/ws:
+// `status` every second and as soon as something changes): the limits in force with used vs limit and their
+// words, each lock in words with any pending delayed unlock, the trading-day zone, "rate limited". The page
+// derives no limit of its own. The feed in words comes from /api/feed, fetched on connect and on every
+// `enforcement` event. Countdowns tick locally against the server's clock (offset taken from each status).
+// Plain browser JavaScript, no build step, nothing loaded from anywhere but this riskd.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -17,7 +18,7 @@ const state = {
   status: null, // last status snapshot
   offset: 0, // server clock - browser clock (ms)
   receivedAt: 0,
-  dash: null, // last /api/dashboard
+  feed: null, // last /api/feed
   selected: null, // account id
   seenFeed: new Set(), // feed lines already shown: lines that arrive later flash
   feedShown: false,
@@ -73,20 +74,12 @@ const LOCK_TITLE = {
 };
 /** The lock's reason; the broker's switch has its own words (its recorded reason names the API field). */
 const reasonWords = (l) => (l.kind === 'until_can_trade' ? 'Your broker has switched trading off for this account.' : l.reason);
-
-/** When a lock ends, in words: "at the 17:00 CST reset". */
-function lockEndWords(l, tz) {
-  if (l.kind === 'until_reset') return l.until ? `at the ${clock(l.until, tz)} reset` : 'at the trading-day reset';
-  if (l.kind === 'until_session') return l.until ? `when your trading hours open, ${clock(l.until, tz)}` : 'when your trading hours open';
-  if (l.kind === 'until_can_trade') return 'when the broker allows trading again';
-  if (l.kind === 'symbol') return `when ${l.symbol ?? 'the symbol'} leaves your block list`;
-  return l.until ? `at ${clock(l.until, tz)}` : 'when an admin releases it';
-}
+const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // ---- data ----------------------------------------------------------------------------------------------------
 
 const account = () => state.status?.accounts.find((a) => a.id === state.selected) ?? state.status?.accounts[0] ?? null;
-const dashOf = (id) => state.dash?.accounts.find((a) => a.id === id) ?? null;
+const feedOf = (id) => state.feed?.accounts.find((a) => a.id === id)?.feed ?? null;
 const accountLocks = (a) => a.locks.filter((l) => l.kind !== 'symbol');
 
 /** The lock the banner leads with: one released by a condition, else the one that lasts longest. */
@@ -94,35 +87,10 @@ function mainLock(locks) {
   return [...locks].sort((x, y) => (x.until === null ? Infinity : x.until) - (y.until === null ? Infinity : y.until)).pop() ?? null;
 }
 
-function gaugeValues(g, a) {
-  const pos = a.positions;
-  switch (g.use) {
-    case 'openContracts':
-      return [{ label: g.label, used: a.openContracts, limit: g.limit }];
-    case 'symbolContracts': {
-      const bySymbol = new Map();
-      for (const p of pos) bySymbol.set(p.symbol, (bySymbol.get(p.symbol) ?? 0) + p.size);
-      return [...bySymbol].map(([sym, n]) => ({ label: `${sym} contracts`, used: n, limit: g.perSymbol.limits[sym] ?? g.perSymbol.defaultLimit }));
-    }
-    case 'realizedLoss':
-      return [{ label: g.label, used: Math.max(0, -a.realized), limit: g.limit }];
-    case 'realizedProfit':
-      return [{ label: g.label, used: Math.max(0, a.realized), limit: g.limit, target: true }];
-    case 'unrealizedLossTotal':
-      return [{ label: g.label, used: Math.max(0, -(a.unrealized ?? 0)), limit: g.limit }];
-    case 'unrealizedLossWorst':
-      return [{ label: g.label, used: Math.max(0, ...pos.map((p) => -(p.unrealized ?? 0))), limit: g.limit }];
-    case 'unrealizedProfitTotal':
-      return [{ label: g.label, used: Math.max(0, a.unrealized ?? 0), limit: g.limit, target: true }];
-    case 'unrealizedProfitBest':
-      return [{ label: g.label, used: Math.max(0, ...pos.map((p) => p.unrealized ?? 0)), limit: g.limit, target: true }];
-    case 'entriesToday':
-      return [{ label: g.label, used: a.entriesToday, limit: g.limit }];
-    case 'consecutiveLosses':
-      return [{ label: g.label, used: a.consecutiveLosses, limit: g.limit }];
-    default:
-      return [];
-  }
+/** Colour of a limit: by the share used (as `riskd watch` colours it), or its alarm for rules without a number. */
+function level(l) {
+  if (l.ratio !== null) return l.ratio >= 1 ? 'over' : l.ratio >= 0.8 ? 'near' : l.ratio >= 0.5 ? 'warn' : 'ok';
+  return l.alarm === null ? 'plain' : l.alarm ? 'over' : 'ok';
 }
 
 // ---- rendering -----------------------------------------------------------------------------------------------
@@ -147,8 +115,8 @@ function renderAccounts() {
   );
 }
 
-function renderBanner(a, d) {
-  const tz = d?.timezone ?? 'UTC';
+function renderBanner(a) {
+  const tz = a.zone;
   const banner = $('banner');
   const locks = accountLocks(a);
   const lead = mainLock(locks);
@@ -160,14 +128,14 @@ function renderBanner(a, d) {
   $('bannerReason').textContent = lead ? reasonWords(lead) : stale ? 'riskd is not answering: the numbers below may be old.' : 'No riskd lock on this account.';
   const more = [];
   if (stale) more.push(el('div', 'warn', `Last news from riskd at ${clock(state.receivedAt + state.offset, tz, true)}.`));
-  if (lead) more.push(el('div', '', `Ends ${lockEndWords(lead, tz)}.`));
-  for (const l of locks) if (l !== lead) more.push(el('div', '', `Also locked: ${reasonWords(l)} (ends ${lockEndWords(l, tz)})`));
-  for (const l of a.locks) if (l.kind === 'symbol') more.push(el('div', '', `${l.symbol} blocked: ${l.reason}`));
-  for (const p of d?.pendingUnlocks ?? []) {
-    const lock = a.locks.find((l) => l.id === p.lockId);
+  if (lead) more.push(el('div', '', `${cap(lead.description)}.`));
+  for (const l of locks) if (l !== lead) more.push(el('div', '', `Also locked: ${reasonWords(l)} (${l.description})`));
+  for (const l of a.locks) if (l.kind === 'symbol') more.push(el('div', '', `${cap(l.description)}: ${l.reason}`));
+  for (const l of a.locks) {
+    if (l.unlockAt === null) continue;
     const line = el('div', 'pending');
-    line.dataset.effectiveAt = String(p.effectiveAt);
-    line.dataset.text = `Unlock requested by ${p.by}${lock ? ` for "${reasonWords(lock)}"` : ''}: takes effect at ${clock(p.effectiveAt, tz)}, in `;
+    line.dataset.effectiveAt = String(l.unlockAt);
+    line.dataset.text = `Unlock requested for "${reasonWords(l)}": takes effect at ${clock(l.unlockAt, tz)}, in `;
     more.push(line);
   }
   $('bannerMore').replaceChildren(...more);
@@ -183,8 +151,8 @@ function chip(k, v, cls) {
   return c;
 }
 
-function renderChips(a, d) {
-  const tz = d?.timezone ?? 'UTC';
+function renderChips(a) {
+  const tz = a.zone;
   const s = state.status;
   const chips = [];
   const broker = a.canTrade === null ? chip('Broker', 'not known yet', 'warn') : a.canTrade ? chip('Broker', 'allows trading', 'good') : chip('Broker', 'blocks trading', 'bad');
@@ -196,52 +164,46 @@ function renderChips(a, d) {
   if (ses?.phase === 'inside') chips.push(chip('Session', ses.windowEnd ? `open until ${clock(ses.windowEnd, tz)}` : 'open', 'good'));
   else if (ses?.phase === 'outside') chips.push(chip('Session', ses.nextOpen ? `closed, opens ${clock(ses.nextOpen, tz)}` : 'closed', 'bad'));
   if (a.tradingDay) chips.push(chip('Trading day', `${a.tradingDay.id}, resets ${clock(a.tradingDay.nextResetAt, tz)}`, ''));
-  if (s.health !== 'ok') chips.push(chip('Data', s.problems.join('; ') || s.health, 'warn'));
+  if (s.rest.rateLimited) {
+    // The broker's request budget is spent: riskd's closes and cancels wait for a slot.
+    const rest = chip('Broker API', 'rate limited', 'bad');
+    rest.id = 'chipRest';
+    rest.title = `${s.rest.inWindow} of ${s.rest.limit} requests in the last ${Math.round(s.rest.windowMs / 1000)} s: enforcement waits for a free slot`;
+    chips.push(rest);
+  }
+  const problems = s.problems.filter((p) => !(s.rest.rateLimited && p.startsWith('REST rate limited')));
+  if (problems.length > 0) chips.push(chip('Data', problems.join('; '), 'warn'));
   else chips.push(chip('Data', 'live', 'good'));
   $('chips').replaceChildren(...chips);
 }
 
-function renderGauges(a, d) {
-  const box = $('gauges');
-  const rows = [];
-  for (const g of d?.limits ?? []) {
-    const values = gaugeValues(g, a);
-    if (g.use === 'symbolContracts' && values.length === 0) {
-      const r = el('div', 'gauge');
-      r.dataset.rule = g.rule;
-      const row = el('div', 'row');
-      const label = el('span', 'label', 'Contracts per symbol');
-      label.append(el('span', 'rule', g.rule));
-      row.append(label, el('span', 'val of', 'none open'));
-      r.append(row);
-      rows.push(r);
-      continue;
+/** One row per enabled rule, straight from the snapshot: a bar where the rule has a number to fill up. */
+function renderGauges(a) {
+  const rows = a.limits.map((l) => {
+    const r = el('div', `gauge ${level(l)}${l.locked ? ' locked' : ''}`);
+    r.dataset.rule = l.rule;
+    const row = el('div', 'row');
+    const label = el('span', 'label', cap(l.label));
+    label.append(el('span', 'rule', l.rule));
+    const val = el('span', 'val', l.text);
+    if (l.until !== null) {
+      const left = el('span', 'of left');
+      left.dataset.until = String(l.until);
+      val.append(left);
     }
-    for (const v of values) {
-      const ratio = v.limit > 0 ? v.used / v.limit : v.used > 0 ? Infinity : 0;
-      // Money limits and the losing streak are breached on reaching the limit; contract and trade counts only
-      // above it (at the limit the next one is the breach).
-      const breachAt = g.unit === 'money' || g.use === 'consecutiveLosses' ? 1 : 1 + 1e-9;
-      const level = v.target ? (ratio >= 1 ? 'over' : 'ok') : ratio >= breachAt ? 'over' : ratio >= 0.8 ? 'near' : ratio >= 0.5 ? 'warn' : 'ok';
-      const r = el('div', `gauge ${level}`);
-      r.dataset.rule = g.rule;
-      const row = el('div', 'row');
-      const label = el('span', 'label', v.label);
-      label.append(el('span', 'rule', g.rule));
-      const show = g.unit === 'money' ? money : String;
-      const val = el('span', 'val', show(v.used));
-      val.append(el('span', 'of', ` / ${show(v.limit)}`));
-      row.append(label, val);
+    row.append(label, val);
+    r.append(row);
+    if (l.ratio !== null) {
       const bar = el('div', 'bar');
       const fill = el('span');
-      fill.style.width = `${Math.min(100, Math.max(v.used > 0 ? 2 : 0, ratio * 100))}%`;
+      fill.style.width = `${Math.min(100, Math.max(l.used > 0 ? 2 : 0, l.ratio * 100))}%`;
       bar.append(fill);
-      r.append(row, bar);
-      rows.push(r);
+      r.append(bar);
     }
-  }
-  if (rows.length === 0) rows.push(el('div', 'none', 'No limit with a gauge is enabled for this account.'));
-  box.replaceChildren(...rows);
+    return r;
+  });
+  if (rows.length === 0) rows.push(el('div', 'none', 'No rule is enabled for this account.'));
+  $('gauges').replaceChildren(...rows);
 }
 
 function renderPnl(a) {
@@ -280,14 +242,14 @@ function renderPnl(a) {
   );
 }
 
-function renderFeed(d) {
+function renderFeed(a) {
   const list = $('feed');
-  const feed = d?.feed ?? [];
+  const feed = feedOf(a.id) ?? [];
   if (feed.length === 0) {
     list.replaceChildren(el('li', 'empty', 'Nothing yet today. Every action riskd takes shows here, with why.'));
     return;
   }
-  const tz = d.timezone;
+  const tz = a.zone;
   const STATE = { working: 'in progress', done: 'done', failed: 'FAILED', skipped: 'not needed' };
   list.replaceChildren(
     ...feed.map((f) => {
@@ -311,17 +273,15 @@ function render() {
     return;
   }
   state.selected = a.id;
-  const d = dashOf(a.id);
   renderAccounts();
-  renderBanner(a, d);
-  renderChips(a, d);
-  renderGauges(a, d);
+  renderBanner(a);
+  renderChips(a);
+  renderGauges(a);
   renderPnl(a);
-  renderFeed(d);
-  const tz = d?.timezone;
-  if (tz) $('zoneNote').textContent = `Times in ${tz} (${zoneName(tz, serverNow())}), the trading-day zone`;
+  renderFeed(a);
+  $('zoneNote').textContent = `Times in ${a.zone} (${zoneName(a.zone, serverNow())}), the trading-day zone`;
   tick();
-  if (state.dash && !document.body.dataset.ready) document.body.dataset.ready = 'true';
+  if (state.feed && !document.body.dataset.ready) document.body.dataset.ready = 'true';
 }
 
 /** What changes every second without new data: countdowns and the clock. */
@@ -330,25 +290,38 @@ function tick() {
   const cd = $('countdown');
   if (cd.dataset.until) cd.textContent = countdown(Number(cd.dataset.until) - now);
   for (const p of document.querySelectorAll('#bannerMore .pending[data-effective-at]')) p.textContent = p.dataset.text + countdown(Number(p.dataset.effectiveAt) - now);
-  const tz = dashOf(account()?.id)?.timezone;
+  for (const e of document.querySelectorAll('#gauges .left[data-until]')) e.textContent = Number(e.dataset.until) > now ? ` · ${countdown(Number(e.dataset.until) - now)} left` : '';
+  const tz = account()?.zone;
   if (tz) $('clock').textContent = clock(now, tz, true);
   if (state.status && isStale() !== state.staleShown) render();
 }
 
 // ---- transport -----------------------------------------------------------------------------------------------
 
-let dashTimer = null;
-async function loadDash() {
-  clearTimeout(dashTimer);
-  // Also polled: a delayed unlock being scheduled sends no event, and the status snapshot does not carry it.
-  dashTimer = setTimeout(loadDash, 3000);
+// One feed request at a time: a burst of enforcement events (a row per step of each action) asks once more
+// after the request in flight instead of once per event.
+let feedLoading = false;
+let feedStale = false;
+async function loadFeed() {
+  if (feedLoading) {
+    feedStale = true;
+    return;
+  }
+  feedLoading = true;
   try {
-    const r = await fetch('/api/dashboard', { cache: 'no-store' });
-    if (!r.ok) return;
-    state.dash = await r.json();
-    render();
+    const r = await fetch('/api/feed', { cache: 'no-store' });
+    if (r.ok) {
+      state.feed = await r.json();
+      render();
+    }
   } catch {
     // the socket's state shows the outage
+  } finally {
+    feedLoading = false;
+    if (feedStale) {
+      feedStale = false;
+      void loadFeed();
+    }
   }
 }
 
@@ -357,7 +330,7 @@ function connect() {
   ws.onopen = () => {
     $('link').textContent = 'live';
     $('link').className = 'link on';
-    void loadDash();
+    void loadFeed();
   };
   ws.onmessage = (ev) => {
     let msg;
@@ -372,8 +345,8 @@ function connect() {
       state.offset = msg.data.now - Date.now();
       if (state.selected === null && /^#\d+$/.test(location.hash)) state.selected = Number(location.hash.slice(1));
       render();
-    } else if (msg.type === 'enforcement' || msg.type === 'lock') {
-      void loadDash();
+    } else if (msg.type === 'enforcement') {
+      void loadFeed();
     }
   };
   ws.onclose = () => {

@@ -155,7 +155,8 @@ function renderView(view) {
     `<tr data-lock="${esc(l.id)}" class="${l.flattenOnSet ? 'hard' : ''}"><td>${esc(l.rule)}</td><td class="opt">${esc(l.kind)}${l.symbol ? ` ${esc(l.symbol)}` : ''}</td><td class="wrap">${esc(l.reason)}</td><td class="time opt">${time(l.since)}</td><td class="${l.until === null ? 'wrap' : 'time'}">${l.until === null ? esc(l.releaseCondition || 'on its condition') : time(l.until)}</td><td class="remaining num" data-until="${l.until ?? ''}"></td></tr>`,
   ).join('') || '<tr><td colspan="6" class="muted">no locks</td></tr>';
   tickLocks();
-  $('limits').innerHTML = (view.limits || []).map((g) => `<span>${esc(g.label)} ${g.unit === 'money' ? money(g.limit) : esc(g.limit)} <small>${esc(g.rule)}</small></span>`).join(' · ') || 'no limit with a number is enabled';
+  // The same list as the dashboard's gauges and `riskd status`: the snapshot's limits in force, in words.
+  $('limits').innerHTML = (s.limits || []).map((l) => `<span class="${l.locked || (l.ratio ?? 0) >= 1 || l.alarm ? 'neg' : ''}">${esc(l.label)}: ${esc(l.text)} <small>${esc(l.rule)}</small></span>`).join(' · ') || 'no rule is enabled';
   $('context').textContent = JSON.stringify(Object.fromEntries(view.machines.map((m) => [m.actorId, { value: m.value, status: m.status, context: m.context }])), null, 2);
 }
 
