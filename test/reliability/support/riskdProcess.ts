@@ -16,7 +16,8 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const API_KEY_ENV = 'RISKD_RELIABILITY_API_KEY';
 
 export interface RiskdProcessOptions {
-  sim: Simulator;
+  /** The gateway to point riskd at (a simulator in this process or, for benchmarks, in another). */
+  sim: Pick<Simulator, 'url' | 'userHubUrl' | 'marketHubUrl' | 'credentials'>;
   accountNames: string[];
   /** The whole risk.yaml content. */
   risk: Record<string, unknown>;
