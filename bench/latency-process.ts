@@ -74,7 +74,9 @@ function startPeer(file: string, cfg: PeerConfig): Promise<Enforcer> {
 
 async function startRiskd(gateway: Gateway, accountName: string): Promise<Enforcer> {
   const risk = { ...BASE_RISK, rules: { max_contracts: { enabled: true, limit: LIMIT, action: 'reduce_to_limit' } } };
-  const p = await RiskdProcess.start({ sim: gateway, accountNames: [accountName], risk });
+  // BENCH_RISKD_NODE_FLAGS: node flags for riskd only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeFlags = process.env['BENCH_RISKD_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
+  const p = await RiskdProcess.start({ sim: gateway, accountNames: [accountName], risk, nodeFlags });
   return { stop: () => p.dispose() };
 }
 
@@ -97,11 +99,13 @@ export async function runLatencySideBySide(breaches: number, pacingMs: number, r
   try {
     const { gateway, contractId } = await sim.ask({ type: 'start', seed: 21, account }, 'ready');
     const peerCfg: PeerConfig = { apiUrl: gateway.url, userHubUrl: gateway.userHubUrl, userName: gateway.credentials.userName, apiKey: gateway.credentials.apiKey, accountId: account.id, contractId, limit: LIMIT };
-    const enforcers: [string, () => Promise<Enforcer>][] = [
+    // BENCH_ENFORCERS=riskd (comma-separated) runs a subset, for profiling; the default is all three.
+    const only = process.env['BENCH_ENFORCERS']?.split(',');
+    const enforcers = ([
       ['floor', () => startPeer('bench/peers/floor.ts', peerCfg)],
       ['naive', () => startPeer('bench/peers/naive.ts', peerCfg)],
       ['riskd', () => startRiskd(gateway, account.name)],
-    ];
+    ] as [string, () => Promise<Enforcer>][]).filter(([name]) => !only || only.includes(name));
     for (let round = 1; round <= rounds; round++) {
       const results: Result[] = [];
       for (const [name, start] of enforcers) {
@@ -126,7 +130,7 @@ function report(round: number, results: Result[]): string[] {
     const s = [...xs].sort((a, b) => a - b);
     return { p50: pct(s, 50), p99: pct(s, 99), max: s[s.length - 1] ?? NaN };
   };
-  const naive = stat(results.find((r) => r.name === 'naive')!.ms);
+  const naive = stat(results.find((r) => r.name === 'naive')?.ms ?? [NaN]);
   const lines = [`round ${round}: breach frame written -> close request received, at the simulator`];
   for (const r of results) {
     const s = stat(r.ms);

@@ -5,7 +5,8 @@
 // Each startup step is logged with its duration; a fatal problem stops with one clear message (DaemonStartError).
 // Every hub or REST event enters through `ingest`, which applies it to the ledger, the rules and the account
 // machine inside ONE SQLite transaction (ledger rows + machine snapshot + lock rows commit together), so a crash
-// at any instant leaves a consistent store. Enforcement requests leave after that commit.
+// at any instant leaves a consistent store. Enforcement requests leave right after that commit, before the next
+// hub frame is looked at (Store.afterCommit holds them; the transport writes them to the socket at once).
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -103,6 +104,9 @@ export class Daemon {
    */
   private readonly verifiedAccounts = new Set<number>();
   private unverifiedUntil = -Infinity;
+  /** Gateway events that arrived while an enforcement request was on its way out (see letRequestLeave). */
+  private readonly backlog: GatewayEvent[] = [];
+  private holdingEvents = false;
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -122,6 +126,15 @@ export class Daemon {
       userName: cred.username,
       apiKey: cred.api_key,
       budget: this.budget,
+      // A request made inside an event's transaction (an enforcement) leaves right after the commit: the lock
+      // and the audit row are durable first, and no hub frame read after it is processed before it leaves.
+      gate: (send) => {
+        if (!store.db.inTransaction) return send();
+        store.afterCommit(() => {
+          send();
+          this.letRequestLeave();
+        });
+      },
       log: logger.child({ part: 'gateway' }),
       onEvent: (ev) => this.ingest(ev),
       onParseFailure: (f) => this.parseFailed(f),
@@ -252,6 +265,10 @@ export class Daemon {
 
   /** One gateway event through ledger, rules and machines, committed in one transaction. Never throws. */
   ingest(ev: GatewayEvent): void {
+    if (this.holdingEvents) {
+      this.backlog.push(ev);
+      return;
+    }
     this.triggerAt = ev.receivedAt;
     if (ev.kind === 'quote') {
       // Quotes write nothing to the ledger tables; only a breach (a machine batch) writes, in its own transaction.
@@ -262,6 +279,27 @@ export class Daemon {
     this.ingestSafely(() => this.router.handle(ev));
     this.triggerAt = 0; // intents emitted later (timers) are triggered by the clock, not by this event
     this.scheduleQuoteSync();
+  }
+
+  /**
+   * An enforcement request was just handed to the transport, which writes it on a later turn (undici checks an
+   * idle kept-alive socket in the check phase first). Hub frames already read in this turn (one socket read holds
+   * a whole fill: order, trade, position, account events) wait for the turn after it, in order, instead of
+   * delaying the request by their own processing.
+   */
+  private letRequestLeave(): void {
+    if (this.holdingEvents) return;
+    this.holdingEvents = true;
+    setImmediate(() => this.ingestBacklog());
+  }
+
+  private ingestBacklog(): void {
+    this.holdingEvents = false;
+    // Stops early when one of them lets another request leave: the rest waits again, still ahead of newer events.
+    while (this.backlog.length > 0 && !this.holdingEvents) {
+      if (this.phase === 'stopped') return void (this.backlog.length = 0);
+      this.ingest(this.backlog.shift()!);
+    }
   }
 
   private ingestSafely(fn: () => void): void {

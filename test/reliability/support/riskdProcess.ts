@@ -22,6 +22,8 @@ export interface RiskdProcessOptions {
   /** The whole risk.yaml content. */
   risk: Record<string, unknown>;
   liveTimeoutMs?: number;
+  /** node flags for the riskd process (benchmarks: --cpu-prof and the like). */
+  nodeFlags?: string[];
 }
 
 export class RiskdProcess {
@@ -50,7 +52,7 @@ export class RiskdProcess {
     const controlPort = await freePort();
     writeFileSync(accountsPath, simAccountsYaml(opts.sim, { apiKey: `\${${API_KEY_ENV}}`, accounts: opts.accountNames, controlPort }));
     const dataDir = join(dir, 'data');
-    const args = ['bin/riskd.js', 'start', '--config', riskPath, '--accounts', accountsPath, '--data-dir', dataDir, '--log-level', 'info'];
+    const args = [...(opts.nodeFlags ?? []), 'bin/riskd.js', 'start', '--config', riskPath, '--accounts', accountsPath, '--data-dir', dataDir, '--log-level', 'info'];
     const p = new RiskdProcess(opts, dir, dataDir, args);
     await p.spawn();
     return p;
