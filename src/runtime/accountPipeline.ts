@@ -78,7 +78,15 @@ export interface PipelineDeps {
   now(): number;
   /** RULE-012 throttle state kept outside the pure rule. */
   lastModifyAt?: (orderId: number) => number | undefined;
+  /**
+   * Runs the machine work of one change (default: supervisor.batch at once). The daemon defers work that sets no
+   * lock to the end of the turn, in order, so an enforcement decided on a later event of the same socket read
+   * leaves first; work that sets a lock runs at once, after whatever was deferred.
+   */
+  runMachine?: (accountId: number, work: MachineWork, setsLock: boolean) => void;
 }
+
+export type MachineWork = (send: (e: AccountEvent) => void) => void;
 
 function triggerOf(change: LedgerChange): RuleTrigger | undefined {
   switch (change.kind) {
@@ -221,10 +229,12 @@ function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: Ru
   if (facts.length > 0 || verdicts.length > 0) {
     // Locks are set (and persisted with the snapshot) before any intent leaves; the machine re-emits nothing
     // of the verdicts' intents because they are stripped here: the evaluator's merged list is authoritative.
-    deps.supervisor.batch(accountId, (send) => {
+    const work: MachineWork = (send) => {
       for (const f of facts) send(f);
       if (verdicts.length > 0) send({ type: 'rule.verdicts', verdicts: verdicts.map((v) => ({ ...v, intents: [] })), now });
-    });
+    };
+    if (deps.runMachine) deps.runMachine(accountId, work, verdicts.some((v) => v.lock !== undefined));
+    else deps.supervisor.batch(accountId, work);
   }
 
   // The strongest action wins across the verdicts that remain (flatten > close > reduce), deduplicated.

@@ -29,7 +29,7 @@ import { Executor } from '../enforce/executor.ts';
 import { closeInterruptedRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
-import { handleChange, reevaluateAccount, type PipelineDeps } from './accountPipeline.ts';
+import { handleChange, reevaluateAccount, type MachineWork, type PipelineDeps } from './accountPipeline.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
 
 /** How long after start the rules wait for an account's first REST snapshot before trusting the stored ledger. */
@@ -107,6 +107,8 @@ export class Daemon {
   /** Gateway events that arrived while an enforcement request was on its way out (see letRequestLeave). */
   private readonly backlog: GatewayEvent[] = [];
   private holdingEvents = false;
+  /** Machine work that sets no lock, waiting for the end of the turn (see runMachine). */
+  private machineBacklog = new Map<number, MachineWork[]>();
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -317,7 +319,40 @@ export class Daemon {
       configOf: (id) => this.configOf(id),
       now: this.now,
       settling: (id) => this.settlingAccounts.has(id) || (!this.verifiedAccounts.has(id) && this.now() < this.unverifiedUntil),
+      runMachine: (id, work, setsLock) => this.runMachine(id, work, setsLock),
     });
+  }
+
+  /**
+   * Machine work of a change. What sets no lock (facts, lock-free verdicts) waits for the end of the turn: a fill
+   * arrives as one socket read of order, trade, position and account events, and the account machine's work on
+   * the first ones must not stand between the position event and its reduce. It runs in arrival order, one batch
+   * (one snapshot) per account, in its own transaction, before any later event. Work that sets a lock runs at
+   * once, after what waits, and is persisted before its intents leave (the send gate holds them until commit).
+   */
+  private runMachine(accountId: number, work: MachineWork, setsLock: boolean): void {
+    if (setsLock) {
+      this.flushMachineBacklog();
+      this.supervisor.batch(accountId, work);
+      return;
+    }
+    if (this.machineBacklog.size === 0) setImmediate(() => this.ingestSafely(() => this.flushMachineBacklog()));
+    const works = this.machineBacklog.get(accountId);
+    if (works) works.push(work);
+    else this.machineBacklog.set(accountId, [work]);
+  }
+
+  /** Runs the deferred machine work now (call inside a store transaction). */
+  private flushMachineBacklog(): void {
+    if (this.machineBacklog.size === 0) return;
+    const backlog = this.machineBacklog;
+    this.machineBacklog = new Map();
+    if (this.phase === 'stopped') return;
+    for (const [accountId, works] of backlog) {
+      this.supervisor.batch(accountId, (send) => {
+        for (const w of works) w(send);
+      });
+    }
   }
 
   /** Everything the dashboards show, computed from the live state. */
@@ -382,15 +417,16 @@ export class Daemon {
       if (e.type === 'unlock.requested' && e.accountId === accountId) answer = e;
     });
     try {
-      this.store.transaction(() =>
+      this.store.transaction(() => {
+        this.flushMachineBacklog(); // the machine decides on every fact received so far
         this.supervisor.send(accountId, {
           type: 'admin.unlock',
           now: this.now(),
           by: req.by,
           ...(req.lockId !== undefined ? { lockId: req.lockId } : {}),
           ...(req.rule !== undefined ? { rule: req.rule } : {}),
-        }),
-      );
+        });
+      });
     } finally {
       off();
     }
@@ -405,6 +441,7 @@ export class Daemon {
     const now = this.now();
     const applied: string[] = [];
     this.store.transaction(() => {
+      this.flushMachineBacklog();
       for (const a of this.accounts.values()) {
         const next = config.perAccount[a.name] ?? config.risk;
         this.accounts.set(a.id, { ...a, config: next });
@@ -424,6 +461,7 @@ export class Daemon {
     this.poller.stop();
     await this.executor.drain().catch((err) => this.opts.logger.error('executor drain failed', { error: String(err) }));
     await this.gateway.close().catch(() => {});
+    this.ingestSafely(() => this.flushMachineBacklog());
     this.supervisor.stop();
     this.store.close();
     this.dataLock.release();
