@@ -3,10 +3,15 @@
 // connection statechart (machines/connection) driven by src/gateway/gateway.ts; reconciliation runs after the
 // hubs are subscribed, so no event can fall between the REST snapshot and the first hub event.
 // Each startup step is logged with its duration; a fatal problem stops with one clear message (DaemonStartError).
-// Every hub or REST event enters through `ingest`, which applies it to the ledger, the rules and the account
-// machine inside ONE SQLite transaction (ledger rows + machine snapshot + lock rows commit together), so a crash
-// at any instant leaves a consistent store. Enforcement requests leave right after that commit, before the next
-// hub frame is looked at (Store.afterCommit holds them; the transport writes them to the socket at once).
+// Every hub or REST event enters through `ingest`, which applies it to the ledger and the rules in a savepoint
+// of the turn's transaction; the events of one socket read (a fill: order, trade, position, account events)
+// commit together at the end of the turn, with the account machine's work and snapshot (one per account and
+// turn, see runMachine), so a crash leaves a consistent store one turn old at worst.
+// Latency (bench/latency-process.ts): an enforcement request is handed to the transport the moment it is
+// decided and written on the next tick; hub frames read behind it wait a turn. The one exception is the rule
+// "persist a lock before you act on it": when the turn wrote a lock (or the machine decided), the turn commits
+// first and the request follows the commit. A plain close or reduce carries no lock and leaves first; its audit
+// row commits with the turn, microseconds later.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -107,6 +112,14 @@ export class Daemon {
   /** Gateway events that arrived while an enforcement request was on its way out (see letRequestLeave). */
   private readonly backlog: GatewayEvent[] = [];
   private holdingEvents = false;
+  /** Commits the open turn transaction (see ingestSafely). */
+  private turn: (() => void) | undefined;
+  /**
+   * A lock was written (or the machine emitted an intent) in the uncommitted turn: requests wait for the commit.
+   * Persist a lock before acting on it; a plain close or reduce with no lock leaves first, its audit row commits
+   * with the turn right after.
+   */
+  private lockInTurn = false;
   /** Machine work that sets no lock, waiting for the end of the turn (see runMachine). */
   private machineBacklog = new Map<number, MachineWork[]>();
 
@@ -128,10 +141,14 @@ export class Daemon {
       userName: cred.username,
       apiKey: cred.api_key,
       budget: this.budget,
-      // A request made inside an event's transaction (an enforcement) leaves right after the commit: the lock
-      // and the audit row are durable first, and no hub frame read after it is processed before it leaves.
+      // A request made inside the turn's transaction (an enforcement) leaves at once, or right after the commit
+      // when the turn wrote a lock; hub frames read behind it wait for the next turn (letRequestLeave).
       gate: (send) => {
         if (!store.db.inTransaction) return send();
+        if (!this.lockInTurn) {
+          send();
+          return this.letRequestLeave();
+        }
         store.afterCommit(() => {
           send();
           this.letRequestLeave();
@@ -284,10 +301,9 @@ export class Daemon {
   }
 
   /**
-   * An enforcement request was just handed to the transport, which writes it on a later turn (undici checks an
-   * idle kept-alive socket in the check phase first). Hub frames already read in this turn (one socket read holds
-   * a whole fill: order, trade, position, account events) wait for the turn after it, in order, instead of
-   * delaying the request by their own processing.
+   * An enforcement request was just handed to the transport, which writes it on the next tick. Hub frames already
+   * read in this turn (one socket read holds a whole fill: order, trade, position, account events) wait for the
+   * turn after it, in order, instead of delaying the request by their own processing.
    */
   private letRequestLeave(): void {
     if (this.holdingEvents) return;
@@ -304,11 +320,35 @@ export class Daemon {
     }
   }
 
+  /**
+   * Each event runs in its own savepoint of the turn's transaction: the events of one socket read commit together
+   * at the end of the turn (setImmediate), after an enforcement they caused has left, unless a lock must be durable
+   * first (lockInTurn: then the turn commits right after the event, and the request follows the commit).
+   */
   private ingestSafely(fn: () => void): void {
+    this.openTurn();
     try {
       this.store.transaction(fn);
     } catch (err) {
       this.opts.logger.error('event processing failed; skipped', { error: err instanceof Error ? err.message : String(err) });
+    }
+    if (this.lockInTurn) this.commitTurn();
+  }
+
+  private openTurn(): void {
+    if (this.turn || this.store.db.inTransaction) return; // inside someone else's transaction: a savepoint of it
+    this.turn = this.store.begin();
+    setImmediate(() => this.commitTurn());
+  }
+
+  private commitTurn(): void {
+    const commit = this.turn;
+    this.turn = undefined;
+    this.lockInTurn = false;
+    try {
+      commit?.();
+    } catch (err) {
+      this.opts.logger.error('committing the events of this turn failed', { error: err instanceof Error ? err.message : String(err) });
     }
   }
 
@@ -462,6 +502,7 @@ export class Daemon {
     await this.executor.drain().catch((err) => this.opts.logger.error('executor drain failed', { error: String(err) }));
     await this.gateway.close().catch(() => {});
     this.ingestSafely(() => this.flushMachineBacklog());
+    this.commitTurn();
     this.supervisor.stop();
     this.store.close();
     this.dataLock.release();
@@ -646,6 +687,7 @@ export class Daemon {
   /** Lock rows are written as the machine emits them (inside the event's transaction), intents executed after. */
   private wireMachines(): void {
     this.supervisor.onLockChange((c) => {
+      this.lockInTurn ||= this.store.db.inTransaction;
       if (c.type === 'lock.set') {
         const l = c.lock;
         this.store.locks.upsert({
@@ -666,6 +708,7 @@ export class Daemon {
     });
     this.supervisor.onIntent((f) => {
       if (this.phase === 'stopping' || this.phase === 'stopped') return;
+      this.lockInTurn ||= this.store.db.inTransaction; // the machine's decisions are durable before they act
       void this.executor.execute([{ intent: f.intent, rule: f.rule, reason: f.reason, triggerAt: this.triggerAt || this.now() }]);
     });
   }

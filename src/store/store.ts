@@ -32,6 +32,11 @@ export interface Store extends Repositories {
    * It also runs after a rollback: what waits here (enforcement requests) must not be stopped by bookkeeping.
    */
   afterCommit(fn: () => void): void;
+  /**
+   * Opens a transaction that stays open across calls (each `transaction` inside it becomes a savepoint) until the
+   * returned function commits it and runs what waits in afterCommit. Throws when one is open already.
+   */
+  begin(): () => void;
   close(): void;
 }
 
@@ -173,6 +178,17 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
     afterCommit(fn) {
       if (db.inTransaction) waiting.push(fn);
       else fn();
+    },
+    begin() {
+      if (db.inTransaction) throw new StoreError('store.begin: a transaction is already open', file);
+      db.exec('BEGIN');
+      return () => {
+        try {
+          if (db.inTransaction) db.exec('COMMIT');
+        } finally {
+          runWaiting();
+        }
+      };
     },
     close() {
       if (db.open) db.close();
