@@ -282,7 +282,7 @@ export class Daemon {
     return this.accounts.get(accountId)?.config ?? this.opts.config.risk;
   }
 
-  /** One gateway event through ledger, rules and machines, committed in one transaction. Never throws. */
+  /** One gateway event through ledger, rules and machines, in its own savepoint of the turn's transaction. Never throws. */
   ingest(ev: GatewayEvent): void {
     if (this.holdingEvents) {
       this.backlog.push(ev);
@@ -326,6 +326,7 @@ export class Daemon {
    * first (lockInTurn: then the turn commits right after the event, and the request follows the commit).
    */
   private ingestSafely(fn: () => void): void {
+    if (this.phase === 'stopped') return; // a turn scheduled before stop() closed the store
     this.openTurn();
     try {
       this.store.transaction(fn);
@@ -337,7 +338,13 @@ export class Daemon {
 
   private openTurn(): void {
     if (this.turn || this.store.db.inTransaction) return; // inside someone else's transaction: a savepoint of it
-    this.turn = this.store.begin();
+    try {
+      this.turn = this.store.begin();
+    } catch (err) {
+      // Without a turn each event is its own transaction (store.transaction): slower, just as safe.
+      this.opts.logger.error('could not open the turn transaction', { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
     setImmediate(() => this.commitTurn());
   }
 
@@ -367,8 +374,8 @@ export class Daemon {
    * Machine work of a change. What sets no lock (facts, lock-free verdicts) waits for the end of the turn: a fill
    * arrives as one socket read of order, trade, position and account events, and the account machine's work on
    * the first ones must not stand between the position event and its reduce. It runs in arrival order, one batch
-   * (one snapshot) per account, in its own transaction, before any later event. Work that sets a lock runs at
-   * once, after what waits, and is persisted before its intents leave (the send gate holds them until commit).
+   * (one snapshot) per account, at the end of the turn and before any later event. Work that sets a lock runs at
+   * once, after what waits, and is committed before its intents leave (the send gate holds them until then).
    */
   private runMachine(accountId: number, work: MachineWork, setsLock: boolean): void {
     if (setsLock) {
