@@ -30,8 +30,12 @@ export function defaultTransport(): Transport {
   return (shared ??= nodeHttpTransport());
 }
 
-/** Sockets stay open between requests until the server closes them; TCP_NODELAY: a request is one write. */
-const AGENT_OPTIONS = { keepAlive: true, noDelay: true } as const;
+/**
+ * Sockets stay open between requests; TCP_NODELAY: a request is one write. An idle socket is dropped after 4 s
+ * (undici's default too), before a server's own idle close (Node's http server: 5 s) can race a request written
+ * onto it: a reset there would make a mutation ambiguous.
+ */
+const AGENT_OPTIONS = { keepAlive: true, noDelay: true, timeout: 4_000 } as const;
 
 export interface Agents {
   'http:': http.Agent;
