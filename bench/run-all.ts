@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each in its own node process (own heap, own event loop), output in order.
 // Numbers belong in bench/RESULTS.md with the machine they were taken on. Not part of `npm test`.
-// Optional: BENCH_BREACHES (default 1000), BENCH_PROCESS_BREACHES (default 100), BENCH_FOOTPRINT_QPS (quotes per simulated second, default 10).
+// Optional: BENCH_BREACHES (default 1000), BENCH_PROCESS_BREACHES (default 60), BENCH_FOOTPRINT_QPS (quotes per simulated second, default 10).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -11,7 +11,7 @@ const runs: [string, string[], string[]][] = [
   ['persistence (snapshot row, NORMAL vs FULL)', [], ['bench/store-snapshot.ts', '3000']],
   ['throughput', [], ['bench/throughput.ts']],
   ['enforcement latency', [], ['bench/latency.ts', breaches]],
-  ['enforcement latency, riskd as a separate process', [], ['bench/latency-process.ts', process.env['BENCH_PROCESS_BREACHES'] ?? '100']],
+  ['enforcement latency side by side (floor, naive, riskd; each its own process)', [], ['bench/latency-process.ts', process.env['BENCH_PROCESS_BREACHES'] ?? '60']],
   ['recovery', [], ['bench/recovery.ts']],
   ['footprint', ['--expose-gc'], ['bench/footprint.ts', fpQps]],
   ['footprint of the riskd process as deployed', [], ['bench/footprint-process.ts', '3', '100']],

@@ -2,7 +2,7 @@
 // JWT expires (half the lifetime or one hour before expiry, whichever comes first), and on any doubt
 // (validate refused, timed out, unreadable) does a fresh loginKey. `current()` feeds SignalR's accessTokenFactory.
 import { AuthError, FATAL_LOGIN_CODES, GatewayCallError, GatewayHttpError, errorCodeName, loginErrorMessage } from './errors.ts';
-import { postJson, type HttpDeps } from './http.ts';
+import { postJson, transportFor, type HttpDeps, type SendGate } from './http.ts';
 import { jwtExpiryMs } from './jwt.ts';
 import { silentLog, type GatewayLog } from './log.ts';
 import { RateBudget } from './rateBudget.ts';
@@ -23,6 +23,8 @@ export interface TokenManagerOptions {
   userName: string;
   apiKey: string;
   fetch?: typeof fetch;
+  /** When a ready request may leave (see SendGate); default: at once. */
+  gate?: SendGate;
   budget?: RateBudget;
   timeoutMs?: number;
   log?: GatewayLog;
@@ -57,7 +59,7 @@ export class TokenManager {
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: TokenManagerOptions) {
-    this.http = { baseUrl: opts.baseUrl, fetch: opts.fetch ?? globalThis.fetch, budget: opts.budget ?? new RateBudget() };
+    this.http = { baseUrl: opts.baseUrl, transport: transportFor(opts.fetch), budget: opts.budget ?? new RateBudget(), ...(opts.gate ? { gate: opts.gate } : {}) };
     this.log = opts.log ?? silentLog;
     this.now = opts.now ?? Date.now;
     this.timers = opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
@@ -86,8 +88,12 @@ export class TokenManager {
 
   /** A token that has not expired yet, logging in if needed. */
   async ensure(): Promise<string> {
-    if (this.token && this.info && this.now() < this.info.expiresAt - 5_000) return this.token;
-    return this.login();
+    return this.valid() ?? this.login();
+  }
+
+  /** The token if it has not expired yet, without waiting (callers that must send in this turn). */
+  valid(): string | undefined {
+    return this.token && this.info && this.now() < this.info.expiresAt - 5_000 ? this.token : undefined;
   }
 
   /** After an HTTP 401 with `stale`: one fresh login, shared by every caller that saw the same stale token. */

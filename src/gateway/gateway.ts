@@ -6,6 +6,7 @@ import { HubClient, type HubStatus } from './hubs.ts';
 import { silentLog, type GatewayLog } from './log.ts';
 import type { GatewayEvent } from './models.ts';
 import type { ParseFailure } from './parse/failure.ts';
+import type { SendGate } from './http.ts';
 import { RateBudget } from './rateBudget.ts';
 import { ProjectXRest } from './rest.ts';
 
@@ -24,6 +25,8 @@ export interface GatewayStackOptions {
   reconcile: (rest: ProjectXRest) => Promise<void>;
   isMarketOpen?: () => boolean;
   fetch?: typeof fetch;
+  /** When a ready REST request may leave (the daemon: once the open store transaction ends). */
+  gate?: SendGate;
   budget?: RateBudget;
   requestTimeoutMs?: number;
   backoffBaseMs?: number;
@@ -49,8 +52,8 @@ export function createGatewayStack(o: GatewayStackOptions): GatewayStack {
   const log = o.log ?? silentLog;
   const budget = o.budget ?? new RateBudget();
   // The connection machine schedules refreshes, so the TokenManager's own timer stays off.
-  const tokens = new TokenManager({ baseUrl: o.apiUrl, userName: o.userName, apiKey: o.apiKey, fetch: o.fetch, budget, log, autoRefresh: false, timeoutMs: o.requestTimeoutMs });
-  const rest = new ProjectXRest({ baseUrl: o.apiUrl, tokens, budget, fetch: o.fetch, log, timeoutMs: o.requestTimeoutMs, onParseFailure: o.onParseFailure });
+  const tokens = new TokenManager({ baseUrl: o.apiUrl, userName: o.userName, apiKey: o.apiKey, fetch: o.fetch, gate: o.gate, budget, log, autoRefresh: false, timeoutMs: o.requestTimeoutMs });
+  const rest = new ProjectXRest({ baseUrl: o.apiUrl, tokens, budget, fetch: o.fetch, gate: o.gate, log, timeoutMs: o.requestTimeoutMs, onParseFailure: o.onParseFailure });
   let connection: GatewayConnection | undefined;
   const hubs = new HubClient({
     userHubUrl: o.userHubUrl,

@@ -1,13 +1,28 @@
-// One JSON POST to the gateway: waits for a rate-budget slot, sends with a hard timeout, and decodes the body.
+// One JSON POST to the gateway: takes a rate-budget slot, sends with a hard timeout, and decodes the body.
 // Status-code policy (401/429/5xx) belongs to the callers; this file only reports what happened. The token
 // travels in the Authorization header only, never in a URL, a log line or an error message.
+//
+// Latency: when a slot is free the request is handed to the transport in the caller's own turn (no await before
+// it), and the default transport (transport.ts) writes it to a kept-alive socket at once. An enforcement decided
+// while a store transaction is open leaves as soon as that transaction ends (`gate`), before the next hub frame.
 import type { Priority, RateBudget } from './rateBudget.ts';
 import { GatewayHttpError, GatewayTimeoutError } from './errors.ts';
+import { defaultTransport, fetchTransport, type Transport } from './transport.ts';
+
+/** Decides when a ready request may leave: the daemon holds requests made inside a store transaction until it ends. */
+export type SendGate = (send: () => void) => void;
 
 export interface HttpDeps {
   baseUrl: string;
-  fetch: typeof fetch;
+  /** How requests travel; default: node:http on kept-alive sockets with Nagle off (transport.ts). */
+  transport: Transport;
   budget: RateBudget;
+  gate?: SendGate;
+}
+
+/** The transport for `fetch` when one is injected (tests, fakes), else the default one. */
+export function transportFor(fetchImpl: typeof fetch | undefined): Transport {
+  return fetchImpl ? fetchTransport(fetchImpl) : defaultTransport();
 }
 
 export interface PostOptions {
@@ -25,24 +40,23 @@ export interface RawResponse {
   body: unknown;
 }
 
-export async function postJson(deps: HttpDeps, path: string, body: unknown, opts: PostOptions): Promise<RawResponse> {
-  await deps.budget.acquire(opts.priority);
+export function postJson(deps: HttpDeps, path: string, body: unknown, opts: PostOptions): Promise<RawResponse> {
+  if (deps.budget.tryAcquire(opts.priority)) return send(deps, path, body, opts);
+  return deps.budget.acquire(opts.priority).then(() => send(deps, path, body, opts));
+}
+
+function send(deps: HttpDeps, path: string, body: unknown, opts: PostOptions): Promise<RawResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let res: Response;
-  let text: string;
-  try {
-    res = await deps.fetch(new URL(path, deps.baseUrl), {
-      method: 'POST',
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
-    text = await res.text();
-  } catch (err) {
-    throw transportError(path, err, opts, deps.baseUrl);
-  }
-  return { status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), body: decode(text) };
+  const req = { url: new URL(path, deps.baseUrl), headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: opts.timeoutMs };
+  const go = () => deps.transport(req);
+  const sent = deps.gate ? new Promise<Awaited<ReturnType<Transport>>>((resolve, reject) => deps.gate!(() => go().then(resolve, reject))) : go();
+  return sent.then(
+    (res) => ({ status: res.status, retryAfterMs: parseRetryAfter(res.retryAfter), body: decode(res.text) }),
+    (err: unknown) => {
+      throw transportError(path, err, opts, deps.baseUrl);
+    },
+  );
 }
 
 function decode(text: string): unknown {
@@ -54,23 +68,17 @@ function decode(text: string): unknown {
   }
 }
 
+const TIMEOUT_ERRORS = new Set(['TimeoutError', 'AbortError', 'HeadersTimeoutError', 'BodyTimeoutError']);
+/** The request never left this machine: not ambiguous even for a mutation. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /** A failure before any response; the message names the host (never the token), so a typo in api_url shows. */
-function transportError(path: string, err: unknown, opts: PostOptions, baseUrl: string): Error {
-  const name = (err as { name?: string } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return new GatewayTimeoutError(path, opts.timeoutMs, opts.mutation);
-  // Connection refused means the request never left this machine: not ambiguous even for a mutation.
-  const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
-  const code = cause?.code;
-  const refused = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-  const why = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-  let host = baseUrl;
-  try {
-    host = new URL(baseUrl).host;
-  } catch {
-    // keep the configured text
-  }
-  const detail = `${why} reaching ${host}`;
-  return new GatewayHttpError(path, undefined, detail, opts.mutation && !refused, { cause: err });
+function transportError(path: string, err: unknown, opts: PostOptions, baseUrl: string | URL): Error {
+  const e = err as { name?: string; code?: string; cause?: { code?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  if (TIMEOUT_ERRORS.has(e?.name ?? '') && code !== 'UND_ERR_CONNECT_TIMEOUT') return new GatewayTimeoutError(path, opts.timeoutMs, opts.mutation);
+  const detail = `${code ?? (err instanceof Error ? err.message : String(err))} reaching ${hostOf(baseUrl)}`;
+  return new GatewayHttpError(path, undefined, detail, opts.mutation && !NOT_SENT_CODES.has(code ?? ''), { cause: err });
 }
 
 /** Retry-After is either delay-seconds or an HTTP date. */
@@ -80,4 +88,12 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   if (Number.isFinite(secs) && secs >= 0) return Math.round(secs * 1000);
   const at = Date.parse(header);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+function hostOf(baseUrl: string | URL): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return String(baseUrl);
+  }
 }

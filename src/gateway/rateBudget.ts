@@ -89,6 +89,24 @@ export class RateBudget {
   }
 
   /**
+   * Takes a slot now if one is free and nobody of the same or a higher priority waits (FIFO holds): the caller
+   * may send in this very turn. False: use acquire().
+   */
+  tryAcquire(priority: Priority): boolean {
+    if (this.closed) return false;
+    for (const p of PRIORITY_ORDER) {
+      if (this.queues[p].length > 0) return false;
+      if (p === priority) break;
+    }
+    const now = this.now();
+    this.expire(now);
+    if (!this.mayGo(priority, now)) return false;
+    this.sent.push(now);
+    this.granted[priority]++;
+    return true;
+  }
+
+  /**
    * The server answered 429: hold back reconcile/poll traffic until `retryAfterMs` (or `fallbackMs`) passes.
    * Enforcement is not held: it is rare, and a refused flatten is better learned now than later.
    */
@@ -145,21 +163,19 @@ export class RateBudget {
     this.armTimer(now);
   }
 
-  /** Highest-priority waiter allowed to go now, FIFO within a priority. */
+  /** Highest-priority waiter allowed to go now, FIFO within a priority; nobody jumps ahead of a waiting head. */
   private nextWaiter(now: number): Waiter | undefined {
-    const used = this.sent.length;
     for (const p of PRIORITY_ORDER) {
       const head = this.queues[p][0];
-      if (!head) continue;
-      if (p === 'enforce') {
-        if (used < this.limit) return head;
-        return undefined; // window full: nobody goes, and nobody may jump ahead of enforcement
-      }
-      if (now < this.backoffUntil) return undefined;
-      if (used < this.limit - this.reserve) return head;
-      return undefined;
+      if (head) return this.mayGo(p, now) ? head : undefined;
     }
     return undefined;
+  }
+
+  /** Enforcement may use the whole window; other traffic leaves the reserve free and waits out a 429 back-off. */
+  private mayGo(p: Priority, now: number): boolean {
+    if (p === 'enforce') return this.sent.length < this.limit;
+    return now >= this.backoffUntil && this.sent.length < this.limit - this.reserve;
   }
 
   private armTimer(now: number): void {

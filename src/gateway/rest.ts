@@ -9,7 +9,7 @@
 //   `ambiguous: true`, because the order may have executed: the caller reconciles first.
 import type { Account, Contract, Order, OrderSide, OrderType, Position, Trade } from './models.ts';
 import { AuthError, GatewayError, GatewayHttpError, GatewayProtocolError, GatewayTimeoutError, RateLimitedError } from './errors.ts';
-import { postJson, type HttpDeps, type RawResponse } from './http.ts';
+import { postJson, transportFor, type HttpDeps, type RawResponse, type SendGate } from './http.ts';
 import { silentLog, type GatewayLog } from './log.ts';
 import { RateBudget, type Priority } from './rateBudget.ts';
 import type { ParseFailure, ParseResult } from './parse/failure.ts';
@@ -66,6 +66,8 @@ export interface GatewayRest {
 /** What the REST client needs from the TokenManager. */
 export interface TokenSource {
   ensure(): Promise<string>;
+  /** The current token when it needs no refresh, synchronously (so a mutation can leave in the caller's turn). */
+  valid?(): string | undefined;
   relogin(stale?: string): Promise<string>;
 }
 
@@ -74,6 +76,8 @@ export interface ProjectXRestOptions {
   tokens: TokenSource;
   budget?: RateBudget;
   fetch?: typeof fetch;
+  /** When a ready request may leave (see SendGate); default: at once. */
+  gate?: SendGate;
   log?: GatewayLog;
   /** Per-call timeout when CallOpts has none (default 10 s). */
   timeoutMs?: number;
@@ -107,7 +111,7 @@ export class ProjectXRest implements GatewayRest {
 
   constructor(private readonly opts: ProjectXRestOptions) {
     this.budget = opts.budget ?? new RateBudget();
-    this.http = { baseUrl: opts.baseUrl, fetch: opts.fetch ?? globalThis.fetch, budget: this.budget };
+    this.http = { baseUrl: opts.baseUrl, transport: transportFor(opts.fetch), budget: this.budget, ...(opts.gate ? { gate: opts.gate } : {}) };
     this.log = opts.log ?? silentLog;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retryDelays = opts.readRetryDelaysMs ?? [1_000, 5_000, 15_000];
@@ -278,7 +282,7 @@ export class ProjectXRest implements GatewayRest {
   private async send(endpoint: string, body: unknown, o: CallOpts | undefined, mutation: boolean): Promise<RawResponse> {
     const priority = o?.priority ?? (mutation ? 'enforce' : 'reconcile');
     const timeoutMs = o?.timeoutMs ?? this.timeoutMs;
-    let token = await this.opts.tokens.ensure();
+    let token = this.opts.tokens.valid?.() ?? (await this.opts.tokens.ensure());
     let res = await postJson(this.http, endpoint, body, { token, timeoutMs, priority, mutation });
     if (res.status === 401) {
       // Safe for mutations too: a 401 is rejected by authentication before anything executes.

@@ -31,7 +31,15 @@ export interface PipelineDeps {
   now(): number;
   /** RULE-012 throttle state kept outside the pure rule. */
   lastModifyAt?: (orderId: number) => number | undefined;
+  /**
+   * Runs the machine work of one change (default: supervisor.batch at once). The daemon defers work that cannot
+   * decide (facts on an unlocked account) to the end of the turn, in order, so an enforcement decided on a later
+   * event of the same socket read leaves first; urgent work runs at once, after whatever was deferred.
+   */
+  runMachine?: (accountId: number, work: MachineWork, urgent: boolean) => void;
 }
+
+export type MachineWork = (send: (e: AccountEvent) => void) => void;
 
 function triggerOf(change: LedgerChange): RuleTrigger | undefined {
   switch (change.kind) {
@@ -155,8 +163,18 @@ function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: Ru
     verdicts = evaluate(config.rules, ctx, deps.settling?.(accountId) === true);
   }
   if (facts.length === 0 && verdicts.length === 0) return;
-  deps.supervisor.batch(accountId, (send) => {
+  const work: MachineWork = (send) => {
     for (const f of facts) send(f);
     if (verdicts.length > 0) send({ type: 'rule.verdicts', verdicts: [...verdicts], now });
-  });
+  };
+  // A verdict, the broker's trading switch (RULE-010) or any fact reaching a locked account (its kill switch) may
+  // be a decision: the machine runs at once. Other facts on an unlocked account decide nothing now and may wait
+  // for the end of the turn.
+  const urgent = verdicts.length > 0 || facts.some((f) => f.type === 'account.canTrade') || isLocked(deps.supervisor, accountId);
+  if (deps.runMachine) deps.runMachine(accountId, work, urgent);
+  else deps.supervisor.batch(accountId, work);
+}
+
+function isLocked(supervisor: AccountSupervisor, accountId: number): boolean {
+  return supervisor.get(accountId)?.actor.getSnapshot().matches({ lockout: 'locked' }) === true;
 }

@@ -3,9 +3,16 @@
 // connection statechart (machines/connection) driven by src/gateway/gateway.ts; reconciliation runs after the
 // hubs are subscribed, so no event can fall between the REST snapshot and the first hub event.
 // Each startup step is logged with its duration; a fatal problem stops with one clear message (DaemonStartError).
-// Every hub or REST event enters through `ingest`, which applies it to the ledger, the rules and the account
-// machine inside ONE SQLite transaction (ledger rows + machine snapshot + lock rows commit together), so a crash
-// at any instant leaves a consistent store. Enforcement requests leave after that commit.
+// Every hub or REST event enters through `ingest`, which applies it to the ledger and the rules in a savepoint
+// of the turn's transaction; the events of one socket read (a fill: order, trade, position, account events)
+// commit together at the end of the turn, with the account machine's work and snapshot (one per account and
+// turn, see runMachine), so a crash leaves a consistent store one turn old at worst.
+// Latency (bench/latency-process.ts): an enforcement request is handed to the transport the moment it is
+// decided and written on the next tick; hub frames read behind it wait a turn. The one exception is the rule
+// "persist a lock before you act on it": when the turn wrote a lock, the turn commits first and the request
+// follows the commit. A plain close or reduce carries no lock and leaves first; its audit row and the machine's
+// snapshot (which remembers the action in flight) commit with the turn, microseconds later: a kill -9 between
+// them loses only those rows, and the restart reconciles over REST before deciding again.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -28,7 +35,7 @@ import { Executor, type ReevaluateSource } from '../enforce/executor.ts';
 import { closeInterruptedRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
-import { handleChange, reevaluateAccount, type PipelineDeps } from './accountPipeline.ts';
+import { handleChange, reevaluateAccount, type MachineWork, type PipelineDeps } from './accountPipeline.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
 
 /** How long after start the rules wait for an account's first REST snapshot before trusting the stored ledger. */
@@ -104,6 +111,19 @@ export class Daemon {
    */
   private readonly verifiedAccounts = new Set<number>();
   private unverifiedUntil = -Infinity;
+  /** Gateway events that arrived while an enforcement request was on its way out (see letRequestLeave). */
+  private readonly backlog: GatewayEvent[] = [];
+  private holdingEvents = false;
+  /** Commits the open turn transaction (see ingestSafely). */
+  private turn: (() => void) | undefined;
+  /**
+   * A lock was written (or the machine emitted an intent) in the uncommitted turn: requests wait for the commit.
+   * Persist a lock before acting on it; a plain close or reduce with no lock leaves first, its audit row commits
+   * with the turn right after.
+   */
+  private lockInTurn = false;
+  /** Machine work that sets no lock, waiting for the end of the turn (see runMachine). */
+  private machineBacklog = new Map<number, MachineWork[]>();
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -123,6 +143,19 @@ export class Daemon {
       userName: cred.username,
       apiKey: cred.api_key,
       budget: this.budget,
+      // A request made inside the turn's transaction (an enforcement) leaves at once, or right after the commit
+      // when the turn wrote a lock; hub frames read behind it wait for the next turn (letRequestLeave).
+      gate: (send) => {
+        if (!store.db.inTransaction) return send();
+        if (!this.lockInTurn) {
+          send();
+          return this.letRequestLeave();
+        }
+        store.afterCommit(() => {
+          send();
+          this.letRequestLeave();
+        });
+      },
       log: logger.child({ part: 'gateway' }),
       onEvent: (ev) => this.ingest(ev),
       onParseFailure: (f) => this.parseFailed(f),
@@ -251,8 +284,12 @@ export class Daemon {
     return this.accounts.get(accountId)?.config ?? this.opts.config.risk;
   }
 
-  /** One gateway event through ledger, rules and machines, committed in one transaction. Never throws. */
+  /** One gateway event through ledger, rules and machines, in its own savepoint of the turn's transaction. Never throws. */
   ingest(ev: GatewayEvent): void {
+    if (this.holdingEvents) {
+      this.backlog.push(ev);
+      return;
+    }
     this.triggerAt = ev.receivedAt;
     if (ev.kind === 'quote') {
       // Quotes write nothing to the ledger tables; only a breach (a machine batch) writes, in its own transaction.
@@ -265,11 +302,62 @@ export class Daemon {
     this.scheduleQuoteSync();
   }
 
+  /**
+   * An enforcement request was just handed to the transport, which writes it on the next tick. Hub frames already
+   * read in this turn (one socket read holds a whole fill: order, trade, position, account events) wait for the
+   * turn after it, in order, instead of delaying the request by their own processing.
+   */
+  private letRequestLeave(): void {
+    if (this.holdingEvents) return;
+    this.holdingEvents = true;
+    setImmediate(() => this.ingestBacklog());
+  }
+
+  private ingestBacklog(): void {
+    this.holdingEvents = false;
+    // Stops early when one of them lets another request leave: the rest waits again, still ahead of newer events.
+    while (this.backlog.length > 0 && !this.holdingEvents) {
+      if (this.phase === 'stopped') return void (this.backlog.length = 0);
+      this.ingest(this.backlog.shift()!);
+    }
+  }
+
+  /**
+   * Each event runs in its own savepoint of the turn's transaction: the events of one socket read commit together
+   * at the end of the turn (setImmediate), after an enforcement they caused has left, unless a lock must be durable
+   * first (lockInTurn: then the turn commits right after the event, and the request follows the commit).
+   */
   private ingestSafely(fn: () => void): void {
+    if (this.phase === 'stopped') return; // a turn scheduled before stop() closed the store
+    this.openTurn();
     try {
       this.store.transaction(fn);
     } catch (err) {
       this.opts.logger.error('event processing failed; skipped', { error: err instanceof Error ? err.message : String(err) });
+    }
+    if (this.lockInTurn) this.commitTurn();
+  }
+
+  private openTurn(): void {
+    if (this.turn || this.store.db.inTransaction) return; // inside someone else's transaction: a savepoint of it
+    try {
+      this.turn = this.store.begin();
+    } catch (err) {
+      // Without a turn each event is its own transaction (store.transaction): slower, just as safe.
+      this.opts.logger.error('could not open the turn transaction', { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    setImmediate(() => this.commitTurn());
+  }
+
+  private commitTurn(): void {
+    const commit = this.turn;
+    this.turn = undefined;
+    this.lockInTurn = false;
+    try {
+      commit?.();
+    } catch (err) {
+      this.opts.logger.error('committing the events of this turn failed', { error: err instanceof Error ? err.message : String(err) });
     }
   }
 
@@ -280,7 +368,41 @@ export class Daemon {
       configOf: (id) => this.configOf(id),
       now: this.now,
       settling: (id) => this.settlingAccounts.has(id) || (!this.verifiedAccounts.has(id) && this.now() < this.unverifiedUntil),
+      runMachine: (id, work, urgent) => this.runMachine(id, work, urgent),
     });
+  }
+
+  /**
+   * Machine work of a change. What cannot decide (facts on an unlocked account) waits for the end of the turn: a
+   * fill arrives as one socket read of order, trade, position and account events, and the account machine's work
+   * on the first ones must not stand between the position event and its reduce. It runs in arrival order, one
+   * batch (one snapshot) per account, at the end of the turn and before any later event. Urgent work (verdicts,
+   * the kill switch) runs at once, after what waits; a lock it sets is committed before its intents leave (the
+   * send gate holds them until then).
+   */
+  private runMachine(accountId: number, work: MachineWork, urgent: boolean): void {
+    if (urgent) {
+      this.flushMachineBacklog();
+      this.supervisor.batch(accountId, work);
+      return;
+    }
+    if (this.machineBacklog.size === 0) setImmediate(() => this.ingestSafely(() => this.flushMachineBacklog()));
+    const works = this.machineBacklog.get(accountId);
+    if (works) works.push(work);
+    else this.machineBacklog.set(accountId, [work]);
+  }
+
+  /** Runs the deferred machine work now (call inside a store transaction). */
+  private flushMachineBacklog(): void {
+    if (this.machineBacklog.size === 0) return;
+    const backlog = this.machineBacklog;
+    this.machineBacklog = new Map();
+    if (this.phase === 'stopped') return;
+    for (const [accountId, works] of backlog) {
+      this.supervisor.batch(accountId, (send) => {
+        for (const w of works) w(send);
+      });
+    }
   }
 
   /** Everything the dashboards show, computed from the live state. */
@@ -345,15 +467,16 @@ export class Daemon {
       if (e.type === 'unlock.requested' && e.accountId === accountId) answer = e;
     });
     try {
-      this.store.transaction(() =>
+      this.store.transaction(() => {
+        this.flushMachineBacklog(); // the machine decides on every fact received so far
         this.supervisor.send(accountId, {
           type: 'admin.unlock',
           now: this.now(),
           by: req.by,
           ...(req.lockId !== undefined ? { lockId: req.lockId } : {}),
           ...(req.rule !== undefined ? { rule: req.rule } : {}),
-        }),
-      );
+        });
+      });
     } finally {
       off();
     }
@@ -368,6 +491,7 @@ export class Daemon {
     const now = this.now();
     const applied: string[] = [];
     this.store.transaction(() => {
+      this.flushMachineBacklog();
       for (const a of this.accounts.values()) {
         const next = config.perAccount[a.name] ?? config.risk;
         this.accounts.set(a.id, { ...a, config: next });
@@ -394,6 +518,8 @@ export class Daemon {
     this.poller.stop();
     await this.executor.drain().catch((err) => this.opts.logger.error('executor drain failed', { error: String(err) }));
     await this.gateway.close().catch(() => {});
+    this.ingestSafely(() => this.flushMachineBacklog());
+    this.commitTurn();
     this.supervisor.stop();
     this.store.close();
     this.dataLock.release();
@@ -584,6 +710,7 @@ export class Daemon {
   /** Lock rows are written as the machine emits them (inside the event's transaction), intents executed after. */
   private wireMachines(): void {
     this.supervisor.onLockChange((c) => {
+      this.lockInTurn ||= this.store.db.inTransaction;
       if (c.type === 'lock.set') {
         const l = c.lock;
         this.store.locks.upsert({

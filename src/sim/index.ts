@@ -9,6 +9,7 @@ import { restOrder } from './engine/orders.ts';
 import { PositionBook } from './engine/positions.ts';
 import { TradeLedger } from './engine/trades.ts';
 import { HubFaultInjector, RestFaultInjector } from './faults.ts';
+import { probeLatency, type LatencyProbe, type LatencyProbeOptions } from './latencyProbe.ts';
 import { createPrng } from './prng.ts';
 import { RequestLog } from './requestLog.ts';
 import { accountRoutes } from './rest/accounts.ts';
@@ -39,6 +40,7 @@ import type {
 } from './types.ts';
 
 export type * from './types.ts';
+export type { LatencyProbe, LatencyProbeOptions, LatencySample } from './latencyProbe.ts';
 
 /** The default accounts: one Practice (simulated) and one live funded (simulated:false). */
 export const DEMO_ACCOUNTS: readonly SimAccountSeed[] = [
@@ -111,6 +113,8 @@ export interface Simulator {
   onHubFrame(listener: (f: SimHubFrame) => void): () => void;
   /** The last outgoing hub frames (bounded, newest last). */
   hubFrames(): readonly SimHubFrame[];
+  /** Opt-in timing hook (benchmarks): breach frame written -> answering request received, on this clock. */
+  probeLatency(o: LatencyProbeOptions): LatencyProbe;
   close(): Promise<void>;
 }
 
@@ -132,6 +136,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     frames.push(f);
     if (frames.length > HUB_FRAME_KEEP) frames.splice(0, frames.length - HUB_FRAME_KEEP);
     for (const l of frameListeners) l(f);
+  };
+  const onHubFrame = (l: (f: SimHubFrame) => void): (() => void) => {
+    frameListeners.add(l);
+    return () => frameListeners.delete(l);
   };
   let stalledUntil = 0;
   const hubDeps = {
@@ -237,11 +245,9 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       trades: (accountId) => engine.trades.list(accountId).map(TradeLedger.rest),
       hubConnections: (hub) => hubsOf(hub)[0]?.connections.size ?? 0,
     },
-    onHubFrame: (l) => {
-      frameListeners.add(l);
-      return () => frameListeners.delete(l);
-    },
+    onHubFrame,
     hubFrames: () => frames,
+    probeLatency: (o) => probeLatency({ onHubFrame, onRequest: (l) => log.onRequest(l) }, o),
     close: async () => {
       if (closed) return;
       closed = true;

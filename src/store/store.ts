@@ -27,6 +27,16 @@ export interface Store extends Repositories {
   recovered?: { movedTo: string; reason: string };
   /** Runs fn in one transaction (rolled back if it throws); nested calls become savepoints. fn must be synchronous. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` as soon as the outermost transaction has ended (at once when none is open), in the order given.
+   * It also runs after a rollback: what waits here (enforcement requests) must not be stopped by bookkeeping.
+   */
+  afterCommit(fn: () => void): void;
+  /**
+   * Opens a transaction that stays open across calls (each `transaction` inside it becomes a savepoint) until the
+   * returned function commits it and runs what waits in afterCommit. Throws when one is open already.
+   */
+  begin(): () => void;
   close(): void;
 }
 
@@ -143,14 +153,42 @@ function moveAside(file: string, now: number): string {
 
 function assemble(db: Database, file: string, readonly: boolean): Store {
   const repos = createRepositories(db);
+  let waiting: (() => void)[] = [];
+  const runWaiting = (): void => {
+    while (waiting.length > 0) {
+      const now = waiting;
+      waiting = [];
+      for (const fn of now) fn();
+    }
+  };
   return {
     ...repos,
     db,
     path: file,
     readonly,
     transaction<T>(fn: () => T): T {
-      // better-sqlite3 rolls back and throws a TypeError if fn returns a Promise (it would commit before awaits).
-      return db.transaction(fn)();
+      if (db.inTransaction) return db.transaction(fn)(); // a savepoint: the outermost call runs what waits
+      try {
+        // better-sqlite3 rolls back and throws a TypeError if fn returns a Promise (it would commit before awaits).
+        return db.transaction(fn)();
+      } finally {
+        runWaiting();
+      }
+    },
+    afterCommit(fn) {
+      if (db.inTransaction) waiting.push(fn);
+      else fn();
+    },
+    begin() {
+      if (db.inTransaction) throw new StoreError('store.begin: a transaction is already open', file);
+      db.exec('BEGIN');
+      return () => {
+        try {
+          if (db.inTransaction) db.exec('COMMIT');
+        } finally {
+          runWaiting();
+        }
+      };
     },
     close() {
       if (db.open) db.close();

@@ -9,6 +9,21 @@ function track(budget: RateBudget, p: Priority, log: string[], name: string) {
 }
 
 describe('RateBudget', () => {
+  it('tryAcquire takes a free slot at once, but never ahead of a waiter of the same or a higher priority', async () => {
+    const budget = new RateBudget({ limit: 2, windowMs: 1_000, enforceReserve: 1 });
+    expect(budget.tryAcquire('poll')).toBe(true);
+    expect(budget.tryAcquire('poll')).toBe(false); // the reserve slot is enforcement's
+    const log: string[] = [];
+    void track(budget, 'reconcile', log, 'reconcile'); // waits: only the reserve is left
+    await vi.advanceTimersByTimeAsync(0);
+    expect(budget.tryAcquire('reconcile')).toBe(false); // FIFO: behind the queued reconcile
+    expect(budget.tryAcquire('enforce')).toBe(true); // enforcement jumps ahead of lower priorities
+    expect(budget.tryAcquire('enforce')).toBe(false); // window full
+    expect(budget.stats().granted).toEqual({ enforce: 1, reconcile: 0, poll: 1 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(log).toEqual(['reconcile']);
+  });
+
   it('grants at most `limit` requests inside any sliding window', async () => {
     const budget = new RateBudget({ limit: 200, windowMs: 60_000, enforceReserve: 0 });
     const granted: number[] = [];

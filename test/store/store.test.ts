@@ -105,6 +105,29 @@ describe('openStore', () => {
   });
 });
 
+describe('afterCommit', () => {
+  it('runs at once outside a transaction, after the outermost commit inside one, and after a rollback too', () => {
+    const store = openStore(':memory:');
+    open.push(store);
+    const seen: string[] = [];
+    store.afterCommit(() => seen.push('outside'));
+    store.transaction(() => {
+      store.meta.set('k', 'v1');
+      store.afterCommit(() => seen.push(`in a transaction: ${String(store.db.inTransaction)}`));
+      store.transaction(() => store.afterCommit(() => seen.push('nested')));
+      seen.push('end of outer fn');
+    });
+    expect(seen).toEqual(['outside', 'end of outer fn', 'in a transaction: false', 'nested']);
+    expect(() =>
+      store.transaction(() => {
+        store.afterCommit(() => seen.push('after rollback'));
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(seen.at(-1)).toBe('after rollback');
+  });
+});
+
 describe('migrations', () => {
   it('are numbered 1..N without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));

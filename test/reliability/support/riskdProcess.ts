@@ -16,11 +16,14 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const API_KEY_ENV = 'RISKD_RELIABILITY_API_KEY';
 
 export interface RiskdProcessOptions {
-  sim: Simulator;
+  /** The gateway to point riskd at (a simulator in this process or, for benchmarks, in another). */
+  sim: Pick<Simulator, 'url' | 'userHubUrl' | 'marketHubUrl' | 'credentials'>;
   accountNames: string[];
   /** The whole risk.yaml content. */
   risk: Record<string, unknown>;
   liveTimeoutMs?: number;
+  /** node flags for the riskd process (benchmarks: --cpu-prof and the like). */
+  nodeFlags?: string[];
 }
 
 export class RiskdProcess {
@@ -49,7 +52,7 @@ export class RiskdProcess {
     const controlPort = await freePort();
     writeFileSync(accountsPath, simAccountsYaml(opts.sim, { apiKey: `\${${API_KEY_ENV}}`, accounts: opts.accountNames, controlPort }));
     const dataDir = join(dir, 'data');
-    const args = ['bin/riskd.js', 'start', '--config', riskPath, '--accounts', accountsPath, '--data-dir', dataDir, '--log-level', 'info'];
+    const args = [...(opts.nodeFlags ?? []), 'bin/riskd.js', 'start', '--config', riskPath, '--accounts', accountsPath, '--data-dir', dataDir, '--log-level', 'info'];
     const p = new RiskdProcess(opts, dir, dataDir, args);
     await p.spawn();
     return p;
