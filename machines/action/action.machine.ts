@@ -235,6 +235,7 @@ export const actionMachine = setup({
     checkingHeld: {
       tags: 'held',
       invoke: {
+        id: 'check',
         src: 'check',
         input: { priority: 'enforce' },
         onDone: [
@@ -257,6 +258,7 @@ export const actionMachine = setup({
       tags: 'working',
       entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
       invoke: {
+        id: 'call',
         src: 'call',
         input: ({ context }) => ({ kind: context.kind, attempt: context.attempts }),
         onDone: [
@@ -344,6 +346,7 @@ export const actionMachine = setup({
       tags: 'working',
       entry: assign({ silentChecks: ({ context }) => context.silentChecks + 1 }),
       invoke: {
+        id: 'check',
         src: 'check',
         input: { priority: 'reconcile' },
         onDone: [
@@ -376,6 +379,7 @@ export const actionMachine = setup({
     reconciling: {
       tags: 'working',
       invoke: {
+        id: 'check',
         src: 'check',
         input: { priority: 'enforce' },
         onDone: [
