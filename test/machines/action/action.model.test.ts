@@ -190,3 +190,107 @@ describe('action machine (model-based)', () => {
     expect([...allBranches].filter((b) => !branchesTaken.has(b))).toEqual([]);
   });
 });
+
+describe('action machine: faults, step by step', () => {
+  const close: ActionInput = { kind: 'close', startAs: 'send', now: 0, ...timing };
+  const answer = async (s: Started | undefined, v: CallAnswer | CheckAnswer) => {
+    s!.settle(v);
+    await flush();
+  };
+
+  it('timeout: REST proves nothing happened, re-sent after the backoff, then confirmed by the hub', async () => {
+    const { actor, clock, started } = live(close);
+    await answer(started[0], { answer: 'unknown', detail: 'timeout', at: 1000 });
+    expect(started[1]).toMatchObject({ src: 'check', input: { priority: 'enforce' } });
+    await answer(started[1], { state: 'unchanged', detail: 'position still 2', at: 1100 });
+    expect(actor.getSnapshot().value).toBe('waitingToResend');
+    expect(actor.getSnapshot().context.wakeAt).toBe(1100 + 250);
+    clock.increment(249);
+    expect(started).toHaveLength(2);
+    clock.increment(1);
+    expect(started[2]).toMatchObject({ src: 'call', input: { kind: 'close', attempt: 2 } });
+    await answer(started[2], { answer: 'accepted', at: 1400 });
+    actor.send({ type: 'CONFIRMED', detail: 'position closed (ledger event)', at: 1450 });
+    expect(actor.getSnapshot().output).toEqual({ status: 'confirmed', outcome: 'position closed (ledger event)', after: 'auto', source: 'ledger' });
+  });
+
+  it('429: the re-send honours Retry-After when it is longer than the backoff', async () => {
+    const { actor, started } = live(close);
+    await answer(started[0], { answer: 'unknown', detail: 'HTTP 429', retryAfterMs: 5000, at: 1000 });
+    await answer(started[1], { state: 'unchanged', detail: 'position still 2', at: 1100 });
+    expect(actor.getSnapshot().context.wakeAt).toBe(1100 + 5000);
+  });
+
+  it('5xx after the gateway executed it: reconciled by REST, never re-sent', async () => {
+    const { actor, clock, started } = live(close);
+    await answer(started[0], { answer: 'unknown', detail: 'HTTP 502', at: 1000 });
+    await answer(started[1], { state: 'done', detail: 'position flat', at: 1100 });
+    clock.increment(60_000);
+    expect(started.map((s) => s.src)).toEqual(['call', 'check']);
+    expect(actor.getSnapshot().output).toMatchObject({ status: 'reconciled', outcome: 'attempt 1: HTTP 502; REST check: position flat', source: 'rest' });
+  });
+
+  it('out of attempts: the third unknown outcome fails instead of a fourth send', async () => {
+    const { actor, clock, started } = live(close);
+    for (let n = 0; n < 3; n++) {
+      await answer(started[2 * n], { answer: 'unknown', detail: 'timeout', at: 1000 });
+      await answer(started[2 * n + 1], { state: 'unchanged', detail: 'position still 2', at: 1100 });
+      clock.increment(10_000);
+    }
+    expect(started.filter((s) => s.src === 'call')).toHaveLength(3);
+    expect(actor.getSnapshot().output).toMatchObject({ status: 'failed', outcome: 'attempt 3: timeout; REST check: position still 2; gave up after 3 attempts' });
+  });
+
+  it('the confirming event never arrives: checked at reconcile priority, waits once for a working market order, then hands back', async () => {
+    const { actor, clock, started } = live(close);
+    await answer(started[0], { answer: 'accepted', at: 1000 });
+    expect(actor.getSnapshot().context.wakeAt).toBe(1000 + 2000); // absolute: the answer's time + confirmTimeoutMs
+    clock.increment(1999);
+    expect(actor.getSnapshot().value).toBe('awaitingConfirmation');
+    clock.increment(1);
+    expect(started[1]).toMatchObject({ src: 'check', input: { priority: 'reconcile' } });
+    await answer(started[1], { state: 'pending', detail: 'close order 5 still working', at: 3100 });
+    expect(actor.getSnapshot().value).toBe('awaitingConfirmation');
+    clock.increment(2000);
+    await answer(started[2], { state: 'pending', detail: 'close order 5 still working', at: 5200 });
+    expect(actor.getSnapshot().output).toMatchObject({ status: 'failed', outcome: 'no confirming event within 2000 ms; REST check: close order 5 still working; handed back for re-evaluation' });
+    expect(started.filter((s) => s.src === 'call')).toHaveLength(1);
+  });
+
+  it('a fill racing a cancel: recorded as what happened (reconciled from the ledger), not as confirmed', async () => {
+    const { actor, started } = live({ kind: 'cancel', startAs: 'send', now: 0, orderId: 7, ...timing });
+    actor.send({ type: 'OVERTAKEN', detail: 'filled before cancel: 1 contract(s) filled', at: 5 });
+    expect(actor.getSnapshot().output).toEqual({ status: 'reconciled', outcome: 'filled before cancel: 1 contract(s) filled', after: 'auto', source: 'ledger' });
+    expect(started).toHaveLength(1);
+  });
+
+  it('a cancel of a market order waits for its fill: filled within fillSettleMs costs no request', () => {
+    const { actor, clock, started } = live({ kind: 'cancel', startAs: 'heldForFill', now: 0, orderId: 7, ...timing });
+    clock.increment(299);
+    actor.send({ type: 'MOOT', detail: 'not sent: market order 7 filled before a cancel was needed (ledger event)', at: 299 });
+    expect(actor.getSnapshot().output?.status).toBe('skipped');
+    expect(started).toHaveLength(0);
+  });
+
+  it('a restart mid-action: reconciled first; re-sent only when REST proves nothing happened', async () => {
+    const resumed: ActionInput = { kind: 'close', startAs: 'resumed', attempts: 1, now: 0, ...timing };
+    const done = live(resumed);
+    expect(done.started.map((s) => s.src)).toEqual(['check']);
+    await answer(done.started[0], { state: 'done', detail: 'position flat', at: 100 });
+    expect(done.actor.getSnapshot().output?.status).toBe('reconciled');
+    expect(done.started.map((s) => s.src)).toEqual(['check']);
+
+    const open = live(resumed);
+    await answer(open.started[0], { state: 'unchanged', detail: 'position still 2', at: 100 });
+    open.clock.increment(250);
+    expect(open.started.map((s) => s.src)).toEqual(['check', 'call']);
+    expect(open.started[1]!.input).toEqual({ kind: 'close', attempt: 2 });
+  });
+
+  it('a live account refuses the partial close: the reduce becomes a close of the whole position', async () => {
+    const { actor, started } = live({ kind: 'reduce', startAs: 'send', now: 0, ...timing });
+    await answer(started[0], { answer: 'refused', refusal: 'account-refuses', detail: 'Live accounts not supported', at: 100 });
+    expect(started[1]).toMatchObject({ src: 'call', input: { kind: 'close', attempt: 2 } });
+    expect(actor.getSnapshot().context.kind).toBe('close');
+  });
+});
