@@ -3,7 +3,7 @@
 //   queued ─(deadline)→ dueCheck ─→ sending | skipped           (a stop move waiting for the modify throttle)
 //   heldForFill ─(deadline)→ sending                             (a cancel of a market order: its fill is on the way)
 //   heldForPosition ─(deadline)→ checkingHeld → sending | skipped (the fills received already close the position)
-//   sending → awaitingConfirmation ─(deadline)→ verifying → reconciled | awaitingConfirmation (once) | failed
+//   sending (waitingForBudget → requested) → awaitingConfirmation ─(deadline)→ verifying → reconciled | awaitingConfirmation (once) | failed
 //          → reconciling (timeout/429/5xx) → reconciled | awaitingConfirmation | waitingToResend → sending | failed
 //          → sending again (a refused reduce falls back to a close) | failed | reconciled (already gone)
 //   CONFIRMED / OVERTAKEN (ledger events) end a sent action; MOOT / SEND_NOW end a held wait; ABANDON ends anything.
@@ -92,6 +92,8 @@ export type ActionEvent =
   | { type: 'OVERTAKEN'; detail: string; at: number }
   /** A held action's event came: nothing to send. */
   | { type: 'MOOT'; detail: string; at: number }
+  /** The rate budget let the call go. */
+  | { type: 'BUDGET_GRANTED'; at: number }
   /** A held action's event came and the action is still needed. */
   | { type: 'SEND_NOW'; at: number }
   /** A queued stop move replaced by a tighter one. */
@@ -257,6 +259,12 @@ export const actionMachine = setup({
     sending: {
       tags: 'working',
       entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
+      // The call waits for the rate budget (mutations go first), then is out at the gateway.
+      initial: 'waitingForBudget',
+      states: {
+        waitingForBudget: { on: { BUDGET_GRANTED: 'requested' } },
+        requested: {},
+      },
       invoke: {
         id: 'call',
         src: 'call',

@@ -26,7 +26,7 @@
 //     cancels, no further cancel is attempted on it, and the order is watched: when it fills, its position is
 //     closed (onOrderFilled / confirmFromLedger with a filled order).
 import { performance } from 'node:perf_hooks';
-import { assign, createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
+import { assign, createActor, fromPromise, type Actor, type InspectionEvent, type StateValue } from 'xstate';
 import { actionMachine, type ActionEnd, type ActionKind, type ActionStart, type CallAnswer, type CheckAnswer } from '../../machines/action/index.ts';
 import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } from '../gateway/models.ts';
 import type { Logger } from '../log/logger.ts';
@@ -69,8 +69,8 @@ export interface ExecutorDeps {
   reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource) => void | Promise<unknown>;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
-  /** Inspection of each action's statechart (the runtime's inspector), if any. */
-  inspect?: (event: InspectionEvent) => void;
+  /** Inspection events of every action's statechart, by account (for an inspector). */
+  inspect?: (accountId: number, event: InspectionEvent) => void;
   /** Wall clock, epoch ms. */
   now?: () => number;
   timers?: TimerPort;
@@ -150,6 +150,8 @@ export interface InFlightInfo {
   orderId?: number;
   rowId: number;
   attempts: number;
+  /** Where its statechart is (machines/action): heldForFill, sending, awaitingConfirmation, verifying, ... */
+  state: string;
 }
 
 const ENDPOINT: Record<ActionKind, Endpoint> = {
@@ -330,6 +332,7 @@ export class Executor {
       ...(a.orderId !== undefined ? { orderId: a.orderId } : {}),
       rowId: a.row.id,
       attempts: a.attempts,
+      state: stateText(a.actor?.getSnapshot().value ?? 'start'),
     }));
   }
 
@@ -771,7 +774,7 @@ export class Executor {
         fillSettleMs: this.fillSettleMs,
       },
       clock: this.timers,
-      ...(this.deps.inspect ? { inspect: this.deps.inspect } : {}),
+      ...(this.deps.inspect ? { inspect: (e: InspectionEvent) => this.deps.inspect?.(a.accountId, e) } : {}),
     });
     a.actor = actor;
     actor.subscribe({
@@ -899,16 +902,17 @@ export class Executor {
   }
 
   private callGateway(a: Action): Promise<unknown> {
+    const opts = { ...ENFORCE, onBudgetGranted: () => a.actor?.send({ type: 'BUDGET_GRANTED', at: this.now() }) };
     switch (a.kind) {
       case 'close':
-        return this.rest.closeContract(a.accountId, a.contractId!, ENFORCE);
+        return this.rest.closeContract(a.accountId, a.contractId!, opts);
       case 'reduce':
-        return this.rest.partialCloseContract(a.accountId, a.contractId!, a.size!, ENFORCE);
+        return this.rest.partialCloseContract(a.accountId, a.contractId!, a.size!, opts);
       case 'cancel':
-        return this.rest.cancelOrder(a.accountId, a.orderId!, ENFORCE);
+        return this.rest.cancelOrder(a.accountId, a.orderId!, opts);
       case 'modifyStop':
         this.memory.noteStopSent(a.orderId!, a.stopPrice!);
-        return this.rest.modifyOrder({ accountId: a.accountId, orderId: a.orderId!, stopPrice: a.stopPrice! }, ENFORCE);
+        return this.rest.modifyOrder({ accountId: a.accountId, orderId: a.orderId!, stopPrice: a.stopPrice! }, opts);
       case 'placeStop': {
         const tag = `riskd-${a.accountId}-${this.tagPrefix}-${++this.tagSeq}`;
         a.tags.push(tag);
@@ -922,7 +926,7 @@ export class Executor {
             stopPrice: a.stopPrice!,
             customTag: tag,
           },
-          ENFORCE,
+          opts,
         );
       }
     }
@@ -1104,6 +1108,12 @@ export class Executor {
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
     this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
   }
+}
+
+/** A chart state as text: 'sending.waitingForBudget'. */
+function stateText(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  return Object.entries(value).map(([k, v]) => (v === undefined ? k : `${k}.${stateText(v)}`)).join(',');
 }
 
 function statusName(status: number): string {

@@ -16,6 +16,7 @@ export interface PostOptions {
   priority: Priority;
   /** Mutations mark timeouts/transport failures ambiguous: the request may have executed. */
   mutation: boolean;
+  onBudgetGranted?: () => void;
 }
 
 export interface RawResponse {
@@ -27,6 +28,7 @@ export interface RawResponse {
 
 export async function postJson(deps: HttpDeps, path: string, body: unknown, opts: PostOptions): Promise<RawResponse> {
   await deps.budget.acquire(opts.priority);
+  opts.onBudgetGranted?.();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let res: Response;

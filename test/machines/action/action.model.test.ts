@@ -47,6 +47,7 @@ const ledgerEvents: ActionEvent[] = [
   { type: 'OVERTAKEN', detail: 'filled before cancel', at: 1500 },
   { type: 'MOOT', detail: 'the fills closed it', at: 1500 },
   { type: 'SEND_NOW', at: 1500 },
+  { type: 'BUDGET_GRANTED', at: 500 },
   { type: 'SUPERSEDED', detail: 'a tighter move came', at: 1500 },
   { type: 'ABANDON', detail: 'shutdown', at: 1500 },
 ];
@@ -65,7 +66,7 @@ const testMachine = actionMachine.provide({
 type Started = { src: 'call' | 'check'; input: unknown; settle: (v: unknown) => void; fail: (e: unknown) => void };
 
 /** A live actor whose REST call and check are promises the test settles, with timers on a simulated clock. */
-function live(input: ActionInput, inspect?: (ev: never) => void) {
+function live(input: ActionInput, inspect?: (ev: InspectionEvent) => void) {
   const clock = new SimulatedClock();
   const started: Started[] = [];
   const pending = (src: Started['src']) =>
@@ -116,7 +117,7 @@ describe('action machine (model-based)', () => {
 
       for (const path of paths) {
         it(path.description, async () => {
-          const { actor, clock, started } = live(start.input, inspect as never);
+          const { actor, clock, started } = live(start.input, inspect);
           /** What the previous call and the latest check answered: a call is only ever re-sent after a check proved nothing happened, or as a refused reduce's close. */
           let lastCall: CallAnswer | undefined;
           let checkSinceCall: CheckAnswer | undefined;
