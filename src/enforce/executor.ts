@@ -1,6 +1,9 @@
 // The enforcement executor: makes intents (flatten, close, reduce, cancel, cancelAll, moveStop) true at the
 // gateway, exactly once, and writes every step to the audit log.
 //
+// Each action's life is a statechart (machines/action), one actor per action; the executor provides its REST call,
+// its REST check and its audit writes, and keeps the registry (in flight per key, absorb, drain).
+//
 // Shape of one action:  execute() -> row 'pending' -> REST mutation (priority 'enforce') -> row 'sent'
 //   -> confirming ledger event (confirmFromLedger)          -> 'confirmed'
 //   -> or no event within confirmTimeoutMs -> REST check   -> 'reconciled' (it happened) | 'failed' (it did not)
@@ -82,13 +85,13 @@ export interface ExecutorDeps {
  * An action's life is its statechart (machines/action/action.machine.ts), one actor per action. Its tags say
  * where it is: 'held' (not sent yet, waiting for the event that likely makes it moot: a close whose position the
  * fills already received make flat, or a cancel of a market order), 'queued' (a stop move waiting for the modify
- * throttle), 'working' (sent: awaiting its answer, its confirming event, or a REST check). `done` is set once its
- * row is final; the key is freed once every call it sent is answered.
+ * throttle), 'working' (sent: awaiting its answer, its confirming event, or a REST check). `end` (the chart's
+ * output) is set once its row is final; the key is freed once every call it sent is answered.
  */
 type ActionActor = Actor<typeof actionMachine>;
-const isSettled = (a: { done: boolean }): boolean => a.done;
-const hasTag = (a: { done: boolean; actor?: ActionActor }, tag: 'held' | 'queued' | 'working'): boolean =>
-  !a.done && a.actor !== undefined && a.actor.getSnapshot().hasTag(tag);
+const isSettled = (a: { end?: ActionEnd }): boolean => a.end !== undefined;
+const hasTag = (a: { end?: ActionEnd; actor?: ActionActor }, tag: 'held' | 'queued' | 'working'): boolean =>
+  a.end === undefined && a.actor !== undefined && a.actor.getSnapshot().hasTag(tag);
 
 /** What a re-evaluation after an action decides on: the ledger (the hub confirmed the action) or a REST reconcile. */
 export type ReevaluateSource = 'ledger' | 'rest';
@@ -116,10 +119,10 @@ interface Action {
   latency: Latency;
   /** performance.now() when execute() was called. */
   t0: number;
-  /** The action's statechart; absent only when nothing of its batch could be sent. */
+  /** The action's statechart; absent only when nothing of its batch could be sent (the lock was not persisted). */
   actor?: ActionActor;
-  /** Its row is final (the key may still wait for an unanswered call). */
-  done: boolean;
+  /** How it ended (its chart's output), once its row is final; the key may still wait for an unanswered call. */
+  end?: ActionEnd;
   /** Calls sent and not yet answered: the key stays taken until they are, even once the goal is confirmed. */
   callsOpen: number;
   /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
@@ -324,7 +327,7 @@ export class Executor {
 
   /** Actions the executor is still working on (for status pages and tests). */
   inFlight(): InFlightInfo[] {
-    return [...this.registry.values()].filter((a) => !a.done).map((a) => ({
+    return [...this.registry.values()].filter((a) => !isSettled(a)).map((a) => ({
       key: a.key,
       kind: a.kind,
       accountId: a.accountId,
@@ -362,7 +365,7 @@ export class Executor {
     await Promise.race([everything.then(() => undefined), deadline]);
     this.timers.clearTimeout(timer);
     for (const a of [...this.registry.values()]) {
-      if (!a.done) this.tell(a, 'ABANDON', `shutdown: not settled within ${timeoutMs} ms of drain`);
+      if (!isSettled(a)) this.tell(a, 'ABANDON', `shutdown: not settled within ${timeoutMs} ms of drain`);
     }
     for (const key of [...this.backoffs.keys()]) this.clearBackoff(key);
     if (this.memory.watchList().length > 0) {
@@ -650,11 +653,11 @@ export class Executor {
     if (held) {
       // A close absorbed by an unfinished close has the same goal and needs no redo; by a reduce, or by a close
       // already settled (its call still unanswered), it is a decision of its own.
-      if (spec.kind === 'close' && spec.contractId !== undefined && (held.done || held.kind !== 'close')) {
+      if (spec.kind === 'close' && spec.contractId !== undefined && (isSettled(held) || held.kind !== 'close')) {
         held.absorbedClose = { ...req, intent: { type: 'close', accountId: req.intent.accountId, contractId: spec.contractId } };
       }
       const what = spec.key.split(':')[0] === 'ord' ? 'order' : 'contract';
-      const why = held.done
+      const why = isSettled(held)
         ? `absorbed: the ${held.kind} of this ${what} (row #${held.row.id}) is settled but its call is unanswered; re-evaluated when it is`
         : `absorbed: ${held.kind} already in flight for this ${what} (row #${held.row.id})`;
       return this.skip(req, why, 'skipped', {
@@ -680,7 +683,6 @@ export class Executor {
       attempts: 0,
       latency: {},
       t0,
-      done: false,
       callsOpen: 0,
       settled,
       resolve,
@@ -887,7 +889,7 @@ export class Executor {
       this.sentQueue = [];
       for (const x of q) {
         // An action settled within the same turn keeps its final status.
-        const status = x.done ? {} : { status: 'sent' as const };
+        const status = isSettled(x) ? {} : { status: 'sent' as const };
         this.audit.update(x.row, { ...status, requestAt: x.requestAt, endpoint: ENDPOINT[x.kind] }, { attempts: x.attempts, latency: x.latency });
         this.logger.info('enforcement sent', {
           rule: x.req.rule,
@@ -940,7 +942,7 @@ export class Executor {
   private callAnswered(a: Action): void {
     a.callsOpen -= 1;
     a.answeredMark = lookMark();
-    if (a.done && a.callsOpen === 0 && a.afterRelease) this.release(a);
+    if (isSettled(a) && a.callsOpen === 0 && a.afterRelease) this.release(a);
   }
 
   private adoptPlacedStop(a: Action, orderId: number): void {
@@ -975,9 +977,10 @@ export class Executor {
    * question waits (1 s, doubling to 60 s per key) so a gateway that keeps refusing (market closed, instrument
    * halted) is not hammered at REST speed by an immediate re-evaluation loop.
    */
-  private finish(a: Action, { status, outcome, after, source }: ActionEnd): void {
+  private finish(a: Action, end: ActionEnd): void {
     if (isSettled(a)) return;
-    a.done = true;
+    a.end = end;
+    const { status, outcome, after, source } = end;
     const now = this.now();
     const ok = status === 'confirmed' || status === 'reconciled';
     this.audit.update(
@@ -1010,7 +1013,6 @@ export class Executor {
 
   /** Frees the action's key, then re-evaluates or backs off as its settling asked. */
   private release(a: Action): void {
-    a.actor = undefined; // its chart is final and stopped
     if (this.registry.get(a.key) === a) this.registry.delete(a.key);
     const next = a.afterRelease;
     a.afterRelease = undefined;
