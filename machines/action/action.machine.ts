@@ -3,9 +3,10 @@
 //   queued ─(deadline)→ dueCheck ─→ sending | skipped           (a stop move waiting for the modify throttle)
 //   heldForFill ─(deadline)→ sending                             (a cancel of a market order: its fill is on the way)
 //   heldForPosition ─(deadline)→ checkingHeld → sending | skipped (the fills received already close the position)
-//   sending (waitingForBudget → requested) → awaitingConfirmation ─(deadline)→ verifying → reconciled | awaitingConfirmation (once) | failed
-//          → reconciling (timeout/429/5xx) → reconciled | awaitingConfirmation | waitingToResend → sending | failed
-//          → sending again (a refused reduce falls back to a close) | failed | reconciled (already gone)
+//   sending (waitingForBudget → requested)
+//     → awaitingConfirmation ─(deadline)→ verifying → reconciled | awaitingConfirmation (once) | failed
+//     → reconciling (timeout/429/5xx) → reconciled | awaitingConfirmation | waitingToResend → sending | failed
+//     → sending again (a refused reduce falls back to a close) | failed | reconciled (already gone)
 //   CONFIRMED / OVERTAKEN (ledger events) end a sent action; MOOT / SEND_NOW end a held wait; ABANDON ends anything.
 //   resumed → reconciling: an action that may have been sent before a restart is checked first, never re-sent blind.
 //
