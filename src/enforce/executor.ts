@@ -1,6 +1,9 @@
 // The enforcement executor: makes intents (flatten, close, reduce, cancel, cancelAll, moveStop) true at the
 // gateway, exactly once, and writes every step to the audit log.
 //
+// Each action's life is a statechart (machines/action), one actor per action; the executor provides its REST call,
+// its REST check and its audit writes, and keeps the registry (in flight per key, absorb, drain).
+//
 // Shape of one action:  execute() -> row 'pending' -> REST mutation (priority 'enforce') -> row 'sent'
 //   -> confirming ledger event (confirmFromLedger)          -> 'confirmed'
 //   -> or no event within confirmTimeoutMs -> REST check   -> 'reconciled' (it happened) | 'failed' (it did not)
@@ -26,6 +29,8 @@
 //     cancels, no further cancel is attempted on it, and the order is watched: when it fills, its position is
 //     closed (onOrderFilled / confirmFromLedger with a filled order).
 import { performance } from 'node:perf_hooks';
+import { assign, createActor, fromPromise, type Actor, type InspectionEvent, type StateValue } from 'xstate';
+import { actionMachine, type ActionEnd, type ActionKind, type ActionStart, type CallAnswer, type CheckAnswer } from '../../machines/action/index.ts';
 import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } from '../gateway/models.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Intent } from '../rules/types.ts';
@@ -67,26 +72,26 @@ export interface ExecutorDeps {
   reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource) => void | Promise<unknown>;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
+  /** Inspection events of every action's statechart, by account (for an inspector). */
+  inspect?: (accountId: number, event: InspectionEvent) => void;
   /** Wall clock, epoch ms. */
   now?: () => number;
   timers?: TimerPort;
   options?: ExecutorOptions;
 }
 
-type ActionKind = 'close' | 'reduce' | 'cancel' | 'modifyStop' | 'placeStop';
 
 /**
- * An action's life:
- *   new -> held     not sent yet, waiting for the event that likely makes it moot: a close whose position the
- *                   fills already received make flat, or a cancel of a market order (its fill is on the way);
- *   new -> queued   a stop move waiting for the per-order modify throttle;
- *   -> working      sent (possibly re-sent): awaiting its answer, its confirming event, or a REST check;
- *   -> settled      its row is final; the key is freed once every call it sent is answered.
+ * An action's life is its statechart (machines/action/action.machine.ts), one actor per action. Its tags say
+ * where it is: 'held' (not sent yet, waiting for the event that likely makes it moot: a close whose position the
+ * fills already received make flat, or a cancel of a market order), 'queued' (a stop move waiting for the modify
+ * throttle), 'working' (sent: awaiting its answer, its confirming event, or a REST check). `end` (the chart's
+ * output) is set once its row is final; the key is freed once every call it sent is answered.
  */
-type Phase = 'new' | 'held' | 'queued' | 'working' | 'settled';
-// Functions, not inline comparisons: the phase changes across an await, which TypeScript's narrowing ignores.
-const isSettled = (a: { phase: Phase }): boolean => a.phase === 'settled';
-const isHeld = (a: { phase: Phase }): boolean => a.phase === 'held';
+type ActionActor = Actor<typeof actionMachine>;
+const isSettled = (a: { end?: ActionEnd }): boolean => a.end !== undefined;
+const hasTag = (a: { end?: ActionEnd; actor?: ActionActor }, tag: 'held' | 'queued' | 'working'): boolean =>
+  a.end === undefined && a.actor !== undefined && a.actor.getSnapshot().hasTag(tag);
 
 /** What a re-evaluation after an action decides on: the ledger (the hub confirmed the action) or a REST reconcile. */
 export type ReevaluateSource = 'ledger' | 'rest';
@@ -114,8 +119,10 @@ interface Action {
   latency: Latency;
   /** performance.now() when execute() was called. */
   t0: number;
-  /** Where the action is in its life (see Phase). Sent at least once: attempts > 0. */
-  phase: Phase;
+  /** The action's statechart; absent only when nothing of its batch could be sent (the lock was not persisted). */
+  actor?: ActionActor;
+  /** How it ended (its chart's output), once its row is final; the key may still wait for an unanswered call. */
+  end?: ActionEnd;
   /** Calls sent and not yet answered: the key stays taken until they are, even once the goal is confirmed. */
   callsOpen: number;
   /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
@@ -127,9 +134,6 @@ interface Action {
    * come from edges that will not fire again, so it is redone, REST permitting, once the key is free.
    */
   absorbedClose?: EnforcementRequest;
-  /** REST checks run because no confirming event came: after a second one that finds a market order working, it fails. */
-  silentChecks: number;
-  timer?: unknown;
   settled: Promise<EnforcementStatus>;
   resolve: (status: EnforcementStatus) => void;
 }
@@ -149,6 +153,8 @@ export interface InFlightInfo {
   orderId?: number;
   rowId: number;
   attempts: number;
+  /** Where its statechart is (machines/action): heldForFill, sending, awaitingConfirmation, verifying, ... */
+  state: string;
 }
 
 const ENDPOINT: Record<ActionKind, Endpoint> = {
@@ -244,17 +250,17 @@ export class Executor {
     if (change.kind === 'position') {
       if (change.size === 0) this.cancelOrphanedOwnStop(accountId, change.contractId);
       const a = this.registry.get(positionKey(accountId, change.contractId));
-      if (a && a.phase === 'held') {
+      if (a && hasTag(a, 'held')) {
         this.positionEventForHeldClose(a, change.size);
         return;
       }
-      if (!a || a.phase !== 'working') return;
+      if (!a || !hasTag(a, 'working')) return;
       if (change.size === 0) {
-        this.settle(a, 'confirmed', 'position closed (ledger event)');
+        this.tell(a, 'CONFIRMED', 'position closed (ledger event)');
       } else if (a.kind === 'reduce') {
         const target = a.startSize !== undefined ? a.startSize - (a.size ?? 0) : undefined;
         if (target === undefined || change.size <= target) {
-          this.settle(a, 'confirmed', `position reduced to ${change.size} (ledger event)`);
+          this.tell(a, 'CONFIRMED', `position reduced to ${change.size} (ledger event)`);
         }
       }
       return;
@@ -267,16 +273,16 @@ export class Executor {
     }
     const c = this.registry.get(orderKey(accountId, o.id));
     if (c && !isWorkingStatus(o.status)) {
-      if (c.phase === 'held') this.settle(c, 'skipped', `not sent: market order ${o.id} ${o.status === OrderStatus.Filled ? 'filled' : statusName(o.status)} before a cancel was needed (ledger event)`);
-      else if (c.phase === 'working') this.settleCancel(c, o);
+      if (hasTag(c, 'held')) this.tell(c, 'MOOT', `not sent: market order ${o.id} ${o.status === OrderStatus.Filled ? 'filled' : statusName(o.status)} before a cancel was needed (ledger event)`);
+      else if (hasTag(c, 'working')) this.settleCancel(c, o);
     }
     const s = this.registry.get(stopKey(accountId, o.contractId));
-    if (s && s.phase === 'working' && isWorkingStatus(o.status)) {
+    if (s && hasTag(s, 'working') && isWorkingStatus(o.status)) {
       if (s.kind === 'modifyStop' && s.orderId === o.id && samePrice(o.stopPrice, s.stopPrice)) {
-        this.settle(s, 'confirmed', `stop ${o.id} now at ${o.stopPrice} (ledger event)`);
+        this.tell(s, 'CONFIRMED', `stop ${o.id} now at ${o.stopPrice} (ledger event)`);
       } else if (s.kind === 'placeStop' && o.customTag && s.tags.includes(o.customTag)) {
         this.adoptPlacedStop(s, o.id);
-        this.settle(s, 'confirmed', `stop ${o.id} working at ${o.stopPrice} (ledger event)`);
+        this.tell(s, 'CONFIRMED', `stop ${o.id} working at ${o.stopPrice} (ledger event)`);
       }
     }
   }
@@ -289,11 +295,11 @@ export class Executor {
   private settleCancel(c: Action, o: Order): void {
     if (o.status === OrderStatus.Cancelled) {
       const partly = o.fillVolume > 0 ? ` after ${o.fillVolume} of ${o.size} filled` : '';
-      this.settle(c, 'confirmed', `order cancelled${partly} (ledger event)`);
+      this.tell(c, 'CONFIRMED', `order cancelled${partly} (ledger event)`);
       return;
     }
     const what = o.status === OrderStatus.Filled ? `filled before cancel: ${o.fillVolume} contract(s) filled` : `${statusName(o.status)} before cancel`;
-    this.settle(c, 'reconciled', `${what}; the cancel did not take effect (ledger event, status ${o.status})`, 'auto', 'ledger');
+    this.tell(c, 'OVERTAKEN', `${what}; the cancel did not take effect (ledger event, status ${o.status})`);
   }
 
   /**
@@ -321,7 +327,7 @@ export class Executor {
 
   /** Actions the executor is still working on (for status pages and tests). */
   inFlight(): InFlightInfo[] {
-    return [...this.registry.values()].filter((a) => a.phase !== 'settled').map((a) => ({
+    return [...this.registry.values()].filter((a) => !isSettled(a)).map((a) => ({
       key: a.key,
       kind: a.kind,
       accountId: a.accountId,
@@ -329,6 +335,7 @@ export class Executor {
       ...(a.orderId !== undefined ? { orderId: a.orderId } : {}),
       rowId: a.row.id,
       attempts: a.attempts,
+      state: stateText(a.actor?.getSnapshot().value ?? 'start'),
     }));
   }
 
@@ -358,7 +365,7 @@ export class Executor {
     await Promise.race([everything.then(() => undefined), deadline]);
     this.timers.clearTimeout(timer);
     for (const a of [...this.registry.values()]) {
-      this.settle(a, 'failed', `shutdown: not settled within ${timeoutMs} ms of drain`, 'none');
+      if (!isSettled(a)) this.tell(a, 'ABANDON', `shutdown: not settled within ${timeoutMs} ms of drain`);
     }
     for (const key of [...this.backoffs.keys()]) this.clearBackoff(key);
     if (this.memory.watchList().length > 0) {
@@ -594,10 +601,10 @@ export class Executor {
       });
     }
     const held = this.registry.get(key);
-    if (held && held.phase === 'queued' && held.kind === 'modifyStop' && held.orderId === orderId) {
+    if (held && hasTag(held, 'queued') && held.kind === 'modifyStop' && held.orderId === orderId) {
       // A throttled move is waiting: the tighter target wins, the other is recorded as superseded.
       if (held.side !== undefined && held.stopPrice !== undefined && isTighter(held.side, held.stopPrice, i.stopPrice)) {
-        this.settle(held, 'skipped', `superseded by a tighter stop ${i.stopPrice} before it was sent`, 'none');
+        this.tell(held, 'SUPERSEDED', `superseded by a tighter stop ${i.stopPrice} before it was sent`);
       } else {
         return this.skip(req, `not executed: a move to ${held.stopPrice} is already queued (row #${held.row.id})`, 'skipped', {
           ...fields,
@@ -646,11 +653,11 @@ export class Executor {
     if (held) {
       // A close absorbed by an unfinished close has the same goal and needs no redo; by a reduce, or by a close
       // already settled (its call still unanswered), it is a decision of its own.
-      if (spec.kind === 'close' && spec.contractId !== undefined && (held.phase === 'settled' || held.kind !== 'close')) {
+      if (spec.kind === 'close' && spec.contractId !== undefined && (isSettled(held) || held.kind !== 'close')) {
         held.absorbedClose = { ...req, intent: { type: 'close', accountId: req.intent.accountId, contractId: spec.contractId } };
       }
       const what = spec.key.split(':')[0] === 'ord' ? 'order' : 'contract';
-      const why = held.phase === 'settled'
+      const why = isSettled(held)
         ? `absorbed: the ${held.kind} of this ${what} (row #${held.row.id}) is settled but its call is unanswered; re-evaluated when it is`
         : `absorbed: ${held.kind} already in flight for this ${what} (row #${held.row.id})`;
       return this.skip(req, why, 'skipped', {
@@ -676,39 +683,112 @@ export class Executor {
       attempts: 0,
       latency: {},
       t0,
-      phase: 'new',
       callsOpen: 0,
-      silentChecks: 0,
       settled,
       resolve,
     };
     this.registry.set(a.key, a);
     if (!gate.open()) {
-      this.settle(a, 'failed', `not sent: persisting the lock failed first (${gate.refusal})`, 'none');
+      this.finish(a, { status: 'failed', outcome: `not sent: persisting the lock failed first (${gate.refusal})`, after: 'none', source: 'rest' });
       return settled;
     }
-    if (a.kind === 'modifyStop' && a.orderId !== undefined) {
-      const wait = (this.memory.lastModifyAt(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs - this.now();
-      if (wait > 0) {
-        a.phase = 'queued';
-        this.audit.update(a.row, { outcome: `queued ${Math.ceil(wait)} ms: at most one modify per second per order` });
-        a.timer = this.timers.setTimeout(() => {
-          a.timer = undefined;
-          if (a.phase === 'queued') this.sendThrottledStop(a);
-        }, wait);
-        return settled;
-      }
-    }
-    if (a.kind === 'close' && this.fillsCloseIt(a)) {
-      this.holdForPositionEvent(a);
-      return settled;
-    }
-    if (a.kind === 'cancel' && this.isWorkingMarketOrder(a)) {
-      this.holdForMarketFill(a);
-      return settled;
-    }
-    this.send(a);
+    this.run(a, this.startOf(a));
     return settled;
+  }
+
+  /** Where an action's chart starts: held for the event that likely makes it moot, queued by the throttle, or sent. */
+  private startOf(a: Action): { startAs: ActionStart; sendAt?: number } {
+    if (a.kind === 'modifyStop' && a.orderId !== undefined) {
+      const sendAt = (this.memory.lastModifyAt(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs;
+      if (sendAt > this.now()) return { startAs: 'queued', sendAt };
+    }
+    if (a.kind === 'close' && this.fillsCloseIt(a)) return { startAs: 'heldForPosition' };
+    if (a.kind === 'cancel' && this.isWorkingMarketOrder(a)) return { startAs: 'heldForFill' };
+    return { startAs: 'send' };
+  }
+
+  /**
+   * Spawns the action's statechart with the executor's I/O provided: the REST call and check as actors, audit and
+   * memory writes as actions, the wall clock behind its deadlines (timers through the injected TimerPort). Its
+   * final state settles the action.
+   */
+  private run(a: Action, start: { startAs: ActionStart; sendAt?: number }): void {
+    const logic = actionMachine.provide({
+      actors: {
+        call: fromPromise<CallAnswer, { kind: ActionKind; attempt: number }>(() => this.send(a)),
+        check: fromPromise<CheckAnswer, { priority: ReadPriority }>(async ({ input }) => {
+          const verdict = await this.check(a, input.priority);
+          // The next check needs a look that starts after this one.
+          if (verdict.state === 'pending') a.answeredMark = lookMark();
+          return { state: verdict.state, detail: verdict.detail, at: this.now() };
+        }),
+      },
+      delays: {
+        untilWake: ({ context }) => Math.max(0, context.wakeAt - this.now()),
+      },
+      actions: {
+        record: (_, params: { outcome: string }) => this.audit.update(a.row, { outcome: params.outcome }),
+        logUnknown: ({ context }) =>
+          this.logger.warn('enforcement call outcome unknown: reconciling before anything else', {
+            rule: a.req.rule,
+            accountId: a.accountId,
+            endpoint: ENDPOINT[a.kind],
+            attempt: a.attempts,
+            error: context.unknown?.detail,
+          }),
+        logResend: () =>
+          this.logger.warn('enforcement re-send after REST check proved nothing happened', {
+            rule: a.req.rule,
+            accountId: a.accountId,
+            endpoint: ENDPOINT[a.kind],
+            attempt: a.attempts,
+          }),
+        logHeldCheckFailed: ({ event }) =>
+          this.logger.warn('REST check of a held close failed: sending it', {
+            accountId: a.accountId,
+            contractId: a.contractId,
+            error: String((event as { error?: unknown }).error),
+          }),
+        noteRefusal: () => {
+          if (a.kind === 'reduce') this.memory.noteRefusal(a.accountId, 'partialClose');
+          if (a.kind === 'cancel') {
+            this.memory.noteRefusal(a.accountId, 'cancel');
+            this.watch(a.req, a.orderId!, a.contractId);
+          }
+        },
+        recordFallback: (_, params: { why: string }) => {
+          a.kind = 'close';
+          this.audit.update(a.row, { outcome: params.why, endpoint: ENDPOINT.close });
+          this.logger.warn('reduce falls back to closeContract', { accountId: a.accountId, contractId: a.contractId, why: params.why });
+        },
+        assessThrottledStop: assign({ stopSkip: () => this.throttledStopSkip(a) }),
+      },
+    });
+    const actor = createActor(logic, {
+      input: {
+        kind: a.kind,
+        ...start,
+        now: this.now(),
+        ...(a.orderId !== undefined ? { orderId: a.orderId } : {}),
+        confirmTimeoutMs: this.confirmTimeoutMs,
+        maxAttempts: this.maxAttempts,
+        retryBackoffMs: this.retryBackoffMs,
+        fillSettleMs: this.fillSettleMs,
+      },
+      clock: this.timers,
+      ...(this.deps.inspect ? { inspect: (e: InspectionEvent) => this.deps.inspect?.(a.accountId, e) } : {}),
+    });
+    a.actor = actor;
+    actor.subscribe({
+      complete: () => this.finish(a, actor.getSnapshot().output!),
+      error: (err: unknown) => this.finish(a, { status: 'failed', outcome: `action chart failed: ${String(err)}`, after: 'auto', source: 'rest' }),
+    });
+    actor.start();
+  }
+
+  /** Hands an event to the action's chart; ledger events carry their time. */
+  private tell(a: Action, type: 'CONFIRMED' | 'OVERTAKEN' | 'MOOT' | 'SUPERSEDED' | 'ABANDON', detail: string): void {
+    a.actor?.send({ type, detail, at: this.now() });
   }
 
   /**
@@ -730,80 +810,31 @@ export class Executor {
     return o !== undefined && o.type === OrderType.Market && isWorkingStatus(o.status);
   }
 
-  /**
-   * A market order fills within milliseconds: a cancel sent now nearly always loses the race and spends a request
-   * of the budget (a trader hammering buy while locked would spend two per click). Its status event settles it
-   * without a call; a market order still working after fillSettleMs (no liquidity, a halted contract) is cancelled.
-   * The position a fill opens is the rules' (and the kill switch's) to close.
-   */
-  private holdForMarketFill(a: Action): void {
-    a.phase = 'held';
-    this.audit.update(a.row, { outcome: `not sent yet: a market order fills within milliseconds; waiting ${this.fillSettleMs} ms for its status` });
-    a.timer = this.timers.setTimeout(() => {
-      a.timer = undefined;
-      if (a.phase === 'held') this.sendHeld(a);
-    }, this.fillSettleMs);
-  }
-
-  private holdForPositionEvent(a: Action): void {
-    a.phase = 'held';
-    this.audit.update(a.row, { outcome: `not sent yet: the fills received close this position; waiting ${this.fillSettleMs} ms for its position event` });
-    a.timer = this.timers.setTimeout(() => {
-      a.timer = undefined;
-      void this.checkHeldClose(a);
-    }, this.fillSettleMs);
-  }
-
   /** The position event a held close waited for: flat means nothing to send; still open means close it now. */
   private positionEventForHeldClose(a: Action, size: number): void {
     if (size === 0) {
-      this.settle(a, 'skipped', 'not sent: the fills that arrived first closed the position (position event)');
+      this.tell(a, 'MOOT', 'not sent: the fills that arrived first closed the position (position event)');
       return;
     }
     if (this.fillsCloseIt(a)) return; // more fills still ahead of their events: keep waiting
-    this.sendHeld(a);
+    a.actor?.send({ type: 'SEND_NOW', at: this.now() });
   }
 
-  /** No position event in time: REST decides whether the close is needed; any doubt sends it. */
-  private async checkHeldClose(a: Action): Promise<void> {
-    if (a.phase !== 'held') return;
-    try {
-      const c = await this.check(a, 'enforce');
-      if (!isHeld(a)) return;
-      if (c.state === 'done') {
-        this.settle(a, 'skipped', `not sent: no position event within ${this.fillSettleMs} ms; REST check: ${c.detail}`);
-        return;
-      }
-    } catch (err) {
-      this.logger.warn('REST check of a held close failed: sending it', { accountId: a.accountId, contractId: a.contractId, error: String(err) });
-    }
-    if (isHeld(a)) this.sendHeld(a);
-  }
-
-  private sendHeld(a: Action): void {
-    if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
-    a.timer = undefined;
-    this.send(a);
-  }
-
-  /** A queued stop move is due: re-check it still tightens (riskd or the trader may have moved it meanwhile). */
-  private sendThrottledStop(a: Action): void {
+  /** A queued stop move is due: why it is no longer needed (riskd or the trader moved the stop meanwhile), if so. */
+  private throttledStopSkip(a: Action): string | undefined {
     const o = this.deps.view?.(a.accountId)?.workingOrders().find((x) => x.id === a.orderId);
     if (a.side !== undefined && a.stopPrice !== undefined && a.orderId !== undefined) {
-      if (this.deps.view && !o) {
-        this.settle(a, 'skipped', `stop order ${a.orderId} is no longer working`);
-        return;
-      }
+      if (this.deps.view && !o) return `stop order ${a.orderId} is no longer working`;
       const current = tightest(a.side, o?.stopPrice ?? undefined, this.memory.lastStopSent(a.orderId));
       if (current !== undefined && !isTighter(a.side, current, a.stopPrice)) {
-        this.settle(a, 'skipped', `stop is already at ${current}; ${a.stopPrice} would not tighten it (never loosen)`);
-        return;
+        return `stop is already at ${current}; ${a.stopPrice} would not tighten it (never loosen)`;
       }
     }
-    this.send(a);
+    return undefined;
   }
 
-  private send(a: Action): void {
+  /** The action's REST mutation (the chart's `call` actor): resolves with the gateway's answer, read. */
+  private send(a: Action): Promise<CallAnswer> {
     a.attempts += 1;
     const now = this.now();
     if (a.contractId !== undefined && (a.kind === 'close' || a.kind === 'reduce')) {
@@ -813,8 +844,6 @@ export class Executor {
       this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs, now, contracts);
     }
     const first = a.attempts === 1;
-    // Set before the call: a confirming event may be handed over before the REST promise settles.
-    a.phase = 'working';
     let call: Promise<unknown>;
     try {
       call = this.callGateway(a);
@@ -831,14 +860,19 @@ export class Executor {
     }
     this.recordSentSoon(a);
     a.callsOpen += 1;
-    call.then(
-      (res) => {
+    const endpoint = ENDPOINT[a.kind];
+    return call.then(
+      (res): CallAnswer => {
         this.callAnswered(a);
-        this.onAccepted(a, res);
+        if (a.kind === 'placeStop' && typeof res === 'number') this.adoptPlacedStop(a, res);
+        return { answer: 'accepted', at: this.now() };
       },
-      (err: unknown) => {
+      (err: unknown): CallAnswer => {
         this.callAnswered(a);
-        this.onFailed(a, err);
+        const f = classifyFailure(endpoint, err);
+        const at = this.now();
+        if (f.kind === 'unknown') return { answer: 'unknown', detail: f.detail, ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}), at };
+        return { answer: 'refused', refusal: f.refusal, detail: f.detail, at };
       },
     );
   }
@@ -855,7 +889,7 @@ export class Executor {
       this.sentQueue = [];
       for (const x of q) {
         // An action settled within the same turn keeps its final status.
-        const status = x.phase === 'settled' ? {} : { status: 'sent' as const };
+        const status = isSettled(x) ? {} : { status: 'sent' as const };
         this.audit.update(x.row, { ...status, requestAt: x.requestAt, endpoint: ENDPOINT[x.kind] }, { attempts: x.attempts, latency: x.latency });
         this.logger.info('enforcement sent', {
           rule: x.req.rule,
@@ -870,16 +904,17 @@ export class Executor {
   }
 
   private callGateway(a: Action): Promise<unknown> {
+    const opts = { ...ENFORCE, onBudgetGranted: () => a.actor?.send({ type: 'BUDGET_GRANTED', at: this.now() }) };
     switch (a.kind) {
       case 'close':
-        return this.rest.closeContract(a.accountId, a.contractId!, ENFORCE);
+        return this.rest.closeContract(a.accountId, a.contractId!, opts);
       case 'reduce':
-        return this.rest.partialCloseContract(a.accountId, a.contractId!, a.size!, ENFORCE);
+        return this.rest.partialCloseContract(a.accountId, a.contractId!, a.size!, opts);
       case 'cancel':
-        return this.rest.cancelOrder(a.accountId, a.orderId!, ENFORCE);
+        return this.rest.cancelOrder(a.accountId, a.orderId!, opts);
       case 'modifyStop':
         this.memory.noteStopSent(a.orderId!, a.stopPrice!);
-        return this.rest.modifyOrder({ accountId: a.accountId, orderId: a.orderId!, stopPrice: a.stopPrice! }, ENFORCE);
+        return this.rest.modifyOrder({ accountId: a.accountId, orderId: a.orderId!, stopPrice: a.stopPrice! }, opts);
       case 'placeStop': {
         const tag = `riskd-${a.accountId}-${this.tagPrefix}-${++this.tagSeq}`;
         a.tags.push(tag);
@@ -893,7 +928,7 @@ export class Executor {
             stopPrice: a.stopPrice!,
             customTag: tag,
           },
-          ENFORCE,
+          opts,
         );
       }
     }
@@ -907,14 +942,7 @@ export class Executor {
   private callAnswered(a: Action): void {
     a.callsOpen -= 1;
     a.answeredMark = lookMark();
-    if (a.phase === 'settled' && a.callsOpen === 0 && a.afterRelease) this.release(a);
-  }
-
-  private onAccepted(a: Action, res: unknown): void {
-    if (a.kind === 'placeStop' && typeof res === 'number') this.adoptPlacedStop(a, res);
-    if (isSettled(a)) return;
-    this.audit.update(a.row, { outcome: `accepted by the gateway (attempt ${a.attempts}); awaiting confirmation` });
-    this.armConfirmTimer(a);
+    if (isSettled(a) && a.callsOpen === 0 && a.afterRelease) this.release(a);
   }
 
   private adoptPlacedStop(a: Action, orderId: number): void {
@@ -928,128 +956,6 @@ export class Executor {
     if (view && a.contractId !== undefined && !view.positions().some((p) => p.contractId === a.contractId && p.size > 0)) {
       this.cancelOrphanedOwnStop(a.accountId, a.contractId);
     }
-  }
-
-  private armConfirmTimer(a: Action): void {
-    a.timer = this.timers.setTimeout(() => {
-      a.timer = undefined;
-      void this.verifyAfterSilence(a);
-    }, this.confirmTimeoutMs);
-  }
-
-  /** The gateway accepted the call but no confirming event came: ask REST what is true. */
-  private async verifyAfterSilence(a: Action): Promise<void> {
-    if (isSettled(a)) return;
-    a.silentChecks += 1;
-    const silence = `no confirming event within ${this.confirmTimeoutMs} ms`;
-    let check: Verdict;
-    try {
-      check = await this.check(a, 'reconcile');
-    } catch (err) {
-      this.settle(a, 'failed', `${silence}; REST check failed (${String(err)}); handed back for re-evaluation`);
-      return;
-    }
-    if (isSettled(a)) return;
-    if (check.state === 'done') {
-      this.settle(a, 'reconciled', `${silence}; REST check: ${check.detail}`);
-    } else if (check.state === 'pending' && a.silentChecks === 1) {
-      a.answeredMark = lookMark(); // the next check needs a look that starts after this one
-      this.audit.update(a.row, { outcome: `${silence}; REST check: ${check.detail}; waiting once more` });
-      this.armConfirmTimer(a);
-    } else {
-      this.settle(a, 'failed', `${silence}; REST check: ${check.detail}; handed back for re-evaluation`);
-    }
-  }
-
-  private onFailed(a: Action, err: unknown): void {
-    if (isSettled(a)) return;
-    const f = classifyFailure(ENDPOINT[a.kind], err);
-    if (f.kind === 'unknown') {
-      this.logger.warn('enforcement call outcome unknown: reconciling before anything else', {
-        rule: a.req.rule,
-        accountId: a.accountId,
-        endpoint: ENDPOINT[a.kind],
-        attempt: a.attempts,
-        error: f.detail,
-      });
-      void this.reconcileAfterUnknown(a, f.detail, f.retryAfterMs);
-      return;
-    }
-    switch (f.refusal) {
-      case 'already-gone':
-        // The stop is gone: the caller may place a new one at once.
-        if (a.kind === 'modifyStop') this.settle(a, 'failed', `stop order no longer exists (${f.detail})`, 'now');
-        else this.settle(a, 'reconciled', `nothing left to do: ${f.detail}`);
-        return;
-      case 'account-refuses':
-        if (a.kind === 'reduce') {
-          this.memory.noteRefusal(a.accountId, 'partialClose');
-          this.fallBackToClose(a, `partial close refused (${f.detail}): closing the whole position instead`);
-        } else if (a.kind === 'cancel') {
-          this.memory.noteRefusal(a.accountId, 'cancel');
-          this.watch(a.req, a.orderId!, a.contractId);
-          this.settle(a, 'failed', `cancel refused (${f.detail}): the position will be closed if order ${a.orderId} fills`, 'now');
-        } else {
-          this.settle(a, 'failed', `refused by the gateway: ${f.detail}`);
-        }
-        return;
-      case 'invalid-size':
-        if (a.kind === 'reduce') {
-          this.fallBackToClose(a, `partial close size not smaller than the position (${f.detail}): closing it`);
-        } else {
-          this.settle(a, 'failed', `refused by the gateway: ${f.detail}`);
-        }
-        return;
-      case 'rejected':
-        this.settle(a, 'failed', `refused by the gateway: ${f.detail}`);
-        return;
-    }
-  }
-
-  private fallBackToClose(a: Action, why: string): void {
-    a.kind = 'close';
-    this.audit.update(a.row, { outcome: why, endpoint: ENDPOINT.close });
-    this.logger.warn('reduce falls back to closeContract', { accountId: a.accountId, contractId: a.contractId, why });
-    this.send(a);
-  }
-
-  /** Timeout/429/5xx: the mutation may or may not have happened. Only a REST check decides what comes next. */
-  private async reconcileAfterUnknown(a: Action, why: string, retryAfterMs?: number): Promise<void> {
-    let check: Verdict;
-    try {
-      check = await this.check(a, 'enforce');
-    } catch (err) {
-      this.settle(a, 'failed', `attempt ${a.attempts}: ${why}; REST check failed too (${String(err)}); not re-sent`);
-      return;
-    }
-    if (isSettled(a)) return;
-    if (check.state === 'done') {
-      this.settle(a, 'reconciled', `attempt ${a.attempts}: ${why}; REST check: ${check.detail}`);
-      return;
-    }
-    if (check.state === 'pending') {
-      a.answeredMark = lookMark();
-      this.audit.update(a.row, { outcome: `attempt ${a.attempts}: ${why}; REST check: ${check.detail}; awaiting it` });
-      this.armConfirmTimer(a);
-      return;
-    }
-    if (check.state === 'changed' || a.attempts >= this.maxAttempts) {
-      const end = check.state === 'changed' ? 'not re-sent' : `gave up after ${a.attempts} attempts`;
-      this.settle(a, 'failed', `attempt ${a.attempts}: ${why}; REST check: ${check.detail}; ${end}`);
-      return;
-    }
-    const outcome = `attempt ${a.attempts}: ${why}; REST check: ${check.detail}; re-sending`;
-    this.logger.warn('enforcement re-send after REST check proved nothing happened', {
-      rule: a.req.rule,
-      accountId: a.accountId,
-      endpoint: ENDPOINT[a.kind],
-      attempt: a.attempts,
-    });
-    this.audit.update(a.row, { outcome });
-    a.timer = this.timers.setTimeout(() => {
-      a.timer = undefined;
-      if (a.phase !== 'settled') this.send(a);
-    }, Math.max(this.retryBackoffMs * a.attempts, retryAfterMs ?? 0));
   }
 
   /** What REST says about an action's goal (verification.ts), from reads that started after its call was answered. */
@@ -1071,17 +977,10 @@ export class Executor {
    * question waits (1 s, doubling to 60 s per key) so a gateway that keeps refusing (market closed, instrument
    * halted) is not hammered at REST speed by an immediate re-evaluation loop.
    */
-  private settle(
-    a: Action,
-    status: EnforcementStatus,
-    outcome: string,
-    after: 'auto' | 'now' | 'none' = 'auto',
-    source: ReevaluateSource = status === 'confirmed' ? 'ledger' : 'rest',
-  ): void {
+  private finish(a: Action, end: ActionEnd): void {
     if (isSettled(a)) return;
-    a.phase = 'settled';
-    if (a.timer !== undefined) this.timers.clearTimeout(a.timer);
-    a.timer = undefined;
+    a.end = end;
+    const { status, outcome, after, source } = end;
     const now = this.now();
     const ok = status === 'confirmed' || status === 'reconciled';
     this.audit.update(
@@ -1211,6 +1110,12 @@ export class Executor {
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
     this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
   }
+}
+
+/** A chart state as text: 'sending.waitingForBudget'. */
+function stateText(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  return Object.entries(value).map(([k, v]) => (v === undefined ? k : `${k}.${stateText(v)}`)).join(',');
 }
 
 function statusName(status: number): string {

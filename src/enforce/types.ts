@@ -9,6 +9,8 @@ export type Priority = 'enforce' | 'reconcile' | 'poll';
 export interface CallOpts {
   priority?: Priority;
   timeoutMs?: number;
+  /** Called when the rate budget lets the request go: it leaves for the gateway now. */
+  onBudgetGranted?: () => void;
 }
 
 /** The subset of GatewayRest (src/gateway/rest.ts) the executor uses. */

@@ -31,6 +31,7 @@ export interface PostOptions {
   priority: Priority;
   /** Mutations mark timeouts/transport failures ambiguous: the request may have executed. */
   mutation: boolean;
+  onBudgetGranted?: () => void;
 }
 
 export interface RawResponse {
@@ -46,6 +47,7 @@ export function postJson(deps: HttpDeps, path: string, body: unknown, opts: Post
 }
 
 function send(deps: HttpDeps, path: string, body: unknown, opts: PostOptions): Promise<RawResponse> {
+  opts.onBudgetGranted?.();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const req = { url: new URL(path, deps.baseUrl), headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: opts.timeoutMs };

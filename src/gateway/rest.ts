@@ -24,6 +24,8 @@ export type { Priority } from './rateBudget.ts';
 export interface CallOpts {
   priority?: Priority;
   timeoutMs?: number;
+  /** Called when the rate budget lets the request go: it leaves for the gateway now. */
+  onBudgetGranted?: () => void;
 }
 
 export interface PlaceOrderRequest {
@@ -283,12 +285,13 @@ export class ProjectXRest implements GatewayRest {
     const priority = o?.priority ?? (mutation ? 'enforce' : 'reconcile');
     const timeoutMs = o?.timeoutMs ?? this.timeoutMs;
     let token = this.opts.tokens.valid?.() ?? (await this.opts.tokens.ensure());
-    let res = await postJson(this.http, endpoint, body, { token, timeoutMs, priority, mutation });
+    const granted = o?.onBudgetGranted ? { onBudgetGranted: o.onBudgetGranted } : {};
+    let res = await postJson(this.http, endpoint, body, { token, timeoutMs, priority, mutation, ...granted });
     if (res.status === 401) {
       // Safe for mutations too: a 401 is rejected by authentication before anything executes.
       this.log.warn('gateway returned 401, logging in again once', { endpoint });
       token = await this.opts.tokens.relogin(token);
-      res = await postJson(this.http, endpoint, body, { token, timeoutMs, priority, mutation });
+      res = await postJson(this.http, endpoint, body, { token, timeoutMs, priority, mutation, ...granted });
       if (res.status === 401) throw new AuthError(endpoint, `${endpoint} refused the token (HTTP 401) even after a fresh login`, false);
     }
     if (res.status === 429) {

@@ -67,7 +67,11 @@ describe('executor against the simulator', () => {
     const rig = await simRig({ hub: false });
     await rig.open(PRAC, rig.MNQ, OrderSide.Bid, 2);
     rig.sim.control.restFaults({ rate: 1, kinds: ['timeout'], paths: ['/api/Position/closeContract'], timeoutExecutes: true, hangMs: 1500 });
-    await rig.executor.execute([rig.request({ type: 'close', accountId: PRAC, contractId: rig.MNQ })]);
+    const done = rig.executor.execute([rig.request({ type: 'close', accountId: PRAC, contractId: rig.MNQ })]);
+    // The action's chart shows where it is: the rate budget let the call go, and it is out at the gateway.
+    expect(rig.executor.inFlight().map((a) => a.state)).toEqual(['sending.waitingForBudget']);
+    await vi.waitFor(() => expect(rig.executor.inFlight().map((a) => a.state)).toEqual(['sending.requested']));
+    await done;
     expect(rig.mutations()).toHaveLength(1);
     expect(rig.paths()).toEqual(['/api/Position/closeContract', '/api/Position/searchOpen']);
     const row = rig.audit.list()[0]!;

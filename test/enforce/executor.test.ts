@@ -217,7 +217,7 @@ describe('one in-flight action per (account, contract)', () => {
     const first = executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
     await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ }, 'RULE-004', 'Unrealized loss')]);
     await executor.execute([request({ type: 'flatten', accountId: ACC })]);
-    expect(executor.inFlight()).toMatchObject([{ kind: 'close', contractId: MNQ }]);
+    expect(executor.inFlight()).toMatchObject([{ kind: 'close', contractId: MNQ, state: 'sending.waitingForBudget' }]);
     gw.releaseHeld();
     await first;
     expect(gw.calls.filter((c) => c.endpoint === 'Position/closeContract')).toHaveLength(1);

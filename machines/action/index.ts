@@ -1,0 +1,15 @@
+export {
+  actionMachine,
+  type ActionContext,
+  type ActionEnd,
+  type ActionEvent,
+  type ActionInput,
+  type ActionKind,
+  type ActionMachine,
+  type ActionStart,
+  type ActionStatus,
+  type AfterSettle,
+  type CallAnswer,
+  type CheckAnswer,
+  type Refusal,
+} from './action.machine.ts';
