@@ -2,11 +2,18 @@
 // it here; never edit a migration that has shipped (old data files were built with it).
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-audit-and-inspection.ts';
+import { migration004 } from './004-replay-cache.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+/**
+ * Version 3 is the effective-config table (branch i15truth, merged separately); until it lands here this
+ * placeholder keeps the numbering. MERGE: replace RESERVED_3 with migration003.
+ */
+const RESERVED_3: Migration = { version: 3, name: 'reserved-effective-config', up() {} };
+
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, RESERVED_3, migration004];
 
 /** The schema version this code writes and expects. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
