@@ -15,6 +15,8 @@ export interface CachedAccount {
 /** What one run fetched, written in one transaction at the end (nothing is written when a run fails). */
 export interface CacheWrite {
   account?: CachedAccount;
+  /** Set when the account was resolved without --account: login -> that account. */
+  defaultFor?: string;
   trades: Trade[];
   orders: Order[];
   contracts: Contract[];
@@ -29,8 +31,10 @@ export class ReplayCache {
     return this.db.prepare('SELECT id, name, balance FROM replay_accounts WHERE name = ?').get(name) as CachedAccount | undefined;
   }
 
-  accounts(): CachedAccount[] {
-    return this.db.prepare('SELECT id, name, balance FROM replay_accounts ORDER BY name').all() as CachedAccount[];
+  /** The account a run without --account resolved to for this login (gateway URL and user name). */
+  defaultAccount(login: string): CachedAccount | undefined {
+    const row = this.db.prepare('SELECT account_name AS name FROM replay_default_account WHERE login = ?').get(login) as { name: string } | undefined;
+    return row ? this.account(row.name) : undefined;
   }
 
   /** Whether [start, end] lies inside one fetched window of this kind and key. */
@@ -65,6 +69,7 @@ export class ReplayCache {
     db.transaction(() => {
       if (w.account) {
         db.prepare('INSERT OR REPLACE INTO replay_accounts (name, id, balance, fetched_at) VALUES (?, ?, ?, ?)').run(w.account.name, w.account.id, w.account.balance, now);
+        if (w.defaultFor !== undefined) db.prepare('INSERT OR REPLACE INTO replay_default_account (login, account_name) VALUES (?, ?)').run(w.defaultFor, w.account.name);
       }
       for (const t of w.trades) trade.run(t.accountId, t.id, t.creationTimestamp, JSON.stringify(t));
       for (const o of w.orders) order.run(o.accountId, o.id, o.creationTimestamp, JSON.stringify(o));

@@ -37,6 +37,8 @@ export interface GatherOptions {
   gateway: () => Promise<GatewayAccess>;
   /** --account, else the accounts.yaml list decides (one configured or one visible account). */
   accountName: string | undefined;
+  /** Who logs in (gateway URL and user name): the cache remembers which account a run without --account used. */
+  login: string;
   configuredNames: readonly string[];
   since: number;
   until: number;
@@ -119,10 +121,8 @@ export async function gatherHistory(o: GatherOptions): Promise<{ data: ReplayDat
 
 async function resolveAccount(o: GatherOptions, gateway: () => Promise<GatewayAccess>, write: CacheWrite): Promise<CachedAccount> {
   const wanted = o.accountName ?? (o.configuredNames.length === 1 ? o.configuredNames[0] : undefined);
-  if (wanted !== undefined) {
-    const hit = o.cache?.account(wanted);
-    if (hit) return hit;
-  }
+  const hit = wanted !== undefined ? o.cache?.account(wanted) : o.cache?.defaultAccount(o.login);
+  if (hit) return hit;
   const visible = await (await gateway()).searchAccounts();
   const listed = o.configuredNames.length > 0 ? visible.filter((v) => o.configuredNames.includes(v.name)) : visible;
   let a: Account | undefined;
@@ -134,6 +134,7 @@ async function resolveAccount(o: GatherOptions, gateway: () => Promise<GatewayAc
   else throw new ReplayInputError(`several accounts (${listed.map((v) => v.name).join(', ')}): pick one with --account NAME`);
   const acc = { id: a!.id, name: a!.name, balance: a!.balance };
   write.account = acc;
+  if (wanted === undefined) write.defaultFor = o.login;
   return acc;
 }
 

@@ -124,6 +124,7 @@ export async function runReplay(opts: ReplayOptions, out: NodeJS.WritableStream 
         }
       },
       accountName: opts.account,
+      login: `${accountsCfg.gateway.api_url} ${accountsCfg.credentials.username}`,
       configuredNames: accountsCfg.accounts.map((a) => a.name),
       since,
       until,

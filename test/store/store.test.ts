@@ -44,6 +44,7 @@ describe('openStore', () => {
       [
         'accounts', 'admin_audit', 'contracts', 'daily_pnl', 'enforcement_log', 'fills', 'locks', 'machine_snapshots',
         'meta', 'orders', 'positions', 'trading_day_state', 'transitions',
+        'replay_accounts', 'replay_bars', 'replay_contracts', 'replay_default_account', 'replay_orders', 'replay_trades', 'replay_windows',
       ].sort(),
     );
     expect(store.meta.get('created_at')).toMatch(/^\d+$/);
@@ -124,6 +125,10 @@ describe('migrations', () => {
       db.prepare(`INSERT INTO transitions (account_id, actor_id, event, from_state, to_state, at) VALUES (7, 'account', 'LOCK', 'unlocked', 'locked', 11)`).run();
       db.prepare(`INSERT INTO admin_audit (at, actor, command, args, outcome) VALUES (12, 'cli', 'unlock', '{"lockId":"L-v1"}', 'ok')`).run();
     },
+    3: () => {}, // reserved for the effective-config table (branch i15truth): its seed comes with it
+    4: (db) => {
+      db.prepare(`INSERT INTO replay_bars (contract_id, t, o, h, l, c, v) VALUES ('CON.F.US.MNQ.Z25', 60000, 1, 2, 0.5, 1.5, 10)`).run();
+    },
   };
 
   it('has a seed for every version, so a new migration must extend this test', () => {
@@ -159,6 +164,9 @@ describe('migrations', () => {
       if (version >= 2) {
         expect(store.transitions.list({ accountId: 7 })).toHaveLength(1);
         expect(store.adminAudit.list({})).toEqual([expect.objectContaining({ command: 'unlock', args: { lockId: 'L-v1' } })]);
+      }
+      if (version >= 4) {
+        expect(store.db.prepare('SELECT c FROM replay_bars').pluck().all()).toEqual([1.5]);
       }
       // The upgraded file accepts latest-schema writes.
       const id = store.enforcement.insert({

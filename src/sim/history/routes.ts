@@ -1,7 +1,8 @@
 // Trade/search, Order/search and History/retrieveBars with the simulator's remembered past (pastTrading.ts)
 // merged in. Each wraps the live route: the live rows (what happened since the simulator started) plus the
 // history's rows in the window; bars before the simulator started come from the history's step price path.
-// Nothing older than the history's keptSince is returned, like a gateway that keeps a limited past.
+// Fills and orders are kept for ever; minute bars only from the history's keptSince on (a gateway keeps sub-hour
+// bars for a limited time), so an old enough range cannot be marked.
 import { restTime } from '../time.ts';
 import { roundToTick } from '../engine/contracts.ts';
 import type { Route, RestReply } from '../rest/common.ts';
@@ -62,7 +63,7 @@ export function historyAwareRoutes(h: SimHistory, live: readonly Route[], starte
       handler: (body, ctx) => {
         const reply = trades.handler(body, ctx);
         const accountId = reqInt(body, 'accountId');
-        const start = Math.max(timestamp(body, 'startTimestamp', false) ?? 0, h.keptSince);
+        const start = timestamp(body, 'startTimestamp', false) ?? 0;
         const end = timestamp(body, 'endTimestamp', false) ?? Number.POSITIVE_INFINITY;
         return merged(reply, 'trades', h.fills.filter((f) => f.accountId === accountId && f.at >= start && f.at <= end).map(restFill));
       },
@@ -72,7 +73,7 @@ export function historyAwareRoutes(h: SimHistory, live: readonly Route[], starte
       handler: (body, ctx) => {
         const reply = orders.handler(body, ctx);
         const accountId = reqInt(body, 'accountId');
-        const start = Math.max(timestamp(body, 'startTimestamp', true) ?? 0, h.keptSince);
+        const start = timestamp(body, 'startTimestamp', true) ?? 0;
         const end = timestamp(body, 'endTimestamp', false) ?? Number.POSITIVE_INFINITY;
         return merged(reply, 'orders', h.orders.filter((o) => o.accountId === accountId && o.createdAt >= start && o.createdAt <= end).map(restPastOrder));
       },

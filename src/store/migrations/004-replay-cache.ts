@@ -15,6 +15,12 @@ export const migration004: Migration = {
         fetched_at INTEGER NOT NULL
       ) STRICT;
 
+      -- The account a run without --account resolved to, per gateway login (so that run can go offline too).
+      CREATE TABLE replay_default_account (
+        login        TEXT PRIMARY KEY,
+        account_name TEXT NOT NULL
+      ) STRICT;
+
       CREATE TABLE replay_windows (
         kind     TEXT    NOT NULL,
         key      TEXT    NOT NULL,
