@@ -100,13 +100,15 @@ export async function gatherHistory(o: GatherOptions): Promise<{ data: ReplayDat
     else {
       got = (await (await gateway()).retrieveBars(w.contractId, w.start, w.end, MAX_BARS_PER_REQUEST)).filter((b) => b.t >= w.start && b.t < w.end);
       o.progress?.step(`History/retrieveBars ${name}`);
-      if (got.length === 0) {
+      // The last minutes before now have no finished bar yet: such a window is neither an error nor cached.
+      const finished = w.end <= o.now - MINUTE;
+      if (got.length === 0 && finished) {
         throw new ReplayInputError(
           `the gateway keeps no minute bars for ${name} between ${fmt(w.start)} and ${fmt(w.end)}: that range is beyond what it keeps (try a later --since)`,
         );
       }
       (write.bars[w.contractId] ??= []).push(...got);
-      write.windows.push({ kind: 'bars', key: w.contractId, start: w.start, end: w.end });
+      if (finished) write.windows.push({ kind: 'bars', key: w.contractId, start: w.start, end: w.end });
     }
     const list = (bars[w.contractId] ??= []);
     list.push(...got);
