@@ -32,7 +32,7 @@ describe.skipIf(!haveChromium)('replay report in Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(reportUrl);
-    await page.waitForFunction(() => (window as unknown as { replayChart?: unknown }).replayChart !== undefined);
+    await page.waitForFunction('window.replayChart !== undefined');
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -43,14 +43,15 @@ describe.skipIf(!haveChromium)('replay report in Chromium', () => {
   });
 
   it('draws the three equity curves on a canvas that is not blank', async () => {
-    const chart = await page.evaluate(() => {
-      const u = (window as unknown as { replayChart: { series: { label: string }[]; data: number[][] } }).replayChart;
-      const canvas = document.querySelector('#chart canvas') as HTMLCanvasElement;
-      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    // Runs in the page (a string: the test is compiled without the DOM library).
+    const chart = (await page.evaluate(`(() => {
+      const u = window.replayChart;
+      const canvas = document.querySelector('#chart canvas');
+      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       let inked = 0;
-      for (let i = 0; i < px.length; i += 4) if (px[i + 3]! > 0 && (px[i]! < 200 || px[i + 1]! < 200 || px[i + 2]! < 200)) inked++;
-      return { labels: u.series.slice(1).map((s) => s.label), points: u.data[0]!.length, width: canvas.width, inked };
-    });
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && (px[i] < 200 || px[i + 1] < 200 || px[i + 2] < 200)) inked++;
+      return { labels: u.series.slice(1).map((s) => s.label), points: u.data[0].length, width: canvas.width, inked };
+    })()`)) as { labels: string[]; points: number; width: number; inked: number };
     expect(chart.labels).toEqual(['as traded', 'with riskd', 'with riskd (looser.yaml)']);
     expect(chart.points).toBeGreaterThan(20);
     expect(chart.width).toBeGreaterThan(500);
