@@ -25,7 +25,7 @@ import { handleChange, type PipelineDeps } from '../runtime/accountPipeline.ts';
 import { AccountSupervisor } from '../runtime/actors/supervisor.ts';
 import type { Executor } from '../enforce/executor.ts';
 import type { EnforcementRequest } from '../enforce/types.ts';
-import { nextDeadline, type AccountContext, type LockOwner } from '../../machines/account/index.ts';
+import { nextDeadline, type AccountContext } from '../../machines/account/index.ts';
 import { blockingLock, symbolLock } from '../../machines/account/locks.ts';
 import type { Intent } from '../rules/types.ts';
 import type { Bar, BlockedTrip, ReplayData, ReplayEnforcement, ReplayFill, ReplayLock, ReplayOutcome } from './types.ts';
@@ -230,10 +230,15 @@ class ReplayRun {
 
   /** One gateway event through router, ledger, rules and machine, then whatever riskd decided is carried out. */
   private feed(ev: GatewayEvent): void {
+    this.apply(ev);
+    this.carryOut();
+  }
+
+  /** One gateway event in one store transaction, as daemon.ts ingests it; decisions wait in `pending`. */
+  private apply(ev: GatewayEvent): void {
     this.triggerAt = ev.receivedAt;
     this.store.transaction(() => this.router.handle(ev));
     this.triggerAt = 0;
-    this.carryOut();
   }
 
   /** A fill (historical or riskd's) applied with the order and position events the hub would send with it. */
@@ -252,10 +257,10 @@ class ReplayRun {
     const at = t.creationTimestamp;
     const order = byRiskd ? undefined : this.ordersById.get(t.orderId);
     if (order) this.fedOrders.add(order.id);
-    if (order) this.feedQuiet({ kind: 'order', source: 'hub', receivedAt: at, order });
-    this.feedQuiet({ kind: 'trade', source: 'hub', receivedAt: at, trade: t });
+    if (order) this.apply({ kind: 'order', source: 'hub', receivedAt: at, order });
+    this.apply({ kind: 'trade', source: 'hub', receivedAt: at, trade: t });
     const shown = pos ?? cur;
-    this.feedQuiet({
+    this.apply({
       kind: 'position',
       source: 'hub',
       receivedAt: at,
@@ -263,12 +268,6 @@ class ReplayRun {
       position: { id: shown!.id, accountId: this.accountId, contractId: t.contractId, creationTimestamp: shown!.createdAt, type: pos ? (pos.size > 0 ? PositionType.Long : PositionType.Short) : PositionType.Undefined, size: pos ? Math.abs(pos.size) : 0, averagePrice: pos ? pos.avg : shown!.avg },
     });
     this.carryOut();
-  }
-
-  private feedQuiet(ev: GatewayEvent): void {
-    this.triggerAt = ev.receivedAt;
-    this.store.transaction(() => this.router.handle(ev));
-    this.triggerAt = 0;
   }
 
   // ---- the simulated clock ---------------------------------------------------------------------------
@@ -359,7 +358,7 @@ class ReplayRun {
         if (orders.length > 0) record();
         for (const o of orders) {
           this.cancelledOrders.add(o.id);
-          this.feedQuiet({ kind: 'order', source: 'hub', receivedAt: this.now, order: { ...o, status: OrderStatus.Cancelled, updateTimestamp: this.now } });
+          this.apply({ kind: 'order', source: 'hub', receivedAt: this.now, order: { ...o, status: OrderStatus.Cancelled, updateTimestamp: this.now } });
         }
         return;
       }
