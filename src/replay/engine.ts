@@ -77,6 +77,8 @@ class ReplayRun {
   private nextSyntheticId = 9_000_000_000_000;
   private nextPositionId = 1;
   private triggerAt = 0;
+  private draining = false;
+  private lastPositionAt = -Infinity;
   private readonly out: ReplayOutcome = { fills: [], blocked: [], locks: [], enforcements: [] };
 
   constructor(
@@ -260,10 +262,13 @@ class ReplayRun {
     if (order) this.apply({ kind: 'order', source: 'hub', receivedAt: at, order });
     this.apply({ kind: 'trade', source: 'hub', receivedAt: at, trade: t });
     const shown = pos ?? cur;
+    // The ledger keeps the newest observation of a position by arrival time: two in the same millisecond (a
+    // close right after its entry, partial fills) must arrive one after the other, as they would live.
+    this.lastPositionAt = Math.max(at, this.lastPositionAt + 1);
     this.apply({
       kind: 'position',
       source: 'hub',
-      receivedAt: at,
+      receivedAt: this.lastPositionAt,
       ...(pos ? {} : { action: 2 as const }),
       position: { id: shown!.id, accountId: this.accountId, contractId: t.contractId, creationTimestamp: shown!.createdAt, type: pos ? (pos.size > 0 ? PositionType.Long : PositionType.Short) : PositionType.Undefined, size: pos ? Math.abs(pos.size) : 0, averagePrice: pos ? pos.avg : shown!.avg },
     });
@@ -326,22 +331,33 @@ class ReplayRun {
 
   /** Carries out what riskd decided, in order; what that changes goes back through the ledger and may decide more. */
   private carryOut(): void {
-    for (let guard = 0; this.pending.length > 0 && guard < 1000; guard++) {
-      const req = this.pending.shift()!;
-      this.execute(req.intent, req.rule, req.reason);
+    // Like the executor, one action per position at a time: what the same event asks twice (several triggers,
+    // both routes) is done once. Here every action settles before the next event, so "at a time" is one drain.
+    if (this.draining) return; // a close's own fill, fed back from inside the drain: the loop below goes on
+    this.draining = true;
+    try {
+      const acted = new Set<string>();
+      for (let guard = 0; this.pending.length > 0 && guard < 1000; guard++) {
+        const req = this.pending.shift()!;
+        this.execute(req.intent, req.rule, req.reason, acted);
+      }
+    } finally {
+      this.draining = false;
     }
   }
 
-  private execute(intent: Intent, rule: string, reason: string): void {
+  private execute(intent: Intent, rule: string, reason: string, acted: Set<string>): void {
     const record = (extra: Partial<ReplayEnforcement> = {}) => this.out.enforcements.push({ at: this.now, rule, reason, intent, ...extra });
+    const first = (contractId: string): boolean => !acted.has(contractId) && acted.add(contractId) !== undefined;
     switch (intent.type) {
       case 'flatten':
-        for (const contractId of [...this.positions.keys()]) this.closeAtMark(contractId, undefined, record);
+        for (const contractId of [...this.positions.keys()]) if (first(contractId)) this.closeAtMark(contractId, undefined, record);
         return;
       case 'close':
-        this.closeAtMark(intent.contractId, undefined, record);
+        if (first(intent.contractId)) this.closeAtMark(intent.contractId, undefined, record);
         return;
       case 'reduce': {
+        if (!first(intent.contractId)) return;
         const p = this.positions.get(intent.contractId);
         if (p && intent.size > 0 && intent.size < Math.abs(p.size)) {
           this.closeAtMark(intent.contractId, intent.size, record);

@@ -40,10 +40,20 @@ const day3: PastRoundTrip[] = [
   },
 ];
 
+// Day 4 (2026-11-13): a long of 3 with a 2-contract limit, at 25,000 at 15:00:00; the price is 25,010 from
+// 15:00:30; the trader exits all at 25,020 at 15:05. riskd reduces by one at once, at the close of the 15:00 bar
+// (25,010: +$20), and the other two exit where the trader exited (+$80); fees 3 x 0.37 in, 0.37 + 0.74 out.
+const day4: PastRoundTrip[] = [
+  {
+    contractId: MNQ, side: 'long', size: 3, entryAt: at('2026-11-13T15:00:00Z'), entryPrice: 25_000, exitAt: at('2026-11-13T15:05:00Z'), exitPrice: 25_020,
+    stop: { at: at('2026-11-13T15:00:05Z'), price: 24_900 }, path: [{ at: at('2026-11-13T15:00:30Z'), price: 25_010 }],
+  },
+];
+
 const RISK = `
 trading_day: { reset_time: "17:00", timezone: America/Chicago }
 rules:
-  max_contracts: { enabled: false, limit: 5, action: reduce_to_limit }
+  max_contracts: { enabled: true, limit: 2, action: reduce_to_limit }
   max_contracts_per_instrument: { enabled: false, limits: {}, default_limit: 2, action: reduce_to_limit }
   daily_realized_loss: { enabled: true, limit: 500, include_fees: true }
   daily_unrealized_loss: { enabled: false, limit: 300, scope: per_position, respect_realized_budget: false }
@@ -60,11 +70,11 @@ let result: ReplayRunResult;
 const paths = () => ({ config: join(dir, 'risk.yaml'), accounts: join(dir, 'accounts.yaml'), dataDir: join(dir, 'data') });
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: 5, accounts: [ACCOUNT], pastTrading: { accountId: ACCOUNT.id, trips: [...day1, ...day2, ...day3], keptSince: at('2026-11-01T00:00:00Z') } });
+  sim = await startSimulator({ seed: 5, accounts: [ACCOUNT], pastTrading: { accountId: ACCOUNT.id, trips: [...day1, ...day2, ...day3, ...day4], keptSince: at('2026-11-01T00:00:00Z') } });
   dir = mkdtempSync(join(tmpdir(), 'riskd-replay-'));
   writeFileSync(join(dir, 'risk.yaml'), RISK);
   writeFileSync(join(dir, 'accounts.yaml'), simAccountsYaml(sim));
-  result = await runReplay({ ...paths(), since: '2026-11-10', until: '2026-11-12' }, { write: () => true } as unknown as NodeJS.WritableStream);
+  result = await runReplay({ ...paths(), since: '2026-11-10', until: '2026-11-13' }, { write: () => true } as unknown as NodeJS.WritableStream);
 });
 afterAll(async () => {
   await sim?.close();
@@ -102,21 +112,29 @@ describe('replay of a scripted past', () => {
     expect([close.markPrice, close.markFrom]).toEqual([24_990, 'bar']);
   });
 
+  it('day 4: a position over the contract limit is reduced at the bar close; the rest exits where the trader exited', () => {
+    const d = result.report.days.find((x) => x.day === '2026-11-13')!;
+    expect(d.asTraded).toBe(117.78);
+    expect(d.withRiskd).toBe(97.78);
+    const reduce = d.enforcements.find((e) => e.rule === 'RULE-001')!;
+    expect([reduce.at, reduce.intent, reduce.markPrice]).toEqual([at('2026-11-13T15:00:00Z'), { type: 'reduce', accountId: ACCOUNT.id, contractId: MNQ, size: 1 }, 25_010]);
+  });
+
   it('totals: worst day, maximum drawdown and the days a limit was hit', () => {
     const t = result.report.totals;
-    expect(t.asTraded).toBe(round(-868.88 + -92.22 + -100.74));
-    expect(t.withRiskd).toBe(round(-565.18 + -111.48 + -20.74));
+    expect(t.asTraded).toBe(round(-868.88 + -92.22 + -100.74 + 117.78));
+    expect(t.withRiskd).toBe(round(-565.18 + -111.48 + -20.74 + 97.78));
     expect(t.worstDay.asTraded).toEqual({ day: '2026-11-10', pnl: -868.88 });
     expect(t.worstDay.withRiskd).toEqual({ day: '2026-11-10', pnl: -565.18 });
     // Every series starts with a fee (below zero) and never climbs back to zero: the drawdown is the total's depth.
-    expect(t.maxDrawdown.asTraded).toBe(1061.84);
-    expect(t.maxDrawdown.withRiskd).toBe(697.4);
-    expect(t.daysLimitHit).toBe(2); // RULE-003 on day 1, RULE-007 on day 2; day 3 has a close but no lock
+    expect(t.maxDrawdown.asTraded).toBe(round(1061.84 + 1.11));
+    expect(t.maxDrawdown.withRiskd).toBe(round(697.4 + 1.11));
+    expect(t.daysLimitHit).toBe(2); // RULE-003 on day 1, RULE-007 on day 2; days 3 and 4 have closes but no lock
   });
 
   it('a second run over the same range is offline (the simulator sees no request)', async () => {
     const before = sim.requests.lastSeq();
-    const again = await runReplay({ ...paths(), since: '2026-11-10', until: '2026-11-12' }, { write: () => true } as unknown as NodeJS.WritableStream);
+    const again = await runReplay({ ...paths(), since: '2026-11-10', until: '2026-11-13' }, { write: () => true } as unknown as NodeJS.WritableStream);
     expect(sim.requests.lastSeq()).toBe(before);
     expect(again.report.totals).toEqual(result.report.totals);
   });
