@@ -6,10 +6,12 @@
 //   wake        one timer that wakes the machine at the next deadline (capped), see clock.ts
 // Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`.
 // Every event carries `now`; all decisions are pure reducers (reducers.ts, locks.ts); the machine only routes,
-// assigns and emits. Intents and lock changes leave through `emit` only.
+// assigns and emits. Intents and lock changes leave through `emit` only, and every intent of riskd leaves here:
+// merged per step (strongest wins) and never repeated while the same one is in flight (intents.ts).
 import { enqueueActions, not, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { MAX_WAKE_MS, positionMachine, type PositionEvent } from '../position/position.machine.ts';
-import { chain, intentOut, isAccountWide, type Step } from './locks.ts';
+import { chain, isAccountWide, type Step } from './locks.ts';
+import { admitIntents, forgetInFlight, intentOut, onSettled } from './intents.ts';
 import {
   advanceTime,
   initialCore,
@@ -54,10 +56,11 @@ function coreOf(c: AccountContext): AccountCore {
   return core;
 }
 
-/** Write a reducer's result: core fields to context, then its facts, in order. */
+/** Write a reducer's result: core fields to context, then its facts, in order (intents merged and admitted). */
 function apply(enqueue: { assign(v: Partial<AccountContext>): unknown; emit(e: AccountEmitted): unknown }, step: Step): void {
-  enqueue.assign({ ...step.core });
-  for (const o of step.out) enqueue.emit(o);
+  const admitted = admitIntents(step.core, step.out);
+  enqueue.assign({ ...admitted.core });
+  for (const o of admitted.out) enqueue.emit(o);
 }
 
 export const accountSetup = setup({
@@ -84,7 +87,9 @@ export const accountSetup = setup({
     /** Time-only events: reset, calendar, deadlines; then pass the time on to every position child. */
     onTime: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'clock.tick' && event.type !== 'system.resumed') return;
-      apply(enqueue, advanceTime(coreOf(context), event.now));
+      // After a restart (or a rebuild) nothing riskd decided is in flight any more: every decision may be made again.
+      const core = event.type === 'system.resumed' ? forgetInFlight(coreOf(context), () => true) : coreOf(context);
+      apply(enqueue, advanceTime(core, event.now));
       for (const contractId of Object.keys(context.positionActors)) {
         const ref = liveChild(self, context, contractId);
         if (ref) enqueue.sendTo(ref, event satisfies PositionEvent);
@@ -163,8 +168,15 @@ export const accountSetup = setup({
       if (event.type !== 'position.violated') return;
       if (!context.positions[event.contractId]) return; // closed meanwhile
       const grace = Math.round(context.config.rules.no_stop_loss_grace.grace / 1000);
+      const p = context.positions[event.contractId]!;
       const close = { type: 'close', accountId: context.accountId, contractId: event.contractId } as const;
-      enqueue.emit(intentOut(close, 'RULE-008', `no protective stop within the ${grace}s grace period`));
+      const why = `${p.symbol} ${p.side} ${p.size} had no protective stop within the ${grace}s grace period: position closed`;
+      apply(enqueue, { core: coreOf(context), out: [intentOut(close, 'RULE-008', why, { limit: grace * 1000, symbol: p.symbol, contractId: p.contractId, size: p.size })] });
+    }),
+
+    onEnforcementSettled: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'enforcement.settled') return;
+      enqueue.assign({ inFlight: onSettled(coreOf(context), event.intents).inFlight ?? [] });
     }),
 
     /** A finished position child is stopped and forgotten (finished children would otherwise stay in snapshots). */
@@ -197,6 +209,7 @@ export const accountMachine = accountSetup.createMachine({
     'config.updated': { actions: ['onConfigUpdated', 'rearm'] },
     'locks.seed': { actions: ['onSeedLocks', 'rearm'] },
     'position.violated': { actions: 'onPositionViolated' },
+    'enforcement.settled': { actions: 'onEnforcementSettled' },
     'position.finished': { actions: 'onPositionFinished' },
   },
   states: {

@@ -3,7 +3,7 @@
 // to emit, in the order the runtime must act on them (lock changes before the intents they cause).
 import type { LockRequest } from '../../src/rules/types.ts';
 import type { AccountCore, AccountEmitted, LockEntry, LockOwner } from './types.ts';
-import type { Intent } from '../../src/rules/types.ts';
+import { intentOut } from './intents.ts';
 
 export const ACCOUNT_WIDE_KINDS = ['until_reset', 'until_session', 'until_can_trade', 'cooldown'] as const;
 export const isAccountWide = (l: LockEntry): boolean => l.kind !== 'symbol';
@@ -27,11 +27,13 @@ function sameLock(l: LockEntry, kind: LockEntry['kind'], rule: LockOwner, symbol
   return l.kind === kind && l.rule === rule && (symbol === null ? l.symbol === null : sameSymbol(l.symbol, symbol));
 }
 
-export function intentOut(intent: Intent, rule: LockOwner, reason: string): AccountEmitted {
-  return { type: 'intent', intent, rule, reason };
+/** Whether the lock a request asks for is already held (same kind, rule and symbol). */
+export function holdsLock(core: AccountCore, req: LockRequest): boolean {
+  const symbol = req.kind === 'symbol' ? (req.symbol ?? '').toUpperCase() : null;
+  return core.locks.some((l) => sameLock(l, req.kind, req.rule, symbol));
 }
 
-/** What a hard lock does as it begins: flatten and cancel everything (a symbol lock: that symbol only). */
+/** What a hard lock does as it begins: flatten (every position closed, every order cancelled; a symbol lock: that symbol only). */
 function enforceOnSet(core: AccountCore, lock: LockEntry): AccountEmitted[] {
   const accountId = core.accountId;
   const why = `${lock.rule} locked the account (${lock.reason})`;
@@ -43,10 +45,7 @@ function enforceOnSet(core: AccountCore, lock: LockEntry): AccountEmitted[] {
     return out;
   }
   if (!lock.flattenOnSet) return [];
-  return [
-    intentOut({ type: 'flatten', accountId }, lock.rule, why),
-    intentOut({ type: 'cancelAll', accountId }, lock.rule, why),
-  ];
+  return [intentOut({ type: 'flatten', accountId }, lock.rule, why)];
 }
 
 export interface LockDeadlines {
@@ -150,24 +149,6 @@ export function blockingLock(core: AccountCore): LockEntry | undefined {
 /** The symbol lock covering `symbol`, if any. */
 export function symbolLock(core: AccountCore, symbol: string): LockEntry | undefined {
   return core.locks.find((l) => l.kind === 'symbol' && sameSymbol(l.symbol, symbol));
-}
-
-/** Keep the strongest, distinct intents: a flatten covers closes/reduces, an account cancelAll covers cancels. */
-export function dedupeIntents(out: AccountEmitted[]): AccountEmitted[] {
-  const intents = out.filter((o) => o.type === 'intent');
-  const flatten = intents.some((o) => o.type === 'intent' && o.intent.type === 'flatten');
-  const cancelAll = intents.some((o) => o.type === 'intent' && o.intent.type === 'cancelAll' && o.intent.symbol === undefined);
-  const seen = new Set<string>();
-  return out.filter((o) => {
-    if (o.type !== 'intent') return true;
-    const t = o.intent.type;
-    if (flatten && (t === 'close' || t === 'reduce')) return false;
-    if (cancelAll && (t === 'cancel' || (t === 'cancelAll' && o.intent.symbol !== undefined))) return false;
-    const key = JSON.stringify(o.intent);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 export function chain(first: Step, next: (core: AccountCore) => Step): Step {

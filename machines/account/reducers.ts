@@ -4,11 +4,11 @@ import { nextReset, tradingDayId, tradingDayStart, type ResetSpec } from '../../
 import { nextSessionBoundary, previousSessionClose, sessionStateAt } from '../../src/calendar/session.ts';
 import type { RiskConfig } from '../../src/config/types.ts';
 import type { Verdict } from '../../src/rules/types.ts';
+import { forgetInFlight, IN_FLIGHT_MAX_MS, intentOut } from './intents.ts';
 import {
   blockingLock,
   chain,
-  dedupeIntents,
-  intentOut,
+  holdsLock,
   isAccountWide,
   releaseLocks,
   setLock,
@@ -36,6 +36,7 @@ export function initialCore(input: AccountInput): AccountCore {
     },
     positions: {},
     canTrade: null,
+    inFlight: [],
   };
 }
 
@@ -101,10 +102,7 @@ export function evaluateSession(core: AccountCore, now: number, force = false): 
     // Slept through a window end into the next window: the missed end-of-window flatten still happens.
     step = chain(step, (c) => ({
       core: c,
-      out: [
-        intentOut({ type: 'flatten', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)'),
-        intentOut({ type: 'cancelAll', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)'),
-      ],
+      out: [intentOut({ type: 'flatten', accountId: c.accountId }, 'RULE-009', 'session window ended (flatten_at_end)')],
     }));
   }
   if (st.blackout && prev.blackoutStart !== st.blackout.start) {
@@ -118,11 +116,7 @@ export function evaluateSession(core: AccountCore, now: number, force = false): 
       const why = 'news blackout (flatten)';
       return {
         core: r.core,
-        out: [
-          ...r.out,
-          intentOut({ type: 'flatten', accountId: c.accountId }, 'RULE-009', why),
-          intentOut({ type: 'cancelAll', accountId: c.accountId }, 'RULE-009', why),
-        ],
+        out: [...r.out, intentOut({ type: 'flatten', accountId: c.accountId }, 'RULE-009', why)],
       };
     });
   }
@@ -150,7 +144,8 @@ function expireDeadlines(core: AccountCore, now: number): Step {
 
 /** Everything that depends only on the passage of time, in a fixed order. */
 export function advanceTime(core: AccountCore, now: number): Step {
-  let step = chain(none({ ...core, now: Math.max(core.now, now) }), (c) => catchUpReset(c, now));
+  const current = forgetInFlight({ ...core, now: Math.max(core.now, now) }, (f) => f.at + IN_FLIGHT_MAX_MS <= now);
+  let step = chain(none(current), (c) => catchUpReset(c, now));
   step = chain(step, (c) => expireDeadlines(c, now));
   step = chain(step, (c) => evaluateSession(c, now));
   return step;
@@ -167,11 +162,18 @@ export function nextDeadline(core: AccountCore): number | null {
 
 // ---- facts ------------------------------------------------------------------------------------------
 
+/**
+ * The evaluator's findings: locks first (a new hard lock flattens as it begins), then what each breach asks for.
+ * RULE-003/013 (until_reset) and RULE-011 (symbol) keep breaching on every event while their lock is held; that
+ * lock already acted as it began and its kill switch guards new exposure, so the repeat is not a new decision.
+ * Cooldown rules (006/007) fire only on a counted fill and always count: a breach may extend the cooldown.
+ */
 export function onVerdicts(core: AccountCore, verdicts: Verdict[], now: number): Step {
   let step = none(core);
-  for (const v of verdicts) if (v.lock) step = chain(step, (c) => setLock(c, v.lock!, now));
-  const intents = verdicts.flatMap((v) => v.intents.map((intent) => intentOut(intent, v.rule, v.message)));
-  return { core: step.core, out: dedupeIntents([...step.out, ...intents]) };
+  const fresh = verdicts.filter((v) => !(v.lock && v.lock.kind !== 'cooldown' && holdsLock(core, v.lock)));
+  for (const v of fresh) if (v.lock) step = chain(step, (c) => setLock(c, v.lock!, now));
+  const intents = fresh.flatMap((v) => v.intents.map((intent) => intentOut(intent, v.rule, v.message, v.numbers)));
+  return { core: step.core, out: [...step.out, ...intents] };
 }
 
 /** Kill switch for new exposure: the lock that forbids a new position or order in `symbol`, if any. */
@@ -179,7 +181,10 @@ function forbidding(core: AccountCore, symbol: string) {
   return blockingLock(core) ?? symbolLock(core, symbol);
 }
 
-/** The lock a position change breaks, if any: a cooldown forbids only exposure from fills after it began. */
+/**
+ * The lock a position change breaks, if any: a cooldown forbids only exposure from fills riskd received after
+ * it began. One clock: `causeAt` and `since` are both riskd's (receive time, event time), never a gateway stamp.
+ */
 function forbiddingChange(core: AccountCore, p: PositionFact) {
   const lock = forbidding(core, p.symbol);
   if (lock && lock.kind === 'cooldown' && p.causeAt !== undefined && p.causeAt <= lock.since) return undefined;
@@ -214,9 +219,11 @@ export function onPositionChanged(core: AccountCore, p: PositionFact): Step {
 }
 
 export function onPositionClosed(core: AccountCore, contractId: string): Step {
-  if (!core.positions[contractId]) return none(core);
+  // Its close or reduce has landed: a position opened after this is new exposure, decided anew.
+  const settled = forgetInFlight(core, (f) => f.contractId === contractId);
+  if (!core.positions[contractId]) return none(settled);
   const { [contractId]: _gone, ...rest } = core.positions;
-  return none({ ...core, positions: rest });
+  return none({ ...settled, positions: rest });
 }
 
 export function onOrderWorking(core: AccountCore, e: Extract<AccountEvent, { type: 'order.working' }>): Step {

@@ -74,6 +74,21 @@ export interface AccountCore {
   positions: Record<string, TrackedPosition>;
   /** Last canTrade the gateway reported (null: not yet known). */
   canTrade: boolean | null;
+  /**
+   * Intents decided and handed to the executor, not yet reported settled: the same decision repeated by a later
+   * event (a breach still visible while its action is under way) is not emitted again. Optional: snapshots
+   * written before it existed restore without it.
+   */
+  inFlight?: InFlightIntent[];
+}
+
+export interface InFlightIntent {
+  /** The intent as JSON (its identity). */
+  key: string;
+  /** Contract of a close/reduce: cleared when that position closes. */
+  contractId?: string;
+  /** When it was decided (a safety net drops entries never reported settled). */
+  at: number;
 }
 
 export interface AccountInput {
@@ -89,8 +104,9 @@ export type PositionFact = {
   side: PositionSide;
   now: number;
   /**
-   * Gateway time of the fill that made this change, when known. A cooldown set by that very fill (RULE-006/007
-   * react to the fill event, which can arrive before the position event) must not treat it as new exposure.
+   * When riskd received the fill that made this change (riskd's clock, like `now` and a lock's `since`), when
+   * known. A cooldown set by that very fill (RULE-006/007 react to the fill event, which can arrive before the
+   * position event) must not treat it as new exposure; a fill received after the cooldown began is new.
    */
   causeAt?: number;
 };
@@ -120,6 +136,8 @@ export type AccountEvent =
   | { type: 'system.resumed'; now: number }
   /** A fresh actor (no usable snapshot) takes over the active locks the store still holds. */
   | { type: 'locks.seed'; locks: LockEntry[]; now: number }
+  /** The executor settled these intents (confirmed, failed or skipped): the same decision may be made again. */
+  | { type: 'enforcement.settled'; intents: Intent[]; now: number }
   // From position children (sendParent):
   | { type: 'position.violated'; contractId: string; graceUntil: number; now: number }
   | { type: 'position.finished'; contractId: string }
@@ -129,7 +147,7 @@ export type AccountEvent =
 export type UnlockOutcome = 'released' | 'scheduled' | 'refused' | 'no_match';
 
 export type AccountEmitted =
-  | { type: 'intent'; intent: Intent; rule: LockOwner; reason: string }
+  | { type: 'intent'; intent: Intent; rule: LockOwner; reason: string; numbers?: Verdict['numbers'] }
   | { type: 'lock.set'; accountId: number; lock: LockEntry; extended: boolean }
   | { type: 'lock.released'; accountId: number; lock: LockEntry; how: string; at: number }
   | {

@@ -23,7 +23,6 @@ import {
   url,
   weekday,
 } from './fields.ts';
-import type { RuleId } from '../rules/types.ts';
 
 /**
  * A strict mapping. The message for an unknown key lists the known ones; the loader turns zod's single
@@ -163,22 +162,8 @@ export const riskConfigSchema = block({
   }).prefault({}),
 }).meta({ title: 'riskd risk.yaml', description: 'Risk rules enforced by riskd (see reference/rules.md).' });
 
-/** The rule id (rules.md) of each rule key, in evaluation order. */
-export const RULE_IDS = {
-  max_contracts: 'RULE-001',
-  max_contracts_per_instrument: 'RULE-002',
-  daily_realized_loss: 'RULE-003',
-  daily_unrealized_loss: 'RULE-004',
-  max_unrealized_profit: 'RULE-005',
-  trade_frequency_limit: 'RULE-006',
-  cooldown_after_loss: 'RULE-007',
-  no_stop_loss_grace: 'RULE-008',
-  session_block_outside: 'RULE-009',
-  auth_loss_guard: 'RULE-010',
-  symbol_blocks: 'RULE-011',
-  trade_management: 'RULE-012',
-  daily_realized_profit: 'RULE-013',
-} as const satisfies Record<keyof z.output<typeof rulesSchema>, RuleId>;
+/** The rule id (rules.md) of each rule key, in evaluation order: from the rule registry. */
+export { RULE_IDS } from '../rules/registry.ts';
 
 /** Keys holding dollar amounts ("*" = every list item): a negative value there is read as its magnitude. */
 export const MONEY_PATHS: readonly (readonly string[])[] = [

@@ -75,6 +75,7 @@ function applyTrade(ledger: Ledger, t: Trade, receivedAt: number): LedgerChange[
     changes.push({ kind: 'fill', fill, today: false });
     return changes;
   }
+  fill.receivedAt = receivedAt;
   ledger.addFill(fill);
   ledger.noteFillArrived(fill);
   changes.push({ kind: 'fill', fill, today: true });

@@ -119,7 +119,7 @@ export class Ledger implements AccountLedgerView {
   /** Last position view per contract and the inputs it was built from (see position()). */
   private readonly viewCache = new Map<string, { rec: PositionRecord; contract: Contract | undefined; quote: MergedQuote | undefined; seq: number; view: PositionView }>();
   /** Per contract: signed net of today's non-voided fills and the latest fill time (netFilledToday's cache). */
-  private readonly netByContract = new Map<string, { net: number; lastAt: number | undefined }>();
+  private readonly netByContract = new Map<string, { net: number; lastReceivedAt: number | undefined }>();
   private readonly enforcementOrders = new Set<number>();
   private readonly enforcementPending = new Map<string, { since: number; until: number; contracts: number }>();
   /**
@@ -356,21 +356,22 @@ export class Ledger implements AccountLedgerView {
   }
 
   /**
-   * Signed net size (buys +, sells -) of today's non-voided fills in a contract and the latest of their
-   * times (undefined with none). Kept per contract and recomputed only after that contract's fills change,
-   * so a position event does not walk the whole day's fills (the enforcement path reads it on every one).
+   * Signed net size (buys +, sells -) of today's non-voided fills in a contract and when riskd received the
+   * latest of them, on riskd's clock (undefined when none was received by this process). Kept per contract and
+   * recomputed only after that contract's fills change, so a position event does not walk the whole day's
+   * fills (the enforcement path reads it on every one).
    */
-  netFilledToday(contractId: string): { readonly net: number; readonly lastAt: number | undefined } {
+  netFilledToday(contractId: string): { readonly net: number; readonly lastReceivedAt: number | undefined } {
     let agg = this.netByContract.get(contractId);
     if (agg) return agg;
     let net = 0;
-    let lastAt: number | undefined;
+    let lastReceivedAt: number | undefined;
     for (const f of this.fills) {
       if (f.contractId !== contractId || f.voided) continue;
       net += f.side === 0 ? f.size : -f.size;
-      lastAt = lastAt === undefined ? f.at : Math.max(lastAt, f.at);
+      if (f.receivedAt !== undefined) lastReceivedAt = lastReceivedAt === undefined ? f.receivedAt : Math.max(lastReceivedAt, f.receivedAt);
     }
-    this.netByContract.set(contractId, (agg = { net, lastAt }));
+    this.netByContract.set(contractId, (agg = { net, lastReceivedAt }));
     return agg;
   }
 

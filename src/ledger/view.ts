@@ -38,6 +38,11 @@ export interface FillView {
   orderId: number;
   /** True when this fill came from riskd's own enforcement (never counted by RULE-006/007). */
   byRiskd: boolean;
+  /**
+   * When riskd received it, on riskd's clock (`at` is the gateway's). Absent for fills loaded from the store at
+   * start. Whether exposure is newer than a lock is judged on this clock only (locks begin on riskd's clock).
+   */
+  receivedAt?: number;
 }
 
 export interface LedgerView {

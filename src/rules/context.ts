@@ -1,12 +1,6 @@
 // What a rule sees for one event: the ledger view (already updated by the caller), what just happened, the
-// clock, and the few pieces of machine state that pure rules need but must not own (throttles, session).
+// clock, and the few pieces of machine state that pure rules need but must not own (throttles).
 import type { LedgerView, FillView } from '../ledger/view.ts';
-import type { SessionState } from '../calendar/session.ts';
-
-export type { SessionState };
-
-/** Session edges the account machine's session region reports on a clock trigger (RULE-009). */
-export type SessionEdge = 'windowEnd' | 'windowOpen' | 'blackoutStart' | 'blackoutEnd';
 
 /** What happened. The ledger has already absorbed it when rules run. */
 export type RuleTrigger =
@@ -15,9 +9,7 @@ export type RuleTrigger =
   | { kind: 'order'; orderId: number }
   | { kind: 'quote'; contractId: string }
   | { kind: 'account' }
-  | { kind: 'clock'; edge?: SessionEdge }
-  /** RULE-008's grace timer (owned by the position grace machine) ran out for this contract's position. */
-  | { kind: 'stopGraceExpired'; contractId: string };
+  | { kind: 'clock' };
 
 export interface RuleContext {
   view: LedgerView;
@@ -28,8 +20,6 @@ export interface RuleContext {
   tz: string;
   /** Epoch ms of the next trading-day reset (until_reset locks end there). */
   nextResetAt: number;
-  /** RULE-009 session state at `now`; when absent, RULE-009 computes it from its config. */
-  session?: SessionState;
   /** RULE-012 throttle: when riskd last modified this order (epoch ms), kept by the caller. */
   lastModifyAt?: (orderId: number) => number | undefined;
   /** RULE-012 throttle for placing a missing stop: when riskd last placed one for this contract. */

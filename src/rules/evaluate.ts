@@ -1,14 +1,15 @@
-// One event through the rules (rules.md "Order of evaluation"): the caller has already updated the ledger;
-// then the locks' kill switch; then the rules in id order. Every breach is kept as a verdict (for the audit
-// log); the intents are merged so the strongest action wins and nothing is asked twice.
+// One event through the evaluator's rules (rules.md "Order of evaluation"): the caller has already updated the
+// ledger; the rules run in id order and every breach is kept as a verdict (for the audit log). Verdicts are
+// only what the rules found: the account machine turns them into locks and intents (strongest wins) and is
+// the only one that decides what happens. Rules the machine owns (RULE-008/009/010, the kill switch) are not
+// here at all.
 // The quote path is kept cheap: only RULE-004/005/012 read unrealized P&L, they run only when the account
 // holds the quoted contract, and nothing is allocated when nothing breaches.
 import type { RiskRules } from '../config/types.ts';
 import type { LedgerView } from '../ledger/view.ts';
 import type { RuleContext, RuleTrigger } from './context.ts';
-import type { Intent, RuleId, Verdict } from './types.ts';
-import { killSwitch, type ActiveLocks, type KillSwitchVerdict } from './killSwitch.ts';
-import { resolveIntents } from './resolveIntents.ts';
+import type { Verdict } from './types.ts';
+import { EVENT_RULES, SETTLING_RULES, type EvaluatorRuleId } from './registry.ts';
 import { NO_VERDICTS } from './util.ts';
 import { maxContracts } from './r001-maxContracts.ts';
 import { maxContractsPerInstrument } from './r002-maxContractsPerInstrument.ts';
@@ -17,17 +18,14 @@ import { dailyUnrealizedLoss } from './r004-dailyUnrealizedLoss.ts';
 import { maxUnrealizedProfit } from './r005-maxUnrealizedProfit.ts';
 import { tradeFrequencyLimit } from './r006-tradeFrequencyLimit.ts';
 import { cooldownAfterLoss } from './r007-cooldownAfterLoss.ts';
-import { noStopLossGrace } from './r008-noStopLossGrace.ts';
-import { sessionBlockOutside } from './r009-sessionBlockOutside.ts';
-import { authLossGuard } from './r010-authLossGuard.ts';
 import { symbolBlocks } from './r011-symbolBlocks.ts';
 import { tradeManagement } from './r012-tradeManagement.ts';
 import { dailyRealizedProfit } from './r013-dailyRealizedProfit.ts';
 
 type Runner = (rules: RiskRules, ctx: RuleContext) => readonly Verdict[];
 
-/** Each rule with its own config block (module-level functions: no closures per event). */
-export const RULE_RUNNERS: Readonly<Record<RuleId, Runner>> = Object.freeze({
+/** The evaluator's rules (registry.ts), each with its own config block (module-level functions: no closures per event). */
+export const RULE_RUNNERS: Readonly<Record<EvaluatorRuleId, Runner>> = Object.freeze({
   'RULE-001': (r, c) => maxContracts(r.max_contracts, c),
   'RULE-002': (r, c) => maxContractsPerInstrument(r.max_contracts_per_instrument, c),
   'RULE-003': (r, c) => dailyRealizedLoss(r.daily_realized_loss, c),
@@ -37,61 +35,29 @@ export const RULE_RUNNERS: Readonly<Record<RuleId, Runner>> = Object.freeze({
   'RULE-005': (r, c) => maxUnrealizedProfit(r.max_unrealized_profit, c),
   'RULE-006': (r, c) => tradeFrequencyLimit(r.trade_frequency_limit, c),
   'RULE-007': (r, c) => cooldownAfterLoss(r.cooldown_after_loss, c),
-  'RULE-008': (r, c) => noStopLossGrace(r.no_stop_loss_grace, c),
-  'RULE-009': (r, c) => sessionBlockOutside(r.session_block_outside, c),
-  'RULE-010': (r, c) => authLossGuard(r.auth_loss_guard, c),
   'RULE-011': (r, c) => symbolBlocks(r.symbol_blocks, c),
   'RULE-012': (r, c) => tradeManagement(r.trade_management, c),
   'RULE-013': (r, c) => dailyRealizedProfit(r.daily_realized_profit, c, r.daily_realized_loss.include_fees),
 });
 
-const NO_RULES: readonly RuleId[] = Object.freeze([]);
-const QUOTE_RULES: readonly RuleId[] = Object.freeze(['RULE-004', 'RULE-005', 'RULE-012'] as RuleId[]);
-const GRACE_RULES: readonly RuleId[] = Object.freeze(['RULE-008'] as RuleId[]);
-// RULE-008 acts only when its grace machine reports expiry; every other rule self-filters by trigger.
-const EVENT_RULES: readonly RuleId[] = Object.freeze([
-  'RULE-001', 'RULE-002', 'RULE-003', 'RULE-004', 'RULE-005', 'RULE-006', 'RULE-007',
-  'RULE-009', 'RULE-010', 'RULE-011', 'RULE-012', 'RULE-013',
-] as RuleId[]);
+const NO_RULES: readonly EvaluatorRuleId[] = Object.freeze([]);
 
-/** The rules worth running for this trigger, in id order (shared frozen arrays, never allocated). */
-export function rulesForTrigger(event: RuleTrigger, view: LedgerView): readonly RuleId[] {
-  switch (event.kind) {
-    case 'quote':
-      return view.position(event.contractId) ? QUOTE_RULES : NO_RULES;
-    case 'stopGraceExpired':
-      return GRACE_RULES;
-    default:
-      return EVENT_RULES;
-  }
+/**
+ * The rules worth running for this trigger, in id order (shared frozen arrays, never allocated): a quote only
+ * matters to an account holding the quoted contract; while a REST snapshot settles, only the rules the
+ * registry allows then.
+ */
+export function rulesForTrigger(event: RuleTrigger, view: LedgerView, settling = false): readonly EvaluatorRuleId[] {
+  if (event.kind === 'quote' && !view.position(event.contractId)) return NO_RULES;
+  return (settling ? SETTLING_RULES : EVENT_RULES)[event.kind];
 }
 
-export interface Evaluation {
-  /** Every rule breach, in rule id order. */
-  verdicts: readonly Verdict[];
-  /** What active locks demand (new positions closed, new orders cancelled). */
-  killSwitch: readonly KillSwitchVerdict[];
-  /** Merged, deduplicated intents: strongest first. */
-  intents: readonly Intent[];
-}
-
-const NOTHING: Evaluation = Object.freeze({
-  verdicts: NO_VERDICTS,
-  killSwitch: Object.freeze([]) as readonly KillSwitchVerdict[],
-  intents: Object.freeze([]) as readonly Intent[],
-});
-
-export function evaluate(rules: RiskRules, ctx: RuleContext, locks: ActiveLocks): Evaluation {
-  // Quotes change neither positions nor orders, so they cannot give the kill switch anything new.
-  const ks = ctx.event.kind === 'quote' ? NOTHING.killSwitch : killSwitch(ctx, locks);
+/** Every breach of the evaluator's rules for this event, in rule id order (the shared empty array when none). */
+export function evaluate(rules: RiskRules, ctx: RuleContext, settling = false): readonly Verdict[] {
   let verdicts: Verdict[] | undefined;
-  for (const id of rulesForTrigger(ctx.event, ctx.view)) {
+  for (const id of rulesForTrigger(ctx.event, ctx.view, settling)) {
     const v = RULE_RUNNERS[id](rules, ctx);
     if (v.length > 0) (verdicts ??= []).push(...v);
   }
-  if (!verdicts && ks.length === 0) return NOTHING;
-  const all: Intent[] = [];
-  for (const k of ks) all.push(...k.intents);
-  if (verdicts) for (const v of verdicts) all.push(...v.intents);
-  return { verdicts: verdicts ?? NO_VERDICTS, killSwitch: ks, intents: resolveIntents(all, ctx.view) };
+  return verdicts ?? NO_VERDICTS;
 }

@@ -1,14 +1,9 @@
-// RULE-008 no_stop_loss_grace: every position needs a protective stop within `grace`. The grace timer lives in
-// the position grace machine (it starts on a new position and again when the stop is cancelled while the
-// position is open; scaling in does not restart it). This file answers "is the position protected?" and builds
-// the close verdict when the machine reports the grace expired (trigger stopGraceExpired).
-import type { RiskRules } from '../config/types.ts';
+// RULE-008 no_stop_loss_grace: every position needs a protective stop within `grace`. The decision is the
+// position grace machine's (machines/position: the timer, the expiry, the close); this file answers the one
+// ledger question it is told as a fact: "is the position protected?".
 import type { LedgerView, PositionView } from '../ledger/view.ts';
 import { OrderStatus, OrderType, type Order } from '../gateway/models.ts';
-import type { RuleContext } from './context.ts';
-import type { Verdict } from './types.ts';
-import { NO_VERDICTS, exitSide } from './util.ts';
-import { contracts, duration } from './format.ts';
+import { exitSide } from './util.ts';
 
 /** Stop, StopLimit or TrailingStop. */
 export function isStopType(type: number): boolean {
@@ -38,22 +33,4 @@ export function hasProtectiveStop(view: LedgerView, position: PositionView): boo
     if (isProtectiveStopFor(o, position)) covered += Math.max(0, o.size - (o.fillVolume ?? 0));
   }
   return covered >= position.size;
-}
-
-/** The verdict for a position whose grace ran out unprotected: close it. */
-export function noStopVerdict(cfg: RiskRules['no_stop_loss_grace'], ctx: RuleContext, p: PositionView): Verdict {
-  return {
-    rule: 'RULE-008',
-    intents: [{ type: 'close', accountId: ctx.view.accountId, contractId: p.contractId }],
-    message: `${p.symbol} ${p.side} ${contracts(p.size)} had no protective stop within ${duration(cfg.grace)}: position closed`,
-    numbers: { limit: cfg.grace, symbol: p.symbol, contractId: p.contractId, size: p.size },
-  };
-}
-
-/** On stopGraceExpired: close the position if it is still open and still unprotected. */
-export function noStopLossGrace(cfg: RiskRules['no_stop_loss_grace'], ctx: RuleContext): readonly Verdict[] {
-  if (!cfg.enabled || ctx.event.kind !== 'stopGraceExpired') return NO_VERDICTS;
-  const p = ctx.view.position(ctx.event.contractId);
-  if (!p || p.size <= 0 || hasProtectiveStop(ctx.view, p)) return NO_VERDICTS;
-  return [noStopVerdict(cfg, ctx, p)];
 }

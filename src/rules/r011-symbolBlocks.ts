@@ -1,6 +1,7 @@
 // RULE-011 symbol_blocks: no positions or working orders in a blocked symbol. Matching is by trader symbol,
 // case-insensitive and exact (ES does not block MES; EP contracts are ES). Each blocked symbol with activity
-// gets its positions closed, its orders cancelled and a symbol lock.
+// gets its positions closed, its orders cancelled (one cancelAll of the symbol: the same intent the symbol
+// lock asks for as it begins, so the two merge into one) and a symbol lock.
 import type { RiskRules } from '../config/types.ts';
 import type { RuleContext } from './context.ts';
 import type { Intent, Verdict } from './types.ts';
@@ -32,7 +33,7 @@ export function symbolBlocks(cfg: RiskRules['symbol_blocks'], ctx: RuleContext):
     const symbol = view.symbolOf(o.contractId);
     if (!isSymbolBlocked(cfg, symbol)) continue;
     const e = entry(symbol);
-    e.intents.push({ type: 'cancel', accountId: view.accountId, orderId: o.id });
+    if (e.orders === 0) e.intents.push({ type: 'cancelAll', accountId: view.accountId, symbol: symbol.toUpperCase() });
     e.orders += 1;
   }
   if (bySymbol.size === 0) return NO_VERDICTS;

@@ -1,5 +1,5 @@
-// "The strongest action wins; intents are deduplicated" (rules.md): a flatten subsumes every close and reduce
-// of the account; a close subsumes reduces of its contract (several reduces of one contract keep the largest);
+// "The strongest action wins; intents are deduplicated" (rules.md): a flatten (the executor closes every
+// position and cancels every working order) subsumes every close, reduce, cancelAll and cancel of the account; a close subsumes reduces of its contract (several reduces of one contract keep the largest);
 // an account-wide cancelAll subsumes symbol cancelAlls and single cancels, a symbol cancelAll the cancels of
 // orders in that symbol; a stop move waits while its position is flattened, closed or reduced (several keep the
 // tightest). Output is ordered strongest first: flatten, close, reduce, cancelAll, cancel, moveStop.
@@ -9,7 +9,8 @@ import type { Intent } from './types.ts';
 
 type Of<T extends Intent['type']> = Extract<Intent, { type: T }>;
 
-export function resolveIntents(intents: readonly Intent[], view: LedgerView): Intent[] {
+/** `view` (optional) names the symbol of a working order, so a symbol cancelAll can subsume its cancels. */
+export function resolveIntents(intents: readonly Intent[], view?: Pick<LedgerView, 'workingOrders' | 'symbolOf'>): Intent[] {
   let flatten: Of<'flatten'> | undefined;
   let cancelAllAccount: Of<'cancelAll'> | undefined;
   const closes = new Map<string, Of<'close'>>();
@@ -53,7 +54,9 @@ export function resolveIntents(intents: readonly Intent[], view: LedgerView): In
     for (const c of closes.values()) out.push(c);
     for (const r of reduces.values()) if (!closes.has(r.contractId)) out.push(r);
   }
-  if (cancelAllAccount) out.push(cancelAllAccount);
+  if (flatten) {
+    // its cancels are part of it
+  } else if (cancelAllAccount) out.push(cancelAllAccount);
   else {
     for (const c of symbolCancelAlls.values()) out.push(c);
     for (const c of cancels.values()) {
@@ -66,7 +69,8 @@ export function resolveIntents(intents: readonly Intent[], view: LedgerView): In
   return out;
 }
 
-function orderSymbol(view: LedgerView, orderId: number): string {
+function orderSymbol(view: Pick<LedgerView, 'workingOrders' | 'symbolOf'> | undefined, orderId: number): string {
+  if (!view) return '';
   const o = view.workingOrders().find((w) => w.id === orderId);
   return o ? view.symbolOf(o.contractId).toUpperCase() : '';
 }

@@ -170,7 +170,7 @@ export class Daemon {
         this.ingestSafely(apply);
         this.scheduleQuoteSync();
       },
-      onChange: (accountId, change, view) => handleChange(this.pipelineDeps(), accountId, change, view, this.triggerAt),
+      onChange: (accountId, change, view) => handleChange(this.pipelineDeps(), accountId, change, view),
     });
     this.router = router;
     this.poller = createDegradedPoller({
@@ -588,9 +588,15 @@ export class Daemon {
       }
       for (const l of this.listeners) l.onLock?.({ type: c.type, accountId: c.accountId, lock: c.lock, ...(c.type === 'lock.released' ? { how: c.how } : {}) });
     });
-    this.supervisor.onIntent((f) => {
+    // The one route to the executor: each batch the account machine decided; when it has settled, the machine
+    // hears so and may decide the same again if the breach is still there.
+    this.supervisor.onIntents((accountId, batch) => {
       if (this.phase === 'stopping' || this.phase === 'stopped') return;
-      void this.executor.execute([{ intent: f.intent, rule: f.rule, reason: f.reason, triggerAt: this.triggerAt || this.now() }]);
+      const triggerAt = this.triggerAt || this.now();
+      const requests = batch.map((f) => ({ intent: f.intent, rule: f.rule, reason: f.reason, ...(f.numbers ? { numbers: f.numbers } : {}), triggerAt }));
+      void this.executor.execute(requests).then(() => {
+        if (this.supervisor.get(accountId)) this.supervisor.send(accountId, { type: 'enforcement.settled', intents: batch.map((f) => f.intent), now: this.now() });
+      });
     });
   }
 }

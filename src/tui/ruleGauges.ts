@@ -2,7 +2,7 @@
 // limit (null when the rule has no number to fill up, e.g. a session window or a stop-loss grace period).
 // Values come from the status payload; limits from the config files given to `riskd watch`.
 import type { RiskConfig } from '../config/types.ts';
-import { RULE_IDS } from '../config/schema.ts';
+import { RULE_IDS, RULE_LABELS } from '../rules/registry.ts';
 import type { WatchAccount } from './model.ts';
 import { countdown, share, usd, usdLimit } from './format.ts';
 
@@ -19,21 +19,6 @@ export interface RuleGauge {
   alarm?: boolean;
 }
 
-const LABELS: Record<keyof RiskConfig['rules'], string> = {
-  max_contracts: 'contracts',
-  max_contracts_per_instrument: 'per symbol',
-  daily_realized_loss: 'realized loss',
-  daily_unrealized_loss: 'open loss',
-  max_unrealized_profit: 'open profit',
-  trade_frequency_limit: 'trades today',
-  cooldown_after_loss: 'losers in row',
-  no_stop_loss_grace: 'stop grace',
-  session_block_outside: 'session',
-  auth_loss_guard: 'can trade',
-  symbol_blocks: 'blocked syms',
-  trade_management: 'trade mgmt',
-  daily_realized_profit: 'profit target',
-};
 
 /** Open contracts per symbol. */
 function sizesBySymbol(a: WatchAccount): Map<string, number> {
@@ -131,7 +116,7 @@ export function ruleGauges(a: WatchAccount, now: number): RuleGauge[] {
   for (const key of Object.keys(RULE_IDS) as (keyof RiskConfig['rules'])[]) {
     if (!cfg.rules[key].enabled) continue;
     const rule = RULE_IDS[key];
-    out.push({ rule, label: LABELS[key], locked: a.locks.some((l) => l.rule === rule), ...gauge(a, key, cfg, now) });
+    out.push({ rule, label: RULE_LABELS[key], locked: a.locks.some((l) => l.rule === rule), ...gauge(a, key, cfg, now) });
   }
   return out;
 }

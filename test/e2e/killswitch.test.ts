@@ -2,6 +2,7 @@
 // position is closed and every new working order cancelled; positions held before a cooldown stay; after the
 // release trading is left alone. (until_session, symbol and until_can_trade locks: see rules-session.test.ts;
 // a cooldown across a crash: crash.test.ts.)
+import { expectOneRowPerAction } from './support/audit.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { MES, MNQ, NQ, effectiveCalls, enforcementCalls, observe, positionSize, startE2ESim, summarize, trader, waitFor, waitForCall, workingOrders, type E2ESim } from './support/sim.ts';
@@ -55,6 +56,7 @@ describe('kill switch', () => {
     await waitFor('flat, no order', () => positionSize(sim, acct.id, NQ) === 0 && workingOrders(sim, acct.id).length === 0);
     await observe(300);
     expect(effectiveCalls(sim, acct.id)).toEqual([`Order/cancel order=${order}`, `Position/closeContract ${NQ}`]);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 
   it('cooldown (RULE-007): positions held before it stay; new ones are closed, new orders cancelled; after it, trading is free', async () => {
@@ -80,6 +82,7 @@ describe('kill switch', () => {
     expect(enforcementCalls(sim, acct.id, undefined, seq).map(summarize)).toEqual([]);
     expect(positionSize(sim, acct.id, NQ)).toBe(1);
     expect(workingOrders(sim, acct.id).map((o) => o['id'])).toContain(order2);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 
   it('with fills lagging the REST answer, a new position during a lock still ends closed (riskd does not undo its own close)', async () => {
@@ -103,5 +106,6 @@ describe('kill switch', () => {
     } finally {
       sim.control.setFillDelay(0);
     }
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });

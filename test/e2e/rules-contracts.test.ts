@@ -1,6 +1,7 @@
 // E2E, the real riskd process against the simulator: contract-count rules RULE-001 (max_contracts) and
 // RULE-002 (max_contracts_per_instrument), asserting the exact REST calls riskd made.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOneRowPerAction } from './support/audit.ts';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { ES, MES, MNQ, NQ, effectiveCalls, enforcementCalls, observe, positionSize, startE2ESim, summarize, trader, waitFor, waitForCall, type E2ESim } from './support/sim.ts';
 
@@ -41,6 +42,7 @@ describe('RULE-001 max_contracts', () => {
     await observe(500);
     expect(enforcementCalls(sim, acct.id).map(summarize)).toEqual([`Position/partialCloseContract ${MNQ} size=2`]);
     expect(positionSize(sim, acct.id, MES)).toBe(2);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });
 
@@ -57,6 +59,7 @@ describe('RULE-001 max_contracts close_all', () => {
     await waitFor('all flat', () => [MES, NQ, MNQ].every((c) => positionSize(sim, acct.id, c) === 0));
     await observe(400);
     expect(effectiveCalls(sim, acct.id).sort()).toEqual([MES, NQ, MNQ].map((c) => `Position/closeContract ${c}`).sort());
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });
 
@@ -76,6 +79,7 @@ describe('RULE-002 max_contracts_per_instrument', () => {
     await observe(400);
     expect(effectiveCalls(sim, acct.id)).toEqual([`Position/partialCloseContract ${ES} size=2`]);
     expect(positionSize(sim, acct.id, MES)).toBe(3);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 
   it('default_limit applies to unlisted symbols; 0 means the symbol is not allowed (close_position)', async () => {
@@ -90,5 +94,6 @@ describe('RULE-002 max_contracts_per_instrument', () => {
     await waitFor('NQ and MNQ flat', () => positionSize(sim, acct.id, NQ) === 0 && positionSize(sim, acct.id, MNQ) === 0);
     await observe(400);
     expect(effectiveCalls(sim, acct.id)).toEqual([`Position/closeContract ${NQ}`, `Position/closeContract ${MNQ}`]);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });

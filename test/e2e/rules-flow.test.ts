@@ -1,5 +1,6 @@
 // E2E, the real riskd process against the simulator: behaviour rules RULE-006 (trade frequency) and RULE-007
 // (cooldown after a loss). Neither closes anything; both set a cooldown lock that ends at its deadline.
+import { expectOneRowPerAction } from './support/audit.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import type { LockRow } from '../../src/store/index.ts';
@@ -67,6 +68,8 @@ describe('RULE-006 trade_frequency_limit', () => {
     // What the breaching entry's position update leads to is the known bug below; the earlier calls are RULE-001's.
     expect(effectiveCalls(sim, acct.id).slice(0, 2)).toEqual(Array(2).fill(`Position/partialCloseContract ${MNQ} size=1`));
     await expectReleasedAtDeadline(acct.id, lock.id);
+    // Not asserted here: the trader re-breaches RULE-001 while riskd's previous reduce is confirmed but its call
+    // not yet answered; the executor still holds the contract and absorbs that new decision, then redoes it.
   });
 });
 
@@ -84,6 +87,7 @@ describe('RULE-007 cooldown_after_loss', () => {
     expect(lock.until! - lock.since).toBe(3000);
     expect(effectiveCalls(sim, acct.id)).toEqual([]);
     await expectReleasedAtDeadline(acct.id, lock.id);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 
   it('consecutive losers lock; a profitable exit resets the count', async () => {
@@ -108,6 +112,7 @@ describe('RULE-007 cooldown_after_loss', () => {
     expect(lock.until! - lock.since).toBe(2000);
     expect(effectiveCalls(sim, acct.id)).toEqual([]);
     await expectReleasedAtDeadline(acct.id, lock.id);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });
 
@@ -125,6 +130,7 @@ describe('RULE-006 closes nothing, not even the entry that breached it', () => {
     await observe(1000);
     expect(effectiveCalls(sim, acct.id)).toEqual([]);
     expect(positionSize(sim, acct.id, MNQ)).toBe(2);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });
 
@@ -141,5 +147,6 @@ describe('a trader exit soon after a riskd close is the trader\'s own', () => {
     sim.market.setQuote(MNQ, { bid: 19990.25, ask: 19990.5 });
     t.close(MNQ); // the trader's own exit: -$20
     await waitFor('a RULE-007 cooldown', () => activeLocks(acct.id).find((l) => l.rule === 'RULE-007'), 3000);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });

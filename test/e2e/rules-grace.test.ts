@@ -1,5 +1,6 @@
 // E2E, the real riskd process against the simulator: RULE-008 (no stop loss within the grace period). A 3 s
 // grace keeps it fast; each assertion is "not before the grace, within ~1 s after it".
+import { expectOneRowPerAction } from './support/audit.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { OrderSide } from '../../src/gateway/models.ts';
@@ -47,6 +48,7 @@ describe('RULE-008 no_stop_loss_grace', () => {
     await waitFor('both flat', () => positionSize(sim, acct.id, MNQ) === 0 && positionSize(sim, acct.id, MES) === 0);
     await observe(300);
     expect(effectiveCalls(sim, acct.id).sort()).toEqual([`Position/closeContract ${MES}`, `Position/closeContract ${MNQ}`].sort());
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 
   it('a protective stop keeps the position; cancelling it starts a new grace from the cancel', async () => {
@@ -66,5 +68,6 @@ describe('RULE-008 no_stop_loss_grace', () => {
     expect(call.wallAt - cancelledAt).toBeLessThan(GRACE + 1000);
     await waitFor('NQ flat', () => positionSize(sim, acct.id, NQ) === 0);
     expect(effectiveCalls(sim, acct.id)).toEqual([`Position/closeContract ${NQ}`]);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });

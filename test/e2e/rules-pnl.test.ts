@@ -1,6 +1,7 @@
 // E2E, the real riskd process against the simulator: the P&L rules RULE-003 (daily realized loss), RULE-004
 // (unrealized loss), RULE-005 (unrealized profit), RULE-013 (daily realized profit). Prices are set exactly so
 // each breach lands on the limit; MNQ is $2 a point, MES $5 a point (the simulator's contract facts).
+import { expectOneRowPerAction } from './support/audit.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { MES, MNQ, effectiveCalls, enforcementCalls, observe, positionSize, quoteSeen, startE2ESim, summarize, trader, waitFor, waitForCall, workingOrders, type E2ESim } from './support/sim.ts';
@@ -60,6 +61,7 @@ describe('RULE-003 daily_realized_loss', () => {
     const acct = fleet.account('c1');
     const { restingId } = await realizeOnMnq(acct.id, -50); // -$100
     await expectFlattenedWithLock(acct.id, 'RULE-003', restingId);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });
 
@@ -68,6 +70,7 @@ describe('RULE-013 daily_realized_profit', () => {
     const acct = fleet.account('c2');
     const { restingId } = await realizeOnMnq(acct.id, 30); // +$60 (fees excluded: include_fees false)
     await expectFlattenedWithLock(acct.id, 'RULE-013', restingId);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });
 
@@ -87,6 +90,7 @@ describe('RULE-005 max_unrealized_profit', () => {
     await waitFor('MNQ flat', () => positionSize(sim, acct.id, MNQ) === 0);
     await observe(400);
     expect(enforcementCalls(sim, acct.id).map(summarize)).toEqual([`Position/closeContract ${MNQ}`]);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });
 
@@ -111,5 +115,6 @@ describe('RULE-004 daily_unrealized_loss', () => {
     expect(enforcementCalls(sim, acct.id).map(summarize)).toEqual([`Position/closeContract ${MNQ}`]);
     expect(positionSize(sim, acct.id, MES)).toBe(1);
     expect(riskd.readStore((s) => s.locks.active(acct.id))).toEqual([]);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 });

@@ -2,6 +2,7 @@
 // RULE-010 (canTrade false) and RULE-011 (symbol blocks), with the kill switch of each lock kind they set.
 // A session window can only end on a minute boundary (HH:MM), so that test waits up to a minute; deadlines leave
 // riskd 20-25 s to come up (machines running many riskd at once are slow to start it).
+import { expectOneRowPerAction } from './support/audit.ts';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
@@ -100,6 +101,7 @@ describe('sessions, canTrade and symbol blocks', () => {
       expect(enforcementCalls(sim, acct.id, undefined, seq).map(summarize)).toEqual([]);
       expect(positionSize(sim, acct.id, MNQ)).toBe(1);
     }
+    await expectOneRowPerAction(riskd, env, acct.id);
   }, 60_000);
 
   it('RULE-011: a blocked symbol is closed and its orders cancelled (symbol lock); ES does not block MES', async () => {
@@ -125,6 +127,7 @@ describe('sessions, canTrade and symbol blocks', () => {
       expect(positionSize(sim, acct.id, MES)).toBe(2);
       expect(workingOrders(sim, acct.id).map((o) => o['id'])).toEqual([mesStop]);
     }
+    await expectOneRowPerAction(riskd, env, acct.id);
   }, 60_000);
 
   it('RULE-009 blackout with flatten: open positions closed at its start, none allowed during it, trading free after it', async () => {
@@ -154,6 +157,8 @@ describe('sessions, canTrade and symbol blocks', () => {
       expect(enforcementCalls(sim, acct.id, undefined, after)).toEqual([]);
       expect(positionSize(sim, acct.id, ES)).toBe(1);
     }
+    // Not asserted here: the executor's flatten sweep (a REST look after the flatten) can race the kill switch's
+    // close of the position opened during the blackout and absorb it (an executor interplay, issue 14).
   }, 60_000);
 
   it('RULE-009: at the window end with flatten_at_end, flatten + cancel + until_session lock; then the kill switch', async () => {
@@ -183,5 +188,6 @@ describe('sessions, canTrade and symbol blocks', () => {
       expect(ks.wallAt).toBeGreaterThan(endAt);
       await waitFor('MNQ flat again', () => positionSize(sim, acct.id, MNQ) === 0);
     }
+    await expectOneRowPerAction(riskd, env, acct.id);
   }, 100_000);
 });

@@ -27,7 +27,8 @@ function dump(l: Ledger) {
     account: l.account,
     positions: l.positions().map((p) => [p.contractId, p.side, p.size, p.averagePrice, p.openedAt]).sort(),
     orders: [...l.workingOrders()].sort((a, b) => a.id - b.id),
-    fills: l.fillsToday().map((f) => ({ ...f })),
+    // receivedAt is when this process heard the fill: it differs with the delivery order by design.
+    fills: l.fillsToday().map(({ receivedAt: _r, ...f }) => f),
     gross: l.realizedGrossToday(),
     fees: l.feesToday(),
     entries: l.countSince(0, 'entries'),

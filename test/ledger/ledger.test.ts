@@ -118,36 +118,40 @@ describe('ledger core', () => {
     expect(l.position(MNQ)).toMatchObject({ size: 1, averagePrice: 102, unrealized: 0 });
   });
 
-  it('netFilledToday follows fills added out of order, voided, and the trading-day roll', () => {
+  it('netFilledToday (riskd receive time, never the gateway stamp) follows fills added out of order, voided, and the trading-day roll', () => {
     const r = registry();
     const l = r.get(ACC)!;
     // Brute force over today's fills: what the cached aggregate must always equal.
     const brute = (c: string) => {
       let net = 0;
-      let lastAt: number | undefined;
+      let lastReceivedAt: number | undefined;
       for (const f of l.fillsToday()) {
         if (f.contractId !== c || f.voided) continue;
         net += f.side === 0 ? f.size : -f.size;
-        lastAt = lastAt === undefined ? f.at : Math.max(lastAt, f.at);
+        lastReceivedAt = lastReceivedAt === undefined ? f.receivedAt : Math.max(lastReceivedAt, f.receivedAt ?? -Infinity);
       }
-      return { net, lastAt };
+      return { net, lastReceivedAt };
     };
-    expect(l.netFilledToday(MNQ)).toEqual({ net: 0, lastAt: undefined });
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 0, lastReceivedAt: undefined });
     applyEvent(l, tradeEv({ id: 1, size: 3 }, T0 + 10));
-    expect(l.netFilledToday(MNQ)).toEqual({ net: 3, lastAt: T0 + 10 });
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 3, lastReceivedAt: T0 + 10 });
     applyEvent(l, tradeEv({ id: 2, size: 1, side: 1, profitAndLoss: 5 }, T0 + 5)); // arrives late, older time
     applyEvent(l, tradeEv({ id: 3, contractId: ES, size: 2, side: 1 }, T0 + 20));
-    expect(l.netFilledToday(MNQ)).toEqual({ net: 2, lastAt: T0 + 10 });
-    expect(l.netFilledToday(ES)).toEqual({ net: -2, lastAt: T0 + 20 });
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 2, lastReceivedAt: T0 + 10 });
+    expect(l.netFilledToday(ES)).toEqual({ net: -2, lastReceivedAt: T0 + 20 });
     applyEvent(l, tradeEv({ id: 1, size: 3, voided: true }, T0 + 10)); // the gateway voids fill 1
     expect(l.netFilledToday(MNQ)).toEqual(brute(MNQ));
-    expect(l.netFilledToday(MNQ)).toEqual({ net: -1, lastAt: T0 + 5 });
+    expect(l.netFilledToday(MNQ)).toEqual({ net: -1, lastReceivedAt: T0 + 5 });
     l.rollTo(l.tradingDayEnd);
-    expect(l.netFilledToday(MNQ)).toEqual({ net: 0, lastAt: undefined });
-    expect(l.netFilledToday(ES)).toEqual({ net: 0, lastAt: undefined });
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 0, lastReceivedAt: undefined });
+    expect(l.netFilledToday(ES)).toEqual({ net: 0, lastReceivedAt: undefined });
     applyEvent(l, tradeEv({ id: 9, size: 1 }, l.tradingDayStart + 1));
     expect(l.netFilledToday(MNQ)).toEqual(brute(MNQ));
     expect(l.netFilledToday(MNQ).net).toBe(1);
+    // A gateway clock 5 s behind riskd's: the stamp says T-5 s, riskd received it at T.
+    const t = l.tradingDayStart + 60_000;
+    applyEvent(l, tradeEv({ id: 10, size: 1, creationTimestamp: t - 5000 }, t));
+    expect(l.netFilledToday(MNQ)).toEqual({ net: 2, lastReceivedAt: t });
   });
 
   it('markEnforcementOrder re-attributes fills that beat the REST response', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasProtectiveStop, noStopLossGrace } from '../../src/rules/r008-noStopLossGrace.ts';
+import { hasProtectiveStop } from '../../src/rules/r008-noStopLossGrace.ts';
 import { OrderType } from '../../src/gateway/models.ts';
 import { ACCOUNT_ID, C, TestAccount, allDisabled, positionChanged } from './fixtures.ts';
 
@@ -70,26 +70,5 @@ describe('RULE-008 hasProtectiveStop', () => {
     expect(protectedNow(a, C.ES)).toBe(true);
     a.quote(C.ES, { bid: 6011, ask: 6011.25 });
     expect(protectedNow(a, C.ES)).toBe(false);
-  });
-});
-
-describe('RULE-008 grace expiry verdict', () => {
-  it('closes the still-unprotected position when the grace machine reports expiry', () => {
-    const a = longMnq();
-    const [v] = noStopLossGrace(cfg, a.ctx({ kind: 'stopGraceExpired', contractId: C.MNQ.id }));
-    expect(v?.intents).toEqual([{ type: 'close', accountId: ACCOUNT_ID, contractId: C.MNQ.id }]);
-    expect(v?.message).toBe('MNQ long 2 contracts had no protective stop within 30s: position closed');
-    expect(v?.numbers).toEqual({ limit: 30_000, symbol: 'MNQ', contractId: C.MNQ.id, size: 2 });
-  });
-
-  it('no verdict when protected, flat, disabled, or for any other trigger', () => {
-    const a = longMnq();
-    const expired = { kind: 'stopGraceExpired' as const, contractId: C.MNQ.id };
-    expect(noStopLossGrace(cfg, a.ctx(positionChanged(C.MNQ)))).toEqual([]);
-    expect(noStopLossGrace({ ...cfg, enabled: false }, a.ctx(expired))).toEqual([]);
-    a.order(C.MNQ, { side: SELL, type: OrderType.Stop, size: 2, stopPrice: 20990 });
-    expect(noStopLossGrace(cfg, a.ctx(expired))).toEqual([]);
-    const b = longMnq().position(C.MNQ, 'flat');
-    expect(noStopLossGrace(cfg, b.ctx(expired))).toEqual([]);
   });
 });

@@ -19,8 +19,9 @@ describe('RULE-011 symbol_blocks', () => {
     expect(vs).toHaveLength(1);
     expect(vs[0]?.intents).toEqual([
       { type: 'close', accountId: ACCOUNT_ID, contractId: C.ES.id },
-      { type: 'cancel', accountId: ACCOUNT_ID, orderId: o.id },
+      { type: 'cancelAll', accountId: ACCOUNT_ID, symbol: 'ES' },
     ]);
+    expect(a.ledger.workingOrders().filter((w) => w.id === o.id)).toHaveLength(1); // the order it covers
     expect(vs[0]?.lock).toEqual({ kind: 'symbol', rule: 'RULE-011', reason: 'ES is a blocked symbol', symbol: 'ES' });
     expect(vs[0]?.message).toBe('ES is a blocked symbol: closed 1 contract and cancelled 1 order, ES locked');
   });

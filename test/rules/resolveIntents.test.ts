@@ -73,7 +73,7 @@ describe('resolveIntents invariants (property)', () => {
         const keys = out.map((i) => JSON.stringify(i));
         expect(new Set(keys).size).toBe(keys.length);
         const has = (t: Intent['type']) => out.some((i) => i.type === t);
-        if (has('flatten')) expect(has('close') || has('reduce') || has('moveStop')).toBe(false);
+        if (has('flatten')) expect(has('close') || has('reduce') || has('moveStop') || has('cancelAll') || has('cancel')).toBe(false);
         if (has('cancelAll')) expect(has('cancel')).toBe(false);
         for (const i of out) {
           if (i.type === 'reduce' || i.type === 'moveStop') {
@@ -83,7 +83,7 @@ describe('resolveIntents invariants (property)', () => {
         // Nothing asked is lost unless a stronger intent covers it.
         for (const i of input) {
           if (i.type === 'close') expect(has('flatten') || out.some((o) => o.type === 'close' && o.contractId === i.contractId)).toBe(true);
-          if (i.type === 'cancel') expect(has('cancelAll') || out.some((o) => o.type === 'cancel' && o.orderId === i.orderId)).toBe(true);
+          if (i.type === 'cancel') expect(has('flatten') || has('cancelAll') || out.some((o) => o.type === 'cancel' && o.orderId === i.orderId)).toBe(true);
         }
       }),
     );

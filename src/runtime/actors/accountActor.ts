@@ -43,6 +43,8 @@ export interface AccountActorOptions {
   restore?: boolean;
   /** Every fact the machine emitted, after the snapshot that contains its cause is saved. */
   onEmitted: (e: AccountEmitted) => void;
+  /** After each delivery of emitted facts: what one event (or one batch) decided is complete. */
+  onFlushed?: () => void;
   /** The actor failed (an action threw): it is dead; the supervisor rebuilds it. */
   onError: (err: unknown) => void;
   onSaveError?: (err: unknown) => void;
@@ -179,10 +181,12 @@ function build(opts: AccountActorOptions, logic: AccountLogic, snapshot: Snapsho
 function finish(opts: AccountActorOptions, b: Built, restored: RestoreReport): AccountActor {
   const { actor, persister, buffer, state } = b;
   const flush = (): void => {
+    if (buffer.length === 0) return;
     while (buffer.length > 0) {
       const e = buffer.shift()!;
       opts.onEmitted(e);
     }
+    opts.onFlushed?.();
   };
   persister.onSettled(flush);
   state.ready = true;

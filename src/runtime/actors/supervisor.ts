@@ -1,9 +1,10 @@
 // The account supervisor: one root actor per account (errors escalate to the root, so an account's fault stays
 // in that account), an error observer on each, rebuild from the last good snapshot on a fault, and a fan-out of
-// what the machines emit: intents to `onIntent`, lock changes to `onLockChange`, everything to `onEmitted`.
-// Lock changes of an event are delivered before its intents (emission order), after the snapshot is saved.
+// what the machines emit: lock changes to `onLockChange`, everything to `onEmitted`, and the intents one event
+// (or one batch of events) decided as one batch to `onIntents`, after its lock changes and after the snapshot
+// is saved.
 import type { InspectionEvent } from 'xstate';
-import type { Intent } from '../../rules/types.ts';
+import type { Intent, Verdict } from '../../rules/types.ts';
 import type { RiskConfig } from '../../config/types.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { LockRow } from '../../store/index.ts';
@@ -17,6 +18,7 @@ export interface IntentFact {
   intent: Intent;
   rule: LockOwner;
   reason: string;
+  numbers?: Verdict['numbers'];
 }
 export type LockChange =
   | { type: 'lock.set'; accountId: number; lock: LockEntry; extended: boolean }
@@ -46,7 +48,9 @@ const REBUILD_WINDOW_MS = 60_000;
 
 export class AccountSupervisor {
   private readonly accounts = new Map<number, { handle: AccountActor; config: RiskConfig; rebuilds: number[] }>();
-  private readonly intentListeners = new Set<(f: IntentFact) => void>();
+  private readonly intentListeners = new Set<(accountId: number, batch: IntentFact[]) => void>();
+  /** Intents emitted by an account and not yet delivered (they go out as one batch when its flush ends). */
+  private readonly outbox = new Map<number, IntentFact[]>();
   private readonly lockListeners = new Set<(c: LockChange) => void>();
   private readonly emittedListeners = new Set<(e: AccountEmitted) => void>();
   private readonly faultListeners = new Set<(f: AccountFault) => void>();
@@ -129,7 +133,8 @@ export class AccountSupervisor {
     return [...this.accounts.keys()];
   }
 
-  onIntent(fn: (f: IntentFact) => void): () => void {
+  /** Each batch of intents the machine decided for one event (or one batch of events), in decision order. */
+  onIntents(fn: (accountId: number, batch: IntentFact[]) => void): () => void {
     this.intentListeners.add(fn);
     return () => this.intentListeners.delete(fn);
   }
@@ -181,6 +186,7 @@ export class AccountSupervisor {
       restore,
       ...(this.opts.seedLocks ? { seedLocks: () => this.opts.seedLocks!(accountId) } : {}),
       onEmitted: (e) => this.fanOut(accountId, e),
+      onFlushed: () => this.deliverIntents(accountId),
       // An inspector must never break the machine it watches: its failures are logged and swallowed.
       inspect: (e) => {
         for (const fn of this.inspectListeners) {
@@ -244,7 +250,25 @@ export class AccountSupervisor {
       }
     };
     for (const fn of this.emittedListeners) safe(fn, e);
-    if (e.type === 'intent') for (const fn of this.intentListeners) safe(fn, { accountId, intent: e.intent, rule: e.rule, reason: e.reason });
+    if (e.type === 'intent') {
+      const fact: IntentFact = { accountId, intent: e.intent, rule: e.rule, reason: e.reason, ...(e.numbers ? { numbers: e.numbers } : {}) };
+      const pending = this.outbox.get(accountId);
+      if (pending) pending.push(fact);
+      else this.outbox.set(accountId, [fact]);
+    }
     if (e.type === 'lock.set' || e.type === 'lock.released') for (const fn of this.lockListeners) safe(fn, e);
+  }
+
+  private deliverIntents(accountId: number): void {
+    const batch = this.outbox.get(accountId);
+    if (!batch) return;
+    this.outbox.delete(accountId);
+    for (const fn of this.intentListeners) {
+      try {
+        fn(accountId, batch);
+      } catch (err) {
+        this.opts.logger?.error('listener failed', { accountId, event: 'intents', error: err instanceof Error ? err.message : String(err) });
+      }
+    }
   }
 }

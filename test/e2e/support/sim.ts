@@ -29,11 +29,15 @@ export interface E2ESim {
   close(): Promise<void>;
 }
 
-/** One simulator with `n` simulated accounts named <prefix>-1..n. */
-export async function startE2ESim(prefix: string, n: number, seed = 7): Promise<E2ESim> {
+/**
+ * One simulator with `n` simulated accounts named <prefix>-1..n. `clockSkewMs` sets the gateway's clock off
+ * riskd's (negative: behind), as a PC clock off by seconds would: every gateway stamp is shifted by it.
+ */
+export async function startE2ESim(prefix: string, n: number, seed = 7, opts: { clockSkewMs?: number } = {}): Promise<E2ESim> {
   const base = 700000 + Math.floor(Math.random() * 90000) * 10;
   const accounts = Array.from({ length: n }, (_, i) => ({ id: base + i, name: `E2E-${prefix}-${i + 1}`, balance: 50000 }));
-  const sim = await startSimulator({ seed, accounts });
+  const skew = opts.clockSkewMs ?? 0;
+  const sim = await startSimulator({ seed, accounts, ...(skew !== 0 ? { now: () => Date.now() + skew } : {}) });
   let next = 0;
   return {
     sim,

@@ -39,6 +39,7 @@ const payloadEvents: AccountEvent[] = [
   { type: 'order.working', orderId: 1, contractId: 'B', symbol: 'NQ', now: T0 },
   { type: 'position.violated', contractId: 'A', graceUntil: T0, now: T0 },
   { type: 'position.finished', contractId: 'A' },
+  { type: 'enforcement.settled', intents: [{ type: 'flatten', accountId: 7 }], now: T0 },
   {
     type: 'locks.seed',
     now: T0,

@@ -32,11 +32,11 @@ describe('lockout', () => {
     expect(actor.getSnapshot().value).toMatchObject({ lockout: 'unlocked' });
   });
 
-  it('a hard lock flattens and cancels as it begins; the verdict flatten is not duplicated', () => {
+  it('a hard lock flattens (positions and orders) as it begins; the verdict flatten is not duplicated', () => {
     const { actor, emitted } = startAccount(riskConfig());
     actor.send({ type: 'rule.verdicts', now: T0, verdicts: [hard()] });
     const types = emitted.filter((e) => e.type === 'lock.set' || e.type === 'intent').map((e) => (e.type === 'intent' ? e.intent.type : e.type));
-    expect(types).toEqual(['lock.set', 'flatten', 'cancelAll']); // lock first: persisted before acting
+    expect(types).toEqual(['lock.set', 'flatten']); // lock first: persisted before acting
     expect(lockStatus(actor.getSnapshot().context)).toMatchObject({ locked: true, until: ct('2026-06-10T17:00'), by: ['RULE-003'] });
   });
 
@@ -67,7 +67,7 @@ describe('lockout', () => {
     const { actor, emitted } = startAccount(riskConfig());
     actor.send({ type: 'account.canTrade', canTrade: false, now: T0 });
     expect(lockStatus(actor.getSnapshot().context)).toMatchObject({ locked: true, until: null, by: ['RULE-010'] });
-    expect(intents(emitted).map((i) => i.type)).toEqual(['flatten', 'cancelAll']);
+    expect(intents(emitted).map((i) => i.type)).toEqual(['flatten']);
     actor.send({ type: 'clock.tick', now: ct('2026-06-11T18:00') }); // reset does not release it
     expect(lockStatus(actor.getSnapshot().context).locked).toBe(true);
     actor.send({ type: 'account.canTrade', canTrade: true, now: ct('2026-06-11T18:01') });
@@ -171,7 +171,7 @@ describe('session region', () => {
     const { actor, emitted } = startAccount(riskConfig({ rules: { session_block_outside: futures } }), 7, Date.now());
     expect(actor.getSnapshot().value).toMatchObject({ session: 'outside', lockout: 'locked' });
     expect(lockStatus(actor.getSnapshot().context)).toMatchObject({ until: ct('2026-06-10T17:00'), by: ['RULE-009'] });
-    expect(intents(emitted).map((i) => i.type)).toEqual(['flatten', 'cancelAll']);
+    expect(intents(emitted).map((i) => i.type)).toEqual(['flatten']);
     vi.advanceTimersByTime(3600_000);
     expect(actor.getSnapshot().value).toMatchObject({ session: 'inside', lockout: 'unlocked' });
   });
@@ -181,7 +181,7 @@ describe('session region', () => {
     expect(actor.getSnapshot().value).toMatchObject({ session: 'inside' });
     vi.advanceTimersByTime(10 * 60_000);
     expect(actor.getSnapshot().value).toMatchObject({ session: 'outside', lockout: 'locked' });
-    expect(intents(emitted).map((i) => i.type)).toEqual(['flatten', 'cancelAll']);
+    expect(intents(emitted).map((i) => i.type)).toEqual(['flatten']);
   });
   it('flatten_at_end false: lock without flatten; new positions still closed', () => {
     vi.setSystemTime(ct('2026-06-10T15:00'));
@@ -197,7 +197,7 @@ describe('session region', () => {
     const { actor, emitted } = startAccount(riskConfig({ rules: { session_block_outside: { ...futures, blackouts: [b] } } }), 7, Date.now());
     vi.advanceTimersByTime(25 * 60_000);
     expect(lockStatus(actor.getSnapshot().context)).toMatchObject({ locked: true, until: b.end });
-    expect(intents(emitted).map((i) => i.type)).toEqual(['flatten', 'cancelAll']);
+    expect(intents(emitted).map((i) => i.type)).toEqual(['flatten']);
     vi.advanceTimersByTime(10 * 60_000);
     expect(lockStatus(actor.getSnapshot().context).locked).toBe(false);
   });

@@ -15,8 +15,9 @@ export function tempStore(): { store: Store; dir: string; cleanup: () => void } 
 export function observable(h: AccountActor) {
   const snap = h.actor.getSnapshot();
   // `now` and the calendar's evaluatedAt record when each actor last looked at the clock, which differs
-  // legitimately between an actor that was awake and one restored later.
-  const { now: _now, positionActors, ...rest } = snap.context;
+  // legitimately between an actor that was awake and one restored later. `inFlight` is what the executor of
+  // this process still works on: a restarted process has none (its decisions may be made again).
+  const { now: _now, positionActors, inFlight: _inFlight, ...rest } = snap.context;
   const { evaluatedAt: _e, ...session } = rest.session;
   const context = { ...rest, session };
   const children = Object.fromEntries(

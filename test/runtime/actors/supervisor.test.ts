@@ -28,9 +28,12 @@ describe('AccountSupervisor', () => {
       const intents: IntentFact[] = [];
       const locks: LockChange[] = [];
       sup.onLockChange((c) => { locks.push(c); order.push(`${c.type}@${c.accountId}`); });
-      sup.onIntent((f) => { intents.push(f); order.push(`${f.intent.type}@${f.accountId}`); });
+      sup.onIntents((accountId, batch) => {
+        intents.push(...batch);
+        order.push(`${batch.map((f) => f.intent.type).join('+')}@${accountId}`);
+      });
       sup.send(2, { type: 'account.canTrade', canTrade: false, now: Date.now() });
-      expect(order).toEqual(['lock.set@2', 'flatten@2', 'cancelAll@2']);
+      expect(order).toEqual(['lock.set@2', 'flatten@2']); // the flatten cancels the orders too
       expect(intents[0]).toMatchObject({ accountId: 2, rule: 'RULE-010', intent: { type: 'flatten', accountId: 2 } });
       expect(lockStatus(sup.get(1)!.actor.getSnapshot().context).locked).toBe(false);
       sup.stop();
@@ -82,7 +85,7 @@ describe('AccountSupervisor', () => {
       const t0 = Date.now();
       for (const id of [1, 2]) sup.send(id, { type: 'position.opened', contractId: 'A', symbol: 'ES', size: 1, side: 'long', now: t0 });
       const intents: IntentFact[] = [];
-      sup.onIntent((f) => intents.push(f));
+      sup.onIntents((_, batch) => intents.push(...batch));
       vi.advanceTimersByTime(30_000);
       await Promise.resolve();
       await Promise.resolve();

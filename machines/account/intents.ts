@@ -1,0 +1,54 @@
+// What the account machine asks the executor to do, and when it asks: every intent of one step is merged so
+// the strongest wins (a flatten covers closes and reduces, a close covers reduces of its contract, a cancelAll
+// covers cancels), and a decision already handed over and not yet settled is not handed over again. A breach
+// stays visible on every event until its action lands (the order, the fill, the position of riskd's own
+// reduce), so without this one breach was decided 3 to 5 times (one action, the rest "absorbed" audit rows).
+import { resolveIntents } from '../../src/rules/resolveIntents.ts';
+import type { Intent, Verdict } from '../../src/rules/types.ts';
+import type { AccountCore, AccountEmitted, InFlightIntent, LockOwner } from './types.ts';
+
+/** An in-flight entry never reported settled (a lost callback, a rebuilt actor) stops suppressing after this. */
+export const IN_FLIGHT_MAX_MS = 60_000;
+
+export function intentOut(intent: Intent, rule: LockOwner, reason: string, numbers?: Verdict['numbers']): AccountEmitted {
+  return numbers ? { type: 'intent', intent, rule, reason, numbers } : { type: 'intent', intent, rule, reason };
+}
+
+const keyOf = (i: Intent): string => JSON.stringify(i);
+const contractOf = (i: Intent): string | undefined => (i.type === 'close' || i.type === 'reduce' ? i.contractId : undefined);
+
+/**
+ * The step's intents merged (strongest wins, each once, in the order they were decided) minus those already in
+ * flight; the ones that leave are recorded as in flight. Other facts keep their place.
+ */
+export function admitIntents(core: AccountCore, out: AccountEmitted[]): { core: AccountCore; out: AccountEmitted[] } {
+  const decided = out.filter((o): o is Extract<AccountEmitted, { type: 'intent' }> => o.type === 'intent');
+  if (decided.length === 0) return { core, out };
+  const kept = new Set(resolveIntents(decided.map((o) => o.intent)));
+  const inFlight = core.inFlight ?? [];
+  const busy = new Set(inFlight.map((f) => f.key));
+  const added: InFlightIntent[] = [];
+  const admitted = out.filter((o) => {
+    if (o.type !== 'intent') return true;
+    if (!kept.has(o.intent)) return false;
+    const key = keyOf(o.intent);
+    if (busy.has(key)) return false;
+    busy.add(key);
+    const contractId = contractOf(o.intent);
+    added.push(contractId === undefined ? { key, at: core.now } : { key, contractId, at: core.now });
+    return true;
+  });
+  return { core: added.length > 0 ? { ...core, inFlight: [...inFlight, ...added] } : core, out: admitted };
+}
+
+/** Forget in-flight entries matching `gone` (settled, their position closed, or too old). */
+export function forgetInFlight(core: AccountCore, gone: (f: InFlightIntent) => boolean): AccountCore {
+  const inFlight = core.inFlight;
+  if (!inFlight || inFlight.length === 0 || !inFlight.some(gone)) return core;
+  return { ...core, inFlight: inFlight.filter((f) => !gone(f)) };
+}
+
+export function onSettled(core: AccountCore, intents: readonly Intent[]): AccountCore {
+  const keys = new Set(intents.map(keyOf));
+  return forgetInFlight(core, (f) => keys.has(f.key));
+}

@@ -1,0 +1,78 @@
+// Upgrades keep state: test/fixtures/state-v1.db was written by riskd before the account machine redesign
+// (see make-state-v1.ts). Today's riskd restores it with every lock, cooldown, pending admin unlock and grace
+// deadline unchanged; when the snapshot cannot be used, the fresh actor takes the locks over from the lock
+// rows with the same deadlines: never a crash, never a dropped lock.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openAccountActor } from '../../../src/runtime/actors/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+import { ACCOUNT_MACHINE_ID, lockStatus, positionChildId } from '../../../machines/account/index.ts';
+import { ct, riskConfig } from '../../machines/account/fixtures.ts';
+
+const FIXTURE = join(import.meta.dirname, '../../fixtures/state-v1.db');
+const T0 = ct('2026-06-10T10:00'); // when the fixture was written
+const COOLDOWN = { id: '7:RULE-007:cooldown:1781103600000', until: T0 + 30 * 60_000 };
+const UNTIL_RESET = { id: '7:RULE-003:until_reset:1781103600000', until: ct('2026-06-10T17:00') };
+const MNQ = 'CON.F.US.MNQ.Z26';
+
+function withFixture<T>(fn: (store: Store) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'riskd-upgrade-'));
+  copyFileSync(FIXTURE, join(dir, 'state.db'));
+  const store = openStore(join(dir, 'state.db'));
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const open = (store: Store, restore = true) =>
+  openAccountActor({
+    accountId: 7, config: riskConfig(), repo: store.snapshots, clock: { now: () => Date.now() }, restore,
+    seedLocks: () => store.locks.active(7), onEmitted: () => {}, onError: (e) => { throw e; },
+  });
+
+afterEach(() => vi.useRealTimers());
+
+describe('a state.db written before the redesign', () => {
+  it('restores with the same locks, pending unlock and grace deadline, and they fire on time', () => {
+    vi.useFakeTimers({ now: T0 + 10_000 }); // restarted 10 s later
+    withFixture((store) => {
+      const h = open(store);
+      expect(h.restored.source).toBe('snapshot');
+      const ctx = h.actor.getSnapshot().context;
+      expect(ctx.locks.map((l) => ({ id: l.id, until: l.until }))).toEqual([COOLDOWN, UNTIL_RESET]);
+      expect(ctx.pendingUnlocks).toEqual([{ lockId: COOLDOWN.id, by: 'fixture', requestedAt: T0 + 1000, effectiveAt: T0 + 1000 + 15 * 60_000 }]);
+      const grace = h.actor.getSnapshot().children[positionChildId(MNQ)]!.getSnapshot();
+      expect(grace.context.graceUntil).toBe(T0 + 30_000);
+      vi.advanceTimersByTime(20_000 - 1);
+      expect(h.actor.getSnapshot().children[positionChildId(MNQ)]!.getSnapshot().value).toBe('awaitingStop');
+      vi.advanceTimersByTime(1);
+      expect(h.actor.getSnapshot().children[positionChildId(MNQ)]!.getSnapshot().value).toBe('violated');
+      vi.setSystemTime(T0 + 1000 + 15 * 60_000 - 1);
+      h.send({ type: 'clock.tick', now: Date.now() });
+      expect(h.actor.getSnapshot().context.locks.map((l) => l.id)).toContain(COOLDOWN.id);
+      vi.advanceTimersByTime(1); // the delayed admin unlock takes effect at its instant
+      expect(h.actor.getSnapshot().context.locks.map((l) => l.id)).toEqual([UNTIL_RESET.id]);
+      h.stop();
+    });
+  });
+
+  it('a snapshot it cannot use is refused with a reason and rebuilt from the lock rows, same deadlines', () => {
+    vi.useFakeTimers({ now: T0 + 10_000 });
+    withFixture((store) => {
+      const row = store.snapshots.load(7, ACCOUNT_MACHINE_ID)!;
+      store.snapshots.save({ ...row, snapshot: { ...(row.snapshot as object), value: { lockout: 'no-such-state' } } });
+      const h = open(store);
+      expect(h.restored.source).toBe('fresh');
+      expect(h.restored.discarded).toMatch(/restore failed|snapshot/);
+      const ctx = h.actor.getSnapshot().context;
+      expect(ctx.locks.map((l) => ({ id: l.id, until: l.until })).sort((a, b) => a.id.localeCompare(b.id))).toEqual([UNTIL_RESET, COOLDOWN].sort((a, b) => a.id.localeCompare(b.id)));
+      expect(lockStatus(ctx)).toMatchObject({ locked: true, by: ['RULE-003', 'RULE-007'] });
+      h.stop();
+    });
+  });
+});
