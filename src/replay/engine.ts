@@ -22,9 +22,7 @@ import { LedgerRegistry } from '../ledger/registry.ts';
 import type { LedgerLogger } from '../ledger/ledger.ts';
 import { createRouter } from '../runtime/router.ts';
 import { handleChange, type PipelineDeps } from '../runtime/accountPipeline.ts';
-import { AccountSupervisor } from '../runtime/actors/supervisor.ts';
-import type { Executor } from '../enforce/executor.ts';
-import type { EnforcementRequest } from '../enforce/types.ts';
+import { AccountSupervisor, type IntentFact } from '../runtime/actors/supervisor.ts';
 import { nextDeadline, type AccountContext } from '../../machines/account/index.ts';
 import { blockingLock, symbolLock } from '../../machines/account/locks.ts';
 import type { Intent } from '../rules/types.ts';
@@ -66,7 +64,8 @@ class ReplayRun {
   private readonly supervisor: AccountSupervisor;
   private readonly router;
   private readonly pipeline: PipelineDeps;
-  private readonly pending: EnforcementRequest[] = [];
+  /** Batches of intents the machine decided and the replay has not carried out yet. */
+  private readonly pending: IntentFact[][] = [];
   private readonly positions = new Map<string, SimPosition>();
   private readonly tracks = new Map<string, ContractTrack>();
   private readonly cancelledOrders = new Set<number>();
@@ -76,7 +75,6 @@ class ReplayRun {
   private readonly barIndex = new Map<string, number>();
   private nextSyntheticId = 9_000_000_000_000;
   private nextPositionId = 1;
-  private triggerAt = 0;
   private draining = false;
   private lastPositionAt = -Infinity;
   private readonly out: ReplayOutcome = { fills: [], blocked: [], locks: [], enforcements: [] };
@@ -92,23 +90,17 @@ class ReplayRun {
     this.registry = new LedgerRegistry({ tradingDay: { resetTime: config.trading_day.reset_time, timezone: config.trading_day.timezone }, store: this.store, logger: quiet });
     for (const c of data.contracts) this.registry.contracts.put(c);
     this.supervisor = new AccountSupervisor({ repo: this.store.snapshots, clock });
-    // The executor port the pipeline talks to: the replay records instead of calling REST.
-    const executor = {
-      execute: (batch: readonly EnforcementRequest[]) => {
-        this.pending.push(...batch);
-        return Promise.resolve();
-      },
-      confirmFromLedger: () => {},
-      onOrderFilled: () => {},
-    } satisfies Pick<Executor, 'execute' | 'confirmFromLedger' | 'onOrderFilled'>;
-    this.pipeline = { supervisor: this.supervisor, executor: executor as unknown as Executor, configOf: () => this.config, now: clock.now };
+    // The executor's ledger side: what confirms its in-flight actions. Here every action settles as it is carried
+    // out (carryOut), so there is nothing to confirm.
+    const executor: PipelineDeps['executor'] = { confirmFromLedger: () => {}, onOrderFilled: () => {} };
+    this.pipeline = { supervisor: this.supervisor, executor, configOf: () => this.config, now: clock.now };
     this.router = createRouter({
       registry: this.registry,
       logger: quiet,
-      onChange: (id, change, view) => handleChange(this.pipeline, id, change, view, this.triggerAt),
+      onChange: (id, change, view) => handleChange(this.pipeline, id, change, view),
     });
-    // The machine's own route to the executor (timers, kill switch, locks as they begin), as in daemon.ts.
-    this.supervisor.onIntent((f) => this.pending.push({ intent: f.intent, rule: f.rule, reason: f.reason, triggerAt: this.now }));
+    // The one route to the executor, as in daemon.ts: each batch of intents the account machine decided.
+    this.supervisor.onIntents((_accountId, batch) => this.pending.push(batch));
     this.supervisor.onLockChange((c) => {
       if (c.type === 'lock.set') {
         const known = this.out.locks.find((l) => l.lock.id === c.lock.id);
@@ -238,9 +230,7 @@ class ReplayRun {
 
   /** One gateway event in one store transaction, as daemon.ts ingests it; decisions wait in `pending`. */
   private apply(ev: GatewayEvent): void {
-    this.triggerAt = ev.receivedAt;
     this.store.transaction(() => this.router.handle(ev));
-    this.triggerAt = 0;
   }
 
   /** A fill (historical or riskd's) applied with the order and position events the hub would send with it. */
@@ -338,8 +328,10 @@ class ReplayRun {
     try {
       const acted = new Set<string>();
       for (let guard = 0; this.pending.length > 0 && guard < 1000; guard++) {
-        const req = this.pending.shift()!;
-        this.execute(req.intent, req.rule, req.reason, acted);
+        const batch = this.pending.shift()!;
+        for (const f of batch) this.execute(f.intent, f.rule, f.reason, acted);
+        // Settled, as the daemon tells the machine once the executor is done with a batch.
+        this.supervisor.send(this.accountId, { type: 'enforcement.settled', intents: batch.map((f) => f.intent), now: this.now });
       }
     } finally {
       this.draining = false;
@@ -350,9 +342,13 @@ class ReplayRun {
     const record = (extra: Partial<ReplayEnforcement> = {}) => this.out.enforcements.push({ at: this.now, rule, reason, intent, ...extra });
     const first = (contractId: string): boolean => !acted.has(contractId) && acted.add(contractId) !== undefined;
     switch (intent.type) {
-      case 'flatten':
+      case 'flatten': {
+        // Like the executor: every position closed, every working order cancelled.
         for (const contractId of [...this.positions.keys()]) if (first(contractId)) this.closeAtMark(contractId, undefined, record);
+        const view = this.registry.get(this.accountId)!;
+        this.cancelOrders(view.workingOrders(), record);
         return;
+      }
       case 'close':
         if (first(intent.contractId)) this.closeAtMark(intent.contractId, undefined, record);
         return;
@@ -368,19 +364,26 @@ class ReplayRun {
       case 'cancel':
       case 'cancelAll': {
         const view = this.registry.get(this.accountId)!;
+        const symbol = intent.type === 'cancelAll' ? intent.symbol?.toUpperCase() : undefined;
         const orders = view
           .workingOrders()
-          .filter((o) => (intent.type === 'cancel' ? o.id === intent.orderId : intent.symbol === undefined || view.symbolOf(o.contractId).toUpperCase() === intent.symbol.toUpperCase()));
-        if (orders.length > 0) record();
-        for (const o of orders) {
-          this.cancelledOrders.add(o.id);
-          this.apply({ kind: 'order', source: 'hub', receivedAt: this.now, order: { ...o, status: OrderStatus.Cancelled, updateTimestamp: this.now } });
-        }
+          .filter((o) => (intent.type === 'cancel' ? o.id === intent.orderId : symbol === undefined || view.symbolOf(o.contractId).toUpperCase() === symbol));
+        this.cancelOrders(orders, record);
         return;
       }
       case 'moveStop':
         record();
         return;
+    }
+  }
+
+  /** Cancels working orders (order events the ledger and machine hear); one record when there was any. */
+  private cancelOrders(orders: readonly Order[], record: (extra: Partial<ReplayEnforcement>) => void): void {
+    if (orders.length === 0) return;
+    record({ cancelled: orders.map((o) => o.id) });
+    for (const o of [...orders]) {
+      this.cancelledOrders.add(o.id);
+      this.apply({ kind: 'order', source: 'hub', receivedAt: this.now, order: { ...o, status: OrderStatus.Cancelled, updateTimestamp: this.now } });
     }
   }
 

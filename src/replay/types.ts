@@ -60,6 +60,8 @@ export interface ReplayEnforcement {
   markPrice?: number;
   /** How the mark was found: the bar of the enforcement minute, or an earlier price when that bar is missing. */
   markFrom?: 'bar' | 'earlier bar' | 'last fill';
+  /** For cancels (and a flatten's cancels): the working orders riskd cancelled. */
+  cancelled?: number[];
 }
 
 export interface ReplayLock {

@@ -38,7 +38,8 @@ let logger: RootLogger;
 let dir: string;
 let started: number;
 const liveLocks: LockEntry[] = [];
-const liveRows: { intent: string; at: number; status: string }[] = [];
+const liveRows: { endpoint: string | null; at: number; status: string }[] = [];
+let limitOrderId: number;
 let liveRealized: number;
 let replayed: ReplayRunResult;
 
@@ -70,10 +71,10 @@ beforeAll(async () => {
   daemon = await Daemon.start({ config: loadConfig({ riskPath: join(dir, 'risk.yaml'), accountsPath: join(dir, 'accounts.yaml') }), dataDir: join(dir, 'live'), logger, tickMs: 200 });
   daemon.addListener({
     onLock: (c) => c.type === 'lock.set' && liveLocks.push(c.lock),
-    onEnforcement: (row) => liveRows.push({ intent: String(row.intent), at: row.triggerAt, status: row.status }),
+    onEnforcement: (row) => liveRows.push({ endpoint: row.endpoint ?? null, at: row.triggerAt, status: row.status }),
   });
-  // A resting buy limit far below the market: RULE-003's cancelAll must take it down.
-  sim.trader.placeOrder({ accountId: ACCOUNT.id, contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 1, limitPrice: 20_000 });
+  // A resting buy limit far below the market: RULE-003's lock must take it down.
+  limitOrderId = sim.trader.placeOrder({ accountId: ACCOUNT.id, contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 1, limitPrice: 20_000 }).orderId;
   await roundTrip(25_000, 24_980); // -$40.74
   await roundTrip(25_000, 24_960); // -$80.74: -$121.48 for the day, past the $100 limit; the $80 loss passes the $50 tier
   await until('RULE-003 lock and its cancel', () => liveLocks.some((l) => l.rule === 'RULE-003') && sim.state.orders(ACCOUNT.id).every((o) => o.status !== 1));
@@ -106,9 +107,9 @@ describe('riskd start and riskd replay on the same trading', () => {
   });
 
   it('cancel the working order at the same instant', () => {
-    const cancels = replayed.report.days.flatMap((d) => d.enforcements.filter((e) => e.intent.type === 'cancelAll'));
+    const cancels = replayed.report.days.flatMap((d) => d.enforcements.filter((e) => e.cancelled?.includes(limitOrderId)));
     expect(cancels).toHaveLength(1);
-    const live = liveRows.filter((r) => r.intent.includes('cancel'));
+    const live = liveRows.filter((r) => r.endpoint === 'Order/cancel');
     expect(live.length, JSON.stringify(liveRows)).toBeGreaterThan(0);
     expect(Math.abs(cancels[0]!.at - live[0]!.at)).toBeLessThan(1_000);
   });
