@@ -3,12 +3,14 @@
 // and ledger (src/ledger, src/runtime/router.ts), the rule pipeline (src/runtime/accountPipeline.ts) and the
 // account supervisor with its machines exactly as the daemon does (src/runtime/daemon.ts), and swaps two
 // things: the clock (moved event by event; every deadline the machines hold is ticked at its own instant) and
-// the executor (intents are recorded and their effect simulated, instead of REST calls).
+// the executor (the machine's intent batches are recorded and their effect simulated instead of REST calls,
+// then the machine hears enforcement.settled as it does from the daemon).
 //
 // What the simulated executor does, and what that approximates:
 // - flatten / close / reduce: a closing fill at the close of the minute bar containing the enforcement instant
 //   (no slippage, no latency), fed back through the ledger like the gateway's own fill would be.
-// - cancel / cancelAll: the working orders are cancelled (order events), so a cancelled stop stays cancelled.
+// - flatten also cancels every working order; cancel / cancelAll cancel theirs (order events), so a cancelled
+//   stop stays cancelled.
 // - moveStop (RULE-012): recorded only; the history's own stops are what the ledger sees.
 // - A round trip the trader opened while a lock forbade new exposure (the machine's own lock queries) is left
 //   out whole: riskd would have closed it at once; the report counts it as blocked.
@@ -321,8 +323,8 @@ class ReplayRun {
 
   /** Carries out what riskd decided, in order; what that changes goes back through the ledger and may decide more. */
   private carryOut(): void {
-    // Like the executor, one action per position at a time: what the same event asks twice (several triggers,
-    // both routes) is done once. Here every action settles before the next event, so "at a time" is one drain.
+    // Like the executor, one action per position at a time: what one event's cascade asks twice for a position
+    // is done once. Here every action settles before the next event, so "at a time" is one drain.
     if (this.draining) return; // a close's own fill, fed back from inside the drain: the loop below goes on
     this.draining = true;
     try {
