@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ReplayReport } from './report.ts';
-import { clockTime, money } from './table.ts';
+import { clockTime, dayEvents, money } from './table.ts';
 
 const require = createRequire(import.meta.url);
 let uplot: { js: string; css: string } | undefined;
@@ -41,13 +41,9 @@ export function renderHtml(r: ReplayReport): string {
   const series = r.curves.map((c, i) => ({ label: c.label, stroke: colors[i % colors.length], width: 2 }));
   const rows = r.days
     .map((d, i) => {
-      const fired = d.locks.map((l) => `${clockTime(l.lock.since, tz)} ${esc(l.lock.rule)}: ${esc(l.lock.reason)}`);
-      const blocked = d.blocked.map((b) => `trade ${b.n} at ${clockTime(b.entryAt, tz)} blocked by ${esc(b.rule)} (${money(b.pnl)})`);
-      const closes = d.enforcements
-        .filter((e) => e.markPrice !== undefined)
-        .map((e) => `${clockTime(e.at, tz)} ${esc(e.rule)} ${esc(e.intent.type)} at ${e.markPrice}`);
+      const events = dayEvents(d, tz).map((e) => `${clockTime(e.at, tz)} ${esc(e.text)}`);
       const cmp = r.compare ? `<td class="n">${money(r.compare.days[i]?.withRiskd ?? 0)}</td>` : '';
-      return `<tr><td>${esc(d.day)}</td><td class="n">${d.trips}</td><td class="n">${money(d.asTraded)}</td><td class="n">${money(d.withRiskd)}</td>${cmp}<td>${[...fired, ...closes, ...blocked].join('<br>') || '&ndash;'}</td></tr>`;
+      return `<tr><td>${esc(d.day)}</td><td class="n">${d.trips}</td><td class="n">${money(d.asTraded)}</td><td class="n">${money(d.withRiskd)}</td>${cmp}<td>${events.join('<br>') || '&ndash;'}</td></tr>`;
     })
     .join('\n');
   const t = r.totals;

@@ -2,7 +2,6 @@
 // rules fired and when, which round trips a lock would have blocked; totals (worst day, maximum drawdown,
 // days a limit was hit) and the equity curves. P&L is net: gross realized P&L minus the fills' fees.
 import { tradingDayId, type ResetSpec } from '../calendar/tradingDay.ts';
-import type { LockOwner } from '../../machines/account/index.ts';
 import type { BlockedTrip, ReplayData, ReplayEnforcement, ReplayLock, ReplayOutcome } from './types.ts';
 
 export const APPROXIMATIONS: readonly string[] = [
@@ -11,6 +10,16 @@ export const APPROXIMATIONS: readonly string[] = [
   'round trips a lock forbade are removed whole (live, riskd would close them at once, for a small cost)',
   'after a reduce, the remaining contracts exit where the trader exited',
 ];
+
+/** Rules that did something on a day (see limitHit: the session rule's calendar lock alone is not shown). */
+export function rulesFired(d: Pick<DayReport, 'locks' | 'enforcements' | 'blocked'>): string[] {
+  const rules = [
+    ...d.locks.filter((l) => l.lock.kind !== 'until_session').map((l) => l.lock.rule as string),
+    ...d.enforcements.map((e) => e.rule),
+    ...d.blocked.map((b) => b.rule as string),
+  ];
+  return [...new Set(rules)].sort();
+}
 
 export interface DayReport {
   day: string;
@@ -101,7 +110,17 @@ function tripEntries(data: ReplayData): number[] {
   return entries;
 }
 
-const isRule = (o: LockOwner): boolean => o !== 'admin';
+/**
+ * Whether a day hit a limit: a rule's lock, except the session rule's daily "outside the window" lock, which is
+ * the calendar, not a limit (it counts when it blocked a trade or closed a position).
+ */
+function limitHit(d: Pick<DayReport, 'locks' | 'enforcements' | 'blocked'>): boolean {
+  return (
+    d.locks.some((l) => l.lock.rule !== 'admin' && l.lock.kind !== 'until_session') ||
+    d.enforcements.some((e) => e.rule !== 'admin') ||
+    d.blocked.some((b) => b.rule !== 'admin')
+  );
+}
 
 export function buildReport(data: ReplayData, outcome: ReplayOutcome, spec: ResetSpec, compare?: { label: string; outcome: ReplayOutcome }): ReplayReport {
   const traded: NetFill[] = data.trades.filter((t) => !t.voided).map((t) => ({ at: t.creationTimestamp, net: (t.profitAndLoss ?? 0) - t.fees }));
@@ -134,7 +153,7 @@ export function buildReport(data: ReplayData, outcome: ReplayOutcome, spec: Rese
     withRiskd: round2(days.reduce((s, d) => s + d.withRiskd, 0)),
     worstDay: { asTraded: worst(days.map((d) => ({ day: d.day, pnl: d.asTraded }))), withRiskd: worst(days.map((d) => ({ day: d.day, pnl: d.withRiskd }))) },
     maxDrawdown: { asTraded: maxDrawdown(tradedCurve), withRiskd: maxDrawdown(withCurve) },
-    daysLimitHit: days.filter((d) => d.locks.some((l) => isRule(l.lock.rule))).length,
+    daysLimitHit: days.filter(limitHit).length,
   });
 
   const days = daysOf(outcome);

@@ -1,7 +1,7 @@
 // The replay report as terminal text: one table row per trading day, what fired under it, the totals, and
 // plainly what is approximated. Times in the trading day's zone.
 import { DateTime } from 'luxon';
-import type { ReplayReport, Totals } from './report.ts';
+import { rulesFired, type DayReport, type ReplayReport, type Totals } from './report.ts';
 
 export function money(x: number): string {
   const s = Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -26,6 +26,26 @@ function totalsLines(label: string, t: Totals): string[] {
   ];
 }
 
+/** What happened on a day, in time order: locks set, riskd's actions, trades a lock blocked. */
+export function dayEvents(d: DayReport, tz: string): { at: number; text: string }[] {
+  const out: { at: number; text: string }[] = [];
+  // The session rule's lock at every window end is the calendar: shown only on a day it acted.
+  const sessionActed = rulesFired(d).includes('RULE-009');
+  for (const l of d.locks) {
+    if (l.lock.kind === 'until_session' && !sessionActed) continue;
+    const until = l.lock.until === null ? '' : ` until ${clockTime(l.lock.until, tz)}`;
+    out.push({ at: l.lock.since, text: `${l.lock.rule} lock (${l.lock.kind})${until}: ${l.lock.reason}` });
+  }
+  for (const e of d.enforcements) {
+    const what = e.intent.type === 'close' || e.intent.type === 'reduce' ? `${e.intent.type} ${e.intent.contractId}` : e.intent.type;
+    const at = e.markPrice !== undefined ? ` at ${e.markPrice} (${e.markFrom === 'bar' ? 'bar close' : e.markFrom})` : '';
+    const cancelled = e.cancelled ? ` (cancelled ${e.cancelled.length} order${e.cancelled.length === 1 ? '' : 's'})` : '';
+    out.push({ at: e.at, text: `${e.rule} ${what}${at}${cancelled}: ${e.reason}` });
+  }
+  for (const b of d.blocked) out.push({ at: b.entryAt, text: `trade ${b.n} blocked by ${b.rule} (${money(b.pnl)} as traded)` });
+  return out.sort((a, b) => a.at - b.at);
+}
+
 export function formatReport(r: ReplayReport): string {
   const tz = r.timezone;
   const lines: string[] = [];
@@ -39,25 +59,15 @@ export function formatReport(r: ReplayReport): string {
     money(d.withRiskd),
     ...(r.compare ? [money(r.compare.days[i]?.withRiskd ?? 0)] : []),
     String(d.blocked.length),
-    [...new Set([...d.locks.map((l) => l.lock.rule as string), ...d.enforcements.map((e) => e.rule)])].join(' ') || '-',
+    rulesFired(d).join(' ') || '-',
   ]);
   lines.push(pad([header, ...rows]));
   lines.push('');
   for (const d of r.days) {
-    if (d.locks.length === 0 && d.enforcements.length === 0 && d.blocked.length === 0) continue;
+    const events = dayEvents(d, tz);
+    if (events.length === 0) continue;
     lines.push(`${d.day}:`);
-    for (const l of d.locks) {
-      const until = l.lock.until === null ? '' : ` until ${clockTime(l.lock.until, tz)}`;
-      lines.push(`  ${clockTime(l.lock.since, tz)}  ${l.lock.rule} lock (${l.lock.kind})${until}: ${l.lock.reason}`);
-    }
-    for (const e of d.enforcements) {
-      const what = e.intent.type === 'close' || e.intent.type === 'reduce' ? `${e.intent.type} ${e.intent.contractId}` : e.intent.type;
-      const at = e.markPrice !== undefined ? ` at ${e.markPrice} (${e.markFrom === 'bar' ? 'bar close' : e.markFrom})` : '';
-      lines.push(`  ${clockTime(e.at, tz)}  ${e.rule} ${what}${at}: ${e.reason}`);
-    }
-    for (const b of d.blocked) {
-      lines.push(`  ${clockTime(b.entryAt, tz)}  trade ${b.n} blocked by ${b.rule} (${money(b.pnl)} as traded)`);
-    }
+    for (const e of events) lines.push(`  ${clockTime(e.at, tz)}  ${e.text}`);
   }
   lines.push('');
   lines.push(...totalsLines('Totals', r.totals));

@@ -129,7 +129,7 @@ describe('replay of a scripted past', () => {
     // Every series starts with a fee (below zero) and never climbs back to zero: the drawdown is the total's depth.
     expect(t.maxDrawdown.asTraded).toBe(round(1061.84 + 1.11));
     expect(t.maxDrawdown.withRiskd).toBe(round(697.4 + 1.11));
-    expect(t.daysLimitHit).toBe(2); // RULE-003 on day 1, RULE-007 on day 2; days 3 and 4 have closes but no lock
+    expect(t.daysLimitHit).toBe(4); // RULE-003 on day 1, RULE-007 on day 2, RULE-008 on day 3, RULE-001 on day 4
   });
 
   it('a second run over the same range is offline (the simulator sees no request)', async () => {
