@@ -30,13 +30,12 @@ export function register(program: Command): void {
     .option('--demo', 'use the built-in simulator and its remembered past (no credentials)')
     .action(async function (this: Command, opts: ReplayCliOptions) {
       const { runReplay } = await import('../../replay/runReplay.ts');
-      const { ReplayInputError } = await import('../../replay/gather.ts');
       try {
         await runReplay(opts);
         setExitCode(this, 0);
       } catch (e) {
-        if (!(e instanceof ReplayInputError)) throw e;
-        process.stderr.write(`riskd replay: ${e.message}\n`);
+        // Bad input (ReplayInputError) and gateway failures alike: one line, nothing written.
+        process.stderr.write(`riskd replay: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
         setExitCode(this, 1);
       }
     });
