@@ -100,9 +100,10 @@ export async function gatherHistory(o: GatherOptions): Promise<{ data: ReplayDat
     else {
       got = (await (await gateway()).retrieveBars(w.contractId, w.start, w.end, MAX_BARS_PER_REQUEST)).filter((b) => b.t >= w.start && b.t < w.end);
       o.progress?.step(`History/retrieveBars ${name}`);
-      // The last minutes before now have no finished bar yet: such a window is neither an error nor cached.
+      // A window starts at a fill's minute, which has a bar wherever the gateway still keeps them. The last
+      // minutes before now have no finished bar yet: such a window is neither an error nor cached.
       const finished = w.end <= o.now - MINUTE;
-      if (got.length === 0 && finished) {
+      if (finished && (got.length === 0 || got[0]!.t > w.start)) {
         throw new ReplayInputError(
           `the gateway keeps no minute bars for ${name} between ${fmt(w.start)} and ${fmt(w.end)}: that range is beyond what it keeps (try a later --since)`,
         );
@@ -142,7 +143,8 @@ async function resolveAccount(o: GatherOptions, gateway: () => Promise<GatewayAc
 
 /**
  * The windows minute bars are needed for: per contract and trading day, from the minute of the first fill to two
- * minutes after the last (positions are open only in between), cut to at most 20,000 minutes per request.
+ * minutes after the last (positions are open only in between); consecutive days of a contract share one request
+ * while the span stays within 20,000 minutes (one request's bars at most), so a month costs a few requests.
  */
 export function barWindows(trades: readonly Trade[], spec: ResetSpec): { contractId: string; start: number; end: number }[] {
   const spans = new Map<string, { contractId: string; start: number; end: number }>();
@@ -158,8 +160,11 @@ export function barWindows(trades: readonly Trade[], spec: ResetSpec): { contrac
     }
   }
   const out: { contractId: string; start: number; end: number }[] = [];
-  for (const s of spans.values()) {
-    for (let a = s.start; a < s.end; a += MAX_BARS_PER_REQUEST * MINUTE) out.push({ contractId: s.contractId, start: a, end: Math.min(s.end, a + MAX_BARS_PER_REQUEST * MINUTE) });
+  const sorted = [...spans.values()].sort((x, y) => x.contractId.localeCompare(y.contractId) || x.start - y.start);
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.contractId === s.contractId && s.end - last.start <= MAX_BARS_PER_REQUEST * MINUTE) last.end = Math.max(last.end, s.end);
+    else out.push({ ...s });
   }
   return out.sort((x, y) => x.start - y.start || x.contractId.localeCompare(y.contractId));
 }
