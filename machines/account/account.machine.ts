@@ -22,6 +22,7 @@ import {
   onPositionChanged,
   onPositionClosed,
   onPositionOpened,
+  onResumed,
   onSeedLocks,
   onVerdicts,
 } from './reducers.ts';
@@ -87,9 +88,10 @@ export const accountSetup = setup({
     /** Time-only events: reset, calendar, deadlines; then pass the time on to every position child. */
     onTime: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'clock.tick' && event.type !== 'system.resumed') return;
-      // After a restart (or a rebuild) nothing riskd decided is in flight any more: every decision may be made again.
-      const core = event.type === 'system.resumed' ? forgetInFlight(coreOf(context), () => true) : coreOf(context);
-      apply(enqueue, advanceTime(core, event.now));
+      // After a restart (or a rebuild) nothing riskd decided is in flight any more: every decision may be made
+      // again, and a hard lock re-asserts its flatten over positions still open (the crash may have cut it short).
+      if (event.type === 'system.resumed') apply(enqueue, chain(advanceTime(forgetInFlight(coreOf(context), () => true), event.now), onResumed));
+      else apply(enqueue, advanceTime(coreOf(context), event.now));
       for (const contractId of Object.keys(context.positionActors)) {
         const ref = liveChild(self, context, contractId);
         if (ref) enqueue.sendTo(ref, event satisfies PositionEvent);

@@ -160,6 +160,17 @@ export function nextDeadline(core: AccountCore): number | null {
   return Math.min(...times);
 }
 
+/**
+ * After a restart: a lock that flattened the account as it began (a hard lock) allows no position at all, so
+ * positions still open under it are flattened at once (the flatten may have been cut short by the crash, or a
+ * position opened while riskd was down). Cooldowns and seeded locks leave positions held before them alone.
+ */
+export function onResumed(core: AccountCore): Step {
+  const hard = core.locks.find((l) => isAccountWide(l) && l.flattenOnSet);
+  if (!hard || Object.keys(core.positions).length === 0) return none(core);
+  return { core, out: [intentOut({ type: 'flatten', accountId: core.accountId }, hard.rule, `${hard.rule} lock held after a restart with positions open (${hard.reason})`)] };
+}
+
 // ---- facts ------------------------------------------------------------------------------------------
 
 /**

@@ -387,6 +387,16 @@ export class Ledger implements AccountLedgerView {
     return n;
   }
 
+  countReceivedSince(sinceMs: number, what: 'entries' | 'fills'): number {
+    let n = 0;
+    for (const f of this.fills) {
+      if (f.byRiskd || f.voided || (f.receivedAt ?? f.at) < sinceMs) continue;
+      if (what === 'entries' && f.profitAndLoss !== null) continue;
+      n++;
+    }
+    return n;
+  }
+
   private firstFillAtOrAfter(t: number): number {
     let lo = 0;
     let hi = this.fills.length;

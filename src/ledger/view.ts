@@ -66,8 +66,13 @@ export interface LedgerView {
   /** Σ unrealized over positions with a quote; null when any open position has no mark. */
   unrealizedTotal(): number | null;
   fillsToday(): readonly FillView[];
-  /** Count of trader fills (byRiskd excluded) since `sinceMs`, entries only or all fills. */
+  /** Count of today's trader fills (byRiskd excluded) stamped at or after `sinceMs`, entries only or all fills. */
   countSince(sinceMs: number, what: 'entries' | 'fills'): number;
+  /**
+   * The same for fills riskd received at or after `sinceMs` on its own clock (rolling windows measured from
+   * riskd's now); a fill loaded from the store, whose arrival is unknown, counts by its stamp.
+   */
+  countReceivedSince(sinceMs: number, what: 'entries' | 'fills'): number;
   /** Consecutive losing trader exits at the end of today's sequence (a profitable exit resets it). */
   consecutiveLosingExits(): number;
 }

@@ -24,14 +24,15 @@ export function tradeFrequencyLimit(cfg: Cfg, ctx: RuleContext): readonly Verdic
   if (cfg.count === 'entries' && fill.profitAndLoss !== null) return NO_VERDICTS;
 
   const { view, now } = ctx;
+  // The rolling windows end at riskd's now, so they count fills by when riskd received them (one clock); the
+  // day counts every fill of the trading day, which the gateway's stamps define.
   const windows: [string, number, Cfg['per_minute']][] = [
-    ['in the last minute', now - MINUTE, cfg.per_minute],
-    ['in the last hour', now - HOUR, cfg.per_hour],
-    ['today', view.tradingDayStart, cfg.per_day],
+    ['in the last minute', view.countReceivedSince(now - MINUTE, cfg.count), cfg.per_minute],
+    ['in the last hour', view.countReceivedSince(now - HOUR, cfg.count), cfg.per_hour],
+    ['today', view.countSince(view.tradingDayStart, cfg.count), cfg.per_day],
   ];
   let b: { window: string; count: number; limit: number; spec: CooldownSpec; until: number } | undefined;
-  for (const [window, since, w] of windows) {
-    const count = view.countSince(since, cfg.count);
+  for (const [window, count, w] of windows) {
     if (count <= w.limit) continue;
     const until = deadline(w.cooldown, ctx);
     // Longest wins; on an equal deadline prefer until_reset (it is released by the reset itself).

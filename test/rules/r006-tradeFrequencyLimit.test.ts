@@ -84,4 +84,18 @@ describe('RULE-006 trade_frequency_limit', () => {
     expect(second).toBe(first + 20_000);
     expect(tradeFrequencyLimit(cfg(), a.ctx(clockTick))).toEqual([]);
   });
+
+  it('the rolling windows count by when riskd received each fill, whatever the gateway stamped', () => {
+    for (const skew of [-5000, 5000]) {
+      const a = new TestAccount();
+      // 4 entries 16 s apart: the first is 48 s old on riskd's clock (inside the minute) whichever way the
+      // gateway's clock is off; a stamp-based count would drop or add one at the edge.
+      let f!: FillView;
+      for (let i = 0; i < 4; i++) f = a.advance(16_000).fill(C.MNQ, { side: 'buy', at: a.now + skew });
+      a.advance(11_000);
+      expect(tradeFrequencyLimit(cfg(), onFill(a, f))[0]?.numbers.value, `skew ${skew}`).toBe(4);
+      a.advance(2_000); // 61 s after the first arrived: it left the minute
+      expect(tradeFrequencyLimit(cfg(), onFill(a, f)), `skew ${skew}`).toEqual([]);
+    }
+  });
 });

@@ -78,3 +78,20 @@ describe('a held lock is not decided again', () => {
     expect(intentsOf(emitted)).toEqual([{ type: 'cancelAll', accountId: 7, symbol: 'ES' }, { type: 'cancel', accountId: 7, orderId: 5 }]);
   });
 });
+
+describe('restart under a hard lock', () => {
+  it('positions still open under a flattening lock are flattened on resume; under a cooldown they stay', () => {
+    const { actor, emitted } = startAccount(riskConfig());
+    actor.send({ type: 'rule.verdicts', now: T0, verdicts: [{ rule: 'RULE-003', intents: [], message: 'loss', numbers: {}, lock: { kind: 'until_reset', rule: 'RULE-003', reason: 'daily loss' } }] });
+    actor.send({ type: 'position.opened', contractId: 'A', symbol: 'MNQ', size: 1, side: 'long', now: T0 + 1 }); // killed before its close was sent
+    const before = intentsOf(emitted).length;
+    actor.send({ type: 'system.resumed', now: T0 + 5_000 });
+    expect(intentsOf(emitted).slice(before)).toEqual([{ type: 'flatten', accountId: 7 }]);
+
+    const cool = startAccount(riskConfig());
+    cool.actor.send({ type: 'position.opened', contractId: 'A', symbol: 'MNQ', size: 1, side: 'long', now: T0 });
+    cool.actor.send({ type: 'rule.verdicts', now: T0 + 1, verdicts: [{ rule: 'RULE-007', intents: [], message: 'loss', numbers: {}, lock: { kind: 'cooldown', rule: 'RULE-007', reason: 'loss', until: T0 + 60_000 } }] });
+    cool.actor.send({ type: 'system.resumed', now: T0 + 5_000 });
+    expect(intentsOf(cool.emitted)).toEqual([]);
+  });
+});
