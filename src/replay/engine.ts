@@ -25,8 +25,7 @@ import type { LedgerLogger } from '../ledger/ledger.ts';
 import { createRouter } from '../runtime/router.ts';
 import { handleChange, type PipelineDeps } from '../runtime/accountPipeline.ts';
 import { AccountSupervisor, type IntentFact } from '../runtime/actors/supervisor.ts';
-import { nextDeadline, type AccountContext } from '../../machines/account/index.ts';
-import { blockingLock, symbolLock } from '../../machines/account/locks.ts';
+import { forbidding, nextDeadline, type AccountContext } from '../../machines/account/index.ts';
 import type { Intent } from '../rules/types.ts';
 import type { Bar, BlockedTrip, ReplayData, ReplayEnforcement, ReplayFill, ReplayLock, ReplayOutcome } from './types.ts';
 
@@ -211,11 +210,10 @@ class ReplayRun {
     return t;
   }
 
-  /** The lock that forbids new exposure in this contract now, asked of the account machine's own lock list. */
+  /** The lock that forbids new exposure in this contract now: the account machine's own kill-switch query. */
   private forbidding(contractId: string) {
     const ctx = this.context();
-    if (!ctx) return undefined;
-    return blockingLock(ctx) ?? symbolLock(ctx, this.registry.get(this.accountId)!.symbolOf(contractId));
+    return ctx ? forbidding(ctx, this.registry.get(this.accountId)!.symbolOf(contractId)) : undefined;
   }
 
   private context(): AccountContext | undefined {
