@@ -321,15 +321,12 @@ class ReplayRun {
 
   /** Carries out what riskd decided, in order; what that changes goes back through the ledger and may decide more. */
   private carryOut(): void {
-    // Like the executor, one action per position at a time: what one event's cascade asks twice for a position
-    // is done once. Here every action settles before the next event, so "at a time" is one drain.
     if (this.draining) return; // a close's own fill, fed back from inside the drain: the loop below goes on
     this.draining = true;
     try {
-      const acted = new Set<string>();
       for (let guard = 0; this.pending.length > 0 && guard < 1000; guard++) {
         const batch = this.pending.shift()!;
-        for (const f of batch) this.execute(f.intent, f.rule, f.reason, acted);
+        for (const f of batch) this.execute(f.intent, f.rule, f.reason);
         // Settled, as the daemon tells the machine once the executor is done with a batch.
         this.supervisor.send(this.accountId, { type: 'enforcement.settled', intents: batch.map((f) => f.intent), now: this.now });
       }
@@ -338,22 +335,20 @@ class ReplayRun {
     }
   }
 
-  private execute(intent: Intent, rule: string, reason: string, acted: Set<string>): void {
+  private execute(intent: Intent, rule: string, reason: string): void {
     const record = (extra: Partial<ReplayEnforcement> = {}) => this.out.enforcements.push({ at: this.now, rule, reason, intent, ...extra });
-    const first = (contractId: string): boolean => !acted.has(contractId) && acted.add(contractId) !== undefined;
     switch (intent.type) {
       case 'flatten': {
         // Like the executor: every position closed, every working order cancelled.
-        for (const contractId of [...this.positions.keys()]) if (first(contractId)) this.closeAtMark(contractId, undefined, record);
+        for (const contractId of [...this.positions.keys()]) this.closeAtMark(contractId, undefined, record);
         const view = this.registry.get(this.accountId)!;
         this.cancelOrders(view.workingOrders(), record);
         return;
       }
       case 'close':
-        if (first(intent.contractId)) this.closeAtMark(intent.contractId, undefined, record);
+        this.closeAtMark(intent.contractId, undefined, record);
         return;
       case 'reduce': {
-        if (!first(intent.contractId)) return;
         const p = this.positions.get(intent.contractId);
         if (p && intent.size > 0 && intent.size < Math.abs(p.size)) {
           this.closeAtMark(intent.contractId, intent.size, record);
