@@ -73,7 +73,7 @@ const data = ${scriptJson([xs, ...ys])};
 const series = ${scriptJson(series)};
 const el = document.getElementById('chart');
 window.replayChart = new uPlot({ title: 'Equity curve (cumulative net P&L)', width: Math.min(1100, window.innerWidth - 48), height: 380,
-  series: [{}, ...series], axes: [{}, { values: (u, v) => v.map((x) => '$' + x) }] }, data, el);
+  series: [{}, ...series], axes: [{}, { size: 70, values: (u, v) => v.map((x) => (x < 0 ? '-$' : '$') + Math.abs(x).toLocaleString('en-US')) }] }, data, el);
 </script>
 </body></html>
 `;
