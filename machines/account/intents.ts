@@ -1,6 +1,7 @@
 // What the account machine asks the executor to do, and when it asks: every intent of one step is merged so
-// the strongest wins (a flatten covers closes and reduces, a close covers reduces of its contract, a cancelAll
-// covers cancels), and a decision already handed over and not yet settled is not handed over again. A breach
+// the strongest wins (a flatten, which closes and cancels everything, covers every other close, reduce and
+// cancel; a close covers reduces of its contract; a cancelAll covers cancels), and a decision already handed
+// over and not yet settled is not handed over again. A breach
 // stays visible on every event until its action lands (the order, the fill, the position of riskd's own
 // reduce), so without this one breach was decided 3 to 5 times (one action, the rest "absorbed" audit rows).
 import { resolveIntents } from '../../src/rules/resolveIntents.ts';

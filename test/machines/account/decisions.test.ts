@@ -95,3 +95,45 @@ describe('restart under a hard lock', () => {
     expect(intentsOf(cool.emitted)).toEqual([]);
   });
 });
+
+describe('decisions (property)', () => {
+  it('a breach seen on any number of events is decided once per settle, and never lost after one', async () => {
+    const fc = (await import('fast-check')).default;
+    type Op = { t: 'breach' } | { t: 'settled' } | { t: 'tick'; ms: number } | { t: 'resumed' };
+    const op = fc.oneof(
+      fc.constant<Op>({ t: 'breach' }),
+      fc.constant<Op>({ t: 'settled' }),
+      fc.integer({ min: 1, max: 90_000 }).map((ms): Op => ({ t: 'tick', ms })),
+      fc.constant<Op>({ t: 'resumed' }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+        vi.useFakeTimers({ now: T0 });
+        const { actor, emitted } = startAccount(riskConfig());
+        let now = T0;
+        let free = true; // nothing in flight: the next breach must be decided
+        let decidedAt = 0;
+        for (const o of ops) {
+          const before = intentsOf(emitted).length;
+          if (o.t === 'breach') actor.send({ type: 'rule.verdicts', now, verdicts: [tooMany()] });
+          else if (o.t === 'settled') actor.send({ type: 'enforcement.settled', intents: [reduce], now });
+          else if (o.t === 'resumed') actor.send({ type: 'system.resumed', now });
+          else actor.send({ type: 'clock.tick', now: (now += o.ms) });
+          const added = intentsOf(emitted).length - before;
+          if (o.t === 'breach') {
+            const expired = now - decidedAt >= 60_000;
+            expect(added).toBe(free || expired ? 1 : 0);
+            if (added === 1) decidedAt = now;
+            free = false;
+          } else {
+            expect(added).toBe(0);
+            if (o.t !== 'tick') free = true;
+          }
+        }
+        actor.stop();
+        vi.useRealTimers();
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
