@@ -27,7 +27,7 @@ import { handleChange, type PipelineDeps } from '../runtime/accountPipeline.ts';
 import { AccountSupervisor, type IntentFact } from '../runtime/actors/supervisor.ts';
 import { forbidding, nextDeadline, type AccountContext } from '../../machines/account/index.ts';
 import type { Intent } from '../rules/types.ts';
-import type { Bar, BlockedTrip, ReplayData, ReplayEnforcement, ReplayFill, ReplayLock, ReplayOutcome } from './types.ts';
+import type { Bar, BlockedTrip, ReplayData, ReplayEnforcement, ReplayOutcome } from './types.ts';
 
 const quiet: LedgerLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
