@@ -3,5 +3,5 @@ export { accountMachine, accountSetup, ACCOUNT_MACHINE_ID, ACCOUNT_MACHINE_VERSI
 export type { AccountContext, AccountMachine, PositionRef } from './account.machine.ts';
 export { accountWithClock, positionWithClock, systemClock, wakeDelay, type Clock } from './clock.ts';
 export { lockStatus, type LockStatus } from './locks.ts';
-export { nextDeadline } from './reducers.ts';
+export { forbidding, nextDeadline } from './reducers.ts';
 export type * from './types.ts';

@@ -187,8 +187,8 @@ export function onVerdicts(core: AccountCore, verdicts: Verdict[], now: number):
   return { core: step.core, out: [...step.out, ...intents] };
 }
 
-/** Kill switch for new exposure: the lock that forbids a new position or order in `symbol`, if any. */
-function forbidding(core: AccountCore, symbol: string) {
+/** Kill switch for new exposure: the lock that forbids a new position or order in `symbol`, if any (also asked by the replay). */
+export function forbidding(core: AccountCore, symbol: string) {
   return blockingLock(core) ?? symbolLock(core, symbol);
 }
 

@@ -24,8 +24,8 @@ export interface PipelineDeps {
    */
   settling?: (accountId: number) => boolean;
   supervisor: AccountSupervisor;
-  /** Hears what the ledger confirms; actions reach it only from the machine (daemon.ts). */
-  executor: Executor;
+  /** Hears what the ledger confirms; actions reach it only from the machine (daemon.ts). The replay's has no REST. */
+  executor: Pick<Executor, 'confirmFromLedger' | 'onOrderFilled'>;
   /** Effective risk config of an account. */
   configOf(accountId: number): RiskConfig;
   now(): number;
@@ -112,7 +112,7 @@ function factsOf(change: LedgerChange, view: Ledger, now: number): readonly Acco
 }
 
 /** Tell the executor what confirms (or invalidates) its in-flight actions. */
-function confirm(executor: Executor, accountId: number, change: LedgerChange): void {
+function confirm(executor: PipelineDeps['executor'], accountId: number, change: LedgerChange): void {
   if (change.kind === 'position') {
     executor.confirmFromLedger(accountId, { kind: 'position', contractId: change.contractId, size: change.after?.size ?? 0 });
   } else if (change.kind === 'order') {

@@ -19,6 +19,8 @@ import { historyRoutes } from './rest/history.ts';
 import { orderRoutes } from './rest/orders.ts';
 import { positionRoutes } from './rest/positions.ts';
 import { tradeRoutes } from './rest/trades.ts';
+import { buildHistory } from './history/pastTrading.ts';
+import { historyAwareRoutes } from './history/routes.ts';
 import { GatewayHttpServer } from './server/http.ts';
 import { marketHubMethods, marketSubKey, userHubMethods, userSubKey } from './server/hubs.ts';
 import { SlidingWindowLimiter } from './server/rateLimit.ts';
@@ -156,12 +158,16 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   engine.bus.onUser((e) => userHub.broadcast(userSubKey(e), e.target, [{ action: e.action, data: e.data }]));
   engine.bus.onMarket((e) => marketHub.broadcast(marketSubKey(e), e.target, [e.contractId, e.data]));
 
+  // A remembered past (riskd replay): its routes wrap the live ones of the same path (later entries win).
+  const past = opts.pastTrading;
+  const withPast = (routes: typeof authRoutes) =>
+    past ? [...routes, ...historyAwareRoutes(buildHistory(past.accountId, past.trips, (id) => engine.catalog.get(id), past.keptSince), routes, now())] : routes;
   const http = new GatewayHttpServer({
     engine,
     tokens,
     credentials,
     liveData: opts.liveData ?? false,
-    routes: [...authRoutes, ...accountRoutes, ...contractRoutes, ...orderRoutes, ...positionRoutes, ...tradeRoutes, ...historyRoutes],
+    routes: withPast([...authRoutes, ...accountRoutes, ...contractRoutes, ...orderRoutes, ...positionRoutes, ...tradeRoutes, ...historyRoutes]),
     limiter: new SlidingWindowLimiter(opts.rateLimit ?? { max: 200, windowMs: 60_000 }, now),
     barsLimiter: new SlidingWindowLimiter(opts.barsRateLimit ?? { max: 50, windowMs: 30_000 }, now),
     faults: restFaults,

@@ -1,5 +1,6 @@
 // Public types of the simulator library (see /work/briefs/contracts.md, "Simulator").
 import type { Account, Contract, OrderSide, OrderType } from '../gateway/models.ts';
+import type { PastRoundTrip } from './history/pastTrading.ts';
 
 /** One account the simulator starts with. */
 export interface SimAccountSeed {
@@ -20,6 +21,8 @@ export interface SimRateLimit {
 }
 
 export interface SimOptions {
+  /** Earlier trading days the simulator remembers (Trade/search, Order/search, minute bars): `riskd replay`. */
+  pastTrading?: { accountId: number; trips: readonly PastRoundTrip[]; keptSince?: number };
   port?: number; // 0 = ephemeral
   host?: string; // 127.0.0.1
   seed?: number;

@@ -13,7 +13,7 @@ describe('loadCommands', () => {
 
   it('help, --version, no command or an unknown one load every command (help lists them, typos get suggestions)', async () => {
     const all = Object.keys(commandLoaders);
-    expect(all).toEqual(['init', 'config', 'sim', 'start', 'demo', 'status', 'admin', 'history', 'watch', 'diagram']);
+    expect(all).toEqual(['init', 'config', 'sim', 'start', 'demo', 'status', 'admin', 'history', 'watch', 'diagram', 'replay']);
     for (const argv of [[], ['--help'], ['-V'], ['help', 'start'], ['strat'], ['--version', 'start'], ['toString'], ['__proto__']]) {
       expect(await names(argv)).toEqual(all);
     }

@@ -44,6 +44,7 @@ describe('openStore', () => {
       [
         'accounts', 'admin_audit', 'contracts', 'daily_pnl', 'effective_config', 'enforcement_log', 'fills', 'locks', 'machine_snapshots',
         'meta', 'orders', 'positions', 'trading_day_state', 'transitions',
+        'replay_accounts', 'replay_bars', 'replay_contracts', 'replay_default_account', 'replay_orders', 'replay_trades', 'replay_windows',
       ].sort(),
     );
     expect(store.meta.get('created_at')).toMatch(/^\d+$/);
@@ -150,6 +151,9 @@ describe('migrations', () => {
     3: (db) => {
       db.prepare(`INSERT INTO effective_config (account_id, account_name, config, saved_at) VALUES (7, 'ACC-7', '{"rules":{}}', 13)`).run();
     },
+    4: (db) => {
+      db.prepare(`INSERT INTO replay_bars (contract_id, t, o, h, l, c, v) VALUES ('CON.F.US.MNQ.Z25', 60000, 1, 2, 0.5, 1.5, 10)`).run();
+    },
   };
 
   it('has a seed for every version, so a new migration must extend this test', () => {
@@ -187,6 +191,9 @@ describe('migrations', () => {
         expect(store.adminAudit.list({})).toEqual([expect.objectContaining({ command: 'unlock', args: { lockId: 'L-v1' } })]);
       }
       if (version >= 3) expect(store.effectiveConfig.get(7)).toEqual({ accountId: 7, accountName: 'ACC-7', config: { rules: {} }, savedAt: 13 });
+      if (version >= 4) {
+        expect(store.db.prepare('SELECT c FROM replay_bars').pluck().all()).toEqual([1.5]);
+      }
       // The upgraded file accepts latest-schema writes.
       const id = store.enforcement.insert({
         accountId: 7, rule: 'RULE-001', intent: '{}', reason: 'r', numbers: '{}', status: 'pending', triggerAt: 20,

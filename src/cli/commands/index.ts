@@ -19,6 +19,7 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   history: () => import('./history.ts'),
   watch: () => import('./watch.ts'),
   diagram: () => import('./diagram.ts'),
+  replay: () => import('./replay.ts'),
 };
 
 /**

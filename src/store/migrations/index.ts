@@ -3,11 +3,12 @@
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-audit-and-inspection.ts';
 import { migration003 } from './003-effective-config.ts';
+import { migration004 } from './004-replay-cache.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 
 /** The schema version this code writes and expects. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
