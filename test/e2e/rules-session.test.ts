@@ -21,7 +21,8 @@ const BLACKOUT_MS = 4000;
 // blackout, then the window end (riskd needs 5-20 s to be live on a loaded machine, hence the margins).
 const CASES = () => {
   const now = Date.now();
-  windowEnd = Math.ceil((now + 30_000) / 60_000) * 60_000;
+  // At least 45 s ahead: the blackout case before it ends about 30 s after this, riskd needs some to be live.
+  windowEnd = Math.ceil((now + 45_000) / 60_000) * 60_000;
   blackoutStart = now + 25_000;
   return {
     canTrade: { rules: { auth_loss_guard: { enabled: true } } },
