@@ -4,6 +4,7 @@
 // overflows and a wall-clock jump is noticed within the hour; on wake the machine gets `clock.tick { now }`
 // and compares deadlines against that time.
 import { MAX_WAKE_MS, positionMachine } from '../position/position.machine.ts';
+import { lockMachine, nextLockDeadline } from '../lock/lock.machine.ts';
 import { accountMachine } from './account.machine.ts';
 import { nextDeadline } from './reducers.ts';
 
@@ -24,6 +25,13 @@ export function wakeDelay(deadline: number | null, now: number, lastSeen: number
 export function positionWithClock(clock: Clock) {
   return positionMachine.provide({
     delays: { graceWake: ({ context }) => wakeDelay(context.graceUntil, clock.now(), context.now) },
+    actions: { wake: ({ self }) => self.send({ type: 'clock.tick', now: clock.now() }) },
+  });
+}
+
+export function lockWithClock(clock: Clock) {
+  return lockMachine.provide({
+    delays: { lockWake: ({ context }) => wakeDelay(nextLockDeadline(context), clock.now(), context.now) },
     actions: { wake: ({ self }) => self.send({ type: 'clock.tick', now: clock.now() }) },
   });
 }
