@@ -39,7 +39,7 @@ export function lockWithClock(clock: Clock) {
 /** The account machine as the runtime runs it: timers computed from context deadlines and `clock`. */
 export function accountWithClock(clock: Clock) {
   return accountMachine.provide({
-    actors: { position: positionWithClock(clock) },
+    actors: { position: positionWithClock(clock), lock: lockWithClock(clock) },
     delays: { accountWake: ({ context }) => wakeDelay(nextDeadline(context), clock.now(), context.now) },
     actions: { wake: ({ self }) => self.send({ type: 'clock.tick', now: clock.now() }) },
   });

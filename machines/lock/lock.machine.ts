@@ -12,7 +12,8 @@
 // Pure: no clock, no I/O.
 import { assign, sendParent, setup } from 'xstate';
 import { MAX_WAKE_MS } from '../position/position.machine.ts';
-import type { LockEntry } from '../account/types.ts';
+import type { LockEntry, LockEvent, LockToParent } from './types.ts';
+export type { LockEvent, LockToParent } from './types.ts';
 
 export interface LockInput {
   lock: LockEntry;
@@ -24,30 +25,13 @@ export interface LockContext {
   /** When a delayed admin unlock takes effect (releasePending only). */
   unlockAt: number | null;
   unlockBy: string | null;
+  unlockRequestedAt: number | null;
   /** Latest time seen in an event. */
   now: number;
   /** How and when it was released (released only): the audit's words. */
   releasedHow: string | null;
   releasedAt: number | null;
 }
-
-export type LockEvent =
-  | { type: 'clock.tick'; now: number }
-  | { type: 'system.resumed'; now: number }
-  /** The same lock asked for again (same kind, rule, symbol): a later deadline extends a cooldown. */
-  | { type: 'lock.extend'; until: number; reason: string; now: number }
-  /** delayMs 0: release now; otherwise release at now + delayMs (admin.unlock_delay). */
-  | { type: 'admin.unlock'; by: string; delayMs: number; now: number }
-  | { type: 'tradingDay.reset'; lastResetAt: number; now: number }
-  | { type: 'session.opened'; now: number }
-  | { type: 'account.canTrade'; canTrade: boolean; now: number }
-  | { type: 'symbols.blocked'; symbols: string[]; now: number };
-
-/** Sent to the parent (the account). */
-export type LockToParent =
-  | { type: 'lock.extended'; lockId: string; lock: LockEntry }
-  | { type: 'lock.releasePending'; lockId: string; by: string; unlockAt: number }
-  | { type: 'lock.released'; lockId: string; lock: LockEntry; how: string; at: number };
 
 /** The deadline this lock releases itself at, if its kind has one. */
 export function ownDeadline(lock: LockEntry): number | null {
@@ -62,17 +46,20 @@ export function nextLockDeadline(c: Pick<LockContext, 'lock' | 'unlockAt'>): num
 
 const eventNow = (e: LockEvent): number => e.now;
 
-export const lockMachine = setup({
+/** Whether the lock's own deadline (cooldown, until_session) has passed at `now`. */
+export function deadlinePassed(lock: LockEntry, now: number): boolean {
+  const d = ownDeadline(lock);
+  return d !== null && now >= d;
+}
+
+const lockSetup = setup({
   types: {
     context: {} as LockContext,
     events: {} as LockEvent,
     input: {} as LockInput,
   },
   guards: {
-    deadlinePassed: ({ context, event }) => {
-      const d = ownDeadline(context.lock);
-      return d !== null && eventNow(event) >= d;
-    },
+    deadlinePassed: ({ context, event }) => deadlinePassed(context.lock, eventNow(event)),
     unlockDue: ({ context, event }) => context.unlockAt !== null && eventNow(event) >= context.unlockAt,
     longer: ({ context, event }) =>
       event.type === 'lock.extend' && context.lock.kind === 'cooldown' && context.lock.until !== null && event.until > context.lock.until,
@@ -97,6 +84,7 @@ export const lockMachine = setup({
     scheduleUnlock: assign({
       unlockAt: ({ event }) => (event.type === 'admin.unlock' ? event.now + event.delayMs : null),
       unlockBy: ({ event }) => (event.type === 'admin.unlock' ? event.by : null),
+      unlockRequestedAt: ({ event }) => (event.type === 'admin.unlock' ? event.now : null),
     }),
     releasedBy: assign({
       releasedHow: (_, params: { how: string }) => params.how,
@@ -106,11 +94,13 @@ export const lockMachine = setup({
       releasedHow: ({ event }) => (event.type === 'admin.unlock' ? `admin unlock by ${event.by}` : 'admin unlock'),
       releasedAt: ({ event }) => eventNow(event),
     }),
+    reportHeld: sendParent(({ context }): LockToParent => ({ type: 'lock.held', lockId: context.lock.id, lock: context.lock })),
     reportExtended: sendParent(({ context }): LockToParent => ({ type: 'lock.extended', lockId: context.lock.id, lock: context.lock })),
     reportPending: sendParent(({ context }): LockToParent => ({
       type: 'lock.releasePending',
       lockId: context.lock.id,
       by: context.unlockBy ?? '',
+      requestedAt: context.unlockRequestedAt ?? context.now,
       unlockAt: context.unlockAt ?? context.now,
     })),
     reportReleased: sendParent(({ context }): LockToParent => ({
@@ -121,13 +111,26 @@ export const lockMachine = setup({
       at: context.releasedAt ?? context.now,
     })),
   },
-}).createMachine({
+});
+
+/** On a time event: release if the deadline or a delayed unlock is due, else re-enter `state` (re-arming its timer). */
+const timeCheck = (state: 'active' | 'releasePending') => [
+  { guard: 'deadlinePassed', target: '#lock.released', actions: ['seenNow', { type: 'releasedBy', params: { how: 'deadline passed' } }] },
+  ...(state === 'releasePending'
+    ? ([{ guard: 'unlockDue', target: '#lock.released', actions: ['seenNow', { type: 'releasedBy', params: { how: 'admin unlock (after delay)' } }] }] as const)
+    : []),
+  { target: state, reenter: true, actions: 'seenNow' },
+] as const;
+
+export const lockMachine = lockSetup.createMachine({
   id: 'lock',
-  context: ({ input }) => ({ lock: input.lock, unlockAt: null, unlockBy: null, now: input.now, releasedHow: null, releasedAt: null }),
+  context: ({ input }) => ({ lock: input.lock, unlockAt: null, unlockBy: null, unlockRequestedAt: null, now: input.now, releasedHow: null, releasedAt: null }),
   initial: 'held',
   states: {
     held: {
       initial: 'active',
+      // Once, as the lock begins (a restore does not re-run it): the account counts it as held.
+      entry: 'reportHeld',
       // The lock's own release condition, in either sub-state.
       on: {
         'tradingDay.reset': [
@@ -151,15 +154,10 @@ export const lockMachine = setup({
         active: {
           after: { lockWake: { target: 'active', reenter: true, actions: 'wake' } },
           on: {
-            'clock.tick': [
-              { guard: 'deadlinePassed', target: '#lock.released', actions: ['seenNow', { type: 'releasedBy', params: { how: 'deadline passed' } }] },
-              { actions: 'seenNow' },
-            ],
-            // After a restore: re-check now, else re-arm the wake timer (XState does not restore timers).
-            'system.resumed': [
-              { guard: 'deadlinePassed', target: '#lock.released', actions: ['seenNow', { type: 'releasedBy', params: { how: 'deadline passed' } }] },
-              { target: 'active', reenter: true, actions: 'seenNow' },
-            ],
+            // A tick or a restore: re-check now, else re-arm the wake timer from the deadline (XState restores
+            // no timers, and a wall-clock jump moves no setTimeout).
+            'clock.tick': timeCheck('active'),
+            'system.resumed': timeCheck('active'),
             // Re-entered so the wake timer is computed from the new deadline.
             'lock.extend': [{ guard: 'longer', target: 'active', reenter: true, actions: ['seenNow', 'extend', 'reportExtended'] }, { actions: 'seenNow' }],
             'admin.unlock': [
@@ -171,16 +169,8 @@ export const lockMachine = setup({
         releasePending: {
           after: { lockWake: { target: 'releasePending', reenter: true, actions: 'wake' } },
           on: {
-            'clock.tick': [
-              { guard: 'deadlinePassed', target: '#lock.released', actions: ['seenNow', { type: 'releasedBy', params: { how: 'deadline passed' } }] },
-              { guard: 'unlockDue', target: '#lock.released', actions: ['seenNow', { type: 'releasedBy', params: { how: 'admin unlock (after delay)' } }] },
-              { actions: 'seenNow' },
-            ],
-            'system.resumed': [
-              { guard: 'deadlinePassed', target: '#lock.released', actions: ['seenNow', { type: 'releasedBy', params: { how: 'deadline passed' } }] },
-              { guard: 'unlockDue', target: '#lock.released', actions: ['seenNow', { type: 'releasedBy', params: { how: 'admin unlock (after delay)' } }] },
-              { target: 'releasePending', reenter: true, actions: 'seenNow' },
-            ],
+            'clock.tick': timeCheck('releasePending'),
+            'system.resumed': timeCheck('releasePending'),
             'lock.extend': [{ guard: 'longer', target: 'releasePending', reenter: true, actions: ['seenNow', 'extend', 'reportExtended'] }, { actions: 'seenNow' }],
             // A repeated delayed request never postpones the pending release; an immediate one releases.
             'admin.unlock': [{ guard: 'immediateUnlock', target: '#lock.released', actions: ['seenNow', 'releasedByAdmin'] }, { actions: 'seenNow' }],

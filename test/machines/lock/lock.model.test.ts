@@ -52,6 +52,7 @@ const harnessFor = (logic: typeof lockMachine, input: LockInput) =>
     context: { received: [] },
     invoke: { id: 'l', src: 'lock', input },
     on: {
+      'lock.held': { actions: assign({ received: ({ context, event }) => [...context.received, event] }) },
       'lock.extended': { actions: assign({ received: ({ context, event }) => [...context.received, event] }) },
       'lock.releasePending': { actions: assign({ received: ({ context, event }) => [...context.received, event] }) },
       'lock.released': { actions: assign({ received: ({ context, event }) => [...context.received, event] }) },
@@ -59,7 +60,7 @@ const harnessFor = (logic: typeof lockMachine, input: LockInput) =>
   });
 
 // Traversal resolves actions without a parent, so the model's sendParent actions are no-ops; replay uses the real ones.
-const modelMachine = lockMachine.provide({ actions: { reportExtended: () => {}, reportPending: () => {}, reportReleased: () => {} } });
+const modelMachine = lockMachine.provide({ actions: { reportHeld: () => {}, reportExtended: () => {}, reportPending: () => {}, reportReleased: () => {} } });
 const coverage = new CoverageRecorder((ev) => (ev.actorRef as AnyActorRef).id === 'l');
 
 /** What must survive a restore: state, deadline, pending unlock, release words. */
@@ -106,6 +107,7 @@ for (const kind of KINDS) {
         }
         const received = parent.getSnapshot().context.received;
         const last = path.state.value;
+        expect(received[0]).toMatchObject({ type: 'lock.held', lockId: input.lock.id });
         if (last === 'released') expect(received.at(-1)).toMatchObject({ type: 'lock.released', lockId: input.lock.id, how: path.state.context.releasedHow });
         else expect(received.map((r) => r.type)).not.toContain('lock.released');
         parent.stop();
@@ -170,6 +172,7 @@ describe('lock machine on a clock: deadlines are absolute and survive a restore'
     expect(child().getSnapshot().value).toEqual({ held: 'active' });
     vi.advanceTimersByTime(1);
     expect(b.getSnapshot().context.received).toEqual([
+      { type: 'lock.held', lockId: entry('cooldown').id, lock: entry('cooldown') },
       { type: 'lock.released', lockId: entry('cooldown').id, lock: entry('cooldown'), how: 'deadline passed', at: T + 60_000 },
     ]);
   });
@@ -183,7 +186,7 @@ describe('lock machine on a clock: deadlines are absolute and survive a restore'
     vi.advanceTimersByTime(90_000 - 1);
     expect(child().getSnapshot().context.lock).toMatchObject({ until: T + 90_000, reason: 'longer' });
     vi.advanceTimersByTime(1);
-    expect(a.getSnapshot().context.received.map((r) => r.type)).toEqual(['lock.extended', 'lock.released']);
+    expect(a.getSnapshot().context.received.map((r) => r.type)).toEqual(['lock.held', 'lock.extended', 'lock.released']);
   });
 
   it('a delayed admin unlock releases at unlockAt, also across a restore after it was due', () => {
