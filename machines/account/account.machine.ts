@@ -58,9 +58,17 @@ function liveChild(self: AnyActorRef, context: AccountContext, contractId: strin
   return ref && children[positionChildId(contractId)] === ref ? ref : undefined;
 }
 
-/** The running lock child for a lock id, or undefined (a sendTo to a missing child would fault the account). */
+/**
+ * The running lock child for a lock id, or undefined: a sendTo to a missing child would fault the account, and one
+ * already released (its report not yet handled) has nothing left to hear.
+ */
 function liveLock(self: AnyActorRef, lockId: string): AnyActorRef | undefined {
-  // (A pure transition, e.g. graph traversal, has no live self: no children.)
+  const ref = lockChild(self, lockId);
+  return ref?.getSnapshot().status === 'active' ? ref : undefined;
+}
+
+/** The lock child for a lock id in any status (a pure transition, e.g. graph traversal, has no children). */
+function lockChild(self: AnyActorRef, lockId: string): AnyActorRef | undefined {
   return (self.getSnapshot() as { children?: Record<string, AnyActorRef | undefined> } | undefined)?.children?.[lockChildId(lockId)];
 }
 
@@ -243,7 +251,7 @@ export const accountSetup = setup({
       const step = releaseLocks(coreOf(context), (l) => l.id === event.lockId, event.how, event.at);
       enqueue.assign({ locks: step.core.locks, pendingUnlocks: step.core.pendingUnlocks });
       for (const o of step.out) enqueue.emit(o);
-      if (liveLock(self, event.lockId)) enqueue.stopChild(lockChildId(event.lockId));
+      if (lockChild(self, event.lockId)) enqueue.stopChild(lockChildId(event.lockId));
     }),
 
     /** A finished position child is stopped and forgotten (finished children would otherwise stay in snapshots). */

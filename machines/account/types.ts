@@ -1,10 +1,12 @@
 // Types of the account statechart: its JSON-native context, the facts it accepts and what it emits.
 // Every instant is UTC epoch ms and comes in with an event ("now"); the machine never reads a clock.
 import type { RiskConfig } from '../../src/config/types.ts';
-import type { Intent, LockKind, RuleId, Verdict } from '../../src/rules/types.ts';
-
-export type { LockEntry, LockOwner, PendingUnlock } from '../lock/types.ts';
+import type { Intent, Verdict } from '../../src/rules/types.ts';
 import type { LockEntry, LockOwner, LockToParent, PendingUnlock } from '../lock/types.ts';
+
+// The lock vocabulary lives with the lock machine; re-exported here for the account's users.
+export type { LockEntry, LockOwner, PendingUnlock } from '../lock/types.ts';
+
 export type PositionSide = 'long' | 'short';
 
 export interface TrackedPosition {
