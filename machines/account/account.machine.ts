@@ -2,15 +2,20 @@
 // Parallel regions:
 //   tradingDay  the current trading day (context.tradingDay); resets at the configured time, catching up missed ones
 //   session     RULE-009 calendar phase: unknown | disabled | inside | outside (+ blackout flag in context)
-//   lockout     unlocked | locked, derived from the account-wide locks in context.locks
-//   wake        one timer that wakes the machine at the next deadline (capped), see clock.ts
-// Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`.
+//   lockout     unlocked | locked: locked while any account-wide lock child holds (driven by the children's
+//               lock.held / lock.released events)
+//   wake        one timer that wakes the machine at the next reset or session boundary (capped), see clock.ts
+// Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`, and one
+// `lock` machine per lock (machines/lock), id `lock:<lockId>`: each releases itself by its own condition and
+// tells the account, which then drops it from `locks` (the account's register of held locks) and stops it.
 // Every event carries `now`; all decisions are pure reducers (reducers.ts, locks.ts); the machine only routes,
 // assigns and emits. Intents and lock changes leave through `emit` only, and every intent of riskd leaves here:
 // merged per step (strongest wins) and never repeated while the same one is in flight (intents.ts).
-import { enqueueActions, not, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { enqueueActions, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { MAX_WAKE_MS, positionMachine, type PositionEvent } from '../position/position.machine.ts';
-import { chain, isAccountWide, type Step } from './locks.ts';
+import { lockMachine, type LockInput } from '../lock/lock.machine.ts';
+import type { LockEvent } from '../lock/types.ts';
+import { chain, isAccountWide, releaseLocks, type Step } from './locks.ts';
 import { admitIntents, forgetInFlight, intentOut, onSettled } from './intents.ts';
 import {
   advanceTime,
@@ -30,7 +35,8 @@ import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, SessionPh
 
 /** Bump when the machine's states or context change shape; stored with every snapshot row. */
 export const ACCOUNT_MACHINE_ID = 'account';
-export const ACCOUNT_MACHINE_VERSION = 1;
+// 2: locks are lock children (machines/lock); v1 snapshots are migrated (src/runtime/actors/migrate.ts).
+export const ACCOUNT_MACHINE_VERSION = 2;
 
 export type PositionRef = ActorRefFrom<typeof positionMachine>;
 export interface AccountContext extends AccountCore {
@@ -38,6 +44,7 @@ export interface AccountContext extends AccountCore {
 }
 
 export const positionChildId = (contractId: string): string => `pos:${contractId}`;
+export const lockChildId = (lockId: string): string => `lock:${lockId}`;
 
 const SESSION_STATES: SessionPhase[] = ['unknown', 'disabled', 'inside', 'outside'];
 
@@ -51,17 +58,50 @@ function liveChild(self: AnyActorRef, context: AccountContext, contractId: strin
   return ref && children[positionChildId(contractId)] === ref ? ref : undefined;
 }
 
+/**
+ * The running lock child for a lock id, or undefined: a sendTo to a missing child would fault the account, and one
+ * already released (its report not yet handled) has nothing left to hear.
+ */
+function liveLock(self: AnyActorRef, lockId: string): AnyActorRef | undefined {
+  const ref = lockChild(self, lockId);
+  return ref?.getSnapshot().status === 'active' ? ref : undefined;
+}
+
+/** The lock child for a lock id in any status (a pure transition, e.g. graph traversal, has no children). */
+function lockChild(self: AnyActorRef, lockId: string): AnyActorRef | undefined {
+  return (self.getSnapshot() as { children?: Record<string, AnyActorRef | undefined> } | undefined)?.children?.[lockChildId(lockId)];
+}
+
 /** Split the reducer's output: core fields go to context, facts to emit (deduplicated intents already). */
 function coreOf(c: AccountContext): AccountCore {
   const { positionActors: _refs, ...core } = c;
   return core;
 }
 
-/** Write a reducer's result: core fields to context, then its facts, in order (intents merged and admitted). */
-function apply(enqueue: { assign(v: Partial<AccountContext>): unknown; emit(e: AccountEmitted): unknown }, step: Step): void {
+/** What `apply` needs of enqueueActions' `enqueue`. */
+interface Enqueue {
+  assign(v: Partial<AccountContext>): unknown;
+  emit(e: AccountEmitted): unknown;
+  spawnChild(src: 'lock', options: { id: string; input: LockInput }): unknown;
+  sendTo(ref: AnyActorRef, e: LockEvent): unknown;
+}
+
+/**
+ * Write a reducer's result: core fields to context, a lock machine for every lock it added, then its facts in
+ * order (intents merged and admitted), then the facts for lock children.
+ */
+function apply(enqueue: Enqueue, context: AccountContext, self: AnyActorRef, step: Step): void {
   const admitted = admitIntents(step.core, step.out);
   enqueue.assign({ ...admitted.core });
+  const known = new Set(context.locks.map((l) => l.id));
+  for (const lock of admitted.core.locks) {
+    if (!known.has(lock.id) && !liveLock(self, lock.id)) enqueue.spawnChild('lock', { id: lockChildId(lock.id), input: { lock, now: admitted.core.now } });
+  }
   for (const o of admitted.out) enqueue.emit(o);
+  for (const cmd of step.toLocks ?? []) {
+    const ref = liveLock(self, cmd.lockId);
+    if (ref) enqueue.sendTo(ref, cmd.event);
+  }
 }
 
 export const accountSetup = setup({
@@ -71,9 +111,11 @@ export const accountSetup = setup({
     emitted: {} as AccountEmitted,
     input: {} as AccountInput,
   },
-  actors: { position: positionMachine },
+  actors: { position: positionMachine, lock: lockMachine },
   guards: {
-    accountLocked: ({ context }) => context.locks.some(isAccountWide),
+    heldLockIsAccountWide: ({ event }) => event.type === 'lock.held' && isAccountWide(event.lock),
+    noOtherAccountWideLock: ({ context, event }) =>
+      event.type === 'lock.released' && !context.locks.some((l) => l.id !== event.lockId && isAccountWide(l)),
     sessionIs: ({ context }, params: { phase: SessionPhase }) => context.session.phase === params.phase,
   },
   delays: {
@@ -90,17 +132,26 @@ export const accountSetup = setup({
       if (event.type !== 'clock.tick' && event.type !== 'system.resumed') return;
       // After a restart (or a rebuild) nothing riskd decided is in flight any more: every decision may be made
       // again, and a hard lock re-asserts its flatten over positions still open (the crash may have cut it short).
-      if (event.type === 'system.resumed') apply(enqueue, chain(advanceTime(forgetInFlight(coreOf(context), () => true), event.now), onResumed));
-      else apply(enqueue, advanceTime(coreOf(context), event.now));
+      const step = event.type === 'system.resumed'
+        ? chain(advanceTime(forgetInFlight(coreOf(context), () => true), event.now), onResumed)
+        : advanceTime(coreOf(context), event.now);
+      apply(enqueue, context, self, step);
       for (const contractId of Object.keys(context.positionActors)) {
         const ref = liveChild(self, context, contractId);
         if (ref) enqueue.sendTo(ref, event satisfies PositionEvent);
       }
+      // Every lock re-checks its deadline and re-arms its timer from it: after a restore (XState restores no
+      // timers) and on each tick (a wall-clock jump moves no setTimeout). Those the step already told are skipped.
+      const told = new Set((step.toLocks ?? []).map((c) => c.lockId));
+      for (const lock of context.locks) {
+        const ref = told.has(lock.id) ? undefined : liveLock(self, lock.id);
+        if (ref) enqueue.sendTo(ref, event);
+      }
     }),
 
-    onVerdicts: enqueueActions(({ context, event, enqueue }) => {
+    onVerdicts: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'rule.verdicts') return;
-      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onVerdicts(c, event.verdicts, event.now)));
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onVerdicts(c, event.verdicts, event.now)));
     }),
 
     onPosition: enqueueActions(({ context, event, enqueue, self }) => {
@@ -111,7 +162,7 @@ export const accountSetup = setup({
         : event.type === 'position.opened' ? (c: AccountCore) => onPositionOpened(c, event)
         : (c: AccountCore) => onPositionChanged(c, event);
       const step = chain(timed, reducer);
-      apply(enqueue, step);
+      apply(enqueue, context, self, step);
       const ref = liveChild(self, context, event.contractId);
       if (ref) {
         // Guarded sendTo: a missing child would put the whole account into error.
@@ -136,53 +187,75 @@ export const accountSetup = setup({
 
     onProtection: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'position.protection') return;
-      apply(enqueue, advanceTime(coreOf(context), event.now));
+      apply(enqueue, context, self, advanceTime(coreOf(context), event.now));
       const ref = liveChild(self, context, event.contractId);
       if (ref) enqueue.sendTo(ref, event);
     }),
 
-    onOrderWorking: enqueueActions(({ context, event, enqueue }) => {
+    onOrderWorking: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'order.working') return;
-      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onOrderWorking(c, event)));
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onOrderWorking(c, event)));
     }),
 
-    onCanTrade: enqueueActions(({ context, event, enqueue }) => {
+    onCanTrade: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'account.canTrade') return;
-      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onCanTrade(c, event.canTrade, event.now)));
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onCanTrade(c, event.canTrade, event.now)));
     }),
 
-    onAdminUnlock: enqueueActions(({ context, event, enqueue }) => {
+    onAdminUnlock: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'admin.unlock') return;
-      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onAdminUnlock(c, event)));
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onAdminUnlock(c, event)));
     }),
 
-    onConfigUpdated: enqueueActions(({ context, event, enqueue }) => {
+    onConfigUpdated: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'config.updated') return;
-      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onConfigUpdated(c, event.config, event.now)));
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onConfigUpdated(c, event.config, event.now)));
     }),
 
-    onSeedLocks: enqueueActions(({ context, event, enqueue }) => {
+    onSeedLocks: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'locks.seed') return;
-      apply(enqueue, chain(advanceTime(coreOf(context), event.now), (c) => onSeedLocks(c, event.locks, event.now)));
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onSeedLocks(c, event.locks, event.now)));
     }),
 
-    onPositionViolated: enqueueActions(({ context, event, enqueue }) => {
+    onPositionViolated: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'position.violated') return;
       if (!context.positions[event.contractId]) return; // closed meanwhile
       const grace = Math.round(context.config.rules.no_stop_loss_grace.grace / 1000);
       const p = context.positions[event.contractId]!;
       const close = { type: 'close', accountId: context.accountId, contractId: event.contractId } as const;
       const why = `${p.symbol} ${p.side} ${p.size} had no protective stop within the ${grace}s grace period: position closed`;
-      apply(enqueue, { core: coreOf(context), out: [intentOut(close, 'RULE-008', why, { limit: grace * 1000, symbol: p.symbol, contractId: p.contractId, size: p.size })] });
+      apply(enqueue, context, self, { core: coreOf(context), out: [intentOut(close, 'RULE-008', why, { limit: grace * 1000, symbol: p.symbol, contractId: p.contractId, size: p.size })] });
     }),
 
-    onEnforcementSettled: enqueueActions(({ context, event, enqueue }) => {
+    onEnforcementSettled: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'enforcement.settled') return;
       enqueue.assign({ inFlight: onSettled(coreOf(context), event.intents).inFlight ?? [] });
     }),
 
+    /** A cooldown's machine took a later deadline: the register follows and the store hears of it. */
+    onLockExtended: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'lock.extended' || !context.locks.some((l) => l.id === event.lockId)) return;
+      enqueue.assign({ locks: context.locks.map((l) => (l.id === event.lockId ? event.lock : l)) });
+      enqueue.emit({ type: 'lock.set', accountId: context.accountId, lock: event.lock, extended: true });
+    }),
+
+    onLockReleasePending: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'lock.releasePending') return;
+      const pending = { lockId: event.lockId, by: event.by, requestedAt: event.requestedAt, effectiveAt: event.unlockAt };
+      enqueue.assign({ pendingUnlocks: [...context.pendingUnlocks.filter((p) => p.lockId !== event.lockId), pending] });
+    }),
+
+    /** A lock machine released its lock: out of the register (audited), its finished child stopped. */
+    onLockReleased: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'lock.released') return;
+      const step = releaseLocks(coreOf(context), (l) => l.id === event.lockId, event.how, event.at);
+      enqueue.assign({ locks: step.core.locks, pendingUnlocks: step.core.pendingUnlocks });
+      for (const o of step.out) enqueue.emit(o);
+      if (lockChild(self, event.lockId)) enqueue.stopChild(lockChildId(event.lockId));
+    }),
+
     /** A finished position child is stopped and forgotten (finished children would otherwise stay in snapshots). */
-    onPositionFinished: enqueueActions(({ context, event, enqueue }) => {
+    onPositionFinished: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'position.finished') return;
       const ref = context.positionActors[event.contractId];
       if (!ref) return;
@@ -234,11 +307,18 @@ export const accountMachine = accountSetup.createMachine({
         ]),
       ) as Record<SessionPhase, object>,
     },
+    // What the lock children report. (In a parallel machine an event a region handles never reaches the root's
+    // `on`, so the region carries the bookkeeping too.)
     lockout: {
       initial: 'unlocked',
+      on: {
+        'lock.extended': { actions: 'onLockExtended' },
+        'lock.releasePending': { actions: 'onLockReleasePending' },
+        'lock.released': { actions: 'onLockReleased' },
+      },
       states: {
-        unlocked: { always: { guard: 'accountLocked', target: 'locked' } },
-        locked: { always: { guard: not('accountLocked'), target: 'unlocked' } },
+        unlocked: { on: { 'lock.held': { guard: 'heldLockIsAccountWide', target: 'locked' } } },
+        locked: { on: { 'lock.released': { guard: 'noOtherAccountWideLock', target: 'unlocked', actions: 'onLockReleased' } } },
       },
     },
     wake: {

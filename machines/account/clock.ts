@@ -4,6 +4,7 @@
 // overflows and a wall-clock jump is noticed within the hour; on wake the machine gets `clock.tick { now }`
 // and compares deadlines against that time.
 import { MAX_WAKE_MS, positionMachine } from '../position/position.machine.ts';
+import { lockMachine, nextLockDeadline } from '../lock/lock.machine.ts';
 import { accountMachine } from './account.machine.ts';
 import { nextDeadline } from './reducers.ts';
 
@@ -28,10 +29,17 @@ export function positionWithClock(clock: Clock) {
   });
 }
 
+export function lockWithClock(clock: Clock) {
+  return lockMachine.provide({
+    delays: { lockWake: ({ context }) => wakeDelay(nextLockDeadline(context), clock.now(), context.now) },
+    actions: { wake: ({ self }) => self.send({ type: 'clock.tick', now: clock.now() }) },
+  });
+}
+
 /** The account machine as the runtime runs it: timers computed from context deadlines and `clock`. */
 export function accountWithClock(clock: Clock) {
   return accountMachine.provide({
-    actors: { position: positionWithClock(clock) },
+    actors: { position: positionWithClock(clock), lock: lockWithClock(clock) },
     delays: { accountWake: ({ context }) => wakeDelay(nextDeadline(context), clock.now(), context.now) },
     actions: { wake: ({ self }) => self.send({ type: 'clock.tick', now: clock.now() }) },
   });

@@ -2,6 +2,8 @@
 // "is the account locked, until when, by what?". Each function returns the new lock list plus the facts
 // to emit, in the order the runtime must act on them (lock changes before the intents they cause).
 import type { LockRequest } from '../../src/rules/types.ts';
+import { deadlinePassed } from '../lock/lock.machine.ts';
+import type { LockEvent } from '../lock/types.ts';
 import type { AccountCore, AccountEmitted, LockEntry, LockOwner } from './types.ts';
 import { intentOut } from './intents.ts';
 
@@ -9,9 +11,37 @@ export const ACCOUNT_WIDE_KINDS = ['until_reset', 'until_session', 'until_can_tr
 export const isAccountWide = (l: LockEntry): boolean => l.kind !== 'symbol';
 const sameSymbol = (a: string | null, b: string): boolean => a !== null && a.toUpperCase() === b.toUpperCase();
 
+/** A fact for one lock child (its machine decides whether the lock ends). */
+export interface LockCommand {
+  lockId: string;
+  event: LockEvent;
+}
+
 export interface Step {
   core: AccountCore;
   out: AccountEmitted[];
+  /** Facts for lock children, sent after the step (a child's answer arrives as the account's next event). */
+  toLocks?: LockCommand[];
+}
+
+/**
+ * The locks that still hold at the core's time. A lock child releases itself and tells the account right after
+ * the event that met its condition; within that same event the account must not act on it any more: its own
+ * deadline passed, its delayed admin unlock fell due, or (until_reset) a reset happened since it began.
+ */
+export function heldLocks(core: Pick<AccountCore, 'locks' | 'pendingUnlocks' | 'now' | 'tradingDay'>): LockEntry[] {
+  return core.locks.filter((l) => {
+    if (deadlinePassed(l, core.now)) return false;
+    if (l.kind === 'until_reset' && l.since < core.tradingDay.lastResetAt) return false;
+    const pending = core.pendingUnlocks.find((p) => p.lockId === l.id);
+    return !(pending && pending.effectiveAt <= core.now);
+  });
+}
+
+/** Send `event` to every lock matching `pred` (no state change here: each child decides). */
+export function tellLocks(core: AccountCore, pred: (l: LockEntry) => boolean, event: LockEvent): Step {
+  const toLocks = core.locks.filter(pred).map((l) => ({ lockId: l.id, event }));
+  return toLocks.length === 0 ? { core, out: [] } : { core, out: [], toLocks };
 }
 
 const RELEASE_CONDITION: Record<LockEntry['kind'], string> = {
@@ -30,7 +60,7 @@ function sameLock(l: LockEntry, kind: LockEntry['kind'], rule: LockOwner, symbol
 /** Whether the lock a request asks for is already held (same kind, rule and symbol). */
 export function holdsLock(core: AccountCore, req: LockRequest): boolean {
   const symbol = req.kind === 'symbol' ? (req.symbol ?? '').toUpperCase() : null;
-  return core.locks.some((l) => sameLock(l, req.kind, req.rule, symbol));
+  return heldLocks(core).some((l) => sameLock(l, req.kind, req.rule, symbol));
 }
 
 /** What a hard lock does as it begins: flatten (every position closed, every order cancelled; a symbol lock: that symbol only). */
@@ -78,16 +108,11 @@ export function setLock(
     : req.kind === 'until_reset' ? core.tradingDay.nextResetAt
     : req.kind === 'until_session' ? (req.until ?? core.session.nextOpen)
     : null;
-  const existing = core.locks.find((l) => sameLock(l, req.kind, req.rule, symbol));
+  const existing = heldLocks(core).find((l) => sameLock(l, req.kind, req.rule, symbol));
   if (existing) {
-    if (req.kind === 'cooldown' && until !== null && existing.until !== null && until > existing.until) {
-      const extended: LockEntry = { ...existing, until, reason: req.reason };
-      return {
-        core: { ...core, locks: core.locks.map((l) => (l.id === existing.id ? extended : l)) },
-        out: [{ type: 'lock.set', accountId: core.accountId, lock: extended, extended: true }],
-      };
-    }
-    return { core, out: [] };
+    // The lock's own machine decides: a later deadline extends a cooldown, anything else is ignored.
+    if (req.kind !== 'cooldown' || until === null) return { core, out: [] };
+    return { core, out: [], toLocks: [{ lockId: existing.id, event: { type: 'lock.extend', until, reason: req.reason, now } }] };
   }
   const hard = req.kind === 'until_reset' || req.kind === 'until_can_trade' || req.kind === 'until_session';
   const lock: LockEntry = {
@@ -101,6 +126,8 @@ export function setLock(
     releaseCondition: RELEASE_CONDITION[req.kind],
     flattenOnSet: opts.flattenOnSet ?? hard,
   };
+  // The same lock asked for again at the same instant while its predecessor is still being released.
+  if (core.locks.some((l) => l.id === lock.id)) return { core, out: [] };
   const next = { ...core, locks: [...core.locks, lock] };
   return { core: next, out: [{ type: 'lock.set', accountId: core.accountId, lock, extended: false }, ...enforceOnSet(next, lock)] };
 }
@@ -143,15 +170,16 @@ export function lockStatus(core: Pick<AccountCore, 'locks'>): LockStatus {
 
 /** The account-wide lock that blocks new exposure right now (the earliest set), if any. */
 export function blockingLock(core: AccountCore): LockEntry | undefined {
-  return core.locks.find(isAccountWide);
+  return heldLocks(core).find(isAccountWide);
 }
 
 /** The symbol lock covering `symbol`, if any. */
 export function symbolLock(core: AccountCore, symbol: string): LockEntry | undefined {
-  return core.locks.find((l) => l.kind === 'symbol' && sameSymbol(l.symbol, symbol));
+  return heldLocks(core).find((l) => l.kind === 'symbol' && sameSymbol(l.symbol, symbol));
 }
 
 export function chain(first: Step, next: (core: AccountCore) => Step): Step {
   const r = next(first.core);
-  return { core: r.core, out: [...first.out, ...r.out] };
+  const toLocks = [...(first.toLocks ?? []), ...(r.toLocks ?? [])];
+  return toLocks.length > 0 ? { core: r.core, out: [...first.out, ...r.out], toLocks } : { core: r.core, out: [...first.out, ...r.out] };
 }

@@ -8,13 +8,16 @@ import { forgetInFlight, IN_FLIGHT_MAX_MS, intentOut } from './intents.ts';
 import {
   blockingLock,
   chain,
+  heldLocks,
   holdsLock,
   isAccountWide,
   releaseLocks,
   setLock,
   symbolLock,
+  tellLocks,
   type Step,
 } from './locks.ts';
+import { deadlinePassed } from '../lock/lock.machine.ts';
 import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, LockEntry, PositionFact, SessionContext } from './types.ts';
 
 const resetSpec = (c: RiskConfig): ResetSpec => ({ resetTime: c.trading_day.reset_time, timezone: c.trading_day.timezone });
@@ -42,16 +45,13 @@ export function initialCore(input: AccountInput): AccountCore {
 
 // ---- time: reset, session calendar, deadlines -------------------------------------------------------
 
-/** The trading-day reset (one, however many were missed): releases until_reset locks. */
+/** The trading-day reset (one, however many were missed): until_reset locks hear of it and end. */
 function catchUpReset(core: AccountCore, now: number): Step {
   if (now < core.tradingDay.nextResetAt) return none(core);
   const spec = resetSpec(core.config);
   const tradingDay = { id: tradingDayId(now, spec), lastResetAt: tradingDayStart(now, spec), nextResetAt: nextReset(now, spec) };
-  const released = releaseLocks({ ...core, tradingDay }, (l) => l.kind === 'until_reset', 'trading-day reset', now);
-  return {
-    core: released.core,
-    out: [...released.out, { type: 'tradingDay.reset', accountId: core.accountId, tradingDay: tradingDay.id, at: tradingDay.lastResetAt }],
-  };
+  const told = tellLocks({ ...core, tradingDay }, (l) => l.kind === 'until_reset', { type: 'tradingDay.reset', lastResetAt: tradingDay.lastResetAt, now });
+  return { ...told, out: [{ type: 'tradingDay.reset', accountId: core.accountId, tradingDay: tradingDay.id, at: tradingDay.lastResetAt }] };
 }
 
 /** Where the calendar stands; locks until_session on entering "outside", flattens at a window end if configured. */
@@ -66,8 +66,8 @@ export function evaluateSession(core: AccountCore, now: number, force = false): 
   }
   if (!cfg.enabled) {
     const session: SessionContext = { phase: 'disabled', windowEnd: null, nextOpen: null, blackoutStart: null, blackoutEnd: null, nextBoundary: null };
-    const r = releaseLocks({ ...core, session }, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', 'session rule disabled', now);
-    return { core: r.core, out: prev.phase !== 'disabled' ? [...r.out, sessionChanged(r.core, now)] : r.out };
+    const r = tellLocks({ ...core, session }, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', { type: 'session.opened', now });
+    return { ...r, out: prev.phase !== 'disabled' ? [sessionChanged(r.core, now)] : [] };
   }
   const st = sessionStateAt(now, cfg);
   const phase = st.inside ? 'inside' : 'outside';
@@ -90,7 +90,7 @@ export function evaluateSession(core: AccountCore, now: number, force = false): 
     out: [],
   };
   if (phase === 'inside' || newOutside) {
-    step = chain(step, (c) => releaseLocks(c, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', 'session window opened', now));
+    step = chain(step, (c) => tellLocks(c, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', { type: 'session.opened', now }));
   }
   if (newOutside) {
     const reason = st.nextOpen !== null ? 'outside the allowed session windows' : 'outside the allowed session windows (no window scheduled)';
@@ -115,12 +115,12 @@ export function evaluateSession(core: AccountCore, now: number, force = false): 
       // The cooldown already existed (merged): the blackout's flatten still happens.
       const why = 'news blackout (flatten)';
       return {
-        core: r.core,
+        ...r,
         out: [...r.out, intentOut({ type: 'flatten', accountId: c.accountId }, 'RULE-009', why)],
       };
     });
   }
-  if (prev.phase !== phase) step = { core: step.core, out: [...step.out, sessionChanged(step.core, now)] };
+  if (prev.phase !== phase) step = { ...step, out: [...step.out, sessionChanged(step.core, now)] };
   return step;
 }
 
@@ -129,17 +129,13 @@ function sessionChanged(core: AccountCore, now: number): AccountEmitted {
   return { type: 'session.changed', accountId: core.accountId, phase: s.phase, windowEnd: s.windowEnd, nextOpen: s.nextOpen, at: now };
 }
 
-/** Cooldowns and until_session deadlines that passed; admin unlocks whose delay ran out. */
+/**
+ * Locks whose deadline or delayed admin unlock is due hear the time now: each has its own timer, but an event
+ * may carry a later time than any timer has seen yet (a wall-clock jump, a laptop waking up).
+ */
 function expireDeadlines(core: AccountCore, now: number): Step {
-  const expired = releaseLocks(
-    core,
-    (l) => (l.kind === 'cooldown' || l.kind === 'until_session') && l.until !== null && l.until <= now,
-    'deadline passed',
-    now,
-  );
-  const due = new Set(expired.core.pendingUnlocks.filter((p) => p.effectiveAt <= now).map((p) => p.lockId));
-  if (due.size === 0) return expired;
-  return chain(expired, (c) => releaseLocks(c, (l) => due.has(l.id), 'admin unlock (after delay)', now));
+  const due = new Set(core.pendingUnlocks.filter((p) => p.effectiveAt <= now).map((p) => p.lockId));
+  return tellLocks(core, (l) => deadlinePassed(l, now) || due.has(l.id), { type: 'clock.tick', now });
 }
 
 /** Everything that depends only on the passage of time, in a fixed order. */
@@ -153,9 +149,8 @@ export function advanceTime(core: AccountCore, now: number): Step {
 
 /** The earliest instant the machine must look at the clock again (null: nothing scheduled). */
 export function nextDeadline(core: AccountCore): number | null {
+  // Lock deadlines and delayed unlocks are not here: every lock child keeps its own timer.
   const times: number[] = [core.tradingDay.nextResetAt];
-  for (const l of core.locks) if (l.until !== null && (l.kind === 'cooldown' || l.kind === 'until_session')) times.push(l.until);
-  for (const p of core.pendingUnlocks) times.push(p.effectiveAt);
   if (core.session.nextBoundary !== null) times.push(core.session.nextBoundary);
   return Math.min(...times);
 }
@@ -166,7 +161,7 @@ export function nextDeadline(core: AccountCore): number | null {
  * position opened while riskd was down). Cooldowns and seeded locks leave positions held before them alone.
  */
 export function onResumed(core: AccountCore): Step {
-  const hard = core.locks.find((l) => isAccountWide(l) && l.flattenOnSet);
+  const hard = heldLocks(core).find((l) => isAccountWide(l) && l.flattenOnSet);
   if (!hard || Object.keys(core.positions).length === 0) return none(core);
   return { core, out: [intentOut({ type: 'flatten', accountId: core.accountId }, hard.rule, `${hard.rule} lock held after a restart with positions open (${hard.reason})`)] };
 }
@@ -184,7 +179,7 @@ export function onVerdicts(core: AccountCore, verdicts: Verdict[], now: number):
   const fresh = verdicts.filter((v) => !(v.lock && v.lock.kind !== 'cooldown' && holdsLock(core, v.lock)));
   for (const v of fresh) if (v.lock) step = chain(step, (c) => setLock(c, v.lock!, now));
   const intents = fresh.flatMap((v) => v.intents.map((intent) => intentOut(intent, v.rule, v.message, v.numbers)));
-  return { core: step.core, out: [...step.out, ...intents] };
+  return { ...step, out: [...step.out, ...intents] };
 }
 
 /** Kill switch for new exposure: the lock that forbids a new position or order in `symbol`, if any (also asked by the replay). */
@@ -257,7 +252,7 @@ export function onOrderWorking(core: AccountCore, e: Extract<AccountEvent, { typ
 
 export function onCanTrade(core: AccountCore, canTrade: boolean, now: number): Step {
   const next = { ...core, canTrade };
-  if (canTrade) return releaseLocks(next, (l) => l.kind === 'until_can_trade', 'canTrade true', now);
+  if (canTrade) return tellLocks(next, (l) => l.kind === 'until_can_trade', { type: 'account.canTrade', canTrade, now });
   if (!core.config.rules.auth_loss_guard.enabled) return none(next);
   return setLock(next, { kind: 'until_can_trade', rule: 'RULE-010', reason: 'the gateway reports canTrade false' }, now);
 }
@@ -272,33 +267,26 @@ export function onConfigUpdated(core: AccountCore, config: RiskConfig, now: numb
     // never released early). The current day keeps its id until then.
     tradingDay: { ...core.tradingDay, nextResetAt: nextReset(Math.max(now, core.tradingDay.lastResetAt), spec) },
   };
-  const blocked = new Set(config.rules.symbol_blocks.enabled ? config.rules.symbol_blocks.symbols.map((s) => s.toUpperCase()) : []);
-  let step = releaseLocks(next, (l) => l.kind === 'symbol' && !blocked.has(l.symbol ?? ''), 'symbol no longer blocked', now);
-  step = chain(step, (c) => evaluateSession(c, now, true));
-  return step;
+  const symbols = config.rules.symbol_blocks.enabled ? config.rules.symbol_blocks.symbols : [];
+  const step = tellLocks(next, (l) => l.kind === 'symbol', { type: 'symbols.blocked', symbols, now });
+  return chain(step, (c) => evaluateSession(c, now, true));
 }
 
 export function onAdminUnlock(core: AccountCore, e: Extract<AccountEvent, { type: 'admin.unlock' }>): Step {
-  const targets = core.locks.filter((l) => (e.lockId === undefined || l.id === e.lockId) && (e.rule === undefined || l.rule === e.rule));
+  const targets = heldLocks(core).filter((l) => (e.lockId === undefined || l.id === e.lockId) && (e.rule === undefined || l.rule === e.rule));
   const policy = core.config.admin.unlock;
   const base = { type: 'unlock.requested', accountId: core.accountId, by: e.by, at: e.now, lockId: e.lockId ?? null, rule: e.rule ?? null, lockIds: targets.map((l) => l.id) } as const;
   if (targets.length === 0) return { core, out: [{ ...base, outcome: 'no_match', effectiveAt: null }] };
   if (policy === 'never') return { core, out: [{ ...base, outcome: 'refused', effectiveAt: null }] };
-  if (policy === 'allowed') {
-    const r = releaseLocks(core, (l) => targets.includes(l), `admin unlock by ${e.by}`, e.now);
-    return { core: r.core, out: [{ ...base, outcome: 'released', effectiveAt: e.now }, ...r.out] };
-  }
-  // delayed: a repeated request never moves an earlier effective time later.
-  const effectiveAt = e.now + core.config.admin.unlock_delay;
-  const pending = core.pendingUnlocks.filter((p) => !targets.some((l) => l.id === p.lockId));
-  const kept = core.pendingUnlocks.filter((p) => targets.some((l) => l.id === p.lockId));
-  const added = targets
-    .filter((l) => !kept.some((p) => p.lockId === l.id))
-    .map((l) => ({ lockId: l.id, by: e.by, requestedAt: e.now, effectiveAt }));
-  return {
-    core: { ...core, pendingUnlocks: [...pending, ...kept, ...added] },
-    out: [{ ...base, outcome: 'scheduled', effectiveAt: Math.max(...[...kept, ...added].map((p) => p.effectiveAt)) }],
-  };
+  // Each target's machine releases it now (allowed) or at now + delay (delayed; a repeat never postpones it).
+  const delayMs = policy === 'allowed' ? 0 : core.config.admin.unlock_delay;
+  const ids = new Set(targets.map((l) => l.id));
+  const told = tellLocks(core, (l) => ids.has(l.id), { type: 'admin.unlock', by: e.by, delayMs, now: e.now });
+  if (policy === 'allowed') return { ...told, out: [{ ...base, outcome: 'released', effectiveAt: e.now }] };
+  const effectiveAt = Math.max(
+    ...targets.map((l) => core.pendingUnlocks.find((p) => p.lockId === l.id)?.effectiveAt ?? e.now + core.config.admin.unlock_delay),
+  );
+  return { ...told, out: [{ ...base, outcome: 'scheduled', effectiveAt }] };
 }
 
 export { isAccountWide };
@@ -317,7 +305,10 @@ export function onSeedLocks(core: AccountCore, locks: LockEntry[], now: number):
     out: added.map((lock) => ({ type: 'lock.set', accountId: core.accountId, lock, extended: false }) as const),
   };
   const blocked = new Set(core.config.rules.symbol_blocks.enabled ? core.config.rules.symbol_blocks.symbols.map((x) => x.toUpperCase()) : []);
-  let step = chain(seeded, (c) => releaseLocks(c, (l) => l.kind === 'until_reset' && l.since < c.tradingDay.lastResetAt, 'trading-day reset', now));
-  step = chain(step, (c) => releaseLocks(c, (l) => l.kind === 'symbol' && !blocked.has(l.symbol ?? ''), 'symbol no longer blocked', now));
+  // Seeds already over are released here, before any lock machine runs for them; the rest get one.
+  const isNew = (l: LockEntry) => added.some((a) => a.id === l.id);
+  let step = chain(seeded, (c) => releaseLocks(c, (l) => isNew(l) && l.kind === 'until_reset' && l.since < c.tradingDay.lastResetAt, 'trading-day reset', now));
+  step = chain(step, (c) => releaseLocks(c, (l) => isNew(l) && l.kind === 'symbol' && !blocked.has(l.symbol ?? ''), 'symbol no longer blocked', now));
+  step = chain(step, (c) => releaseLocks(c, (l) => isNew(l) && deadlinePassed(l, now), 'deadline passed', now));
   return chain(step, (c) => advanceTime(c, now));
 }

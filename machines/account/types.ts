@@ -1,33 +1,13 @@
 // Types of the account statechart: its JSON-native context, the facts it accepts and what it emits.
 // Every instant is UTC epoch ms and comes in with an event ("now"); the machine never reads a clock.
 import type { RiskConfig } from '../../src/config/types.ts';
-import type { Intent, LockKind, RuleId, Verdict } from '../../src/rules/types.ts';
+import type { Intent, Verdict } from '../../src/rules/types.ts';
+import type { LockEntry, LockOwner, LockToParent, PendingUnlock } from '../lock/types.ts';
 
-export type LockOwner = RuleId | 'admin';
+// The lock vocabulary lives with the lock machine; re-exported here for the account's users.
+export type { LockEntry, LockOwner, PendingUnlock } from '../lock/types.ts';
+
 export type PositionSide = 'long' | 'short';
-
-/** One active lock. `until` is the known deadline (null: released by a condition, not a time). */
-export interface LockEntry {
-  id: string;
-  kind: LockKind;
-  rule: LockOwner;
-  reason: string;
-  symbol: string | null;
-  since: number;
-  until: number | null;
-  /** In words, for the locks table and dashboards. */
-  releaseCondition: string;
-  /** True when the lock flattened the account as it began (hard locks); false leaves older positions alone. */
-  flattenOnSet: boolean;
-}
-
-/** An admin unlock waiting out admin.unlock_delay. */
-export interface PendingUnlock {
-  lockId: string;
-  by: string;
-  requestedAt: number;
-  effectiveAt: number;
-}
 
 export interface TrackedPosition {
   contractId: string;
@@ -141,6 +121,8 @@ export type AccountEvent =
   // From position children (sendParent):
   | { type: 'position.violated'; contractId: string; graceUntil: number; now: number }
   | { type: 'position.finished'; contractId: string }
+  // From lock children (sendParent):
+  | LockToParent
   // Internal: recompute the wake-up timer after context changed.
   | { type: 'wake.rearm' };
 

@@ -15,14 +15,14 @@ describe('machine graph', () => {
     for (const id of expected) expect(ids).toContain(id);
   });
 
-  it('account: the root is parallel with four regions and keeps the eventless lockout transitions', () => {
+  it('account: the root is parallel with four regions; lockout follows the lock children\'s events', () => {
     const g = graphOf('account');
     expect(g.root.kind).toBe('parallel');
     expect(g.root.children.map((c) => c.key)).toEqual(['tradingDay', 'session', 'lockout', 'wake']);
     const lock = g.edges.find((e) => e.source === 'account.lockout.unlocked' && e.target === 'account.lockout.locked');
-    expect(lock).toMatchObject({ kind: 'always', guard: 'accountLocked' });
-    const unlock = g.edges.find((e) => e.source === 'account.lockout.locked');
-    expect(unlock?.guard).toBe('!accountLocked');
+    expect(lock).toMatchObject({ kind: 'event', guard: 'heldLockIsAccountWide' });
+    const unlock = g.edges.find((e) => e.source === 'account.lockout.locked' && e.target === 'account.lockout.unlocked');
+    expect(unlock?.guard).toBe('noOtherAccountWideLock');
     expect(g.edges.find((e) => e.source === 'account.session.unknown' && e.target === 'account.session.inside')?.guard).toBe('sessionIs(inside)');
   });
 
@@ -60,7 +60,7 @@ describe('mermaid', () => {
     const text = renderDiagram('account', 'mermaid', { tradingDay: 'tracking', session: 'inside', lockout: 'locked', wake: 'armed' });
     expect(text.match(/^ +--$/gm)).toHaveLength(3);
     expect(text).toContain('state "account (parallel)" as account {');
-    expect(text).toContain('account_lockout_unlocked --> account_lockout_locked : always [accountLocked]');
+    expect(text).toContain('account_lockout_unlocked --> account_lockout_locked : lock.held [heldLockIsAccountWide]');
     expect(text).toContain('account_wake_armed --> account_wake_armed : after accountWake');
     expect(text).toContain('class account_lockout_locked active');
     expect(text).not.toContain('class account_lockout_unlocked active');

@@ -51,9 +51,13 @@ describe('TransitionRecorder', () => {
     const rows = queryTransitions(r.store.db, { accountId: 7, event: 'account.canTrade' });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actorId: 'account', at: T0 + 1000 });
-    expect(rows[0]!.from).toContain('lockout.unlocked');
-    expect(rows[0]!.to).toContain('lockout.locked');
-    expect(r.live.at(-1)).toMatchObject({ event: 'account.canTrade', accountId: 7 });
+    // The lock child it spawned reports itself held: that event locks the account.
+    const held = queryTransitions(r.store.db, { accountId: 7, event: 'lock.held' });
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ actorId: 'account' });
+    expect(held[0]!.from).toContain('lockout.unlocked');
+    expect(held[0]!.to).toContain('lockout.locked');
+    expect(r.live.map((l) => l.event)).toContain('account.canTrade');
   });
 
   it('records position children under their actor id, and skips ticks that changed nothing', () => {
@@ -85,7 +89,7 @@ describe('TransitionRecorder', () => {
     sup.onInspect((id, e) => recorder.inspect(id, e));
     sup.send(7, { type: 'account.canTrade', canTrade: false, now: T0 + 5 });
     pending.splice(0).forEach((f) => f());
-    const [row] = queryTransitions(store.db, { accountId: 7, event: 'account.canTrade' });
+    const [row] = queryTransitions(store.db, { accountId: 7, event: 'lock.held' });
     expect(row!.from).toContain('lockout.unlocked');
     expect(row!.to).toContain('lockout.locked');
   });
@@ -95,7 +99,7 @@ describe('TransitionRecorder', () => {
     r.sup.open(7, riskConfig());
     for (let i = 0; i < 5; i++) r.sup.send(7, { type: 'account.canTrade', canTrade: i % 2 === 1, now: T0 + 1000 * (i + 1) });
     r.flush();
-    const mid = queryTransitions(r.store.db, { accountId: 7, event: 'account.*', since: T0 + 2000, until: T0 + 4000 });
+    const mid = queryTransitions(r.store.db, { accountId: 7, actorId: 'account', event: 'account.*', since: T0 + 2000, until: T0 + 4000 });
     expect(mid.map((m) => m.at)).toEqual([T0 + 2000, T0 + 3000]);
     const latest = queryTransitions(r.store.db, { accountId: 7, order: 'desc', limit: 1 });
     expect(latest[0]!.at).toBe(T0 + 5000);

@@ -3,6 +3,7 @@
 import type { AnyStateMachine, StateValue } from 'xstate';
 import { accountMachine } from '../../../machines/account/index.ts';
 import { connectionMachine } from '../../../machines/connection/index.ts';
+import { lockMachine } from '../../../machines/lock/lock.machine.ts';
 import { positionMachine } from '../../../machines/position/position.machine.ts';
 import { machineGraph, type MachineGraph } from './graph.ts';
 import { toMermaid } from './mermaid.ts';
@@ -12,6 +13,7 @@ import { toSvg } from './svg.ts';
 export const MACHINES = {
   account: accountMachine as AnyStateMachine,
   position: positionMachine as AnyStateMachine,
+  lock: lockMachine as AnyStateMachine,
   connection: connectionMachine as AnyStateMachine,
 } as const;
 export type MachineName = keyof typeof MACHINES;

@@ -21,6 +21,7 @@ import {
 import type { RiskConfig } from '../../config/types.ts';
 import type { LockRow } from '../../store/index.ts';
 import type { LockEntry, LockOwner } from '../../../machines/account/index.ts';
+import { migrateSnapshot } from './migrate.ts';
 import { SNAPSHOT_SCHEMA_VERSION, SnapshotPersister, type SnapshotRepo } from './persistence.ts';
 
 export type AccountLogic = ReturnType<typeof accountWithClock>;
@@ -30,6 +31,8 @@ export interface RestoreReport {
   /** Why a stored snapshot was not used (absent when there was none or it was used). */
   discarded?: string;
   savedAt?: number;
+  /** The stored snapshot was written by an older machine version and migrated from it. */
+  migratedFrom?: number;
 }
 
 export interface AccountActorOptions {
@@ -108,11 +111,20 @@ export function openAccountActor(opts: AccountActorOptions): AccountActor {
       discarded = `unreadable snapshot row: ${(err as Error).message}`;
     }
   }
-  if (row) {
+  let migratedFrom: number | undefined;
+  if (row && row.machineId === ACCOUNT_MACHINE_ID && row.machineVersion < ACCOUNT_MACHINE_VERSION && row.schemaVersion === SNAPSHOT_SCHEMA_VERSION) {
+    const migrated = migrateSnapshot(row.snapshot, row.machineVersion, ACCOUNT_MACHINE_VERSION);
+    if ('error' in migrated) discarded = migrated.error;
+    else {
+      migratedFrom = row.machineVersion;
+      row = { ...row, machineVersion: ACCOUNT_MACHINE_VERSION, snapshot: migrated.snapshot };
+    }
+  }
+  if (row && !discarded) {
     discarded = rowProblem(row, opts.accountId) ?? undefined;
     if (!discarded) {
       const restored = build(opts, logic, row.snapshot as Snapshot<unknown>);
-      if ('actor' in restored) return finish(opts, restored, { source: 'snapshot', savedAt: row.savedAt });
+      if ('actor' in restored) return finish(opts, restored, { source: 'snapshot', savedAt: row.savedAt, ...(migratedFrom !== undefined ? { migratedFrom } : {}) });
       discarded = `restore failed: ${restored.error}`;
     }
   }

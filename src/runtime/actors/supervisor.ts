@@ -74,6 +74,9 @@ export class AccountSupervisor {
         reason: handle.restored.discarded,
       });
     }
+    if (handle.restored.migratedFrom !== undefined) {
+      this.opts.logger?.info('account snapshot migrated to the current machine version', { accountId, from: handle.restored.migratedFrom });
+    }
     return handle.restored;
   }
 

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openAccountActor } from '../../../src/runtime/actors/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
-import { ACCOUNT_MACHINE_ID, lockStatus, positionChildId } from '../../../machines/account/index.ts';
+import type { ActorRefFrom } from 'xstate';
+import { ACCOUNT_MACHINE_ID, lockChildId, lockStatus, positionChildId, type PositionRef } from '../../../machines/account/index.ts';
+import type { lockMachine } from '../../../machines/lock/lock.machine.ts';
+
+type LockRef = ActorRefFrom<typeof lockMachine>;
 import { ct, riskConfig } from '../../machines/account/fixtures.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/state-v1.db');
@@ -42,11 +46,16 @@ describe('a state.db written before the redesign', () => {
     vi.useFakeTimers({ now: T0 + 10_000 }); // restarted 10 s later
     withFixture((store) => {
       const h = open(store);
-      expect(h.restored.source).toBe('snapshot');
+      expect(h.restored).toMatchObject({ source: 'snapshot', migratedFrom: 1 });
       const ctx = h.actor.getSnapshot().context;
       expect(ctx.locks.map((l) => ({ id: l.id, until: l.until }))).toEqual([COOLDOWN, UNTIL_RESET]);
       expect(ctx.pendingUnlocks).toEqual([{ lockId: COOLDOWN.id, by: 'fixture', requestedAt: T0 + 1000, effectiveAt: T0 + 1000 + 15 * 60_000 }]);
-      const grace = h.actor.getSnapshot().children[positionChildId(MNQ)]!.getSnapshot();
+      // Each lock is now a lock machine holding the same deadline; the cooldown's unlock is pending.
+      const lockChild = (id: string) => (h.actor.getSnapshot().children[lockChildId(id)] as LockRef | undefined)?.getSnapshot();
+      expect(lockChild(COOLDOWN.id)).toMatchObject({ value: { held: 'releasePending' }, context: { lock: { until: COOLDOWN.until }, unlockAt: T0 + 1000 + 15 * 60_000 } });
+      expect(lockChild(UNTIL_RESET.id)).toMatchObject({ value: { held: 'active' }, context: { lock: { until: UNTIL_RESET.until }, unlockAt: null } });
+      expect(h.actor.getSnapshot().value).toMatchObject({ lockout: 'locked' });
+      const grace = (h.actor.getSnapshot().children[positionChildId(MNQ)] as PositionRef).getSnapshot();
       expect(grace.context.graceUntil).toBe(T0 + 30_000);
       vi.advanceTimersByTime(20_000 - 1);
       expect(h.actor.getSnapshot().children[positionChildId(MNQ)]!.getSnapshot().value).toBe('awaitingStop');
@@ -57,6 +66,12 @@ describe('a state.db written before the redesign', () => {
       expect(h.actor.getSnapshot().context.locks.map((l) => l.id)).toContain(COOLDOWN.id);
       vi.advanceTimersByTime(1); // the delayed admin unlock takes effect at its instant
       expect(h.actor.getSnapshot().context.locks.map((l) => l.id)).toEqual([UNTIL_RESET.id]);
+      expect(lockChild(COOLDOWN.id)).toBeUndefined(); // released and stopped
+      vi.setSystemTime(UNTIL_RESET.until - 1);
+      h.send({ type: 'clock.tick', now: Date.now() });
+      vi.advanceTimersByTime(1); // the reset at 17:00 releases the until_reset lock
+      expect(h.actor.getSnapshot().context.locks).toEqual([]);
+      expect(h.actor.getSnapshot().value).toMatchObject({ lockout: 'unlocked' });
       h.stop();
     });
   });
@@ -72,6 +87,10 @@ describe('a state.db written before the redesign', () => {
       const ctx = h.actor.getSnapshot().context;
       expect(ctx.locks.map((l) => ({ id: l.id, until: l.until })).sort((a, b) => a.id.localeCompare(b.id))).toEqual([UNTIL_RESET, COOLDOWN].sort((a, b) => a.id.localeCompare(b.id)));
       expect(lockStatus(ctx)).toMatchObject({ locked: true, by: ['RULE-003', 'RULE-007'] });
+      expect(h.actor.getSnapshot().value).toMatchObject({ lockout: 'locked' });
+      for (const l of [COOLDOWN, UNTIL_RESET]) {
+        expect((h.actor.getSnapshot().children[lockChildId(l.id)] as LockRef).getSnapshot().context.lock.until).toBe(l.until);
+      }
       h.stop();
     });
   });
