@@ -290,11 +290,14 @@ class ReplayRun {
     this.now = Math.max(this.now, t);
   }
 
-  /** The earliest deadline the account machine or one of its position children waits for, after now. */
+  /** The earliest deadline the account machine or one of its lock or position children waits for, after now. */
   private nextWake(): number | null {
     const ctx = this.context();
     if (!ctx) return null;
     let best = nextDeadline(ctx) ?? Infinity;
+    // Each lock child keeps its own timer (deadline, delayed unlock): tick the account at those instants too.
+    for (const l of ctx.locks) if (l.until !== null && l.until > this.now) best = Math.min(best, l.until);
+    for (const u of ctx.pendingUnlocks) if (u.effectiveAt > this.now) best = Math.min(best, u.effectiveAt);
     for (const ref of Object.values(ctx.positionActors)) {
       const snap = ref?.getSnapshot() as { status?: string; context?: { graceUntil?: number }; matches?: (s: string) => boolean } | undefined;
       const until = snap?.context?.graceUntil;
