@@ -85,7 +85,8 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
 
   it('draws every state of each machine', async () => {
     for (const name of MACHINE_NAMES) {
-      if (name === 'position') continue; // drawn per open position; checked below through the API payload
+      // Drawn per open position / per held lock; checked below through the API payload.
+      if (name === 'position' || name === 'lock') continue;
       const drawn = await page.$$eval(`.chart[data-machine="${name}"] g.state`, (gs) => gs.map((g) => g.getAttribute('data-state')));
       for (const n of allNodes(graphOf(name).root)) expect(drawn, `${name}: ${n.id}`).toContain(n.id);
     }
@@ -93,8 +94,10 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
       const body = (await (await fetch('/api/inspector/machines')).json()) as { machines: { name: string; svg: string }[] };
       return body.machines.map((m) => [m.name, m.svg]);
     });
-    const positionSvg = (machines as [string, string][]).find(([n]) => n === 'position')![1];
-    for (const n of allNodes(graphOf('position').root)) expect(positionSvg).toContain(`data-state="${n.id}"`);
+    for (const name of ['position', 'lock'] as const) {
+      const svg = (machines as [string, string][]).find(([n]) => n === name)![1];
+      for (const n of allNodes(graphOf(name).root)) expect(svg).toContain(`data-state="${n.id}"`);
+    }
     expect(await page.textContent('#summary')).toContain('realized');
     // The limits in force: the status snapshot's list, the same one the dashboard's gauges and `riskd status` show.
     const limits = statusSnapshot(daemon).accounts.find((a) => a.id === ACCOUNT.id)!.limits;
@@ -119,8 +122,9 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     await page.waitForSelector(`${lockedSel}.active`, { timeout: 5_000 });
     const elapsed = Date.now() - t0;
     expect(elapsed, `lock became active after ${elapsed} ms`).toBeLessThan(1_000);
-    await page.waitForSelector('#timeline tbody tr[data-event="account.canTrade"]', { timeout: 3_000 });
-    const row = await page.textContent('#timeline tbody tr[data-event="account.canTrade"]');
+    // The account is locked when its new lock child reports itself held.
+    await page.waitForSelector('#timeline tbody tr[data-event="lock.held"]', { timeout: 3_000 });
+    const row = await page.textContent('#timeline tbody tr[data-event="lock.held"]');
     expect(row).toContain('lockout.locked');
     await page.waitForSelector('#locks tbody tr[data-lock]', { timeout: 3_000 });
     expect(await page.textContent('#locks tbody')).toContain('RULE-010');
@@ -148,10 +152,10 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
 
   it('the timeline filter keeps only matching rows, and a replay by time range comes from the audit trail', async () => {
     const all = await page.$$eval('#timeline tbody tr[data-event]', (rows) => rows.length);
-    await page.fill('#filterText', 'canTrade');
+    await page.fill('#filterText', 'lock.held');
     const events = await page.$$eval('#timeline tbody tr[data-event]', (rows) => rows.map((r) => r.getAttribute('data-event')));
     expect(events.length).toBeGreaterThan(0);
-    expect(events.every((e) => e === 'account.canTrade')).toBe(true);
+    expect(events.every((e) => e === 'lock.held')).toBe(true);
     expect(all).toBeGreaterThanOrEqual(events.length);
     await page.fill('#filterText', '');
     // The range is read in the trading-day zone: from 00:00 of today there (Chicago) replays this run's rows.
@@ -162,7 +166,7 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     const since = Number(new URL((await asked).url()).searchParams.get('since'));
     const chicagoMidnightOffsetH = (Date.parse(`${todayInChicago}T00:00:00Z`) - since) / 3_600_000;
     expect([-5, -6]).toContain(chicagoMidnightOffsetH);
-    await page.waitForSelector('#timeline tbody tr[data-event="account.canTrade"]', { timeout: 3_000 });
+    await page.waitForSelector('#timeline tbody tr[data-event="lock.held"]', { timeout: 3_000 });
     await page.fill('#since', '');
     // A range that ends before riskd started replays nothing.
     await page.fill('#until', '2001-01-01T00:00:00');
@@ -170,7 +174,7 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     await page.waitForSelector('#timeline tbody td.muted', { timeout: 3_000 });
     await page.fill('#until', '');
     await page.click('#filter button[type="submit"]');
-    await page.waitForSelector('#timeline tbody tr[data-event="account.canTrade"]', { timeout: 3_000 });
+    await page.waitForSelector('#timeline tbody tr[data-event="lock.held"]', { timeout: 3_000 });
   });
 
   it('times carry the trading-day zone; the timeline shows at most 50 rows and from → to per region', async () => {
@@ -189,7 +193,7 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
     expect(await page.textContent('#timelineNote')).toMatch(/^newest 50 of \d+/);
     expect(await page.$$eval('#timeline tbody tr[data-event]', (rows) => rows.length)).toBe(50);
     await page.check('#changesOnly');
-    const change = await page.textContent('#timeline tbody tr[data-event="account.canTrade"] td.change');
+    const change = await page.textContent('#timeline tbody tr[data-event^="lock."] td.change');
     expect(change).toMatch(/lockout\.(un)?locked→lockout\.(un)?locked/);
   });
 
