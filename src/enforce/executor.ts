@@ -708,63 +708,83 @@ export class Executor {
   }
 
   /**
-   * Spawns the action's statechart with the executor's I/O provided: the REST call and check as actors, audit and
-   * memory writes as actions, the wall clock behind its deadlines (timers through the injected TimerPort). Its
-   * final state settles the action.
+   * The action statechart with the executor's I/O provided: the REST call and check as actors, audit and memory
+   * writes as actions, the wall clock behind its deadlines. Provided once (`provide` rebuilds every state node, a
+   * cost the hot path must not pay per action); each implementation finds its action through the actor system,
+   * which is one per action chart.
    */
+  private readonly logic = actionMachine.provide({
+    actors: {
+      call: fromPromise<CallAnswer, { kind: ActionKind; attempt: number }>(({ system }) => this.send(this.actionOf(system))),
+      check: fromPromise<CheckAnswer, { priority: ReadPriority }>(async ({ input, system }) => {
+        const a = this.actionOf(system);
+        const verdict = await this.check(a, input.priority);
+        // The next check needs a look that starts after this one.
+        if (verdict.state === 'pending') a.answeredMark = lookMark();
+        return { state: verdict.state, detail: verdict.detail, at: this.now() };
+      }),
+    },
+    delays: {
+      untilWake: ({ context }) => Math.max(0, context.wakeAt - this.now()),
+    },
+    actions: {
+      record: ({ system }, params: { outcome: string }) => this.audit.update(this.actionOf(system).row, { outcome: params.outcome }),
+      logUnknown: ({ context, system }) => {
+        const a = this.actionOf(system);
+        this.logger.warn('enforcement call outcome unknown: reconciling before anything else', {
+          rule: a.req.rule,
+          accountId: a.accountId,
+          endpoint: ENDPOINT[a.kind],
+          attempt: a.attempts,
+          error: context.unknown?.detail,
+        });
+      },
+      logResend: ({ system }) => {
+        const a = this.actionOf(system);
+        this.logger.warn('enforcement re-send after REST check proved nothing happened', {
+          rule: a.req.rule,
+          accountId: a.accountId,
+          endpoint: ENDPOINT[a.kind],
+          attempt: a.attempts,
+        });
+      },
+      logHeldCheckFailed: ({ event, system }) => {
+        const a = this.actionOf(system);
+        this.logger.warn('REST check of a held close failed: sending it', {
+          accountId: a.accountId,
+          contractId: a.contractId,
+          error: String((event as { error?: unknown }).error),
+        });
+      },
+      noteRefusal: ({ system }) => {
+        const a = this.actionOf(system);
+        if (a.kind === 'reduce') this.memory.noteRefusal(a.accountId, 'partialClose');
+        if (a.kind === 'cancel') {
+          this.memory.noteRefusal(a.accountId, 'cancel');
+          this.watch(a.req, a.orderId!, a.contractId);
+        }
+      },
+      recordFallback: ({ system }, params: { why: string }) => {
+        const a = this.actionOf(system);
+        a.kind = 'close';
+        this.audit.update(a.row, { outcome: params.why, endpoint: ENDPOINT.close });
+        this.logger.warn('reduce falls back to closeContract', { accountId: a.accountId, contractId: a.contractId, why: params.why });
+      },
+      assessThrottledStop: assign({ stopSkip: ({ system }) => this.throttledStopSkip(this.actionOf(system)) }),
+    },
+  });
+  /** The action each running chart drives, by the chart's actor system (one system per createActor). */
+  private readonly actionsBySystem = new WeakMap<object, Action>();
+
+  private actionOf(system: object): Action {
+    const a = this.actionsBySystem.get(system);
+    if (!a) throw new Error('action chart without its action');
+    return a;
+  }
+
+  /** Spawns the action's statechart (this.logic); its final state settles the action. */
   private run(a: Action, start: { startAs: ActionStart; sendAt?: number }): void {
-    const logic = actionMachine.provide({
-      actors: {
-        call: fromPromise<CallAnswer, { kind: ActionKind; attempt: number }>(() => this.send(a)),
-        check: fromPromise<CheckAnswer, { priority: ReadPriority }>(async ({ input }) => {
-          const verdict = await this.check(a, input.priority);
-          // The next check needs a look that starts after this one.
-          if (verdict.state === 'pending') a.answeredMark = lookMark();
-          return { state: verdict.state, detail: verdict.detail, at: this.now() };
-        }),
-      },
-      delays: {
-        untilWake: ({ context }) => Math.max(0, context.wakeAt - this.now()),
-      },
-      actions: {
-        record: (_, params: { outcome: string }) => this.audit.update(a.row, { outcome: params.outcome }),
-        logUnknown: ({ context }) =>
-          this.logger.warn('enforcement call outcome unknown: reconciling before anything else', {
-            rule: a.req.rule,
-            accountId: a.accountId,
-            endpoint: ENDPOINT[a.kind],
-            attempt: a.attempts,
-            error: context.unknown?.detail,
-          }),
-        logResend: () =>
-          this.logger.warn('enforcement re-send after REST check proved nothing happened', {
-            rule: a.req.rule,
-            accountId: a.accountId,
-            endpoint: ENDPOINT[a.kind],
-            attempt: a.attempts,
-          }),
-        logHeldCheckFailed: ({ event }) =>
-          this.logger.warn('REST check of a held close failed: sending it', {
-            accountId: a.accountId,
-            contractId: a.contractId,
-            error: String((event as { error?: unknown }).error),
-          }),
-        noteRefusal: () => {
-          if (a.kind === 'reduce') this.memory.noteRefusal(a.accountId, 'partialClose');
-          if (a.kind === 'cancel') {
-            this.memory.noteRefusal(a.accountId, 'cancel');
-            this.watch(a.req, a.orderId!, a.contractId);
-          }
-        },
-        recordFallback: (_, params: { why: string }) => {
-          a.kind = 'close';
-          this.audit.update(a.row, { outcome: params.why, endpoint: ENDPOINT.close });
-          this.logger.warn('reduce falls back to closeContract', { accountId: a.accountId, contractId: a.contractId, why: params.why });
-        },
-        assessThrottledStop: assign({ stopSkip: () => this.throttledStopSkip(a) }),
-      },
-    });
-    const actor = createActor(logic, {
+    const actor = createActor(this.logic, {
       input: {
         kind: a.kind,
         ...start,
@@ -779,6 +799,7 @@ export class Executor {
       ...(this.deps.inspect ? { inspect: (e: InspectionEvent) => this.deps.inspect?.(a.accountId, e) } : {}),
     });
     a.actor = actor;
+    this.actionsBySystem.set(actor.system, a);
     actor.subscribe({
       complete: () => this.finish(a, actor.getSnapshot().output!),
       error: (err: unknown) => this.finish(a, { status: 'failed', outcome: `action chart failed: ${String(err)}`, after: 'auto', source: 'rest' }),

@@ -44,7 +44,7 @@ export interface AccountActorOptions {
   logic?: AccountLogic;
   /** false: ignore any stored snapshot and start fresh. */
   restore?: boolean;
-  /** Every fact the machine emitted, after the snapshot that contains its cause is saved. */
+  /** Every fact the machine emitted, after the snapshot that contains its cause is saved (intents that change no lock: just before). */
   onEmitted: (e: AccountEmitted) => void;
   /** After each delivery of emitted facts: what one event (or one batch) decided is complete. */
   onFlushed?: () => void;
@@ -201,6 +201,14 @@ function finish(opts: AccountActorOptions, b: Built, restored: RestoreReport): A
     opts.onFlushed?.();
   };
   persister.onSettled(flush);
+  // What decided only intents (no lock set or released) is handed over before the snapshot write: the request
+  // leaves first and the snapshot follows on the next tick, in the same turn (daemon.ts header). A lock change
+  // keeps everything of its flush after the write, so the lock is durable before anything acts on it.
+  persister.onHandOver(() => {
+    if (!buffer.some((e) => e.type === 'intent') || buffer.some((e) => e.type === 'lock.set' || e.type === 'lock.released')) return false;
+    flush();
+    return true;
+  });
   state.ready = true;
   persister.enabled = true;
   persister.persistNow(true);

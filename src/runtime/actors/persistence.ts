@@ -9,7 +9,10 @@
 //  - inside `batch(fn)`: once, at the end of fn. The runtime calls `store.transaction(() => persister.batch(() =>
 //    { ledger change; actor.send(ev) }))` so the snapshot commits with the ledger change that caused it.
 // `onSettled` listeners run right after each write (or skipped write when nothing changed): the supervisor
-// hands emitted intents and lock changes to the outside world only then, so state is durable before acting.
+// hands emitted lock changes (and the intents decided with them) to the outside world only then, so a lock is
+// durable before acting on it. `onHandOver` listeners run right before the write: intents that change no lock
+// leave there, and the write follows on the next tick, after the request is on the wire (a plain close or
+// reduce need not wait for the snapshot's JSON work, daemon.ts header).
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import type { SnapshotRow } from '../../store/index.ts';
 
@@ -78,6 +81,8 @@ export class SnapshotPersister {
   private batching = 0;
   private microtaskQueued = false;
   private readonly settledListeners: (() => void)[] = [];
+  private readonly handOverListeners: (() => boolean)[] = [];
+  private saveQueued = false;
   /** Saving starts only after restore finished (start, re-arm, system.resumed). */
   enabled = false;
   dirty = false;
@@ -104,6 +109,15 @@ export class SnapshotPersister {
 
   onSettled(fn: () => void): void {
     this.settledListeners.push(fn);
+  }
+
+  /**
+   * Runs right before each settle's write; returns true when it handed a request over (the account actor's
+   * lock-free intents). The write then follows on the next tick, right after Node's http client writes the
+   * request (it attaches a kept-alive socket on the next tick too), instead of standing in front of it.
+   */
+  onHandOver(fn: () => boolean): void {
+    this.handOverListeners.push(fn);
   }
 
   /** Run fn (which sends events) and write once at its end; nested batches write at the outermost end. */
@@ -145,8 +159,20 @@ export class SnapshotPersister {
 
   private settle(): void {
     if (!this.enabled) return; // restore in progress: the caller enables, writes and flushes once at the end
+    let handedOver = false;
+    for (const fn of this.handOverListeners) handedOver = fn() || handedOver;
+    if (handedOver) return this.queueSave();
     this.persistNow();
     for (const fn of this.settledListeners) fn();
+  }
+
+  private queueSave(): void {
+    if (this.saveQueued) return;
+    this.saveQueued = true;
+    process.nextTick(() => {
+      this.saveQueued = false;
+      if (this.batching === 0) this.settle();
+    });
   }
 
   private queueChildSave(): void {

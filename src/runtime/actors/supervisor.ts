@@ -1,8 +1,8 @@
 // The account supervisor: one root actor per account (errors escalate to the root, so an account's fault stays
 // in that account), an error observer on each, rebuild from the last good snapshot on a fault, and a fan-out of
 // what the machines emit: lock changes to `onLockChange`, everything to `onEmitted`, and the intents one event
-// (or one batch of events) decided as one batch to `onIntents`, after its lock changes and after the snapshot
-// is saved.
+// (or one batch of events) decided as one batch to `onIntents`, after its lock changes. When that batch set or
+// released a lock, it is delivered after the snapshot is saved; intents alone leave just before the write.
 import type { InspectionEvent } from 'xstate';
 import type { Intent, Verdict } from '../../rules/types.ts';
 import type { RiskConfig } from '../../config/types.ts';
