@@ -6,14 +6,13 @@
 // is the status snapshot pushed on the control WebSocket (/ws): `status` each second and right after anything
 // changes, `enforcement` as it happens (the page refetches the feed on it). Every asset is served from here: the
 // page works offline.
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Daemon } from '../../runtime/daemon.ts';
 import { feedLine, type FeedLine } from './feedLine.ts';
+import { staticSite } from '../staticSite.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
-const WEB_DIR = new URL('../web/', import.meta.url);
 const ASSETS: Record<string, string> = {
   'dashboard.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
@@ -36,28 +35,11 @@ export function feedView(daemon: Daemon): { accounts: AccountFeed[] } {
 }
 
 export function dashboardRoutes(daemon: Daemon): [string, string, Handler][] {
-  const cache = new Map<string, string>();
-  const asset = (name: string): string => {
-    let text = cache.get(name);
-    if (text === undefined) {
-      text = readFileSync(new URL(name, WEB_DIR), 'utf8');
-      cache.set(name, text);
-    }
-    return text;
-  };
-  const page: Handler = (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': CSP });
-    res.end(asset('dashboard.html'));
-  };
+  const site = staticSite('dashboard.html', ASSETS, CSP);
+  const page: Handler = (_req, res) => site.page(res);
   const assets: Handler = (_req, res, url) => {
     const name = url.pathname.slice('/assets/'.length);
-    const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-    if (!type) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`no dashboard asset "${name.slice(0, 60)}"\n`);
-      return;
-    }
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-    res.end(asset(name));
+    if (!site.asset(res, name)) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`no dashboard asset "${name.slice(0, 60)}"\n`);
   };
   const feed: Handler = (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });

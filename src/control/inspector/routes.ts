@@ -9,7 +9,6 @@
 //   GET /api/inspector/stream             Server-Sent Events: `account` views on every state change (≤ 10/s per
 //                                         account) and each second, `transition` rows as they are recorded
 // Live updates use SSE on the same server because the control server's WebSocket upgrade serves /ws only.
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InspectionEvent } from 'xstate';
 import { MACHINE_NAMES, graphOf, renderDiagram } from './diagram.ts';
@@ -17,10 +16,10 @@ import { allNodes } from './graph.ts';
 import type { RecordedTransition } from './recorder.ts';
 import type { InspectorSource } from './source.ts';
 import { queryTransitions, type TransitionQuery } from './transitionQuery.ts';
+import { staticSite } from '../staticSite.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
-const WEB_DIR = new URL('../web/', import.meta.url);
 const ASSETS: Record<string, string> = {
   'inspector.js': 'text/javascript; charset=utf-8',
   'inspector.css': 'text/css; charset=utf-8',
@@ -94,7 +93,7 @@ export function createInspectorRoutes(opts: InspectorRoutesOptions): InspectorRo
   const clients = new Set<ServerResponse>();
   const dirty = new Set<number>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  const cache = new Map<string, string>();
+  const site = staticSite('inspector.html', ASSETS, CSP);
   let machinesJson: string | undefined;
 
   const sse = (event: string, data: unknown): void => {
@@ -133,25 +132,10 @@ export function createInspectorRoutes(opts: InspectorRoutesOptions): InspectorRo
   const ticker = setInterval(pushAll, opts.statusIntervalMs ?? 1000);
   ticker.unref();
 
-  const asset = (name: string): string => {
-    let text = cache.get(name);
-    if (text === undefined) {
-      text = readFileSync(new URL(name, WEB_DIR), 'utf8');
-      cache.set(name, text);
-    }
-    return text;
-  };
-
-  const page: Handler = (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': CSP });
-    res.end(asset('inspector.html'));
-  };
+  const page: Handler = (_req, res) => site.page(res);
   const assets: Handler = (_req, res, url) => {
     const name = url.pathname.slice('/inspector/assets/'.length);
-    const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-    if (!type) return sendJson(res, 404, { error: `no inspector asset "${name.slice(0, 60)}"` });
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-    res.end(asset(name));
+    if (!site.asset(res, name)) sendJson(res, 404, { error: `no inspector asset "${name.slice(0, 60)}"` });
   };
   const machines: Handler = (_req, res) => {
     machinesJson ??= JSON.stringify({
