@@ -2,18 +2,9 @@
 // machines on a simulated clock), as a terminal table and an offline HTML report.
 import type { Command } from 'commander';
 import { setExitCode } from '../exitCode.ts';
+import type { ReplayOptions } from '../../replay/runReplay.ts';
 
-interface ReplayCliOptions {
-  since?: string;
-  until?: string;
-  config: string;
-  accounts: string;
-  account?: string;
-  compare?: string;
-  dataDir: string;
-  out?: string;
-  demo?: boolean;
-}
+type ReplayCliOptions = Omit<ReplayOptions, 'now'>;
 
 export function register(program: Command): void {
   program
