@@ -6,8 +6,8 @@ import { RateBudget } from '../gateway/rateBudget.ts';
 import { TokenManager } from '../gateway/auth.ts';
 import { ProjectXRest } from '../gateway/rest.ts';
 import { postJson, transportFor } from '../gateway/http.ts';
-import { GatewayError, GatewayHttpError } from '../gateway/errors.ts';
-import { asArray, asObject, reqInstant, reqNum, type Obj } from '../gateway/parse/fields.ts';
+import { GatewayError, GatewayHttpError, GatewayProtocolError } from '../gateway/errors.ts';
+import { parseBarsResponse } from '../gateway/parse/responses.ts';
 import type { GatewayAccess } from './gather.ts';
 import type { Bar } from './types.ts';
 
@@ -17,17 +17,11 @@ export interface OpenedGateway extends GatewayAccess {
   close(): void;
 }
 
-/** Decodes a retrieveBars body (bars newest first) into minute bars, oldest first. Throws naming the bad field. */
+/** Decodes a retrieveBars body (bars newest first) into minute bars, oldest first; the gateway's own parser. */
 export function parseBars(body: unknown): Bar[] {
-  const o = asObject(body, BARS_ENDPOINT);
-  if (o.bars === null || o.bars === undefined) return [];
-  return asArray(o.bars, `${BARS_ENDPOINT}.bars`)
-    .map((raw, i) => {
-      const path = `${BARS_ENDPOINT}.bars[${i}]`;
-      const b = asObject(raw, path) as Obj;
-      return { t: reqInstant(b, 't', path).ms, o: reqNum(b, 'o', path), h: reqNum(b, 'h', path), l: reqNum(b, 'l', path), c: reqNum(b, 'c', path), v: reqNum(b, 'v', path) };
-    })
-    .sort((a, b) => a.t - b.t);
+  const r = parseBarsResponse(body);
+  if (!r.ok) throw new GatewayProtocolError(r.failure.event, r.failure.reason, false);
+  return [...r.value].sort((a, b) => a.t - b.t);
 }
 
 export async function openGateway(cfg: AccountsConfig, logger: Logger): Promise<OpenedGateway> {

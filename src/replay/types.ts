@@ -1,18 +1,12 @@
 // What a replay reads (the account's past as the gateway reports it) and what it produces (what riskd would
 // have done). Plain data: the fetching/caching side and the report side meet only here.
 import type { Contract, Order, Trade } from '../gateway/models.ts';
+import type { Bar } from '../gateway/parse/responses.ts';
 import type { Intent } from '../rules/types.ts';
 import type { LockEntry, LockOwner } from '../../machines/account/index.ts';
 
-/** One minute bar (t = bar start, epoch ms). */
-export interface Bar {
-  t: number;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-}
+/** One minute bar (t = bar start, epoch ms): the gateway's own type. */
+export type { Bar };
 
 export interface ReplayData {
   account: { id: number; name: string; balance: number };
