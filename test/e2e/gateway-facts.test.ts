@@ -120,9 +120,11 @@ describe('one entry order, several trade rows', () => {
       sim.control.partialFills(null);
     }
     expect(sim.state.trades(acct.id)).toHaveLength(3);
-    await observe(800);
+    // All three executions reach riskd (on a loaded box that can take longer than a fixed pause), then: no lock.
+    let st = await statusOf(riskd, acct.id);
+    for (const until = Date.now() + 8_000; st.openContracts < 3 && Date.now() < until; st = await statusOf(riskd, acct.id)) await observe(100);
+    await observe(300);
     expect(riskd.readStore((s) => s.locks.active(acct.id))).toEqual([]);
-    const st = await statusOf(riskd, acct.id);
     expect(st.openContracts).toBe(3);
     expect(st.entriesToday).toBe(1);
     t.buy(MES, 1); // a second entry order
