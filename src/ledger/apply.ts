@@ -158,6 +158,9 @@ export function comparePositionMarks(a: PositionMark, b: PositionMark): number {
   return a.created - b.created || a.id - b.id || Number(a.closed) - Number(b.closed) || a.at - b.at;
 }
 
+const sameState = (cur: PositionRecord, p: Position, side: PositionRecord['side']): boolean =>
+  cur.id === p.id && cur.side === side && cur.size === p.size && cur.averagePrice === p.averagePrice;
+
 function applyPosition(ledger: Ledger, p: Position, action: number | undefined, receivedAt: number, source: 'hub' | 'rest'): LedgerChange[] {
   const side = sideOfType(p.type);
   const isClose = action === 2 || p.size <= 0 || side === undefined;
@@ -167,12 +170,17 @@ function applyPosition(ledger: Ledger, p: Position, action: number | undefined, 
   const inferred = isClose && source === 'rest';
   const mark: PositionMark = { created: p.creationTimestamp, id: p.id, closed: isClose && !inferred, at: receivedAt };
   const latest = ledger.positionLatest.get(p.contractId);
+  const cur = ledger.positionsByContract.get(p.contractId);
   // A REST snapshot states the position after every fill it has seen, even when it repeats what riskd holds.
   if (source === 'rest') ledger.notePositionEvent(p.contractId);
-  if (latest && comparePositionMarks(mark, latest) <= 0) return NO_CHANGES; // older, or the same observation
+  const order = latest ? comparePositionMarks(mark, latest) : 1;
+  if (order < 0) return NO_CHANGES; // older
+  // The same mark: one socket read can hold several updates of a position (an order filling in parts) received
+  // in the same millisecond. The hub delivers them in order, so a hub update saying something new is the later
+  // one; a repeat of what riskd holds, a repeated close and a snapshot stamped no later than the hub are not.
+  if (order === 0 && (source === 'rest' || isClose || (cur !== undefined && sameState(cur, p, side)))) return NO_CHANGES;
   ledger.positionLatest.set(p.contractId, mark);
   ledger.notePositionEvent(p.contractId);
-  const cur = ledger.positionsByContract.get(p.contractId);
 
   if (isClose) {
     // Closing this lifetime also ends any earlier one still held (its own close was missed or is late).
@@ -181,7 +189,7 @@ function applyPosition(ledger: Ledger, p: Position, action: number | undefined, 
     return [{ kind: 'position', what: 'closed', contractId: p.contractId, before: snapshot(cur), after: null }];
   }
 
-  if (cur && cur.id === p.id && cur.side === side && cur.size === p.size && cur.averagePrice === p.averagePrice) {
+  if (cur && sameState(cur, p, side)) {
     cur.observedAt = receivedAt;
     return NO_CHANGES;
   }

@@ -253,6 +253,27 @@ describe('position event ordering', () => {
     expect(applyEvent(l, posEv({ id: 2, size: 1, creationTimestamp: T0 + 20 }, T0 + 5000, 1, 'rest'))).toEqual([]);
     expect(l.positions()).toEqual([]);
   });
+
+  it('updates of one position received in the same millisecond (an order filling in parts) all apply, in arrival order', () => {
+    // Seen on a loaded box: three executions of one order read from one socket read; the third was taken for a
+    // repeat of the second (same lifetime, same receive time) and riskd believed 2 contracts open instead of 3.
+    const r = registry();
+    const l = r.get(ACC)!;
+    expect(applyEvent(l, posEv({ id: 7, size: 1 }, T0 + 5))).toMatchObject([{ what: 'opened' }]);
+    expect(applyEvent(l, posEv({ id: 7, size: 2 }, T0 + 5))).toMatchObject([{ what: 'changed', after: { size: 2 } }]);
+    expect(applyEvent(l, posEv({ id: 7, size: 3 }, T0 + 5))).toMatchObject([{ what: 'changed', after: { size: 3 } }]);
+    expect(l.openContractsTotal()).toBe(3);
+    // A repeat of what riskd holds, or a snapshot stamped the same millisecond, changes nothing.
+    expect(applyEvent(l, posEv({ id: 7, size: 3 }, T0 + 5))).toEqual([]);
+    expect(applyEvent(l, posEv({ id: 7, size: 2 }, T0 + 5, 1, 'rest'))).toEqual([]);
+    expect(applyEvent(l, posEv({ id: 7, type: 0, size: 0 }, T0 + 5, 2, 'rest'))).toEqual([]);
+    expect(l.openContractsTotal()).toBe(3);
+    // The close in the same millisecond is final; its repeat changes nothing.
+    expect(applyEvent(l, posEv({ id: 7, type: 0, size: 0 }, T0 + 5, 2))).toMatchObject([{ what: 'closed' }]);
+    expect(applyEvent(l, posEv({ id: 7, type: 0, size: 0 }, T0 + 5, 2))).toEqual([]);
+    expect(applyEvent(l, posEv({ id: 7, size: 3 }, T0 + 5))).toEqual([]);
+    expect(l.positions()).toEqual([]);
+  });
 });
 
 describe('fills ahead of their position event', () => {
