@@ -14,7 +14,6 @@
 import { enqueueActions, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { MAX_WAKE_MS, positionMachine, type PositionEvent } from '../position/position.machine.ts';
 import { lockMachine, type LockInput } from '../lock/lock.machine.ts';
-import type { LockEvent } from '../lock/types.ts';
 import { chain, isAccountWide, releaseLocks, type Step } from './locks.ts';
 import { admitIntents, forgetInFlight, intentOut, onSettled } from './intents.ts';
 import {
@@ -80,10 +79,10 @@ function coreOf(c: AccountContext): AccountCore {
 
 /** What `apply` needs of enqueueActions' `enqueue`. */
 interface Enqueue {
+  (action: () => void): unknown;
   assign(v: Partial<AccountContext>): unknown;
   emit(e: AccountEmitted): unknown;
   spawnChild(src: 'lock', options: { id: string; input: LockInput }): unknown;
-  sendTo(ref: AnyActorRef, e: LockEvent): unknown;
 }
 
 /**
@@ -98,10 +97,11 @@ function apply(enqueue: Enqueue, context: AccountContext, self: AnyActorRef, ste
     if (!known.has(lock.id) && !liveLock(self, lock.id)) enqueue.spawnChild('lock', { id: lockChildId(lock.id), input: { lock, now: admitted.core.now } });
   }
   for (const o of admitted.out) enqueue.emit(o);
-  for (const cmd of step.toLocks ?? []) {
-    const ref = liveLock(self, cmd.lockId);
-    if (ref) enqueue.sendTo(ref, cmd.event);
-  }
+  // One step can tell a lock several things (a reset and a due unlock; the session opening seen twice), and the
+  // first may release it. A sendTo checks the child when the step is resolved but delivers after it, so a child
+  // released by an earlier command would still be sent the next one (XState's "sent to stopped actor" warning).
+  // Each command is therefore delivered in order and checked as it is delivered.
+  for (const cmd of step.toLocks ?? []) enqueue(() => liveLock(self, cmd.lockId)?.send(cmd.event));
 }
 
 export const accountSetup = setup({
