@@ -229,7 +229,8 @@ export const accountSetup = setup({
 
     onEnforcementSettled: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'enforcement.settled') return;
-      enqueue.assign({ inFlight: onSettled(coreOf(context), event.intents).inFlight ?? [] });
+      enqueue.assign({ inFlight: onSettled(coreOf(context), event.intents).inFlight ?? [], recheck: false });
+      if (context.recheck) enqueue.emit({ type: 'rules.recheck', accountId: context.accountId });
     }),
 
     /** A cooldown's machine took a later deadline: the register follows and the store hears of it. */

@@ -19,6 +19,16 @@ const keyOf = (i: Intent): string => JSON.stringify(i);
 const contractOf = (i: Intent): string | undefined => (i.type === 'close' || i.type === 'reduce' ? i.contractId : undefined);
 
 /**
+ * The executor runs one action at a time per contract position (close, reduce) and per contract stop (moveStop);
+ * another one there meanwhile is absorbed (an audit row, no call). A reduce or a stop move decided while its slot
+ * is busy is therefore held back here and decided afresh after the action settles (its size or price computed
+ * from what the action left). A close still goes through: the executor redoes an absorbed close by itself.
+ */
+const slotOf = (i: Intent): string | undefined =>
+  i.type === 'close' || i.type === 'reduce' ? `pos:${i.contractId}` : i.type === 'moveStop' ? `stop:${i.contractId}` : undefined;
+const waitsForSlot = (i: Intent): boolean => i.type === 'reduce' || i.type === 'moveStop';
+
+/**
  * The step's intents merged (strongest wins, each once, in the order they were decided) minus those already in
  * flight; the ones that leave are recorded as in flight. Other facts keep their place.
  */
@@ -28,18 +38,27 @@ export function admitIntents(core: AccountCore, out: AccountEmitted[]): { core: 
   const kept = new Set(resolveIntents(decided.map((o) => o.intent)));
   const inFlight = core.inFlight ?? [];
   const busy = new Set(inFlight.map((f) => f.key));
+  const busySlots = new Set(inFlight.map((f) => slotOf(JSON.parse(f.key) as Intent)));
   const added: InFlightIntent[] = [];
+  let recheck = false;
   const admitted = out.filter((o) => {
     if (o.type !== 'intent') return true;
     if (!kept.has(o.intent)) return false;
     const key = keyOf(o.intent);
     if (busy.has(key)) return false;
+    const slot = slotOf(o.intent);
+    if (waitsForSlot(o.intent) && busySlots.has(slot)) {
+      recheck = true;
+      return false;
+    }
     busy.add(key);
+    if (slot !== undefined) busySlots.add(slot);
     const contractId = contractOf(o.intent);
     added.push(contractId === undefined ? { key, at: core.now } : { key, contractId, at: core.now });
     return true;
   });
-  return { core: added.length > 0 ? { ...core, inFlight: [...inFlight, ...added] } : core, out: admitted };
+  const next = added.length > 0 ? { ...core, inFlight: [...inFlight, ...added] } : core;
+  return { core: recheck && !next.recheck ? { ...next, recheck: true } : next, out: admitted };
 }
 
 /** Forget in-flight entries matching `gone` (settled, their position closed, or too old). */

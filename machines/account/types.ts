@@ -60,6 +60,11 @@ export interface AccountCore {
    * written before it existed restore without it.
    */
   inFlight?: InFlightIntent[];
+  /**
+   * A reduce or stop move was decided while an action on the same contract was in flight and not handed over:
+   * the rules run again once an action settles (the `rules.recheck` fact). Optional like `inFlight`.
+   */
+  recheck?: boolean;
 }
 
 export interface InFlightIntent {
@@ -145,4 +150,6 @@ export type AccountEmitted =
     }
   | { type: 'tradingDay.reset'; accountId: number; tradingDay: string; at: number }
   | { type: 'session.changed'; accountId: number; phase: SessionPhase; windowEnd: number | null; nextOpen: number | null; at: number }
-  | { type: 'machine.warning'; accountId: number; message: string };
+  | { type: 'machine.warning'; accountId: number; message: string }
+  /** Run the rules again on the ledger: a decision held back while its contract was busy may still be due. */
+  | { type: 'rules.recheck'; accountId: number };

@@ -729,6 +729,11 @@ export class Daemon {
       }
       for (const l of this.listeners) l.onLock?.({ type: c.type, accountId: c.accountId, lock: c.lock, ...(c.type === 'lock.released' ? { how: c.how } : {}) });
     });
+    // A decision the machine held back while its contract's action was in flight: the rules run again now that
+    // an action settled (after the machine's current step, not inside it).
+    this.supervisor.onEmitted((e) => {
+      if (e.type === 'rules.recheck') queueMicrotask(() => this.reevaluate(e.accountId, 'ledger'));
+    });
     // The one route to the executor: each batch the account machine decided; when it has settled, the machine
     // hears so and may decide the same again if the breach is still there.
     this.supervisor.onIntents((accountId, batch) => {

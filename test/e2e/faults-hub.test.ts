@@ -1,6 +1,7 @@
 // E2E, the real riskd process against the simulator: what the hubs throw at riskd. Duplicated events never
 // enforce twice nor count twice, voided fills leave the realized P&L, partial fills never over-reduce, and a
 // reversal through zero is one new position of the other side.
+import { expectOneRowPerAction } from './support/audit.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { ES, MNQ, NQ, effectiveCalls, enforcementCalls, observe, positionSize, startE2ESim, summarize, trader, waitFor, type E2ESim } from './support/sim.ts';
@@ -78,9 +79,9 @@ describe('hub faults and fill shapes', () => {
     expect(lock.kind).toBe('until_reset');
   });
 
-  // The entry fills 1+1+1: at 2 riskd sends a reduce of 1; at 3 the reduce of 2 is absorbed (a reduce is already in
-  // flight); the reduce of 1 takes 3 to 2, short of its goal, and is handed back for re-evaluation: the rules run
-  // again on the unchanged ledger and reduce the rest.
+  // The entry fills 1+1+1: at 2 riskd sends a reduce of 1; at 3 the machine holds back a second reduce (one is in
+  // flight on the contract); the reduce of 1 takes 3 to 2, short of its goal, and once it settles the rules run
+  // again and reduce the rest. One audit row per REST call: no absorbed decision.
   it('partial fills: the position grows one contract at a time and ends reduced to the limit', async () => {
     const acct = fleet.account('c3');
     const sim = env.sim;
@@ -96,6 +97,7 @@ describe('hub faults and fill shapes', () => {
         return Number((r.body as { size: number }).size);
       });
     expect(reduced.reduce((a, b) => a + b, 0)).toBe(2);
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 
   it('a reversal through zero: long 1 ES, sell 3 → short 2 over the ES limit of 1 → buy back exactly 1', async () => {

@@ -62,8 +62,7 @@ describe('RULE-012 trade_management', () => {
     expect(enforcementCalls(sim, acct.id, undefined, seq).map(summarize)).toEqual([]);
     const stop = sim.state.orders(acct.id).find((o) => o['id'] === stopId)!;
     expect(stop['stopPrice']).toBe(20004.25);
-    // Not asserted here: each tighter trail is a new decision; the executor's one-modify-a-second throttle
-    // coalesces them (rows "superseded") and absorbs one that comes while a modify is answered (issue 14).
+    await expectOneRowPerAction(riskd, env, acct.id);
   });
 
   it('places a protective stop at breakeven when the position has none', async () => {

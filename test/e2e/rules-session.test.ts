@@ -158,8 +158,7 @@ describe('sessions, canTrade and symbol blocks', () => {
       expect(enforcementCalls(sim, acct.id, undefined, after)).toEqual([]);
       expect(positionSize(sim, acct.id, ES)).toBe(1);
     }
-    // Not asserted here: the executor's flatten sweep (a REST look after the flatten) can race the kill switch's
-    // close of the position opened during the blackout and absorb it (an executor interplay, issue 14).
+    await expectOneRowPerAction(riskd, env, acct.id);
   }, 60_000);
 
   it('RULE-009: at the window end with flatten_at_end, flatten + cancel + until_session lock; then the kill switch', async () => {

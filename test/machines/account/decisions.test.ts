@@ -25,6 +25,30 @@ describe('one decision per breach', () => {
     expect(intentsOf(emitted)).toEqual([reduce, reduce]);
   });
 
+  it('a different reduce or stop move on a contract whose action is in flight waits; the rules run again once it settles', () => {
+    // The executor runs one action per contract position and per contract stop; another one there meanwhile would
+    // only be absorbed (an audit row for a decision nobody carries out). A close still goes through.
+    const { actor, emitted } = startAccount(riskConfig());
+    actor.send({ type: 'position.opened', contractId: 'A', symbol: 'MNQ', size: 5, side: 'long', now: T0 });
+    actor.send({ type: 'rule.verdicts', now: T0, verdicts: [tooMany()] });
+    const more: Intent = { ...reduce, size: 3 };
+    const stop = (stopPrice: number): Intent => ({ type: 'moveStop', accountId: 7, contractId: 'A', orderId: 55, stopPrice, size: 5, side: 1 });
+    actor.send({ type: 'rule.verdicts', now: T0 + 1, verdicts: [tooMany([more])] });
+    actor.send({ type: 'rule.verdicts', now: T0 + 1, verdicts: [{ rule: 'RULE-012', intents: [stop(100)], message: 'trail', numbers: {} }] });
+    actor.send({ type: 'rule.verdicts', now: T0 + 2, verdicts: [{ rule: 'RULE-012', intents: [stop(101)], message: 'trail', numbers: {} }] });
+    expect(intentsOf(emitted)).toEqual([reduce, stop(100)]);
+    expect(emitted.filter((e) => e.type === 'rules.recheck')).toEqual([]);
+    const close: Intent = { type: 'close', accountId: 7, contractId: 'A' };
+    actor.send({ type: 'rule.verdicts', now: T0 + 3, verdicts: [{ rule: 'RULE-004', intents: [close], message: 'loss', numbers: {} }] });
+    expect(intentsOf(emitted)).toEqual([reduce, stop(100), close]);
+    actor.send({ type: 'enforcement.settled', intents: [reduce], now: T0 + 4 });
+    expect(emitted.filter((e) => e.type === 'rules.recheck')).toEqual([{ type: 'rules.recheck', accountId: 7 }]);
+    actor.send({ type: 'enforcement.settled', intents: [stop(100)], now: T0 + 5 }); // nothing held back since: no recheck
+    expect(emitted.filter((e) => e.type === 'rules.recheck')).toHaveLength(1);
+    actor.send({ type: 'rule.verdicts', now: T0 + 6, verdicts: [{ rule: 'RULE-012', intents: [stop(101)], message: 'trail', numbers: {} }] });
+    expect(intentsOf(emitted)).toEqual([reduce, stop(100), close, stop(101)]);
+  });
+
   it('the position closing settles its close or reduce; a restart forgets everything in flight', () => {
     const { actor, emitted } = startAccount(riskConfig());
     actor.send({ type: 'position.opened', contractId: 'A', symbol: 'MNQ', size: 5, side: 'long', now: T0 });
