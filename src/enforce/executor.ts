@@ -439,7 +439,8 @@ export class Executor {
     i: Extract<Intent, { type: 'flatten' } | { type: 'cancelAll' }>,
     t0: number,
     gate: BatchGate,
-    sweep = false,
+    /** The REST sweep after a flatten, with the contracts whose close the flatten saw done. */
+    sweep?: { closedContracts: ReadonlySet<string> },
   ): Promise<unknown> {
     let positions: { contractId: string; size: number }[];
     let orders: Order[];
@@ -473,8 +474,12 @@ export class Executor {
       orders = orders.filter((o) => !(o.type === OrderType.Market && closing(o.contractId)));
     }
     if (sweep) {
-      // Only what nobody is already working on; anything found is a leftover of the flatten.
-      positions = positions.filter((p) => !this.registry.has(positionKey(i.accountId, p.contractId)));
+      // Only what nobody is already working on; anything found is a leftover of the flatten. A position the ledger
+      // shows where the flatten's close is done opened after it: the kill switch's to close (its position event
+      // decides), not a leftover; closing it here as well would be a second decision (an absorbed audit row).
+      const shown = this.deps.view?.(i.accountId)?.positions();
+      const newer = (c: string) => sweep.closedContracts.has(c) && shown?.some((p) => p.contractId === c && p.size > 0) === true;
+      positions = positions.filter((p) => !this.registry.has(positionKey(i.accountId, p.contractId)) && !newer(p.contractId));
       orders = orders.filter((o) => !this.registry.has(orderKey(i.accountId, o.id)) && !this.memory.watchOf(i.accountId, o.id));
       if (positions.length === 0 && orders.length === 0) return;
       req = { ...req, reason: `${req.reason} (flatten sweep: still open per REST after the flatten)` };
@@ -506,7 +511,10 @@ export class Executor {
     // resting orders to cancel (a bracket group), or an action the hub did not confirm (the ledger may be behind).
     // A flatten of positions alone that the hub confirmed leaves nothing the ledger does not show.
     const unsure = orders.some((o) => o.type !== OrderType.Market) || ends.some((e) => e !== 'confirmed' && e !== 'skipped');
-    if (i.type === 'flatten' && !sweep && unsure && !this.draining) await this.expandAccountWide(req, i, t0, gate, true);
+    if (i.type === 'flatten' && !sweep && unsure && !this.draining) {
+      const closedContracts = new Set(positions.filter((_, k) => ends[k] === 'confirmed' || ends[k] === 'reconciled').map((p) => p.contractId));
+      await this.expandAccountWide(req, i, t0, gate, { closedContracts });
+    }
   }
 
   /** Contracts filled of a working order whose fills already cover its size (its Filled status is on the way). */

@@ -129,6 +129,27 @@ describe('flatten', () => {
     expect(sweepRow.reason).toContain('flatten sweep');
   });
 
+  it('the sweep leaves a position opened after the flatten closed its contract: the kill switch decides that one', async () => {
+    // Seen in the e2e blackout: the trader bought again right after the flatten's close; the sweep's REST look
+    // found the new position and closed it too, and the kill switch's close of it was absorbed (two decisions).
+    const gw = new FakeGateway();
+    const h = makeHarness(gw, { view: (a) => viewOf(gw, a) });
+    let reopened = false;
+    gw.onChange = (a, change) => {
+      queueMicrotask(() => h.executor.confirmFromLedger(a, change));
+      if (!reopened && change.kind === 'position' && change.contractId === MNQ && change.size === 0) {
+        reopened = true;
+        queueMicrotask(() => gw.openPosition(ACC, MNQ, 1));
+      }
+    };
+    gw.openPosition(ACC, MNQ, 2);
+    const resting = gw.addOrder(ACC, { contractId: ES, type: OrderType.Limit, side: OrderSide.Bid }); // the sweep follows
+    await h.executor.execute([h.request({ type: 'flatten', accountId: ACC })]);
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/closeContract', 'Order/cancel', 'Position/searchOpen', 'Order/v2/query']);
+    expect(gw.calls[1]).toMatchObject({ orderId: resting.id });
+    expect(gw.position(ACC, MNQ)?.size).toBe(1);
+  });
+
   it('cancelAll by symbol cancels only that symbol\'s working orders (case-insensitive)', async () => {
     const { gw, executor, request } = setup();
     const mnq = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid });
