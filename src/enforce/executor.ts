@@ -130,8 +130,9 @@ interface Action {
   /** What settling asked for once the key is free (re-evaluate or back off). */
   afterRelease?: () => void;
   /**
-   * The latest close of this contract absorbed while the action held the key (a kill switch or flatten). Those
-   * come from edges that will not fire again, so it is redone, REST permitting, once the key is free.
+   * A close of this contract decided while the action held the key (a kill switch or flatten). Those come from
+   * edges that will not fire again, so it is sent, REST permitting, once the key is free; its one audit row is
+   * written then (the close, or why none was needed).
    */
   absorbedClose?: EnforcementRequest;
   settled: Promise<EnforcementStatus>;
@@ -660,9 +661,10 @@ export class Executor {
     const held = this.registry.get(spec.key);
     if (held) {
       // A close absorbed by an unfinished close has the same goal and needs no redo; by a reduce, or by a close
-      // already settled (its call still unanswered), it is a decision of its own.
-      if (spec.kind === 'close' && spec.contractId !== undefined && (isSettled(held) || held.kind !== 'close')) {
+      // already settled (its call still unanswered), it is a decision of its own: it waits for the key.
+      if (spec.kind === 'close' && spec.contractId !== undefined && (isSettled(held) || held.kind !== 'close') && !held.absorbedClose) {
         held.absorbedClose = { ...req, intent: { type: 'close', accountId: req.intent.accountId, contractId: spec.contractId } };
+        return Promise.resolve('skipped');
       }
       const what = spec.key.split(':')[0] === 'ord' ? 'order' : 'contract';
       const why = isSettled(held)
@@ -1048,29 +1050,37 @@ export class Executor {
     next?.();
     const absorbed = a.absorbedClose;
     a.absorbedClose = undefined;
-    if (absorbed && !this.draining) void this.redoAbsorbedClose(absorbed);
+    if (absorbed) void this.redoAbsorbedClose(absorbed, a);
   }
 
   /**
-   * An absorbed close is sent only if the position is still open: the action that held the key may have closed
-   * it. The ledger says so when there is one (no REST); without it, a coalesced REST check.
+   * A close that waited for the key is sent only if the position is still open: the action that held the key may
+   * have closed it. The ledger says so when there is one (no REST); without it, a coalesced REST check.
    */
-  private async redoAbsorbedClose(req: EnforcementRequest): Promise<void> {
+  private async redoAbsorbedClose(req: EnforcementRequest, holder: Action): Promise<void> {
     const i = req.intent;
     if (i.type !== 'close') return;
+    const notNeeded = (why: string): void => {
+      try {
+        void this.skip(req, `not sent: ${why} while the ${holder.kind} of row #${holder.row.id} held the contract`, 'skipped', { endpoint: ENDPOINT.close });
+      } catch (err) {
+        this.logger.warn('could not record a close that was not needed', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
+      }
+    };
+    if (this.draining) return notNeeded('riskd began shutting down');
     const isOpen = (ps: readonly { contractId: string; size: number }[]) => ps.some((p) => p.contractId === i.contractId && p.size > 0);
     const view = this.deps.view?.(i.accountId);
     if (view) {
-      if (!isOpen(view.positions())) return;
+      if (!isOpen(view.positions())) return notNeeded('the position closed');
     } else {
       try {
-        if (!isOpen(await this.reads.positions(i.accountId, 'enforce'))) return;
+        if (!isOpen(await this.reads.positions(i.accountId, 'enforce'))) return notNeeded('the position closed');
       } catch (err) {
-        this.logger.warn('REST check before an absorbed close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
+        this.logger.warn('REST check before a waiting close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
       }
     }
-    if (this.draining) return;
-    await this.execute([{ ...req, reason: `${req.reason} (redone: it was absorbed while another action held the contract)`, triggerAt: this.now() }]);
+    if (this.draining) return notNeeded('riskd began shutting down');
+    await this.execute([{ ...req, reason: `${req.reason} (sent once the ${holder.kind} of row #${holder.row.id} freed the contract)`, triggerAt: this.now() }]);
   }
 
   private backOff(a: Action, why: string): void {

@@ -1,7 +1,7 @@
 // One breach, one call, whatever order the hub and the gateway answer in (found by the crash-loop suite):
 // - a fill that closes a position can arrive before its position event: no close goes to a flat contract;
 // - a position event can confirm a close before the gateway answers it: no second close races the first, and a
-//   close absorbed meanwhile is redone only if the ledger still shows the position;
+//   close decided meanwhile waits for it and is sent only if the ledger still shows the position;
 // - a working order whose fills already cover it is not cancelled.
 import { describe, expect, it } from 'vitest';
 import { OrderSide, OrderType, type Order } from '../../src/gateway/models.ts';
@@ -88,7 +88,7 @@ describe('a fill ahead of its position event', () => {
 });
 
 describe('a close confirmed before the gateway answers', () => {
-  it('keeps the contract until the answer; a close absorbed meanwhile is redone only if the ledger shows a position', async () => {
+  it('keeps the contract until the answer; a close decided meanwhile waits and is sent only if the ledger shows a position', async () => {
     const { gw, executor, request, audit, closes } = setup();
     gw.openPosition(ACC, MNQ, 2);
     gw.fault('Position/closeContract', 'hold');
@@ -97,20 +97,22 @@ describe('a close confirmed before the gateway answers', () => {
     // The trader's own exit looks like the confirmation; riskd's call is still out.
     executor.confirmFromLedger(ACC, { kind: 'position', contractId: MNQ, size: 0 });
     expect(audit.list()[0]).toMatchObject({ status: 'confirmed' });
-    // The trader opens again under the lock: the kill switch's close is absorbed, not raced.
+    // The trader opens again under the lock: the kill switch's close waits for the contract, not raced.
     await executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ }, 'RULE-003', 'new position while locked')]);
-    expect(audit.list()[1]).toMatchObject({ status: 'skipped', outcome: expect.stringContaining('call is unanswered') });
     expect(closes()).toHaveLength(1);
-    // The held call lands on the new position and closes it: the redo finds nothing to do.
+    // The held call lands on the new position and closes it: the waiting close finds nothing to do, and its one
+    // audit row says so (no "absorbed" row, no second close).
     gw.releaseHeld();
     await flush();
     await flush();
     expect(gw.position(ACC, MNQ)).toBeUndefined();
     expect(closes()).toHaveLength(1);
+    expect(audit.list().map((r) => r.status)).toEqual(['confirmed', 'skipped']);
+    expect(audit.list()[1]).toMatchObject({ rule: 'RULE-003', outcome: expect.stringMatching(/^not sent: the position closed while the close of row #\d+ held the contract$/) });
     expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/closeContract']); // the ledger answered, not REST
   });
 
-  it('redoes the absorbed close when the position is still open once the key is free', async () => {
+  it('sends the waiting close when the position is still open once the key is free: one audit row for it', async () => {
     const { gw, executor, request, audit, closes } = setup();
     gw.openPosition(ACC, MNQ, 1);
     gw.fault('Position/closeContract', 'hold');
@@ -131,7 +133,8 @@ describe('a close confirmed before the gateway answers', () => {
     await flush();
     expect(closes()).toHaveLength(2);
     expect(gw.position(ACC, MNQ)).toBeUndefined();
-    expect(audit.list().at(-1)).toMatchObject({ reason: expect.stringContaining('redone') });
+    expect(audit.list().map((r) => r.status)).toEqual(['confirmed', 'sent']); // the second close is on its way
+    expect(audit.list().at(-1)).toMatchObject({ rule: 'RULE-003', reason: expect.stringContaining('sent once the close of row #') });
   });
 
   it('a duplicate close absorbed by an unfinished close is not redone', async () => {
