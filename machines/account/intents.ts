@@ -22,7 +22,8 @@ const contractOf = (i: Intent): string | undefined => (i.type === 'close' || i.t
  * The executor runs one action at a time per contract position (close, reduce) and per contract stop (moveStop);
  * another one there meanwhile is absorbed (an audit row, no call). A reduce or a stop move decided while its slot
  * is busy is therefore held back here and decided afresh after the action settles (its size or price computed
- * from what the action left). A close still goes through: the executor redoes an absorbed close by itself.
+ * from what the action left). A close still goes through: the executor holds it until the key is free and then
+ * sends it if the position is still open (a kill-switch close comes from an edge that does not fire again).
  */
 const slotOf = (i: Intent): string | undefined =>
   i.type === 'close' || i.type === 'reduce' ? `pos:${i.contractId}` : i.type === 'moveStop' ? `stop:${i.contractId}` : undefined;
