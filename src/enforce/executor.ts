@@ -925,7 +925,15 @@ export class Executor {
   }
 
   private callGateway(a: Action): Promise<unknown> {
-    const opts = { ...ENFORCE, onBudgetGranted: () => a.actor?.send({ type: 'BUDGET_GRANTED', at: this.now() }) };
+    // The chart hears the grant on the next microtask: the request is handed to the transport right after the
+    // grant, and a macrostep run now would stand between it and the socket write (node:http writes on the next tick).
+    const opts = {
+      ...ENFORCE,
+      onBudgetGranted: () => {
+        const at = this.now();
+        queueMicrotask(() => a.actor?.send({ type: 'BUDGET_GRANTED', at }));
+      },
+    };
     switch (a.kind) {
       case 'close':
         return this.rest.closeContract(a.accountId, a.contractId!, opts);
