@@ -801,7 +801,15 @@ export class Executor {
   private run(a: Action, start: { startAs: ActionStart; sendAt?: number }): void {
     if (start.startAs !== 'send') return this.createChart(a, start);
     a.early = [];
-    queueMicrotask(() => this.createChart(a, start)); // queued first: it runs before anything the call queues
+    // Queued first: it runs before anything the call queues. A throw here would have no caller to reach.
+    queueMicrotask(() => {
+      try {
+        this.createChart(a, start);
+      } catch (err) {
+        a.early = undefined;
+        this.finish(a, { status: 'failed', outcome: `action chart failed: ${String(err)}`, after: 'auto', source: 'rest' });
+      }
+    });
     a.firstCall = this.send(a);
   }
 
