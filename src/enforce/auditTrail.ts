@@ -1,6 +1,6 @@
 // The enforcement audit log: one enforcement_log row per gateway action (or per absorbed/skipped intent),
 // moving pending -> sent -> confirmed | reconciled | failed, or straight to skipped. Writes are synchronous
-// (better-sqlite3), and every change is pushed to `onAction` for dashboards and notifications.
+// (better-sqlite3), and every change is pushed to `onAction` for dashboards and notifications (a microtask later).
 // A failing store must never stop enforcement: write errors are logged and the action goes on.
 import type { Logger } from '../log/logger.ts';
 import type { EnforcementLogPort, EnforcementRequest, EnforcementRow, EnforcementStatus } from './types.ts';
@@ -76,11 +76,18 @@ export class AuditTrail {
     this.emit(row);
   }
 
+  /**
+   * Listeners (dashboards, notifications) hear a copy of the row as it is now, on the next microtask: the row of an
+   * action is opened right before its request, and node:http writes that on the next tick, ahead of microtasks.
+   */
   private emit(row: AuditRow): void {
-    try {
-      this.onAction({ ...row });
-    } catch (err) {
-      this.logger.warn('onAction listener threw', { error: String(err) });
-    }
+    const copy = { ...row };
+    queueMicrotask(() => {
+      try {
+        this.onAction(copy);
+      } catch (err) {
+        this.logger.warn('onAction listener threw', { error: String(err) });
+      }
+    });
   }
 }

@@ -89,9 +89,11 @@ export interface ExecutorDeps {
  * output) is set once its row is final; the key is freed once every call it sent is answered.
  */
 type ActionActor = Actor<typeof actionMachine>;
+type ActionEvent = Parameters<ActionActor['send']>[0];
 const isSettled = (a: { end?: ActionEnd }): boolean => a.end !== undefined;
-const hasTag = (a: { end?: ActionEnd; actor?: ActionActor }, tag: 'held' | 'queued' | 'working'): boolean =>
-  a.end === undefined && a.actor !== undefined && a.actor.getSnapshot().hasTag(tag);
+/** A chart not created yet (`early`: its first call is out, see run) is sending: 'working'. */
+const hasTag = (a: { end?: ActionEnd; actor?: ActionActor; early?: unknown }, tag: 'held' | 'queued' | 'working'): boolean =>
+  a.end === undefined && (a.actor !== undefined ? a.actor.getSnapshot().hasTag(tag) : a.early !== undefined && tag === 'working');
 
 /** What a re-evaluation after an action decides on: the ledger (the hub confirmed the action) or a REST reconcile. */
 export type ReevaluateSource = 'ledger' | 'rest';
@@ -121,6 +123,9 @@ interface Action {
   t0: number;
   /** The action's statechart; absent only when nothing of its batch could be sent (the lock was not persisted). */
   actor?: ActionActor;
+  /** Until the chart exists (run): the call it made first, which its `call` adopts, and the events told meanwhile. */
+  firstCall?: Promise<CallAnswer>;
+  early?: ActionEvent[];
   /** How it ended (its chart's output), once its row is final; the key may still wait for an unanswered call. */
   end?: ActionEnd;
   /** Calls sent and not yet answered: the key stays taken until they are, even once the goal is confirmed. */
@@ -725,7 +730,12 @@ export class Executor {
    */
   private readonly logic = actionMachine.provide({
     actors: {
-      call: fromPromise<CallAnswer, { kind: ActionKind; attempt: number }>(({ system }) => this.send(this.actionOf(system))),
+      call: fromPromise<CallAnswer, { kind: ActionKind; attempt: number }>(({ system }) => {
+        const a = this.actionOf(system);
+        const first = a.firstCall;
+        a.firstCall = undefined;
+        return first ?? this.send(a);
+      }),
       check: fromPromise<CheckAnswer, { priority: ReadPriority }>(async ({ input, system }) => {
         const a = this.actionOf(system);
         const verdict = await this.check(a, input.priority);
@@ -792,8 +802,28 @@ export class Executor {
     return a;
   }
 
-  /** Spawns the action's statechart (this.logic); its final state settles the action. */
+  /**
+   * Spawns the action's statechart (this.logic); its final state settles the action. An action that starts by
+   * sending makes its call first and gets its chart on the next microtask: node:http writes a request on the next
+   * tick, after everything still running in this one, and creating the chart (~0.2 ms) would stand in front of
+   * the write. The chart's `call` adopts the call already made; events for it meanwhile wait in `early`.
+   */
   private run(a: Action, start: { startAs: ActionStart; sendAt?: number }): void {
+    if (start.startAs !== 'send') return this.createChart(a, start);
+    a.early = [];
+    // Queued first: it runs before anything the call queues. A throw here would have no caller to reach.
+    queueMicrotask(() => {
+      try {
+        this.createChart(a, start);
+      } catch (err) {
+        a.early = undefined;
+        this.finish(a, { status: 'failed', outcome: `action chart failed: ${String(err)}`, after: 'auto', source: 'rest' });
+      }
+    });
+    a.firstCall = this.send(a);
+  }
+
+  private createChart(a: Action, start: { startAs: ActionStart; sendAt?: number }): void {
     const actor = createActor(this.logic, {
       input: {
         kind: a.kind,
@@ -815,11 +845,15 @@ export class Executor {
       error: (err: unknown) => this.finish(a, { status: 'failed', outcome: `action chart failed: ${String(err)}`, after: 'auto', source: 'rest' }),
     });
     actor.start();
+    const early = a.early ?? [];
+    a.early = undefined;
+    for (const e of early) actor.send(e);
   }
 
   /** Hands an event to the action's chart; ledger events carry their time. */
   private tell(a: Action, type: 'CONFIRMED' | 'OVERTAKEN' | 'MOOT' | 'SUPERSEDED' | 'ABANDON', detail: string): void {
-    a.actor?.send({ type, detail, at: this.now() });
+    if (a.early) a.early.push({ type, detail, at: this.now() });
+    else a.actor?.send({ type, detail, at: this.now() });
   }
 
   /**
@@ -935,7 +969,15 @@ export class Executor {
   }
 
   private callGateway(a: Action): Promise<unknown> {
-    const opts = { ...ENFORCE, onBudgetGranted: () => a.actor?.send({ type: 'BUDGET_GRANTED', at: this.now() }) };
+    // The chart hears the grant on the next microtask: the request is handed to the transport right after the
+    // grant, and a macrostep run now would stand between it and the socket write (node:http writes on the next tick).
+    const opts = {
+      ...ENFORCE,
+      onBudgetGranted: () => {
+        const at = this.now();
+        queueMicrotask(() => a.actor?.send({ type: 'BUDGET_GRANTED', at }));
+      },
+    };
     switch (a.kind) {
       case 'close':
         return this.rest.closeContract(a.accountId, a.contractId!, opts);

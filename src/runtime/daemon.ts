@@ -377,13 +377,21 @@ export class Daemon {
    * fill arrives as one socket read of order, trade, position and account events, and the account machine's work
    * on the first ones must not stand between the position event and its reduce. It runs in arrival order, one
    * batch (one snapshot) per account, at the end of the turn and before any later event. Urgent work (verdicts,
-   * the kill switch) runs at once, after what waits; a lock it sets is committed before its intents leave (the
+   * the kill switch) runs at once, in one batch after what waits for its account; a lock it sets is committed before its intents leave (the
    * send gate holds them until then).
    */
   private runMachine(accountId: number, work: MachineWork, urgent: boolean): void {
     if (urgent) {
-      this.flushMachineBacklog();
-      this.supervisor.batch(accountId, work);
+      // This account's waiting facts and the decision run as one batch: one settle and one snapshot write, which
+      // follows the request when the batch only emits intents. Other accounts' facts keep waiting for the end of
+      // the turn (each account's machine still sees its own facts in arrival order).
+      const waiting = this.machineBacklog.get(accountId);
+      if (!waiting) return void this.supervisor.batch(accountId, work);
+      this.machineBacklog.delete(accountId);
+      waiting.push(work);
+      this.supervisor.batch(accountId, (send) => {
+        for (const w of waiting) w(send);
+      });
       return;
     }
     if (this.machineBacklog.size === 0) setImmediate(() => this.ingestSafely(() => this.flushMachineBacklog()));

@@ -112,6 +112,20 @@ describe('a close confirmed before the gateway answers', () => {
     expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/closeContract']); // the ledger answered, not REST
   });
 
+  it('a confirmation in the same turn as the call, before the action chart exists, is not lost', async () => {
+    const { gw, executor, request, audit, closes } = setup();
+    gw.openPosition(ACC, MNQ, 1);
+    gw.fault('Position/closeContract', 'hold');
+    void executor.execute([request({ type: 'close', accountId: ACC, contractId: MNQ })]);
+    // The chart is created on the next microtask, after the request is written (executor.run).
+    executor.confirmFromLedger(ACC, { kind: 'position', contractId: MNQ, size: 0 });
+    await flush();
+    expect(audit.list()[0]).toMatchObject({ status: 'confirmed' });
+    gw.releaseHeld();
+    await flush();
+    expect(closes()).toHaveLength(1);
+  });
+
   it('sends the waiting close when the position is still open once the key is free: one audit row for it', async () => {
     const { gw, executor, request, audit, closes } = setup();
     gw.openPosition(ACC, MNQ, 1);

@@ -69,7 +69,8 @@ describe('executor against the simulator', () => {
     rig.sim.control.restFaults({ rate: 1, kinds: ['timeout'], paths: ['/api/Position/closeContract'], timeoutExecutes: true, hangMs: 1500 });
     const done = rig.executor.execute([rig.request({ type: 'close', accountId: PRAC, contractId: rig.MNQ })]);
     // The action's chart shows where it is: a free budget slot is taken in the same turn, so the call is out at
-    // the gateway as soon as execute returns.
+    // the gateway as soon as execute returns; the chart hears the grant on the next microtask, after the write.
+    await Promise.resolve();
     expect(rig.executor.inFlight().map((a) => a.state)).toEqual(['sending.requested']);
     await done;
     expect(rig.mutations()).toHaveLength(1);
