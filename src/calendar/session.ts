@@ -167,6 +167,20 @@ export function previousSessionClose(now: number, cfg: SessionConfig): number | 
   return null;
 }
 
+/** The same calendar without its holidays (one object per config, so the window cache keeps working). */
+const withoutHolidays = new WeakMap<SessionConfig, SessionConfig>();
+
+/**
+ * When a holiday closed the session at `now`: the end of the window the holiday dropped (the market would be
+ * open until then), else null. Outside that dropped window (or on an ordinary evening) this is null.
+ */
+export function holidayClosedUntil(now: number, cfg: SessionConfig, st: SessionState = sessionStateAt(now, cfg)): number | null {
+  if (st.inside || cfg.holidays.length === 0) return null;
+  let plain = withoutHolidays.get(cfg);
+  if (!plain) withoutHolidays.set(cfg, (plain = { ...cfg, holidays: [] }));
+  return sessionStateAt(now, plain).windowEnd;
+}
+
 /**
  * The next instant after `now` at which sessionStateAt can change its answer: the current window's end,
  * the next window's start, or a blackout's start or end. The account machine arms its wake timer with it.
