@@ -1,7 +1,7 @@
 // Pure reducers of the account machine: (core, event) -> new core + facts to emit. The machine calls them
 // from named actions; keeping them plain functions makes the rules easy to read and to test exhaustively.
 import { nextReset, tradingDayId, tradingDayStart, type ResetSpec } from '../../src/calendar/tradingDay.ts';
-import { holidayClosedUntil, nextSessionBoundary, previousSessionClose, sessionStateAt, type SessionConfig, type SessionState } from '../../src/calendar/session.ts';
+import { holidayAt, nextSessionBoundary, previousSessionClose, sessionStateAt, type SessionConfig, type SessionState } from '../../src/calendar/session.ts';
 import type { RiskConfig } from '../../src/config/types.ts';
 import type { Verdict } from '../../src/rules/types.ts';
 import { forgetInFlight, IN_FLIGHT_MAX_MS, intentOut } from './intents.ts';
@@ -89,7 +89,7 @@ export function sessionStateOf(core: AccountCore, now: number): SessionRegionSta
   const st = calendarAt(now, cfg);
   if (st.blackout) return 'blackout';
   if (st.inside) return 'inside';
-  return holidayClosedUntil(now, cfg, st) !== null ? 'closed' : 'outside';
+  return holidayAt(now, cfg, st).closedUntil !== null ? 'closed' : 'outside';
 }
 
 /**
@@ -110,9 +110,9 @@ export function crossSessionBoundary(core: AccountCore, now: number): Step {
   // A new "outside" period: we were not outside, or a whole window opened and closed while we slept.
   const newOutside = phase === 'outside' && (prev.phase !== 'outside' || (prev.nextOpen !== null && prev.nextOpen <= now));
   const windowEnded = prev.phase === 'inside' && prev.windowEnd !== null && prev.windowEnd <= now;
-  // On a holiday the calendar changes its answer (closed -> outside) where the dropped window would have ended.
-  const holidayEnd = holidayClosedUntil(now, cfg, st);
-  const boundary = nextSessionBoundary(now, cfg, st);
+  // Holidays change the state (outside -> closed -> outside) where the window they dropped would start and end.
+  const holiday = holidayAt(now, cfg, st);
+  const times = [nextSessionBoundary(now, cfg, st), holiday.closedUntil, holiday.nextClosed].filter((t): t is number => t !== null);
   let step: Step = {
     core: {
       ...core,
@@ -122,7 +122,7 @@ export function crossSessionBoundary(core: AccountCore, now: number): Step {
         windowEnd: st.windowEnd,
         nextOpen: st.nextOpen,
         blackoutEnd: st.blackout?.end ?? null,
-        nextBoundary: holidayEnd !== null && (boundary === null || holidayEnd < boundary) ? holidayEnd : boundary,
+        nextBoundary: times.length > 0 ? Math.min(...times) : null,
         evaluatedAt: now,
       },
     },
