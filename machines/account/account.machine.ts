@@ -130,6 +130,9 @@ export const accountSetup = setup({
     resetDue: ({ context, event }) => event.type === 'tradingDay.reset' && resetDue(context, event.now),
     calendarSays: ({ context, event }, params: { state: SessionRegionState }) =>
       event.type === 'session.boundary' && sessionStateOf(context, event.now) === params.state,
+    /** The window ends into an ordinary outside period and flatten_at_end is on. */
+    windowEndFlattens: ({ context, event }) =>
+      event.type === 'session.boundary' && context.config.rules.session_block_outside.flatten_at_end && sessionStateOf(context, event.now) === 'outside',
   },
   delays: {
     // Default without a clock: wake hourly. The runtime provides deadline-based delays (clock.ts).
@@ -312,10 +315,10 @@ function afterCatchUp<const A extends string[]>(...actions: A) {
 }
 
 /** A session state timed to the next boundary: a capped wake re-enters (re-arming) until it is due. */
-function untilBoundary(state: SessionRegionState) {
+function untilBoundary<const On extends object>(state: SessionRegionState, on?: On) {
   return {
     after: { untilSessionBoundary: { target: state, reenter: true, actions: 'wake' as const } },
-    on: { 'wake.rearm': { target: state, reenter: true } },
+    on: { 'wake.rearm': { target: state, reenter: true }, ...on },
   };
 }
 
@@ -372,7 +375,10 @@ export const accountMachine = accountSetup.createMachine({
         unknown: {},
         // RULE-009 is off: only a config change reads the calendar again.
         disabled: {},
-        inside: untilBoundary('inside'),
+        inside: untilBoundary('inside', {
+          // The window's end: the session lock begins and, with flatten_at_end, flattens the account.
+          'session.boundary': { guard: 'windowEndFlattens', target: 'outside', actions: 'crossSessionBoundary' },
+        }),
         outside: untilBoundary('outside'),
         blackout: untilBoundary('blackout'),
         closed: untilBoundary('closed'),

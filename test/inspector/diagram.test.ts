@@ -27,6 +27,7 @@ describe('machine graph', () => {
     for (const state of ['disabled', 'inside', 'outside', 'blackout', 'closed']) {
       expect(g.edges.find((e) => e.source === 'account.session' && e.target === `account.session.${state}`)).toMatchObject({ event: 'session.boundary', guard: `calendarSays(${state})` });
     }
+    expect(g.edges).toContainEqual(expect.objectContaining({ source: 'account.session.inside', target: 'account.session.outside', event: 'session.boundary', guard: 'windowEndFlattens' }));
     expect(g.edges).toContainEqual(expect.objectContaining({ source: 'account.tradingDay.current', target: 'account.tradingDay.current', event: 'tradingDay.reset', guard: 'resetDue' }));
     expect(g.edges).toContainEqual(expect.objectContaining({ source: 'account.session.outside', kind: 'after', delay: 'untilSessionBoundary' }));
   });
