@@ -1,10 +1,14 @@
 // The account root statechart: one actor (= one actor system) per account, so a fault stays in its account.
 // Parallel regions:
-//   tradingDay  the current trading day (context.tradingDay); resets at the configured time, catching up missed ones
-//   session     RULE-009 calendar phase: unknown | disabled | inside | outside (+ blackout flag in context)
+//   tradingDay  current: the trading day in context.tradingDay; its reset transition (at nextResetAt, once
+//               however many were missed) releases until_reset locks and starts the next day
+//   session     RULE-009's calendar: unknown -> disabled | inside | outside | blackout | closed (holiday), moved by
+//               the boundary transition at context.session.nextBoundary (src/calendar), which also sets the
+//               session lock on going outside, flattens at a window's end and turns a blackout into a cooldown
 //   lockout     unlocked | locked: locked while any account-wide lock child holds (driven by the children's
 //               lock.held / lock.released events)
-//   wake        one timer that wakes the machine at the next reset or session boundary (capped), see clock.ts
+// Timers only wake the machine (`after` with delays from the absolute deadlines in context, capped; the provided
+// `wake` sends clock.tick { now }); every event with a later `now` first runs what is due (`catchUpFirst`).
 // Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`, and one
 // `lock` machine per lock (machines/lock), id `lock:<lockId>`: each releases itself by its own condition and
 // tells the account, which then drops it from `locks` (the account's register of held locks) and stops it.
@@ -14,10 +18,11 @@
 import { enqueueActions, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { MAX_WAKE_MS, positionMachine, type PositionEvent } from '../position/position.machine.ts';
 import { lockMachine, type LockInput } from '../lock/lock.machine.ts';
-import { chain, isAccountWide, releaseLocks, type Step } from './locks.ts';
+import { chain, heldLocks, isAccountWide, releaseLocks, type Step } from './locks.ts';
 import { admitIntents, forgetInFlight, intentOut, onSettled } from './intents.ts';
 import {
   advanceTime,
+  crossSessionBoundary,
   initialCore,
   onAdminUnlock,
   onCanTrade,
@@ -29,13 +34,19 @@ import {
   onResumed,
   onSeedLocks,
   onVerdicts,
+  resetDue,
+  sessionDue,
+  sessionStateOf,
+  startNewDay,
+  type SessionRegionState,
 } from './reducers.ts';
-import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, SessionPhase } from './types.ts';
+import type { AccountCore, AccountEmitted, AccountEvent, AccountInput } from './types.ts';
 
 /** Bump when the machine's states or context change shape; stored with every snapshot row. */
 export const ACCOUNT_MACHINE_ID = 'account';
 // 2: locks are lock children (machines/lock); v1 snapshots are migrated (src/runtime/actors/migrate.ts).
-export const ACCOUNT_MACHINE_VERSION = 2;
+// 3: tradingDay and session are timed states (no wake region); v2 snapshots are migrated.
+export const ACCOUNT_MACHINE_VERSION = 3;
 
 export type PositionRef = ActorRefFrom<typeof positionMachine>;
 export interface AccountContext extends AccountCore {
@@ -44,8 +55,6 @@ export interface AccountContext extends AccountCore {
 
 export const positionChildId = (contractId: string): string => `pos:${contractId}`;
 export const lockChildId = (lockId: string): string => `lock:${lockId}`;
-
-const SESSION_STATES: SessionPhase[] = ['unknown', 'disabled', 'inside', 'outside'];
 
 /**
  * The live child for a contract, or undefined. Checks the actor's real children, not only the ref in context:
@@ -116,18 +125,51 @@ export const accountSetup = setup({
     heldLockIsAccountWide: ({ event }) => event.type === 'lock.held' && isAccountWide(event.lock),
     noOtherAccountWideLock: ({ context, event }) =>
       event.type === 'lock.released' && !context.locks.some((l) => l.id !== event.lockId && isAccountWide(l)),
-    sessionIs: ({ context }, params: { phase: SessionPhase }) => context.session.phase === params.phase,
+    /** The event's time has passed the next reset or session boundary: run those first. */
+    timeIsDue: ({ context, event }) => 'now' in event && (resetDue(context, event.now) || sessionDue(context, event.now)),
+    resetDue: ({ context, event }) => event.type === 'tradingDay.reset' && resetDue(context, event.now),
+    calendarSays: ({ context, event }, params: { state: SessionRegionState }) =>
+      event.type === 'session.boundary' && sessionStateOf(context, event.now) === params.state,
+    /** The window ends into an ordinary outside period and flatten_at_end is on. */
+    windowEndFlattens: ({ context, event }) =>
+      event.type === 'session.boundary' && context.config.rules.session_block_outside.flatten_at_end && sessionStateOf(context, event.now) === 'outside',
   },
   delays: {
     // Default without a clock: wake hourly. The runtime provides deadline-based delays (clock.ts).
-    accountWake: () => MAX_WAKE_MS,
+    untilReset: () => MAX_WAKE_MS,
+    untilSessionBoundary: () => MAX_WAKE_MS,
   },
   actions: {
     /** Provided by the runtime: send self `clock.tick { now }`. Default: nothing (pure model). */
     wake: () => {},
     rearm: raise({ type: 'wake.rearm' }),
+    /** config.updated: the calendar (rule on or off, windows) may answer differently now. */
+    recheckSession: raise(({ event }) => ({ type: 'session.boundary' as const, now: 'now' in event ? event.now : 0 })),
 
-    /** Time-only events: reset, calendar, deadlines; then pass the time on to every position child. */
+    /**
+     * An event whose time passed the next reset or session boundary waits for them: the reset, then the
+     * boundary (after the lock deadlines), then the event itself again, all within this one step.
+     */
+    catchUpFirst: enqueueActions(({ context, event, enqueue }) => {
+      if (!('now' in event)) return;
+      if (resetDue(context, event.now)) enqueue.raise({ type: 'tradingDay.reset', now: event.now });
+      if (sessionDue(context, event.now)) enqueue.raise({ type: 'session.boundary', now: event.now });
+      enqueue.raise(event as AccountEvent);
+    }),
+
+    /** The reset transition: until_reset locks hear of it (and end), the new trading day starts. */
+    startNewDay: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'tradingDay.reset') return;
+      apply(enqueue, context, self, startNewDay(coreOf(context), event.now));
+    }),
+
+    /** The boundary transition: due lock deadlines first, then the calendar's answer (session.ts). */
+    crossSessionBoundary: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'session.boundary') return;
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => crossSessionBoundary(c, event.now)));
+    }),
+
+    /** Time-only events: deadlines; then pass the time on to every position and lock child. */
     onTime: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'clock.tick' && event.type !== 'system.resumed') return;
       // After a restart (or a rebuild) nothing riskd decided is in flight any more: every decision may be made
@@ -140,10 +182,11 @@ export const accountSetup = setup({
         const ref = liveChild(self, context, contractId);
         if (ref) enqueue.sendTo(ref, event satisfies PositionEvent);
       }
-      // Every lock re-checks its deadline and re-arms its timer from it: after a restore (XState restores no
-      // timers) and on each tick (a wall-clock jump moves no setTimeout). Those the step already told are skipped.
+      // Every lock still held re-checks its deadline and re-arms its timer from it: after a restore (XState
+      // restores no timers) and on each tick (a wall-clock jump moves no setTimeout). Those whose end was already
+      // told (a due deadline, the reset that ran before this event) and those this step told are skipped.
       const told = new Set((step.toLocks ?? []).map((c) => c.lockId));
-      for (const lock of context.locks) {
+      for (const lock of heldLocks(step.core)) {
         const ref = told.has(lock.id) ? undefined : liveLock(self, lock.id);
         if (ref) enqueue.sendTo(ref, event);
       }
@@ -267,46 +310,80 @@ export const accountSetup = setup({
   },
 });
 
+/** A root handler whose own work waits until what its time made due (reset, boundary) has run. */
+function afterCatchUp<const A extends string[]>(...actions: A) {
+  return [{ guard: 'timeIsDue' as const, actions: 'catchUpFirst' as const }, { actions }];
+}
+
+/** A session state timed to the next boundary: a capped wake re-enters (re-arming) until it is due. */
+function untilBoundary<const On extends object>(state: SessionRegionState, on?: On) {
+  return {
+    after: { untilSessionBoundary: { target: state, reenter: true, actions: 'wake' as const } },
+    on: { 'wake.rearm': { target: state, reenter: true }, ...on },
+  };
+}
+
 export const accountMachine = accountSetup.createMachine({
   id: ACCOUNT_MACHINE_ID,
   type: 'parallel',
   context: ({ input }) => ({ ...initialCore(input), positionActors: {} }),
   on: {
-    'clock.tick': { actions: ['onTime', 'rearm'] },
-    'system.resumed': { actions: ['onTime', 'rearm'] },
-    'rule.verdicts': { actions: ['onVerdicts', 'rearm'] },
-    'position.opened': { actions: ['onPosition', 'rearm'] },
-    'position.changed': { actions: ['onPosition', 'rearm'] },
-    'position.closed': { actions: ['onPosition', 'rearm'] },
-    'position.protection': { actions: ['onProtection', 'rearm'] },
-    'order.working': { actions: ['onOrderWorking', 'rearm'] },
-    'account.canTrade': { actions: ['onCanTrade', 'rearm'] },
-    'admin.unlock': { actions: ['onAdminUnlock', 'rearm'] },
-    'config.updated': { actions: ['onConfigUpdated', 'rearm'] },
-    'locks.seed': { actions: ['onSeedLocks', 'rearm'] },
+    // A tick re-arms the timers too: a wall-clock jump moves no setTimeout.
+    'clock.tick': afterCatchUp('onTime', 'rearm'),
+    'system.resumed': afterCatchUp('onTime', 'rearm'),
+    'rule.verdicts': afterCatchUp('onVerdicts'),
+    'position.opened': afterCatchUp('onPosition'),
+    'position.changed': afterCatchUp('onPosition'),
+    'position.closed': afterCatchUp('onPosition'),
+    'position.protection': afterCatchUp('onProtection'),
+    'order.working': afterCatchUp('onOrderWorking'),
+    'account.canTrade': afterCatchUp('onCanTrade'),
+    'admin.unlock': afterCatchUp('onAdminUnlock'),
+    'config.updated': afterCatchUp('onConfigUpdated', 'recheckSession', 'rearm'),
+    'locks.seed': afterCatchUp('onSeedLocks'),
     'position.violated': { actions: 'onPositionViolated' },
     'enforcement.settled': { actions: 'onEnforcementSettled' },
     'position.finished': { actions: 'onPositionFinished' },
   },
   states: {
     tradingDay: {
-      initial: 'tracking',
-      states: { tracking: {} },
+      initial: 'current',
+      states: {
+        // The trading day in context.tradingDay (id, lastResetAt); it ends at nextResetAt.
+        current: {
+          after: { untilReset: { target: 'current', reenter: true, actions: 'wake' } },
+          on: {
+            'tradingDay.reset': { guard: 'resetDue', target: 'current', reenter: true, actions: 'startNewDay' },
+            'wake.rearm': { target: 'current', reenter: true },
+          },
+        },
+      },
     },
     session: {
+      // 'unknown' until the first event reads the calendar (its boundary is due at once); then the boundary
+      // transition goes wherever the calendar says, at each next boundary.
       initial: 'unknown',
-      states: Object.fromEntries(
-        SESSION_STATES.map((phase) => [
-          phase,
-          {
-            // 'unknown' is only the initial phase (before the first evaluation); nothing goes back to it.
-            always: SESSION_STATES.filter((p) => p !== phase && p !== 'unknown').map((p) => ({
-              guard: { type: 'sessionIs' as const, params: { phase: p } },
-              target: p,
-            })),
-          },
-        ]),
-      ) as Record<SessionPhase, object>,
+      on: {
+        'session.boundary': [
+          { guard: { type: 'calendarSays', params: { state: 'disabled' } }, target: '.disabled', actions: 'crossSessionBoundary' },
+          { guard: { type: 'calendarSays', params: { state: 'blackout' } }, target: '.blackout', actions: 'crossSessionBoundary' },
+          { guard: { type: 'calendarSays', params: { state: 'inside' } }, target: '.inside', actions: 'crossSessionBoundary' },
+          { guard: { type: 'calendarSays', params: { state: 'closed' } }, target: '.closed', actions: 'crossSessionBoundary' },
+          { guard: { type: 'calendarSays', params: { state: 'outside' } }, target: '.outside', actions: 'crossSessionBoundary' },
+        ],
+      },
+      states: {
+        unknown: {},
+        // RULE-009 is off: only a config change reads the calendar again.
+        disabled: {},
+        inside: untilBoundary('inside', {
+          // The window's end: the session lock begins and, with flatten_at_end, flattens the account.
+          'session.boundary': { guard: 'windowEndFlattens', target: 'outside', actions: 'crossSessionBoundary' },
+        }),
+        outside: untilBoundary('outside'),
+        blackout: untilBoundary('blackout'),
+        closed: untilBoundary('closed'),
+      },
     },
     // What the lock children report. (In a parallel machine an event a region handles never reaches the root's
     // `on`, so the region carries the bookkeeping too.)
@@ -320,15 +397,6 @@ export const accountMachine = accountSetup.createMachine({
       states: {
         unlocked: { on: { 'lock.held': { guard: 'heldLockIsAccountWide', target: 'locked' } } },
         locked: { on: { 'lock.released': { guard: 'noOtherAccountWideLock', target: 'unlocked', actions: 'onLockReleased' } } },
-      },
-    },
-    wake: {
-      initial: 'armed',
-      states: {
-        armed: {
-          after: { accountWake: { target: 'armed', reenter: true, actions: 'wake' } },
-          on: { 'wake.rearm': { target: 'armed', reenter: true } },
-        },
       },
     },
   },

@@ -6,7 +6,6 @@
 import { MAX_WAKE_MS, positionMachine } from '../position/position.machine.ts';
 import { lockMachine, nextLockDeadline } from '../lock/lock.machine.ts';
 import { accountMachine } from './account.machine.ts';
-import { nextDeadline } from './reducers.ts';
 
 export interface Clock {
   now(): number;
@@ -40,7 +39,10 @@ export function lockWithClock(clock: Clock) {
 export function accountWithClock(clock: Clock) {
   return accountMachine.provide({
     actors: { position: positionWithClock(clock), lock: lockWithClock(clock) },
-    delays: { accountWake: ({ context }) => wakeDelay(nextDeadline(context), clock.now(), context.now) },
+    delays: {
+      untilReset: ({ context }) => wakeDelay(context.tradingDay.nextResetAt, clock.now(), context.now),
+      untilSessionBoundary: ({ context }) => wakeDelay(context.session.nextBoundary, clock.now(), context.now),
+    },
     actions: { wake: ({ self }) => self.send({ type: 'clock.tick', now: clock.now() }) },
   });
 }

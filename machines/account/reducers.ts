@@ -1,7 +1,7 @@
 // Pure reducers of the account machine: (core, event) -> new core + facts to emit. The machine calls them
 // from named actions; keeping them plain functions makes the rules easy to read and to test exhaustively.
 import { nextReset, tradingDayId, tradingDayStart, type ResetSpec } from '../../src/calendar/tradingDay.ts';
-import { nextSessionBoundary, previousSessionClose, sessionStateAt } from '../../src/calendar/session.ts';
+import { holidayAt, nextSessionBoundary, previousSessionClose, sessionStateAt, type SessionConfig, type SessionState } from '../../src/calendar/session.ts';
 import type { RiskConfig } from '../../src/config/types.ts';
 import type { Verdict } from '../../src/rules/types.ts';
 import { forgetInFlight, IN_FLIGHT_MAX_MS, intentOut } from './intents.ts';
@@ -31,7 +31,8 @@ export function initialCore(input: AccountInput): AccountCore {
     now: input.now,
     locks: [],
     pendingUnlocks: [],
-    session: { phase: 'unknown', windowEnd: null, nextOpen: null, blackoutStart: null, blackoutEnd: null, nextBoundary: null },
+    // The calendar is not read yet: its first boundary is due at once (the first event reads it).
+    session: { phase: 'unknown', windowEnd: null, nextOpen: null, blackoutStart: null, blackoutEnd: null, nextBoundary: input.now },
     tradingDay: {
       id: tradingDayId(input.now, spec),
       lastResetAt: tradingDayStart(input.now, spec),
@@ -44,36 +45,74 @@ export function initialCore(input: AccountInput): AccountCore {
 }
 
 // ---- time: reset, session calendar, deadlines -------------------------------------------------------
+// The reset and the session boundaries are transitions of the machine (regions tradingDay and session); these
+// reducers are their actions, and the guards below say when they are due. Any event carrying a later `now`
+// first runs what is due, in a fixed order: reset -> deadlines -> session (account.machine.ts `catchUpFirst`).
 
-/** The trading-day reset (one, however many were missed): until_reset locks hear of it and end. */
-function catchUpReset(core: AccountCore, now: number): Step {
-  if (now < core.tradingDay.nextResetAt) return none(core);
+/** Whether the trading-day reset is due at `now` (however many were missed, one reset catches up). */
+export function resetDue(core: AccountCore, now: number): boolean {
+  return now >= core.tradingDay.nextResetAt;
+}
+
+/**
+ * Whether the session calendar must be read again at `now`: its next boundary passed, or the clock went back
+ * before the last reading. Until then nothing in the calendar changes, so the hot path does no calendar math.
+ */
+export function sessionDue(core: AccountCore, now: number): boolean {
+  const s = core.session;
+  return (s.nextBoundary !== null && now >= s.nextBoundary) || (s.evaluatedAt != null && now < s.evaluatedAt);
+}
+
+/** The trading-day reset (one, however many were missed): until_reset locks hear of it and end; a new day starts. */
+export function startNewDay(core: AccountCore, now: number): Step {
+  if (!resetDue(core, now)) return none(core);
   const spec = resetSpec(core.config);
   const tradingDay = { id: tradingDayId(now, spec), lastResetAt: tradingDayStart(now, spec), nextResetAt: nextReset(now, spec) };
   const told = tellLocks({ ...core, tradingDay }, (l) => l.kind === 'until_reset', { type: 'tradingDay.reset', lastResetAt: tradingDay.lastResetAt, now });
   return { ...told, out: [{ type: 'tradingDay.reset', accountId: core.accountId, tradingDay: tradingDay.id, at: tradingDay.lastResetAt }] };
 }
 
-/** Where the calendar stands; locks until_session on entering "outside", flattens at a window end if configured. */
-export function evaluateSession(core: AccountCore, now: number, force = false): Step {
+/** The state of the session region the calendar asks for at `now` (see account.machine.ts). */
+export type SessionRegionState = 'disabled' | 'inside' | 'outside' | 'blackout' | 'closed';
+
+let lastReading: { now: number; cfg: SessionConfig; st: SessionState } | null = null;
+/** sessionStateAt, remembered for the last (now, config): the boundary's guards and its action ask the same question. */
+function calendarAt(now: number, cfg: SessionConfig): SessionState {
+  if (lastReading?.now !== now || lastReading.cfg !== cfg) lastReading = { now, cfg, st: sessionStateAt(now, cfg) };
+  return lastReading.st;
+}
+
+/** Where the calendar stands at `now`: a news blackout first, then the window, a holiday, or simply outside. */
+export function sessionStateOf(core: AccountCore, now: number): SessionRegionState {
+  const cfg = core.config.rules.session_block_outside;
+  if (!cfg.enabled) return 'disabled';
+  const st = calendarAt(now, cfg);
+  if (st.blackout) return 'blackout';
+  if (st.inside) return 'inside';
+  return holidayAt(now, cfg, st).closedUntil !== null ? 'closed' : 'outside';
+}
+
+/**
+ * The session boundary: the calendar read at `now`. Locks until_session on entering "outside" (a hard lock,
+ * flattening when flatten_at_end), releases the session lock when a window opens, flattens at a window end
+ * slept through, and turns a news blackout into a cooldown (+ flatten). The next boundary goes to context.
+ */
+export function crossSessionBoundary(core: AccountCore, now: number): Step {
   const cfg = core.config.rules.session_block_outside;
   const prev = core.session;
-  // Nothing in the calendar changes before the next boundary (unless the clock went backwards): skip the
-  // calendar math on the hot path of every event.
-  const settled = prev.phase === 'inside' || prev.phase === 'outside';
-  if (!force && cfg.enabled && settled && prev.nextBoundary !== null && now < prev.nextBoundary && prev.evaluatedAt != null && now >= prev.evaluatedAt) {
-    return none(core);
-  }
   if (!cfg.enabled) {
     const session: SessionContext = { phase: 'disabled', windowEnd: null, nextOpen: null, blackoutStart: null, blackoutEnd: null, nextBoundary: null };
     const r = tellLocks({ ...core, session }, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', { type: 'session.opened', now });
     return { ...r, out: prev.phase !== 'disabled' ? [sessionChanged(r.core, now)] : [] };
   }
-  const st = sessionStateAt(now, cfg);
+  const st = calendarAt(now, cfg);
   const phase = st.inside ? 'inside' : 'outside';
   // A new "outside" period: we were not outside, or a whole window opened and closed while we slept.
   const newOutside = phase === 'outside' && (prev.phase !== 'outside' || (prev.nextOpen !== null && prev.nextOpen <= now));
   const windowEnded = prev.phase === 'inside' && prev.windowEnd !== null && prev.windowEnd <= now;
+  // Holidays change the state (outside -> closed -> outside) where the window they dropped would start and end.
+  const holiday = holidayAt(now, cfg, st);
+  const times = [nextSessionBoundary(now, cfg, st), holiday.closedUntil, holiday.nextClosed].filter((t): t is number => t !== null);
   let step: Step = {
     core: {
       ...core,
@@ -83,14 +122,16 @@ export function evaluateSession(core: AccountCore, now: number, force = false): 
         windowEnd: st.windowEnd,
         nextOpen: st.nextOpen,
         blackoutEnd: st.blackout?.end ?? null,
-        nextBoundary: nextSessionBoundary(now, cfg, st),
+        nextBoundary: times.length > 0 ? Math.min(...times) : null,
         evaluatedAt: now,
       },
     },
     out: [],
   };
   if (phase === 'inside' || newOutside) {
-    step = chain(step, (c) => tellLocks(c, (l) => l.kind === 'until_session' && l.rule === 'RULE-009', { type: 'session.opened', now }));
+    // (One whose own deadline, the window's start, passed heard that from the deadline step already.)
+    const sessionLock = (l: LockEntry) => l.kind === 'until_session' && l.rule === 'RULE-009' && !deadlinePassed(l, now);
+    step = chain(step, (c) => tellLocks(c, sessionLock, { type: 'session.opened', now }));
   }
   if (newOutside) {
     const reason = st.nextOpen !== null ? 'outside the allowed session windows' : 'outside the allowed session windows (no window scheduled)';
@@ -134,17 +175,22 @@ function sessionChanged(core: AccountCore, now: number): AccountEmitted {
  * may carry a later time than any timer has seen yet (a wall-clock jump, a laptop waking up).
  */
 function expireDeadlines(core: AccountCore, now: number): Step {
-  const due = new Set(core.pendingUnlocks.filter((p) => p.effectiveAt <= now).map((p) => p.lockId));
-  return tellLocks(core, (l) => deadlinePassed(l, now) || due.has(l.id), { type: 'clock.tick', now });
+  return tellLocks(core, (l) => lockDue(core, l, now), { type: 'clock.tick', now });
 }
 
-/** Everything that depends only on the passage of time, in a fixed order. */
+/** Whether a lock's own deadline or its delayed admin unlock is due at `now`. */
+function lockDue(core: Pick<AccountCore, 'pendingUnlocks'>, l: LockEntry, now: number): boolean {
+  return deadlinePassed(l, now) || core.pendingUnlocks.some((p) => p.lockId === l.id && p.effectiveAt <= now);
+}
+
+/**
+ * The time-only work every event does before its own (the reset and the calendar are transitions that ran
+ * before it, see resetDue/sessionDue): the latest time, due lock deadlines, in-flight entries too old to wait
+ * for. Due locks are told when time moves forward; at a time already seen they were told then.
+ */
 export function advanceTime(core: AccountCore, now: number): Step {
   const current = forgetInFlight({ ...core, now: Math.max(core.now, now) }, (f) => f.at + IN_FLIGHT_MAX_MS <= now);
-  let step = chain(none(current), (c) => catchUpReset(c, now));
-  step = chain(step, (c) => expireDeadlines(c, now));
-  step = chain(step, (c) => evaluateSession(c, now));
-  return step;
+  return now > core.now ? expireDeadlines(current, now) : none(current);
 }
 
 /** The earliest instant the machine must look at the clock again (null: nothing scheduled). */
@@ -268,8 +314,8 @@ export function onConfigUpdated(core: AccountCore, config: RiskConfig, now: numb
     tradingDay: { ...core.tradingDay, nextResetAt: nextReset(Math.max(now, core.tradingDay.lastResetAt), spec) },
   };
   const symbols = config.rules.symbol_blocks.enabled ? config.rules.symbol_blocks.symbols : [];
-  const step = tellLocks(next, (l) => l.kind === 'symbol', { type: 'symbols.blocked', symbols, now });
-  return chain(step, (c) => evaluateSession(c, now, true));
+  // The session calendar is read again by a boundary transition right after this (account.machine.ts).
+  return tellLocks(next, (l) => l.kind === 'symbol', { type: 'symbols.blocked', symbols, now });
 }
 
 export function onAdminUnlock(core: AccountCore, e: Extract<AccountEvent, { type: 'admin.unlock' }>): Step {

@@ -128,7 +128,12 @@ export type AccountEvent =
   | { type: 'position.finished'; contractId: string }
   // From lock children (sendParent):
   | LockToParent
-  // Internal: recompute the wake-up timer after context changed.
+  // Internal (raised by the machine itself):
+  /** The trading-day reset is due: the tradingDay region starts the new day. */
+  | { type: 'tradingDay.reset'; now: number }
+  /** A session boundary is due (or the config changed): the session region reads the calendar again. */
+  | { type: 'session.boundary'; now: number }
+  /** Re-arm the region timers from the deadlines in context (after a restore or a config change). */
   | { type: 'wake.rearm' };
 
 export type UnlockOutcome = 'released' | 'scheduled' | 'refused' | 'no_match';

@@ -167,6 +167,27 @@ export function previousSessionClose(now: number, cfg: SessionConfig): number | 
   return null;
 }
 
+/** The same calendar without its holidays (one object per config, so the window cache keeps working). */
+const withoutHolidays = new WeakMap<SessionConfig, SessionConfig>();
+
+export interface HolidayState {
+  /** A holiday dropped the window around `now`: that window's would-be end (the market is closed until then). */
+  closedUntil: number | null;
+  /** Outside and not closed: the would-be start of a window a holiday dropped, if it comes before the next open. */
+  nextClosed: number | null;
+}
+
+/** Where the holidays change the calendar's answer around `now` (windows early_close only cuts stay as they are). */
+export function holidayAt(now: number, cfg: SessionConfig, st: SessionState = sessionStateAt(now, cfg)): HolidayState {
+  if (st.inside || cfg.holidays.length === 0) return { closedUntil: null, nextClosed: null };
+  let plain = withoutHolidays.get(cfg);
+  if (!plain) withoutHolidays.set(cfg, (plain = { ...cfg, holidays: [] }));
+  const p = sessionStateAt(now, plain);
+  if (p.inside) return { closedUntil: p.windowEnd, nextClosed: null };
+  const dropped = p.nextOpen !== null && (st.nextOpen === null || p.nextOpen < st.nextOpen);
+  return { closedUntil: null, nextClosed: dropped ? p.nextOpen : null };
+}
+
 /**
  * The next instant after `now` at which sessionStateAt can change its answer: the current window's end,
  * the next window's start, or a blackout's start or end. The account machine arms its wake timer with it.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { nextSessionBoundary, nextSessionOpen, sessionStateAt, type SessionConfig } from '../../src/calendar/session.ts';
+import { holidayAt, nextSessionBoundary, nextSessionOpen, sessionStateAt, type SessionConfig } from '../../src/calendar/session.ts';
 
 const CT = 'America/Chicago';
 const ct = (iso: string): number => DateTime.fromISO(iso, { zone: CT }).toMillis();
@@ -175,5 +175,20 @@ describe('previousSessionClose', () => {
     expect(previousSessionClose(ct('2026-03-08T12:00'), futuresWeek())).toBe(utc('2026-03-06T21:10:00Z')); // across DST
     expect(previousSessionClose(ct('2026-06-16T10:00'), futuresWeek())).toBe(ct('2026-06-15T15:10')); // inside: the previous one
     expect(previousSessionClose(ct('2026-06-16T10:00'), cfg({ windows: [] }))).toBeNull();
+  });
+});
+
+describe('holidayAt: where a holiday closes the market', () => {
+  const week = futuresWeek({ holidays: ['2026-06-12'] }); // drops Thursday 17:00 -> Friday 15:10
+  it('before the dropped window: the next thing is its would-be start (before the next real open)', () => {
+    expect(holidayAt(ct('2026-06-11T15:30'), week)).toEqual({ closedUntil: null, nextClosed: ct('2026-06-11T17:00') });
+  });
+  it('during it: closed until its would-be end; after it: plain outside', () => {
+    expect(holidayAt(ct('2026-06-12T09:00'), week)).toEqual({ closedUntil: ct('2026-06-12T15:10'), nextClosed: null });
+    expect(holidayAt(ct('2026-06-12T15:10'), week)).toEqual({ closedUntil: null, nextClosed: null });
+  });
+  it('an ordinary evening or a window: nothing', () => {
+    expect(holidayAt(ct('2026-06-10T16:00'), week)).toEqual({ closedUntil: null, nextClosed: null });
+    expect(holidayAt(ct('2026-06-10T10:00'), week)).toEqual({ closedUntil: null, nextClosed: null });
   });
 });

@@ -15,15 +15,21 @@ describe('machine graph', () => {
     for (const id of expected) expect(ids).toContain(id);
   });
 
-  it('account: the root is parallel with four regions; lockout follows the lock children\'s events', () => {
+  it('account: the root is parallel with three regions; lockout follows the lock children\'s events', () => {
     const g = graphOf('account');
     expect(g.root.kind).toBe('parallel');
-    expect(g.root.children.map((c) => c.key)).toEqual(['tradingDay', 'session', 'lockout', 'wake']);
+    expect(g.root.children.map((c) => c.key)).toEqual(['tradingDay', 'session', 'lockout']);
     const lock = g.edges.find((e) => e.source === 'account.lockout.unlocked' && e.target === 'account.lockout.locked');
     expect(lock).toMatchObject({ kind: 'event', guard: 'heldLockIsAccountWide' });
     const unlock = g.edges.find((e) => e.source === 'account.lockout.locked' && e.target === 'account.lockout.unlocked');
     expect(unlock?.guard).toBe('noOtherAccountWideLock');
-    expect(g.edges.find((e) => e.source === 'account.session.unknown' && e.target === 'account.session.inside')?.guard).toBe('sessionIs(inside)');
+    // The session moves at its calendar boundary, to wherever the calendar says; the trading day resets.
+    for (const state of ['disabled', 'inside', 'outside', 'blackout', 'closed']) {
+      expect(g.edges.find((e) => e.source === 'account.session' && e.target === `account.session.${state}`)).toMatchObject({ event: 'session.boundary', guard: `calendarSays(${state})` });
+    }
+    expect(g.edges).toContainEqual(expect.objectContaining({ source: 'account.session.inside', target: 'account.session.outside', event: 'session.boundary', guard: 'windowEndFlattens' }));
+    expect(g.edges).toContainEqual(expect.objectContaining({ source: 'account.tradingDay.current', target: 'account.tradingDay.current', event: 'tradingDay.reset', guard: 'resetDue' }));
+    expect(g.edges).toContainEqual(expect.objectContaining({ source: 'account.session.outside', kind: 'after', delay: 'untilSessionBoundary' }));
   });
 
   it('position: guarded event transitions, after-transitions by delay name, targetless events as internal', () => {
@@ -57,11 +63,12 @@ describe('mermaid', () => {
   });
 
   it('account: parallel regions separated by --, labelled transitions, highlighted active states', () => {
-    const text = renderDiagram('account', 'mermaid', { tradingDay: 'tracking', session: 'inside', lockout: 'locked', wake: 'armed' });
-    expect(text.match(/^ +--$/gm)).toHaveLength(3);
+    const text = renderDiagram('account', 'mermaid', { tradingDay: 'current', session: 'inside', lockout: 'locked' });
+    expect(text.match(/^ +--$/gm)).toHaveLength(2);
     expect(text).toContain('state "account (parallel)" as account {');
     expect(text).toContain('account_lockout_unlocked --> account_lockout_locked : lock.held [heldLockIsAccountWide]');
-    expect(text).toContain('account_wake_armed --> account_wake_armed : after accountWake');
+    expect(text).toContain('account_tradingDay_current --> account_tradingDay_current : after untilReset');
+    expect(text).toContain('account_session --> account_session_closed : session.boundary [calendarSays(closed)]');
     expect(text).toContain('class account_lockout_locked active');
     expect(text).not.toContain('class account_lockout_unlocked active');
   });
@@ -99,7 +106,7 @@ describe('svg', () => {
   });
 
   it('highlights exactly the active states', () => {
-    const svg = renderDiagram('account', 'svg', { tradingDay: 'tracking', session: 'outside', lockout: 'locked', wake: 'armed' });
+    const svg = renderDiagram('account', 'svg', { tradingDay: 'current', session: 'outside', lockout: 'locked' });
     expect(svg).toMatch(/class="state kind-atomic active" data-state="account.lockout.locked"/);
     expect(svg).toMatch(/class="state kind-atomic" data-state="account.lockout.unlocked"/);
     expect(svg).toMatch(/class="state kind-atomic active" data-state="account.session.outside"/);

@@ -25,7 +25,7 @@ export interface GraphEdge {
   /** The event type; "" for eventless (always) transitions. */
   event: string;
   kind: 'event' | 'always' | 'after' | 'done' | 'error';
-  /** Guard in words: "accountLocked", "!accountLocked", "sessionIs(inside)". */
+  /** Guard in words: "accountLocked", "!accountLocked", "calendarSays(inside)". */
   guard?: string;
   /** Delay name (or ms) of an `after` transition. */
   delay?: string;

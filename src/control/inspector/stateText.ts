@@ -1,5 +1,5 @@
-// A state value as one line of leaf paths, in definition order: "tradingDay.tracking,session.inside,
-// lockout.locked,wake.armed" for the account, "awaitingStop" for a position. Stored in the transitions audit
+// A state value as one line of leaf paths, in definition order: "tradingDay.current,session.inside,
+// lockout.locked" for the account, "awaitingStop" for a position. Stored in the transitions audit
 // (from/to) and turned back into active state ids by the inspector page.
 import type { StateValue } from 'xstate';
 

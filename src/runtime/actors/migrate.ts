@@ -44,7 +44,35 @@ function v1ToV2(snapshot: unknown): unknown {
   return { ...s, children };
 }
 
-const STEPS: Record<number, (snapshot: unknown) => unknown> = { 1: v1ToV2 };
+interface PersistedV2 {
+  value: { tradingDay?: unknown; session?: unknown; lockout?: unknown; wake?: unknown };
+  context: { now: number; session: { phase: string; nextBoundary: number | null; blackoutEnd: number | null } } & Record<string, unknown>;
+}
+
+const V2_SESSION_STATES = ['unknown', 'disabled', 'inside', 'outside'];
+
+/**
+ * v2 -> v3: the session region's states mirrored context.session.phase and a `wake` region ran the one timer;
+ * in v3 tradingDay (`current`) and session (+ `blackout`, `closed`) are timed states and `wake` is gone. Locks,
+ * deadlines and the trading day are unchanged. The session keeps its phase as its state (a blackout in force
+ * becomes `blackout`), and its next boundary is due at once, so the first event after the upgrade reads the
+ * calendar again and lands in the exact state (a holiday: `closed`) without setting or releasing anything twice.
+ */
+function v2ToV3(snapshot: unknown): unknown {
+  const s = snapshot as PersistedV2;
+  const session = s?.context?.session;
+  if (typeof s?.value !== 'object' || typeof session !== 'object' || session === null) throw new Error('v2 snapshot without a session');
+  const phase = V2_SESSION_STATES.includes(String(s.value.session)) ? String(s.value.session) : 'unknown';
+  const inBlackout = (phase === 'inside' || phase === 'outside') && session.blackoutEnd !== null && session.blackoutEnd > s.context.now;
+  const { wake: _timerRegion, ...value } = s.value;
+  return {
+    ...s,
+    value: { ...value, tradingDay: 'current', session: inBlackout ? 'blackout' : phase },
+    context: { ...s.context, session: { ...session, nextBoundary: Math.min(session.nextBoundary ?? s.context.now, s.context.now) } },
+  };
+}
+
+const STEPS: Record<number, (snapshot: unknown) => unknown> = { 1: v1ToV2, 2: v2ToV3 };
 
 /** The snapshot carried from `from` to `to`, or an error saying which step failed. */
 export function migrateSnapshot(snapshot: unknown, from: number, to: number): { snapshot: unknown } | { error: string } {

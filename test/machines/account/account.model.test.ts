@@ -1,12 +1,16 @@
-// Model-based test of the account machine's regions (tradingDay, session, lockout, wake): explicit payload
-// events, shortest paths to every (state, incoming transition), replayed against live actors under fake
-// timers; afterwards every state and transition of the machine must have been exercised.
+// Model-based test of the account machine's regions (tradingDay, session, lockout): explicit payload events,
+// shortest paths to every (state, incoming transition), replayed against live actors under fake timers;
+// afterwards every state and transition of the machine must have been exercised, the timed ones included
+// (an `after` step fires the next timer). Two models share the coverage: the whole machine's facts, and the
+// calendar's (a news blackout, a holiday, resets, rule on/off) whose paths are also replayed with a
+// persist -> restore (a new actor from getPersistedSnapshot(), then system.resumed, as after a kill -9) after
+// every step, reaching the same states, trading day, session deadlines and locks as the actor that lived through.
 // Position and lock children have their own model tests; here RULE-008 is off so no position child is spawned.
 // Lock children do run in the live replay, but a pure traversal cannot run children: the model never hears
 // their lock.held / lock.released, so the lockout region and the lock register are compared through the live
 // invariant (lockout agrees with the register) and the coverage check, not against the model.
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createActor, type AnyStateMachine } from 'xstate';
+import { createActor, type Actor, type AnyStateMachine } from 'xstate';
 import { TestModel } from 'xstate/graph';
 import { accountMachine, lockStatus, type AccountEvent } from '../../../machines/account/index.ts';
 import { afterEvents, allStates, allTransitions, CoverageRecorder } from '../position/mbt.ts';
@@ -83,6 +87,36 @@ const model = new TestModel(accountMachine as unknown as AnyStateMachine, {
 const paths = model.getShortestPaths();
 const coverage = new CoverageRecorder(() => true); // no children here: every inspected actor is the account
 
+// The calendar's model: the futures week with a news blackout (flatten) Wednesday noon and Friday a holiday
+// (Thursday 17:00 to Friday 15:10 closed); only time moves, plus a daily lock, a restart and the rule off/on.
+const blackout = { start: ct('2026-06-10T12:00'), end: ct('2026-06-10T12:30'), flatten: true };
+const calendar = { ...base, rules: { ...base.rules, session_block_outside: sessionOn({ blackouts: [blackout], holidays: ['2026-06-12'] }) } };
+const calendarInput = { accountId: 7, config: calendar, now: T0 };
+const timeEvents: AccountEvent[] = [
+  { type: 'system.resumed', now: T0 },
+  verdict('until_reset', T0),
+  { type: 'clock.tick', now: ct('2026-06-10T12:10') }, // in the blackout
+  { type: 'clock.tick', now: ct('2026-06-10T15:11') }, // the window ended: outside, session lock
+  { type: 'clock.tick', now: ct('2026-06-10T17:01') }, // reset + the next window opens
+  { type: 'clock.tick', now: ct('2026-06-11T18:00') }, // reset + holiday: closed
+  { type: 'clock.tick', now: ct('2026-06-12T16:00') }, // the holiday's window would have ended: outside
+  { type: 'config.updated', config: base, now: T0 }, // session rule off
+  { type: 'config.updated', config: calendar, now: T0 },
+];
+const timeModel = new TestModel(accountMachine as unknown as AnyStateMachine, {
+  input: calendarInput,
+  events: (s) => [...timeEvents, ...afterEvents(s)],
+  serializeState: ((s: Parameters<typeof abstract>[0], e: { type: string } | undefined) =>
+    `${JSON.stringify(abstract(s))}${e ? ` <= ${eventKey(e)}` : ''}`) as never,
+});
+const timePaths = timeModel.getShortestPaths();
+/** What the session and trading day regions hold: states and deadlines (the lock register follows the children). */
+const timeView = (s: { value: unknown; context: { tradingDay: unknown; session: unknown } }) => ({
+  ...withoutLocks(s),
+  tradingDay: [(s.value as { tradingDay: unknown }).tradingDay, s.context.tradingDay],
+  session: [(s.value as { session: unknown }).session, s.context.session],
+});
+
 afterEach(() => vi.useRealTimers());
 
 describe('account machine regions (model-based)', () => {
@@ -109,6 +143,46 @@ describe('account machine regions (model-based)', () => {
         expect(live.value).toMatchObject({ lockout: lockStatus(live.context).locked ? 'locked' : 'unlocked' });
       }
       actor.stop();
+    });
+  }
+
+  it('the calendar model reaches every session and trading day state', () => {
+    const reached = new Set(timePaths.map((p) => JSON.stringify((p.state.value as { session: string }).session)));
+    expect([...reached].sort()).toEqual(['"blackout"', '"closed"', '"disabled"', '"inside"', '"outside"', '"unknown"'].sort());
+  });
+
+  for (const path of timePaths) {
+    it(`calendar, restored after each step: ${path.description.slice(0, 160)} [${path.steps.length} steps]`, () => {
+      vi.useFakeTimers({ now: T0 });
+      const lived = createActor(accountMachine, { input: calendarInput, inspect: coverage.inspect }).start();
+      let restored: Actor<typeof accountMachine> = createActor(accountMachine, { input: calendarInput }).start();
+      let now = T0; // the instant of the latest event: the restart happens right then
+      for (const { event, state } of path.steps) {
+        const type: string = event.type;
+        if (type === 'xstate.init') continue;
+        if (type.startsWith('xstate.after.')) vi.advanceTimersToNextTimer();
+        else {
+          lived.send(event as AccountEvent);
+          restored.send(event as AccountEvent);
+          now = (event as { now: number }).now;
+        }
+        expect(withoutLocks(lived.getSnapshot())).toEqual(withoutLocks(state as never));
+        // kill -9 and restart at the same instant: a new actor from the persisted snapshot, then resumed.
+        const persisted = restored.getPersistedSnapshot();
+        restored.stop();
+        restored = createActor(accountMachine, { input: calendarInput, snapshot: persisted, inspect: coverage.inspect }).start();
+        restored.send({ type: 'system.resumed', now });
+        const [a, b] = [lived.getSnapshot(), restored.getSnapshot()];
+        expect(b.status).toBe('active');
+        // Before any event the calendar is unread (`unknown`); the restart's system.resumed reads it.
+        if (a.matches({ session: 'unknown' })) continue;
+        expect(b.value).toEqual(a.value);
+        expect(timeView(b)).toEqual(timeView(a));
+        expect(b.context.locks).toEqual(a.context.locks);
+        expect(b.value).toMatchObject({ lockout: lockStatus(b.context).locked ? 'locked' : 'unlocked' });
+      }
+      lived.stop();
+      restored.stop();
     });
   }
 

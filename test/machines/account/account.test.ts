@@ -221,6 +221,73 @@ describe('session region', () => {
   });
 });
 
+describe('session and trading day states', () => {
+  const futures = sessionOn();
+  it('a holiday: closed while its window would run, outside after its would-be end, the lock until the next window', () => {
+    vi.setSystemTime(ct('2026-06-11T15:00')); // Thursday; Friday 2026-06-12 is a holiday (Thu 17:00 - Fri 15:10 dropped)
+    const { actor, emitted } = startAccount(riskConfig({ rules: { session_block_outside: { ...futures, holidays: ['2026-06-12'] } } }), 7, Date.now());
+    vi.advanceTimersByTime(10 * 60_000); // 15:10: the window ends
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'outside', lockout: 'locked' });
+    expect(lockStatus(actor.getSnapshot().context).until).toBe(ct('2026-06-14T17:00')); // Sunday's window
+    vi.advanceTimersByTime(ct('2026-06-11T17:00') - Date.now());
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'closed', lockout: 'locked' });
+    expect(actor.getSnapshot().context.session.nextBoundary).toBe(ct('2026-06-12T15:10'));
+    vi.advanceTimersByTime(ct('2026-06-12T15:10') - Date.now());
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'outside', lockout: 'locked' });
+    expect(emitted.filter((e) => e.type === 'lock.set')).toHaveLength(1); // one lock for the whole closed period
+  });
+  it('a news blackout is its own state, back inside at its end', () => {
+    const b = { start: ct('2026-06-10T07:25'), end: ct('2026-06-10T07:35'), flatten: false };
+    vi.setSystemTime(ct('2026-06-10T07:00'));
+    const { actor } = startAccount(riskConfig({ rules: { session_block_outside: { ...futures, blackouts: [b] } } }), 7, Date.now());
+    vi.advanceTimersByTime(25 * 60_000);
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'blackout', lockout: 'locked' });
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'inside', lockout: 'unlocked' });
+  });
+  it('the rule off: disabled, its session lock released; on again: the calendar is read at once', () => {
+    vi.setSystemTime(ct('2026-06-10T16:00'));
+    const on = riskConfig({ rules: { session_block_outside: futures } });
+    const { actor } = startAccount(on, 7, Date.now());
+    actor.send({ type: 'config.updated', config: riskConfig(), now: Date.now() });
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'disabled', lockout: 'unlocked' });
+    actor.send({ type: 'config.updated', config: on, now: Date.now() + 1 });
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'outside', lockout: 'locked' });
+  });
+  it('an event carrying a later time runs the due boundary before its own work (no timer fired)', () => {
+    vi.setSystemTime(ct('2026-06-10T15:00'));
+    const { actor, emitted } = startAccount(riskConfig({ rules: { session_block_outside: { ...futures, flatten_at_end: false } } }), 7, Date.now());
+    // The wall clock jumped past the window end (a laptop woke up): the first event is a new position.
+    actor.send({ ...pos('position.opened', 'X'), now: ct('2026-06-10T15:30') });
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'outside', lockout: 'locked' });
+    expect(intents(emitted)).toEqual([{ type: 'close', accountId: 7, contractId: 'X', rule: 'RULE-009' }]);
+    expect(actor.getSnapshot().context.locks[0]).toMatchObject({ since: ct('2026-06-10T15:10') });
+  });
+  it('a long wait is capped: the wake re-arms until the boundary, which comes on time', () => {
+    vi.setSystemTime(ct('2026-06-10T11:00')); // the window ends at 15:10, over four hours away
+    const { actor } = startAccount(riskConfig({ rules: { session_block_outside: futures } }), 7, Date.now());
+    for (let h = 0; h < 4; h++) {
+      vi.advanceTimersByTime(3600_000);
+      expect(actor.getSnapshot().value).toMatchObject({ session: 'inside' });
+      expect(vi.getTimerCount()).toBeGreaterThan(0);
+    }
+    vi.advanceTimersByTime(ct('2026-06-10T15:10') - Date.now() - 1);
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'inside' });
+    vi.advanceTimersByTime(1);
+    expect(actor.getSnapshot().value).toMatchObject({ session: 'outside', lockout: 'locked' });
+  });
+  it('the reset transition starts the next day once, at the reset instant', () => {
+    vi.setSystemTime(ct('2026-06-10T16:59'));
+    const { actor, emitted } = startAccount(riskConfig(), 7, Date.now());
+    vi.advanceTimersByTime(60_000 - 1);
+    expect(actor.getSnapshot().context.tradingDay.id).toBe('2026-06-10');
+    vi.advanceTimersByTime(1);
+    expect(actor.getSnapshot().context.tradingDay).toEqual({ id: '2026-06-11', lastResetAt: ct('2026-06-10T17:00'), nextResetAt: ct('2026-06-11T17:00') });
+    vi.advanceTimersByTime(3600_000);
+    expect(emitted.filter((e) => e.type === 'tradingDay.reset')).toHaveLength(1);
+  });
+});
+
 describe('position grace children (RULE-008)', () => {
   it('no stop within grace -> close intent; closed child is stopped and removed', () => {
     const { actor, emitted, errors } = startAccount(riskConfig());

@@ -14,6 +14,7 @@ import type { lockMachine } from '../../../machines/lock/lock.machine.ts';
 
 type LockRef = ActorRefFrom<typeof lockMachine>;
 import { ct, riskConfig } from '../../machines/account/fixtures.ts';
+import { T0 as V2_T0, V2_CONFIG } from '../../fixtures/make-state-v2.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/state-v1.db');
 const T0 = ct('2026-06-10T10:00'); // when the fixture was written
@@ -21,9 +22,9 @@ const COOLDOWN = { id: '7:RULE-007:cooldown:1781103600000', until: T0 + 30 * 60_
 const UNTIL_RESET = { id: '7:RULE-003:until_reset:1781103600000', until: ct('2026-06-10T17:00') };
 const MNQ = 'CON.F.US.MNQ.Z26';
 
-function withFixture<T>(fn: (store: Store) => T): T {
+function withFixture<T>(fn: (store: Store) => T, fixture = FIXTURE): T {
   const dir = mkdtempSync(join(tmpdir(), 'riskd-upgrade-'));
-  copyFileSync(FIXTURE, join(dir, 'state.db'));
+  copyFileSync(fixture, join(dir, 'state.db'));
   const store = openStore(join(dir, 'state.db'));
   try {
     return fn(store);
@@ -33,9 +34,9 @@ function withFixture<T>(fn: (store: Store) => T): T {
   }
 }
 
-const open = (store: Store, restore = true) =>
+const open = (store: Store, restore = true, config = riskConfig()) =>
   openAccountActor({
-    accountId: 7, config: riskConfig(), repo: store.snapshots, clock: { now: () => Date.now() }, restore,
+    accountId: 7, config, repo: store.snapshots, clock: { now: () => Date.now() }, restore,
     seedLocks: () => store.locks.active(7), onEmitted: () => {}, onError: (e) => { throw e; },
   });
 
@@ -93,5 +94,65 @@ describe('a state.db written before the redesign', () => {
       }
       h.stop();
     });
+  });
+});
+
+// test/fixtures/state-v2.db (make-state-v2.ts): written at 16:00 CT on Wednesday 2026-06-10 by the v2 machine,
+// whose session states mirrored a context field and whose `wake` region ran the one timer; outside the 08:30-15:00
+// window, with a session lock until Thursday 08:30, a RULE-007 cooldown until 16:30 and a RULE-003 lock until 17:00.
+describe('a state.db written before the timed session and trading-day states (v2)', () => {
+  const V2 = join(import.meta.dirname, '../../fixtures/state-v2.db');
+  const SESSION = { id: '7:RULE-009:until_session:1781125200000', until: ct('2026-06-11T08:30') };
+  const COOL = { id: '7:RULE-007:cooldown:1781125200000', until: V2_T0 + 30 * 60_000 };
+  const RESET = { id: '7:RULE-003:until_reset:1781125200000', until: ct('2026-06-10T17:00') };
+  const ids = (h: ReturnType<typeof open>) => h.actor.getSnapshot().context.locks.map((l) => l.id);
+
+  it('restores the same locks and deadlines in the right states, and every deadline fires at its instant', () => {
+    vi.useFakeTimers({ now: V2_T0 + 10_000 }); // restarted 10 s later
+    withFixture((store) => {
+      const h = open(store, true, V2_CONFIG);
+      expect(h.restored).toMatchObject({ source: 'snapshot', migratedFrom: 2 });
+      const snap = h.actor.getSnapshot();
+      expect(snap.value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked' });
+      expect(snap.context.locks.map((l) => ({ id: l.id, until: l.until }))).toEqual([SESSION, COOL, RESET]);
+      for (const l of [SESSION, COOL, RESET]) {
+        expect((snap.children[lockChildId(l.id)] as LockRef).getSnapshot()).toMatchObject({ value: { held: 'active' }, context: { lock: { until: l.until } } });
+      }
+      expect(snap.context.tradingDay).toEqual({ id: '2026-06-10', lastResetAt: ct('2026-06-09T17:00'), nextResetAt: RESET.until });
+      // The calendar was read again at the restart: same answer, same next boundary.
+      expect(snap.context.session).toMatchObject({ phase: 'outside', nextOpen: SESSION.until, nextBoundary: SESSION.until });
+
+      vi.advanceTimersByTime(COOL.until - Date.now() - 1);
+      expect(ids(h)).toContain(COOL.id);
+      vi.advanceTimersByTime(1);
+      expect(ids(h)).toEqual([SESSION.id, RESET.id]);
+      vi.advanceTimersByTime(RESET.until - Date.now() - 1);
+      expect(h.actor.getSnapshot().context.tradingDay.id).toBe('2026-06-10');
+      vi.advanceTimersByTime(1); // the reset transition: until_reset released, the next day begins
+      expect(ids(h)).toEqual([SESSION.id]);
+      expect(h.actor.getSnapshot().context.tradingDay).toEqual({ id: '2026-06-11', lastResetAt: RESET.until, nextResetAt: ct('2026-06-11T17:00') });
+      vi.advanceTimersByTime(SESSION.until - Date.now() - 1);
+      expect(h.actor.getSnapshot().value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked' });
+      vi.advanceTimersByTime(1); // the boundary transition: the window opens, the session lock ends
+      expect(ids(h)).toEqual([]);
+      expect(h.actor.getSnapshot().value).toEqual({ tradingDay: 'current', session: 'inside', lockout: 'unlocked' });
+      expect(h.actor.getSnapshot().context.session.nextBoundary).toBe(ct('2026-06-11T15:00'));
+      h.stop();
+    }, V2);
+  });
+
+  it('restored after a long downtime: one reset, the session lock re-set for the new outside period since its close', () => {
+    vi.useFakeTimers({ now: ct('2026-06-12T16:00') }); // Friday 16:00: two resets and a whole window missed
+    withFixture((store) => {
+      const h = open(store, true, V2_CONFIG);
+      expect(h.restored).toMatchObject({ source: 'snapshot', migratedFrom: 2 });
+      const snap = h.actor.getSnapshot();
+      expect(snap.value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked' });
+      expect(snap.context.tradingDay).toEqual({ id: '2026-06-12', lastResetAt: ct('2026-06-11T17:00'), nextResetAt: ct('2026-06-12T17:00') });
+      const session = snap.context.locks.filter((l) => l.rule === 'RULE-009');
+      expect(session.map((l) => ({ since: l.since, until: l.until }))).toEqual([{ since: ct('2026-06-12T15:00'), until: ct('2026-06-15T08:30') }]);
+      expect(snap.context.locks.some((l) => l.id === COOL.id || l.id === RESET.id || l.id === SESSION.id)).toBe(false);
+      h.stop();
+    }, V2);
   });
 });
