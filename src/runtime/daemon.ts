@@ -377,8 +377,8 @@ export class Daemon {
    * fill arrives as one socket read of order, trade, position and account events, and the account machine's work
    * on the first ones must not stand between the position event and its reduce. It runs in arrival order, one
    * batch (one snapshot) per account, at the end of the turn and before any later event. Urgent work (verdicts,
-   * the kill switch) runs at once, in one batch after what waits for its account; a lock it sets is committed before its intents leave (the
-   * send gate holds them until then).
+   * the kill switch) runs at once, in one batch after what waits for its account; a lock it sets is committed
+   * before its intents leave (the send gate holds them until then).
    */
   private runMachine(accountId: number, work: MachineWork, urgent: boolean): void {
     if (urgent) {
