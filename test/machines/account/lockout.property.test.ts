@@ -125,8 +125,10 @@ class Daemon {
   readonly errors: unknown[] = [];
   private readonly logic = accountWithClock({ now: () => Date.now() });
   actor;
+  private readonly input;
   constructor(cfg: RiskConfig, now: number) {
-    this.actor = this.open(createActor(this.logic, { input: { accountId: 7, config: cfg, now } }));
+    this.input = { accountId: 7, config: cfg, now };
+    this.actor = this.open(createActor(this.logic, { input: this.input }));
   }
   private open(actor: ReturnType<typeof createActor<ReturnType<typeof accountWithClock>>>) {
     actor.on('*', (e) => this.emitted.push(e as AccountEmitted));
@@ -145,7 +147,7 @@ class Daemon {
     const persisted = JSON.parse(JSON.stringify(this.actor.getPersistedSnapshot()));
     this.actor.stop();
     vi.clearAllTimers();
-    this.actor = this.open(createActor(this.logic, { snapshot: persisted }));
+    this.actor = this.open(createActor(this.logic, { snapshot: persisted, input: this.input }));
   }
 }
 
