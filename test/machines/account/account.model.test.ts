@@ -184,7 +184,9 @@ function replayWithRestores(steps: { event: { type: string }; model?: unknown }[
       const persisted = JSON.parse(JSON.stringify(restored.getPersistedSnapshot()));
       const now = restored.getSnapshot().context.now; // riskd's time at the restart: that of the last event
       restored.stop();
-      vi.clearAllTimers();
+      const wall = Date.now();
+      vi.clearAllTimers(); // (also resets the fake clock to its start: put the time back)
+      vi.setSystemTime(wall);
       restored = createActor(accountMachine, { snapshot: persisted, input, inspect: coverage.inspect }).start();
       restored.send({ type: 'system.resumed', now });
     }

@@ -146,7 +146,9 @@ class Daemon {
   restore(): void {
     const persisted = JSON.parse(JSON.stringify(this.actor.getPersistedSnapshot()));
     this.actor.stop();
-    vi.clearAllTimers();
+    const now = Date.now();
+    vi.clearAllTimers(); // (also resets the fake clock to its start: put the time back)
+    vi.setSystemTime(now);
     this.actor = this.open(createActor(this.logic, { snapshot: persisted, input: this.input }));
   }
 }
