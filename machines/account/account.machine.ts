@@ -122,7 +122,7 @@ function positionFact(enqueue: Enqueue, context: AccountContext, self: AnyActorR
   const known = timed.core.positions[event.contractId] !== undefined;
   let step = chain(timed, (c) => (event.type === 'position.closed' ? onPositionClosed(c, event.contractId) : none(trackPosition(c, event))));
   if (kill) {
-    const why = `${event.type === 'position.opened' && !known ? 'new position' : 'position increased'} while locked: ${kill.reason}`;
+    const why = `${known ? 'position increased' : 'new position'} while locked: ${kill.reason}`;
     step = { ...step, out: [...step.out, intentOut({ type: 'close', accountId: context.accountId, contractId: event.contractId }, kill.rule, why)] };
   }
   apply(enqueue, context, self, step);
@@ -367,6 +367,8 @@ export const accountMachine = accountSetup.createMachine({
     // machine an event a region handles never reaches the root's `on`: the lock reports' bookkeeping is the
     // region's own `on`, and a kill-switch transition does the position/order bookkeeping of the root's handler
     // (plus the intent) in the same step. So no other region may handle position.* or order.working.
+    // (The kill-switch transitions name their own state as target, which neither exits nor re-enters it, so that
+    // `riskd diagram` and the inspector draw them.)
     lockout: {
       initial: 'unlocked',
       on: {
@@ -379,9 +381,9 @@ export const accountMachine = accountSetup.createMachine({
         locked: {
           on: {
             'lock.released': { guard: 'noOtherAccountWideLock', target: 'unlocked', actions: 'onLockReleased' },
-            'position.opened': { guard: 'exposureIsNew', actions: ['closeNewExposure', 'rearm'] },
-            'position.changed': { guard: 'exposureIsNew', actions: ['closeNewExposure', 'rearm'] },
-            'order.working': { guard: 'orderIsForbidden', actions: ['cancelNewOrder', 'rearm'] },
+            'position.opened': { target: 'locked', guard: 'exposureIsNew', actions: ['closeNewExposure', 'rearm'] },
+            'position.changed': { target: 'locked', guard: 'exposureIsNew', actions: ['closeNewExposure', 'rearm'] },
+            'order.working': { target: 'locked', guard: 'orderIsForbidden', actions: ['cancelNewOrder', 'rearm'] },
           },
         },
       },
@@ -395,9 +397,9 @@ export const accountMachine = accountSetup.createMachine({
         blocking: {
           on: {
             'lock.released': { guard: 'noOtherSymbolLock', target: 'clear' },
-            'position.opened': { guard: 'exposureInBlockedSymbol', actions: ['closeBlockedExposure', 'rearm'] },
-            'position.changed': { guard: 'exposureInBlockedSymbol', actions: ['closeBlockedExposure', 'rearm'] },
-            'order.working': { guard: 'orderInBlockedSymbol', actions: ['cancelBlockedOrder', 'rearm'] },
+            'position.opened': { target: 'blocking', guard: 'exposureInBlockedSymbol', actions: ['closeBlockedExposure', 'rearm'] },
+            'position.changed': { target: 'blocking', guard: 'exposureInBlockedSymbol', actions: ['closeBlockedExposure', 'rearm'] },
+            'order.working': { target: 'blocking', guard: 'orderInBlockedSymbol', actions: ['cancelBlockedOrder', 'rearm'] },
           },
         },
       },
