@@ -3,7 +3,8 @@
 //   tradingDay  the current trading day (context.tradingDay); resets at the configured time, catching up missed ones
 //   session     RULE-009 calendar phase: unknown | disabled | inside | outside (+ blackout flag in context)
 //   lockout     unlocked | locked: locked while any account-wide lock child holds (driven by the children's
-//               lock.held / lock.released events)
+//               lock.held / lock.released events); the kill switch is behaviour of `locked` (killSwitch.ts guards)
+//   symbolBlocks  clear | blocking: while a RULE-011 symbol lock holds, the kill switch for its symbol
 //   wake        one timer that wakes the machine at the next reset or session boundary (capped), see clock.ts
 // Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`, and one
 // `lock` machine per lock (machines/lock), id `lock:<lockId>`: each releases itself by its own condition and
