@@ -6,7 +6,8 @@
 //               the boundary transition at context.session.nextBoundary (src/calendar), which also sets the
 //               session lock on going outside, flattens at a window's end and turns a blackout into a cooldown
 //   lockout     unlocked | locked: locked while any account-wide lock child holds (driven by the children's
-//               lock.held / lock.released events)
+//               lock.held / lock.released events); the kill switch is behaviour of `locked` (killSwitch.ts guards)
+//   symbolBlocks  clear | blocking: while a RULE-011 symbol lock holds, the kill switch for its symbol
 // Timers only wake the machine (`after` with delays from the absolute deadlines in context, capped; the provided
 // `wake` sends clock.tick { now }); every event with a later `now` first runs what is due (`catchUpFirst`).
 // Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`, and one
@@ -16,9 +17,10 @@
 // assigns and emits. Intents and lock changes leave through `emit` only, and every intent of riskd leaves here:
 // merged per step (strongest wins) and never repeated while the same one is in flight (intents.ts).
 import { enqueueActions, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
-import { MAX_WAKE_MS, positionMachine, type PositionEvent } from '../position/position.machine.ts';
+import { MAX_WAKE_MS, positionMachine, type PositionEvent, type PositionInput } from '../position/position.machine.ts';
 import { lockMachine, type LockInput } from '../lock/lock.machine.ts';
 import { chain, heldLocks, isAccountWide, releaseLocks, type Step } from './locks.ts';
+import { accountLockAgainst, accountLockAgainstOrder, symbolLockAgainst, symbolLockAgainstOrder } from './killSwitch.ts';
 import { admitIntents, forgetInFlight, intentOut, onSettled } from './intents.ts';
 import {
   advanceTime,
@@ -27,10 +29,7 @@ import {
   onAdminUnlock,
   onCanTrade,
   onConfigUpdated,
-  onOrderWorking,
-  onPositionChanged,
   onPositionClosed,
-  onPositionOpened,
   onResumed,
   onSeedLocks,
   onVerdicts,
@@ -38,9 +37,10 @@ import {
   sessionDue,
   sessionStateOf,
   startNewDay,
+  trackPosition,
   type SessionRegionState,
 } from './reducers.ts';
-import type { AccountCore, AccountEmitted, AccountEvent, AccountInput } from './types.ts';
+import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, LockEntry } from './types.ts';
 
 /** Bump when the machine's states or context change shape; stored with every snapshot row. */
 export const ACCOUNT_MACHINE_ID = 'account';
@@ -86,12 +86,15 @@ function coreOf(c: AccountContext): AccountCore {
   return core;
 }
 
+const none = (core: AccountCore): Step => ({ core, out: [] });
+
 /** What `apply` needs of enqueueActions' `enqueue`. */
 interface Enqueue {
   (action: () => void): unknown;
   assign(v: Partial<AccountContext>): unknown;
   emit(e: AccountEmitted): unknown;
   spawnChild(src: 'lock', options: { id: string; input: LockInput }): unknown;
+  sendTo(ref: AnyActorRef, e: PositionEvent): unknown;
 }
 
 /**
@@ -113,6 +116,54 @@ function apply(enqueue: Enqueue, context: AccountContext, self: AnyActorRef, ste
   for (const cmd of step.toLocks ?? []) enqueue(() => liveLock(self, cmd.lockId)?.send(cmd.event));
 }
 
+/**
+ * The event's time has passed the next reset or session boundary: the root runs those first and raises the event
+ * again (catchUpFirst), so no region may act on it before (the kill switch judges the re-raised one).
+ */
+function timeDue(context: AccountCore, event: AccountEvent): boolean {
+  return 'now' in event && (resetDue(context, event.now) || sessionDue(context, event.now));
+}
+
+type PositionFactEvent = Extract<AccountEvent, { type: 'position.opened' | 'position.changed' | 'position.closed' }>;
+const isPositionFact = (e: AccountEvent): e is PositionFactEvent =>
+  e.type === 'position.opened' || e.type === 'position.changed' || e.type === 'position.closed';
+const isExposureFact = (e: AccountEvent): e is Extract<AccountEvent, { type: 'position.opened' | 'position.changed' }> =>
+  e.type === 'position.opened' || e.type === 'position.changed';
+
+/**
+ * One position fact, in one step (so its intents merge with what the event's time step decided): the time it
+ * carries, the register of positions, and, when `kill` names the lock that forbids it, the close intent. The
+ * position's grace child hears of the change. Returns the input of the grace child (RULE-008) a new position
+ * gets, unless the kill switch closes it.
+ */
+function positionFact(enqueue: Enqueue, context: AccountContext, self: AnyActorRef, event: PositionFactEvent, kill: LockEntry | undefined): PositionInput | undefined {
+  const timed = advanceTime(coreOf(context), event.now);
+  const known = timed.core.positions[event.contractId] !== undefined;
+  let step = chain(timed, (c) => (event.type === 'position.closed' ? onPositionClosed(c, event.contractId) : none(trackPosition(c, event))));
+  if (kill) {
+    const why = `${known ? 'position increased' : 'new position'} while locked: ${kill.reason}`;
+    step = { ...step, out: [...step.out, intentOut({ type: 'close', accountId: context.accountId, contractId: event.contractId }, kill.rule, why)] };
+  }
+  apply(enqueue, context, self, step);
+  const ref = liveChild(self, context, event.contractId);
+  if (ref) {
+    // Guarded sendTo: a missing child would put the whole account into error.
+    if (event.type === 'position.closed') enqueue.sendTo(ref, { type: 'position.closed', contractId: event.contractId, now: event.now });
+    else enqueue.sendTo(ref, { type: 'position.changed', contractId: event.contractId, size: event.size, side: event.side, now: event.now });
+    return undefined;
+  }
+  const grace = context.config.rules.no_stop_loss_grace;
+  if (event.type === 'position.closed' || known || kill || !grace.enabled || event.size <= 0) return undefined;
+  return { contractId: event.contractId, symbol: event.symbol, size: event.size, side: event.side, openedAt: event.now, graceMs: grace.grace };
+}
+
+/** One working order in one step: the time it carries and, when `kill` names the lock that forbids it, the cancel. */
+function orderFact(enqueue: Enqueue, context: AccountContext, self: AnyActorRef, event: Extract<AccountEvent, { type: 'order.working' }>, kill: LockEntry | undefined): void {
+  const step = advanceTime(coreOf(context), event.now);
+  const out = kill ? [intentOut({ type: 'cancel', accountId: context.accountId, orderId: event.orderId }, kill.rule, `new order while locked: ${kill.reason}`)] : [];
+  apply(enqueue, context, self, { ...step, out: [...step.out, ...out] });
+}
+
 export const accountSetup = setup({
   types: {
     context: {} as AccountContext,
@@ -126,13 +177,24 @@ export const accountSetup = setup({
     noOtherAccountWideLock: ({ context, event }) =>
       event.type === 'lock.released' && !context.locks.some((l) => l.id !== event.lockId && isAccountWide(l)),
     /** The event's time has passed the next reset or session boundary: run those first. */
-    timeIsDue: ({ context, event }) => 'now' in event && (resetDue(context, event.now) || sessionDue(context, event.now)),
+    timeIsDue: ({ context, event }) => timeDue(context, event),
     resetDue: ({ context, event }) => event.type === 'tradingDay.reset' && resetDue(context, event.now),
     calendarSays: ({ context, event }, params: { state: SessionRegionState }) =>
       event.type === 'session.boundary' && sessionStateOf(context, event.now) === params.state,
     /** The window ends into an ordinary outside period and flatten_at_end is on. */
     windowEndFlattens: ({ context, event }) =>
       event.type === 'session.boundary' && context.config.rules.session_block_outside.flatten_at_end && sessionStateOf(context, event.now) === 'outside',
+    heldLockIsSymbol: ({ event }) => event.type === 'lock.held' && event.lock.kind === 'symbol',
+    noOtherSymbolLock: ({ context, event }) =>
+      event.type === 'lock.released' && !context.locks.some((l) => l.id !== event.lockId && l.kind === 'symbol'),
+    /** A new position, a larger one or a reversal that a held account-wide lock forbids (killSwitch.ts). */
+    exposureIsNew: ({ context, event }) => isExposureFact(event) && !timeDue(context, event) && accountLockAgainst(context, event) !== undefined,
+    /** A working order a held account-wide lock forbids (a reducing order may survive, killSwitch.ts). */
+    orderIsForbidden: ({ context, event }) => event.type === 'order.working' && !timeDue(context, event) && accountLockAgainstOrder(context, event) !== undefined,
+    /** Added exposure in a blocked symbol (that no account-wide lock already closes). */
+    exposureInBlockedSymbol: ({ context, event }) => isExposureFact(event) && !timeDue(context, event) && symbolLockAgainst(context, event) !== undefined,
+    /** A working order in a blocked symbol (that no account-wide lock already cancels). */
+    orderInBlockedSymbol: ({ context, event }) => event.type === 'order.working' && !timeDue(context, event) && symbolLockAgainstOrder(context, event) !== undefined,
   },
   delays: {
     // Default without a clock: wake hourly. The runtime provides deadline-based delays (clock.ts).
@@ -197,35 +259,26 @@ export const accountSetup = setup({
       apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onVerdicts(c, event.verdicts, event.now)));
     }),
 
+    /** Track a position fact (no lock forbids it, or none is held): the register and its RULE-008 grace child. */
     onPosition: enqueueActions(({ context, event, enqueue, self }) => {
-      if (event.type !== 'position.opened' && event.type !== 'position.changed' && event.type !== 'position.closed') return;
-      const timed = advanceTime(coreOf(context), event.now);
-      const known = timed.core.positions[event.contractId] !== undefined;
-      const reducer = event.type === 'position.closed' ? (c: AccountCore) => onPositionClosed(c, event.contractId)
-        : event.type === 'position.opened' ? (c: AccountCore) => onPositionOpened(c, event)
-        : (c: AccountCore) => onPositionChanged(c, event);
-      const step = chain(timed, reducer);
-      apply(enqueue, context, self, step);
-      const ref = liveChild(self, context, event.contractId);
-      if (ref) {
-        // Guarded sendTo: a missing child would put the whole account into error.
-        if (event.type === 'position.closed') enqueue.sendTo(ref, { type: 'position.closed', contractId: event.contractId, now: event.now });
-        else enqueue.sendTo(ref, { type: 'position.changed', contractId: event.contractId, size: event.size, side: event.side, now: event.now });
-        return;
-      }
-      const grace = context.config.rules.no_stop_loss_grace;
-      const killed = step.out.some((o) => o.type === 'intent');
-      if (event.type === 'position.closed' || known || killed || !grace.enabled || event.size <= 0) return;
-      const id = positionChildId(event.contractId);
+      if (!isPositionFact(event)) return;
+      const grace = positionFact(enqueue, context, self, event, undefined);
+      if (!grace) return;
       enqueue.assign({
-        positionActors: ({ context: c, spawn }) => ({
-          ...c.positionActors,
-          [event.contractId]: spawn('position', {
-            id,
-            input: { contractId: event.contractId, symbol: event.symbol, size: event.size, side: event.side, openedAt: event.now, graceMs: grace.grace },
-          }),
-        }),
+        positionActors: ({ context: c, spawn }) => ({ ...c.positionActors, [grace.contractId]: spawn('position', { id: positionChildId(grace.contractId), input: grace }) }),
       });
+    }),
+
+    /** Kill switch of `lockout.locked`: new exposure while an account-wide lock holds is tracked and closed. */
+    closeNewExposure: enqueueActions(({ context, event, enqueue, self }) => {
+      if (!isPositionFact(event)) return;
+      positionFact(enqueue, context, self, event, accountLockAgainst(coreOf(context), event));
+    }),
+
+    /** Kill switch of `symbolBlocks.blocking`: new exposure in a blocked symbol is tracked and closed. */
+    closeBlockedExposure: enqueueActions(({ context, event, enqueue, self }) => {
+      if (!isPositionFact(event)) return;
+      positionFact(enqueue, context, self, event, symbolLockAgainst(coreOf(context), event));
     }),
 
     onProtection: enqueueActions(({ context, event, enqueue, self }) => {
@@ -235,9 +288,22 @@ export const accountSetup = setup({
       if (ref) enqueue.sendTo(ref, event);
     }),
 
+    /** A working order no lock forbids: only the time it carries. */
     onOrderWorking: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'order.working') return;
-      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onOrderWorking(c, event)));
+      apply(enqueue, context, self, advanceTime(coreOf(context), event.now));
+    }),
+
+    /** Kill switch of `lockout.locked`: a working order an account-wide lock forbids is cancelled. */
+    cancelNewOrder: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'order.working') return;
+      orderFact(enqueue, context, self, event, accountLockAgainstOrder(coreOf(context), event));
+    }),
+
+    /** Kill switch of `symbolBlocks.blocking`: a working order in a blocked symbol is cancelled. */
+    cancelBlockedOrder: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'order.working') return;
+      orderFact(enqueue, context, self, event, symbolLockAgainstOrder(coreOf(context), event));
     }),
 
     onCanTrade: enqueueActions(({ context, event, enqueue, self }) => {
@@ -385,8 +451,12 @@ export const accountMachine = accountSetup.createMachine({
         closed: untilBoundary('closed'),
       },
     },
-    // What the lock children report. (In a parallel machine an event a region handles never reaches the root's
-    // `on`, so the region carries the bookkeeping too.)
+    // Account-wide locks, as the lock children report them, and the kill switch while one holds. In a parallel
+    // machine an event a region handles never reaches the root's `on`: the lock reports' bookkeeping is the
+    // region's own `on`, and a kill-switch transition does the position/order bookkeeping of the root's handler
+    // (plus the intent) in the same step. So no other region may handle position.* or order.working.
+    // (The kill-switch transitions name their own state as target, which neither exits nor re-enters it, so that
+    // `riskd diagram` and the inspector draw them.)
     lockout: {
       initial: 'unlocked',
       on: {
@@ -395,8 +465,41 @@ export const accountMachine = accountSetup.createMachine({
         'lock.released': { actions: 'onLockReleased' },
       },
       states: {
-        unlocked: { on: { 'lock.held': { guard: 'heldLockIsAccountWide', target: 'locked' } } },
-        locked: { on: { 'lock.released': { guard: 'noOtherAccountWideLock', target: 'unlocked', actions: 'onLockReleased' } } },
+        unlocked: {
+          on: {
+            'lock.held': { guard: 'heldLockIsAccountWide', target: 'locked' },
+            // A lock set earlier in this same step (a session boundary or reset the event's own time crossed) is in
+            // the register before its child reports held: the kill switch already applies, and the account is locked.
+            'position.opened': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
+            'position.changed': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
+            'order.working': { target: 'locked', guard: 'orderIsForbidden', actions: 'cancelNewOrder' },
+          },
+        },
+        locked: {
+          on: {
+            'lock.released': { guard: 'noOtherAccountWideLock', target: 'unlocked', actions: 'onLockReleased' },
+            'position.opened': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
+            'position.changed': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
+            'order.working': { target: 'locked', guard: 'orderIsForbidden', actions: 'cancelNewOrder' },
+          },
+        },
+      },
+    },
+    // RULE-011 symbol locks: not account-wide, so not `lockout`; while one holds, new exposure and working orders
+    // in its symbol are closed and cancelled (what an account-wide lock already takes stays lockout's).
+    symbolBlocks: {
+      initial: 'clear',
+      states: {
+        // (A symbol lock is only set by a verdict, never by a time step: its child reports held before the next fact.)
+        clear: { on: { 'lock.held': { guard: 'heldLockIsSymbol', target: 'blocking' } } },
+        blocking: {
+          on: {
+            'lock.released': { guard: 'noOtherSymbolLock', target: 'clear' },
+            'position.opened': { target: 'blocking', guard: 'exposureInBlockedSymbol', actions: 'closeBlockedExposure' },
+            'position.changed': { target: 'blocking', guard: 'exposureInBlockedSymbol', actions: 'closeBlockedExposure' },
+            'order.working': { target: 'blocking', guard: 'orderInBlockedSymbol', actions: 'cancelBlockedOrder' },
+          },
+        },
       },
     },
   },

@@ -3,5 +3,6 @@ export { accountMachine, accountSetup, ACCOUNT_MACHINE_ID, ACCOUNT_MACHINE_VERSI
 export type { AccountContext, AccountMachine, PositionRef } from './account.machine.ts';
 export { accountWithClock, lockWithClock, positionWithClock, systemClock, wakeDelay, type Clock } from './clock.ts';
 export { lockStatus, type LockStatus } from './locks.ts';
-export { forbidding, nextDeadline } from './reducers.ts';
+export { forbidding } from './killSwitch.ts';
+export { nextDeadline } from './reducers.ts';
 export type * from './types.ts';

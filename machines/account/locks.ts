@@ -9,7 +9,7 @@ import { intentOut } from './intents.ts';
 
 export const ACCOUNT_WIDE_KINDS = ['until_reset', 'until_session', 'until_can_trade', 'cooldown'] as const;
 export const isAccountWide = (l: LockEntry): boolean => l.kind !== 'symbol';
-const sameSymbol = (a: string | null, b: string): boolean => a !== null && a.toUpperCase() === b.toUpperCase();
+export const sameSymbol = (a: string | null, b: string): boolean => a !== null && a.toUpperCase() === b.toUpperCase();
 
 /** A fact for one lock child (its machine decides whether the lock ends). */
 export interface LockCommand {
@@ -166,16 +166,6 @@ export function lockStatus(core: Pick<AccountCore, 'locks'>): LockStatus {
     by: [...new Set(wide.map((l) => l.rule))].sort(),
     symbols: [...new Set(core.locks.filter((l) => l.kind === 'symbol').map((l) => l.symbol!))].sort(),
   };
-}
-
-/** The account-wide lock that blocks new exposure right now (the earliest set), if any. */
-export function blockingLock(core: AccountCore): LockEntry | undefined {
-  return heldLocks(core).find(isAccountWide);
-}
-
-/** The symbol lock covering `symbol`, if any. */
-export function symbolLock(core: AccountCore, symbol: string): LockEntry | undefined {
-  return heldLocks(core).find((l) => l.kind === 'symbol' && sameSymbol(l.symbol, symbol));
 }
 
 export function chain(first: Step, next: (core: AccountCore) => Step): Step {

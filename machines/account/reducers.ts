@@ -5,18 +5,7 @@ import { holidayAt, nextSessionBoundary, previousSessionClose, sessionStateAt, t
 import type { RiskConfig } from '../../src/config/types.ts';
 import type { Verdict } from '../../src/rules/types.ts';
 import { forgetInFlight, IN_FLIGHT_MAX_MS, intentOut } from './intents.ts';
-import {
-  blockingLock,
-  chain,
-  heldLocks,
-  holdsLock,
-  isAccountWide,
-  releaseLocks,
-  setLock,
-  symbolLock,
-  tellLocks,
-  type Step,
-} from './locks.ts';
+import { chain, heldLocks, holdsLock, isAccountWide, releaseLocks, setLock, tellLocks, type Step } from './locks.ts';
 import { deadlinePassed } from '../lock/lock.machine.ts';
 import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, LockEntry, PositionFact, SessionContext } from './types.ts';
 
@@ -228,46 +217,18 @@ export function onVerdicts(core: AccountCore, verdicts: Verdict[], now: number):
   return { ...step, out: [...step.out, ...intents] };
 }
 
-/** Kill switch for new exposure: the lock that forbids a new position or order in `symbol`, if any (also asked by the replay). */
-export function forbidding(core: AccountCore, symbol: string) {
-  return blockingLock(core) ?? symbolLock(core, symbol);
-}
-
 /**
- * The lock a position change breaks, if any: a cooldown forbids only exposure from fills riskd received after
- * it began. One clock: `causeAt` and `since` are both riskd's (receive time, event time), never a gateway stamp.
+ * Track a position riskd learned of (opened, or re-reported by a reconcile) or its change. Whether it is new
+ * exposure to close is the kill switch's question (killSwitch.ts), asked by the machine's lockout and
+ * symbolBlocks regions before this runs.
  */
-function forbiddingChange(core: AccountCore, p: PositionFact) {
-  const lock = forbidding(core, p.symbol);
-  if (lock && lock.kind === 'cooldown' && p.causeAt !== undefined && p.causeAt <= lock.since) return undefined;
-  return lock;
-}
-
-export function onPositionOpened(core: AccountCore, p: PositionFact): Step {
-  // A position we already track (e.g. re-reported by a reconcile after a restart) is not new exposure.
-  if (core.positions[p.contractId]) return onPositionChanged(core, p);
-  const tracked = { contractId: p.contractId, symbol: p.symbol, size: p.size, side: p.side, openedAt: p.now };
-  const next = { ...core, positions: { ...core.positions, [p.contractId]: tracked } };
-  const lock = forbiddingChange(core, p);
-  if (!lock) return none(next);
-  return {
-    core: next,
-    out: [intentOut({ type: 'close', accountId: core.accountId, contractId: p.contractId }, lock.rule, `new position while locked: ${lock.reason}`)],
-  };
-}
-
-export function onPositionChanged(core: AccountCore, p: PositionFact): Step {
+export function trackPosition(core: AccountCore, p: PositionFact): AccountCore {
   const prev = core.positions[p.contractId];
-  if (!prev) return onPositionOpened(core, p);
-  const next = { ...core, positions: { ...core.positions, [p.contractId]: { ...prev, size: p.size, side: p.side, symbol: p.symbol } } };
-  // Adding to (or reversing) a position while locked is new exposure: close it.
-  const added = p.side !== prev.side || p.size > prev.size;
-  const lock = added ? forbiddingChange(core, p) : undefined;
-  if (!lock) return none(next);
-  return {
-    core: next,
-    out: [intentOut({ type: 'close', accountId: core.accountId, contractId: p.contractId }, lock.rule, `position increased while locked: ${lock.reason}`)],
-  };
+  // A position we already track keeps the instant riskd first saw it.
+  const tracked = prev
+    ? { ...prev, size: p.size, side: p.side, symbol: p.symbol }
+    : { contractId: p.contractId, symbol: p.symbol, size: p.size, side: p.side, openedAt: p.now };
+  return { ...core, positions: { ...core.positions, [p.contractId]: tracked } };
 }
 
 export function onPositionClosed(core: AccountCore, contractId: string): Step {
@@ -276,24 +237,6 @@ export function onPositionClosed(core: AccountCore, contractId: string): Step {
   if (!core.positions[contractId]) return none(settled);
   const { [contractId]: _gone, ...rest } = core.positions;
   return none({ ...settled, positions: rest });
-}
-
-export function onOrderWorking(core: AccountCore, e: Extract<AccountEvent, { type: 'order.working' }>): Step {
-  const lock = forbidding(core, e.symbol);
-  if (!lock) return none(core);
-  // During a cooldown (or a non-flattening lock) an order that only reduces a held position may stay.
-  const held = core.positions[e.contractId];
-  const reducesOnly =
-    held !== undefined && e.side !== undefined && e.size !== undefined && e.size <= held.size &&
-    ((held.side === 'long' && e.side === 1) || (held.side === 'short' && e.side === 0));
-  if (reducesOnly && lock.kind !== 'symbol' && !lock.flattenOnSet) return none(core);
-  // A market order that only reduces is a close in progress (riskd's own closeContract among them: the venue
-  // accepts it and fills it moments later); cancelling it would keep the exposure the lock is removing.
-  if (reducesOnly && e.market === true) return none(core);
-  return {
-    core,
-    out: [intentOut({ type: 'cancel', accountId: core.accountId, orderId: e.orderId }, lock.rule, `new order while locked: ${lock.reason}`)],
-  };
 }
 
 export function onCanTrade(core: AccountCore, canTrade: boolean, now: number): Step {

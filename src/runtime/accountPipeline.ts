@@ -167,14 +167,16 @@ function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: Ru
     for (const f of facts) send(f);
     if (verdicts.length > 0) send({ type: 'rule.verdicts', verdicts: [...verdicts], now });
   };
-  // A verdict, the broker's trading switch (RULE-010) or any fact reaching a locked account (its kill switch) may
-  // be a decision: the machine runs at once. Other facts on an unlocked account decide nothing now and may wait
-  // for the end of the turn.
-  const urgent = verdicts.length > 0 || facts.some((f) => f.type === 'account.canTrade') || isLocked(deps.supervisor, accountId);
+  // A verdict, the broker's trading switch (RULE-010) or any fact reaching a locked account or one with a blocked
+  // symbol (their kill switch) may be a decision: the machine runs at once. Other facts decide nothing now and may
+  // wait for the end of the turn.
+  const urgent = verdicts.length > 0 || facts.some((f) => f.type === 'account.canTrade') || killSwitchArmed(deps.supervisor, accountId);
   if (deps.runMachine) deps.runMachine(accountId, work, urgent);
   else deps.supervisor.batch(accountId, work);
 }
 
-function isLocked(supervisor: AccountSupervisor, accountId: number): boolean {
-  return supervisor.get(accountId)?.actor.getSnapshot().matches({ lockout: 'locked' }) === true;
+/** Whether the account's kill switch can act: it is locked, or a symbol is blocked. */
+function killSwitchArmed(supervisor: AccountSupervisor, accountId: number): boolean {
+  const snapshot = supervisor.get(accountId)?.actor.getSnapshot();
+  return snapshot !== undefined && (snapshot.matches({ lockout: 'locked' }) || snapshot.matches({ symbolBlocks: 'blocking' }));
 }

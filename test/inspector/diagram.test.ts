@@ -15,10 +15,12 @@ describe('machine graph', () => {
     for (const id of expected) expect(ids).toContain(id);
   });
 
-  it('account: the root is parallel with three regions; lockout follows the lock children\'s events', () => {
+  it('account: the root is parallel with four regions; lockout and symbolBlocks follow the lock children\'s events and carry the kill switch', () => {
     const g = graphOf('account');
     expect(g.root.kind).toBe('parallel');
-    expect(g.root.children.map((c) => c.key)).toEqual(['tradingDay', 'session', 'lockout']);
+    expect(g.root.children.map((c) => c.key)).toEqual(['tradingDay', 'session', 'lockout', 'symbolBlocks']);
+    expect(g.edges).toContainEqual(expect.objectContaining({ source: 'account.lockout.locked', target: 'account.lockout.locked', event: 'position.opened', guard: 'exposureIsNew' }));
+    expect(g.edges).toContainEqual(expect.objectContaining({ source: 'account.symbolBlocks.blocking', target: 'account.symbolBlocks.blocking', event: 'order.working', guard: 'orderInBlockedSymbol' }));
     const lock = g.edges.find((e) => e.source === 'account.lockout.unlocked' && e.target === 'account.lockout.locked');
     expect(lock).toMatchObject({ kind: 'event', guard: 'heldLockIsAccountWide' });
     const unlock = g.edges.find((e) => e.source === 'account.lockout.locked' && e.target === 'account.lockout.unlocked');
@@ -63,8 +65,8 @@ describe('mermaid', () => {
   });
 
   it('account: parallel regions separated by --, labelled transitions, highlighted active states', () => {
-    const text = renderDiagram('account', 'mermaid', { tradingDay: 'current', session: 'inside', lockout: 'locked' });
-    expect(text.match(/^ +--$/gm)).toHaveLength(2);
+    const text = renderDiagram('account', 'mermaid', { tradingDay: 'current', session: 'inside', lockout: 'locked', symbolBlocks: 'clear' });
+    expect(text.match(/^ +--$/gm)).toHaveLength(3);
     expect(text).toContain('state "account (parallel)" as account {');
     expect(text).toContain('account_lockout_unlocked --> account_lockout_locked : lock.held [heldLockIsAccountWide]');
     expect(text).toContain('account_tradingDay_current --> account_tradingDay_current : after untilReset');

@@ -46,7 +46,7 @@ function v1ToV2(snapshot: unknown): unknown {
 
 interface PersistedV2 {
   value: { tradingDay?: unknown; session?: unknown; lockout?: unknown; wake?: unknown };
-  context: { now: number; session: { phase: string; nextBoundary: number | null; blackoutEnd: number | null } } & Record<string, unknown>;
+  context: { now: number; session: { phase: string; nextBoundary: number | null; blackoutEnd: number | null }; locks?: { kind?: unknown }[] } & Record<string, unknown>;
 }
 
 const V2_SESSION_STATES = ['unknown', 'disabled', 'inside', 'outside'];
@@ -57,6 +57,7 @@ const V2_SESSION_STATES = ['unknown', 'disabled', 'inside', 'outside'];
  * deadlines and the trading day are unchanged. The session keeps its phase as its state (a blackout in force
  * becomes `blackout`), and its next boundary is due at once, so the first event after the upgrade reads the
  * calendar again and lands in the exact state (a holiday: `closed`) without setting or releasing anything twice.
+ * v3 also has the `symbolBlocks` region (the RULE-011 kill switch): `blocking` while a symbol lock is held.
  */
 function v2ToV3(snapshot: unknown): unknown {
   const s = snapshot as PersistedV2;
@@ -65,9 +66,10 @@ function v2ToV3(snapshot: unknown): unknown {
   const phase = V2_SESSION_STATES.includes(String(s.value.session)) ? String(s.value.session) : 'unknown';
   const inBlackout = (phase === 'inside' || phase === 'outside') && session.blackoutEnd !== null && session.blackoutEnd > s.context.now;
   const { wake: _timerRegion, ...value } = s.value;
+  const symbolLocked = (s.context.locks ?? []).some((l) => l?.kind === 'symbol');
   return {
     ...s,
-    value: { ...value, tradingDay: 'current', session: inBlackout ? 'blackout' : phase },
+    value: { ...value, tradingDay: 'current', session: inBlackout ? 'blackout' : phase, symbolBlocks: symbolLocked ? 'blocking' : 'clear' },
     context: { ...s.context, session: { ...session, nextBoundary: Math.min(session.nextBoundary ?? s.context.now, s.context.now) } },
   };
 }

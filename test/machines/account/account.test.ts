@@ -128,6 +128,52 @@ describe('kill switch', () => {
     actor.send({ ...pos('position.changed', 'A'), size: 3, causeAt: T0 + 10 });
     expect(intents(emitted)).toMatchObject([{ type: 'close', contractId: 'A' }]);
   });
+  it('is behaviour of lockout.locked: the close is the locked state\'s transition, taken only while locked', () => {
+    const { actor, emitted } = startAccount(riskConfig());
+    const taken: string[] = []; // states whose position.opened transition was taken
+    actor.system.inspect((ev) => {
+      if (ev.type !== '@xstate.microstep' || ev.actorRef !== actor) return;
+      for (const t of (ev as unknown as { _transitions: { source: { id: string }; eventType: string }[] })._transitions) {
+        if (t.eventType === 'position.opened') taken.push(t.source.id);
+      }
+    });
+    actor.send(pos('position.opened', 'A'));
+    expect(taken).toEqual(['account']); // unlocked: the root's bookkeeping only
+    actor.send({ type: 'rule.verdicts', now: T0, verdicts: [hard()] });
+    expect(actor.getSnapshot().value).toMatchObject({ lockout: 'locked' });
+    taken.length = 0;
+    actor.send(pos('position.opened', 'B'));
+    expect(taken).toEqual(['account.lockout.locked']);
+    expect(intents(emitted).filter((i) => i.type === 'close')).toEqual([{ type: 'close', accountId: 7, contractId: 'B', rule: 'RULE-003' }]);
+  });
+  it('within the event that meets a lock\'s release condition the lock no longer counts', () => {
+    const { actor, emitted } = startAccount(riskConfig());
+    actor.send({ type: 'rule.verdicts', now: T0, verdicts: [cooldown(T0 + 60_000)] });
+    // No timer has fired yet: the event itself carries the deadline.
+    actor.send({ ...pos('position.opened', 'B'), now: T0 + 60_000 });
+    actor.send({ type: 'order.working', orderId: 1, contractId: 'C', symbol: 'NQ', now: T0 + 60_000 });
+    expect(intents(emitted)).toEqual([]);
+    const reset = startAccount(riskConfig(), 8);
+    reset.actor.send({ type: 'rule.verdicts', now: T0, verdicts: [hard()] });
+    reset.emitted.length = 0;
+    reset.actor.send({ ...pos('position.opened', 'B'), now: ct('2026-06-10T17:00') }); // the reset instant, before any tick
+    expect(intents(reset.emitted)).toEqual([]);
+  });
+  it('a symbol lock closes what a cooldown spares in its symbol; with both forbidding, one close (the account-wide lock\'s)', () => {
+    const { actor, emitted } = startAccount(riskConfig());
+    actor.send({ type: 'rule.verdicts', now: T0, verdicts: [{ rule: 'RULE-011', intents: [], message: 'RTY blocked', numbers: {}, lock: { kind: 'symbol', rule: 'RULE-011', reason: 'RTY blocked', symbol: 'RTY' } }] });
+    actor.send({ type: 'rule.verdicts', now: T0 + 1, verdicts: [cooldown(T0 + 60_000)] });
+    expect(actor.getSnapshot().value).toMatchObject({ lockout: 'locked', symbolBlocks: 'blocking' });
+    emitted.length = 0;
+    actor.send({ ...pos('position.opened', 'R1', 1, 'RTY'), causeAt: T0 }); // its fill came before the cooldown
+    actor.send({ ...pos('position.opened', 'R2', 1, 'rty'), causeAt: T0 + 5 });
+    actor.send({ type: 'order.working', orderId: 9, contractId: 'R1', symbol: 'RTY', side: 1, size: 1, now: T0 + 6 }); // a stop: the symbol lock cancels it
+    expect(intents(emitted)).toEqual([
+      { type: 'close', accountId: 7, contractId: 'R1', rule: 'RULE-011' },
+      { type: 'close', accountId: 7, contractId: 'R2', rule: 'RULE-006' },
+      { type: 'cancel', accountId: 7, orderId: 9, rule: 'RULE-011' },
+    ]);
+  });
   it('after the lock ends, new positions are allowed', () => {
     const { actor, emitted } = startAccount(riskConfig());
     actor.send({ type: 'rule.verdicts', now: T0, verdicts: [cooldown(T0 + 60_000)] });

@@ -113,7 +113,7 @@ describe('a state.db written before the timed session and trading-day states (v2
       const h = open(store, true, V2_CONFIG);
       expect(h.restored).toMatchObject({ source: 'snapshot', migratedFrom: 2 });
       const snap = h.actor.getSnapshot();
-      expect(snap.value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked' });
+      expect(snap.value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked', symbolBlocks: 'clear' });
       expect(snap.context.locks.map((l) => ({ id: l.id, until: l.until }))).toEqual([SESSION, COOL, RESET]);
       for (const l of [SESSION, COOL, RESET]) {
         expect((snap.children[lockChildId(l.id)] as LockRef).getSnapshot()).toMatchObject({ value: { held: 'active' }, context: { lock: { until: l.until } } });
@@ -132,10 +132,10 @@ describe('a state.db written before the timed session and trading-day states (v2
       expect(ids(h)).toEqual([SESSION.id]);
       expect(h.actor.getSnapshot().context.tradingDay).toEqual({ id: '2026-06-11', lastResetAt: RESET.until, nextResetAt: ct('2026-06-11T17:00') });
       vi.advanceTimersByTime(SESSION.until - Date.now() - 1);
-      expect(h.actor.getSnapshot().value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked' });
+      expect(h.actor.getSnapshot().value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked', symbolBlocks: 'clear' });
       vi.advanceTimersByTime(1); // the boundary transition: the window opens, the session lock ends
       expect(ids(h)).toEqual([]);
-      expect(h.actor.getSnapshot().value).toEqual({ tradingDay: 'current', session: 'inside', lockout: 'unlocked' });
+      expect(h.actor.getSnapshot().value).toEqual({ tradingDay: 'current', session: 'inside', lockout: 'unlocked', symbolBlocks: 'clear' });
       expect(h.actor.getSnapshot().context.session.nextBoundary).toBe(ct('2026-06-11T15:00'));
       h.stop();
     }, V2);
@@ -147,7 +147,7 @@ describe('a state.db written before the timed session and trading-day states (v2
       const h = open(store, true, V2_CONFIG);
       expect(h.restored).toMatchObject({ source: 'snapshot', migratedFrom: 2 });
       const snap = h.actor.getSnapshot();
-      expect(snap.value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked' });
+      expect(snap.value).toEqual({ tradingDay: 'current', session: 'outside', lockout: 'locked', symbolBlocks: 'clear' });
       expect(snap.context.tradingDay).toEqual({ id: '2026-06-12', lastResetAt: ct('2026-06-11T17:00'), nextResetAt: ct('2026-06-12T17:00') });
       const session = snap.context.locks.filter((l) => l.rule === 'RULE-009');
       expect(session.map((l) => ({ since: l.since, until: l.until }))).toEqual([{ since: ct('2026-06-12T15:00'), until: ct('2026-06-15T08:30') }]);
