@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openAccountActor } from '../../../src/runtime/actors/index.ts';
+import { migrateSnapshot } from '../../../src/runtime/actors/migrate.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 import type { ActorRefFrom } from 'xstate';
 import { ACCOUNT_MACHINE_ID, lockChildId, lockStatus, positionChildId, type PositionRef } from '../../../machines/account/index.ts';
@@ -154,5 +155,20 @@ describe('a state.db written before the timed session and trading-day states (v2
       expect(snap.context.locks.some((l) => l.id === COOL.id || l.id === RESET.id || l.id === SESSION.id)).toBe(false);
       h.stop();
     }, V2);
+  });
+});
+
+describe('v2 -> v3 migration step', () => {
+  const v2 = (locks: { kind: string }[]) => ({
+    status: 'active',
+    value: { tradingDay: 'tracking', session: 'inside', lockout: 'unlocked', wake: 'armed' },
+    context: { now: 1_000, locks, session: { phase: 'inside', nextBoundary: 5_000, blackoutEnd: null } },
+    children: {},
+  });
+  it('a held symbol lock puts the new symbolBlocks region in blocking (its kill switch stays on), none in clear', () => {
+    const blocked = migrateSnapshot(v2([{ kind: 'symbol' }]), 2, 3) as { snapshot: { value: Record<string, string> } };
+    expect(blocked.snapshot.value).toEqual({ tradingDay: 'current', session: 'inside', lockout: 'unlocked', symbolBlocks: 'blocking' });
+    const clear = migrateSnapshot(v2([{ kind: 'cooldown' }]), 2, 3) as { snapshot: { value: Record<string, string> } };
+    expect(clear.snapshot.value['symbolBlocks']).toBe('clear');
   });
 });
