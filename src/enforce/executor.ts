@@ -14,8 +14,9 @@
 //
 // REST economy (200 requests / 60 s per user): an action the hub confirmed costs one request, the mutation, and
 // its re-evaluation runs on the ledger. Only an action whose confirmation is missing or ambiguous is checked
-// over REST, by reads at 'reconcile' priority (never in an enforcement call's way), and after it the caller
-// reconciles the account the same way; reads a mutation waits on (re-send after a timeout?) go at 'enforce'.
+// over REST, by reads at 'reconcile' priority (never in an enforcement call's way), and the caller re-evaluates
+// on that check's own Position/searchOpen answer (applied to the ledger as a positions-only snapshot): at most 2
+// requests per breach. Reads a mutation waits on (re-send after a timeout?) go at 'enforce'.
 // Every read is coalesced per account (one in flight, at most one queued: accountReads.ts). A skipped or absorbed
 // intent costs no request at all.
 //
@@ -50,6 +51,7 @@ import type {
   EnforcementStatus,
   ExecutorOptions,
   LedgerChange,
+  PositionsRead,
   TimerPort,
 } from './types.ts';
 
@@ -68,8 +70,10 @@ export interface ExecutorDeps {
    * `source` says what to decide on: 'ledger' when the hub confirmed the action (the ledger already holds its
    * outcome: run the rules on it, no REST), 'rest' when it did not (reconcile the account over REST at
    * 'reconcile' priority first; the executor coalesces these per account and waits for the returned promise).
+   * With `positions` (the Position/searchOpen answer the action's own check read, started after its call was
+   * answered): apply that answer to the ledger instead of reconciling, so the check is the only read it costs.
    */
-  reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource) => void | Promise<unknown>;
+  reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource, positions?: PositionsRead) => void | Promise<unknown>;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
   /** Inspection events of every action's statechart, by account (for an inspector). */
@@ -127,6 +131,8 @@ interface Action {
   callsOpen: number;
   /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
   answeredMark?: number;
+  /** The positions its latest REST check read (close, reduce): the re-evaluation after it applies them. */
+  positionsRead?: PositionsRead;
   /** What settling asked for once the key is free (re-evaluate or back off). */
   afterRelease?: () => void;
   /**
@@ -192,7 +198,9 @@ export class Executor {
   /** Refusals, close-on-fill watches, the stops riskd placed, stop prices and modify times sent. */
   private readonly memory = new AccountMemory();
   private readonly batches = new Set<Promise<void>>();
-  private readonly reevaluations = new Set<string>();
+  /** Re-evaluations asked for in this turn, by account (and contract), with the newest positions read. */
+  private readonly reevaluations = new Map<string, { positions?: PositionsRead }>();
+  private readonly readsApplied = new WeakSet<PositionsRead>();
   private sentQueue: Action[] = [];
   /** key -> the wait after a failure before the key may be tried again. */
   private readonly backoffs = new Map<string, Backoff>();
@@ -222,7 +230,7 @@ export class Executor {
     this.maxFailureBackoffMs = o.maxFailureBackoffMs ?? 60_000;
     this.fillSettleMs = o.fillSettleMs ?? 300;
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
-    this.reads = new AccountReads(this.rest);
+    this.reads = new AccountReads(this.rest, this.now);
     this.accountReconcile = new Coalesced(async (id) => deps.reevaluate?.(id, undefined, 'rest'));
     // customTag must be unique per account across restarts too: the start time makes the prefix unique.
     this.tagPrefix = this.now().toString(36);
@@ -439,7 +447,7 @@ export class Executor {
     i: Extract<Intent, { type: 'flatten' } | { type: 'cancelAll' }>,
     t0: number,
     gate: BatchGate,
-    sweep = false,
+    sweep?: Sweep,
   ): Promise<unknown> {
     let positions: { contractId: string; size: number }[];
     let orders: Order[];
@@ -454,8 +462,12 @@ export class Executor {
       if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
       try {
         const [ps, os] = await Promise.all([
-          i.type !== 'flatten' ? Promise.resolve([]) : sweep ? this.reads.positions(i.accountId, 'reconcile') : this.rest.searchOpenPositions(i.accountId, ENFORCE),
-          sweep ? this.reads.orders(i.accountId, 'reconcile') : this.rest.queryWorkingOrders(i.accountId, ENFORCE),
+          i.type !== 'flatten'
+            ? Promise.resolve([])
+            : sweep
+              ? this.reads.positions(i.accountId, 'reconcile', sweep.after).then((r) => [...r.positions])
+              : this.rest.searchOpenPositions(i.accountId, ENFORCE),
+          !sweep ? this.rest.queryWorkingOrders(i.accountId, ENFORCE) : sweep.orders ? this.reads.orders(i.accountId, 'reconcile', sweep.after) : Promise.resolve([]),
         ]);
         positions = ps.filter((p) => p.size > 0);
         orders = os;
@@ -488,25 +500,29 @@ export class Executor {
       return this.skip(req, i.type === 'flatten' ? 'nothing to do: no open position or working order' : 'nothing to do: no working order');
     }
     const work: Promise<EnforcementStatus>[] = [];
+    const started: Action[] = [];
     // Closes first: open exposure is what loses money; the cancels follow within microseconds.
     for (const p of positions) {
-      work.push(
-        this.start(req, t0, gate, {
-          kind: 'close',
-          key: positionKey(i.accountId, p.contractId),
-          contractId: p.contractId,
-          startSize: p.size,
-        }),
-      );
+      const key = positionKey(i.accountId, p.contractId);
+      work.push(this.start(req, t0, gate, { kind: 'close', key, contractId: p.contractId, startSize: p.size }));
+      const a = this.registry.get(key);
+      if (a) started.push(a);
     }
     for (const o of orders) work.push(this.cancelOrWatch(req, t0, gate, o.id, o.contractId));
     const ends = await Promise.all(work);
     // Partial exits and bracket groups behave inconsistently at the gateway (quirk 7): a leftover stop or target
     // could flip the account. One REST sweep after the flatten settles catches them, when there can be any: it had
-    // resting orders to cancel (a bracket group), or an action the hub did not confirm (the ledger may be behind).
-    // A flatten of positions alone that the hub confirmed leaves nothing the ledger does not show.
-    const unsure = orders.some((o) => o.type !== OrderType.Market) || ends.some((e) => e !== 'confirmed' && e !== 'skipped');
-    if (i.type === 'flatten' && !sweep && unsure && !this.draining) await this.expandAccountWide(req, i, t0, gate, true);
+    // resting orders to cancel (a bracket group: positions and orders are read), or an action the hub did not
+    // confirm (the ledger may be behind on positions: a positions read that started after the closes were
+    // answered is enough, and the closes' own checks usually made one already). A flatten of positions alone
+    // that the hub confirmed leaves nothing the ledger does not show.
+    const resting = orders.some((o) => o.type !== OrderType.Market);
+    const unconfirmed = ends.some((e) => e !== 'confirmed' && e !== 'skipped');
+    if (i.type === 'flatten' && !sweep && (resting || unconfirmed) && !this.draining) {
+      const marks = started.map((a) => a.answeredMark);
+      const after = marks.length > 0 && marks.every((m) => m !== undefined) ? Math.max(...(marks as number[])) : undefined;
+      await this.expandAccountWide(req, i, t0, gate, { orders: resting, ...(after !== undefined ? { after } : {}) });
+    }
   }
 
   /** Contracts filled of a working order whose fills already cover its size (its Filled status is on the way). */
@@ -983,7 +999,11 @@ export class Executor {
   private async check(a: Action, priority: ReadPriority): Promise<Verdict> {
     const after = a.answeredMark;
     const verdict = await verify(a, {
-      positions: () => this.reads.positions(a.accountId, priority, after),
+      positions: async () => {
+        const read = await this.reads.positions(a.accountId, priority, after);
+        a.positionsRead = read;
+        return [...read.positions];
+      },
       orders: () => this.reads.orders(a.accountId, priority, after),
     });
     if (verdict.placedOrderId !== undefined) this.adoptPlacedStop(a, verdict.placedOrderId);
@@ -1023,7 +1043,7 @@ export class Executor {
     if (ok) this.clearBackoff(a.key);
     a.afterRelease = () => {
       if (a.attempts === 0 || this.draining || after === 'none' || status === 'skipped') return;
-      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark);
+      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark, a.positionsRead);
       else this.backOff(a, outcome);
     };
     // Only position mutations race each other (a second close landing on the trader's next position); stop
@@ -1056,7 +1076,7 @@ export class Executor {
       if (!isOpen(view.positions())) return;
     } else {
       try {
-        if (!isOpen(await this.reads.positions(i.accountId, 'enforce'))) return;
+        if (!isOpen((await this.reads.positions(i.accountId, 'enforce')).positions)) return;
       } catch (err) {
         this.logger.warn('REST check before an absorbed close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
       }
@@ -1088,23 +1108,33 @@ export class Executor {
 
   /**
    * Ask the caller to re-evaluate. From the ledger: once per (account, contract) per turn (a flatten settles many
-   * actions at once). After REST: one reconcile per account in flight and at most one queued; one that started
-   * after `answered` (the action's call was answered) already shows the action and serves it.
+   * actions at once). After a REST check that read the positions: on that answer, once per account per turn (the
+   * newest answer wins), no read of its own. After REST otherwise: one reconcile per account in flight and at most
+   * one queued; one that started after `answered` (the action's call was answered) already shows the action.
    */
-  private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number): void {
+  private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number, positions?: PositionsRead): void {
     const cb = this.deps.reevaluate;
     if (!cb) return;
-    if (source === 'rest') {
+    if (source === 'rest' && !positions) {
       this.accountReconcile.get(accountId, answered).catch((err: unknown) => this.logger.warn('re-evaluation after REST failed', { accountId, error: String(err) }));
       return;
     }
-    const key = `${accountId}:${contractId ?? ''}`;
-    if (this.reevaluations.has(key)) return;
-    this.reevaluations.add(key);
+    // Actions answered together share one read: its answer is applied once.
+    if (positions && this.readsApplied.has(positions)) return;
+    const key = positions ? `${accountId}:rest` : `${accountId}:${contractId ?? ''}`;
+    const queued = this.reevaluations.get(key);
+    if (queued) {
+      if (positions && (!queued.positions || queued.positions.at < positions.at)) queued.positions = positions;
+      return;
+    }
+    const entry: { positions?: PositionsRead } = positions ? { positions } : {};
+    this.reevaluations.set(key, entry);
     queueMicrotask(() => {
       this.reevaluations.delete(key);
+      if (entry.positions) this.readsApplied.add(entry.positions);
       try {
-        void cb(accountId, contractId, 'ledger');
+        const done = entry.positions ? cb(accountId, undefined, 'rest', entry.positions) : cb(accountId, contractId, 'ledger');
+        Promise.resolve(done).catch((err: unknown) => this.logger.warn('re-evaluation failed', { accountId, error: String(err) }));
       } catch (err) {
         this.logger.error('reevaluate callback threw', { error: String(err) });
       }
@@ -1131,6 +1161,12 @@ export class Executor {
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
     this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
   }
+}
+
+/** The REST sweep after a flatten: which lists it reads, from looks started after `after` (a lookMark()). */
+interface Sweep {
+  orders: boolean;
+  after?: number;
 }
 
 /** A chart state as text: 'sending.waitingForBudget'. */
