@@ -74,6 +74,12 @@ export interface ExecutorDeps {
    * answered): apply that answer to the ledger instead of reconciling, so the check is the only read it costs.
    */
   reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource, positions?: PositionsRead) => void | Promise<unknown>;
+  /**
+   * Whether the account holds a lock forbidding new exposure (its kill switch is on). A close that would end
+   * failed while it does rests and is checked again, and re-sent if the position is still open (machines/action):
+   * nothing else re-decides a position the kill switch already answered until it changes again.
+   */
+  holdsLock?: (accountId: number) => boolean;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
   /** Inspection events of every action's statechart, by account (for an inspector). */
@@ -737,7 +743,7 @@ export class Executor {
         const verdict = await this.check(a, input.priority);
         // The next check needs a look that starts after this one.
         if (verdict.state === 'pending') a.answeredMark = lookMark();
-        return { state: verdict.state, detail: verdict.detail, at: this.now() };
+        return { state: verdict.state, detail: verdict.detail, at: this.now(), underLock: this.holdsLock(a) };
       }),
     },
     delays: {
@@ -810,6 +816,8 @@ export class Executor {
         maxAttempts: this.maxAttempts,
         retryBackoffMs: this.retryBackoffMs,
         fillSettleMs: this.fillSettleMs,
+        underLock: this.holdsLock(a),
+        lockRetryRestMs: this.failureBackoffMs,
       },
       clock: this.timers,
       ...(this.deps.inspect ? { inspect: (e: InspectionEvent) => this.deps.inspect?.(a.accountId, e) } : {}),
@@ -821,6 +829,11 @@ export class Executor {
       error: (err: unknown) => this.finish(a, { status: 'failed', outcome: `action chart failed: ${String(err)}`, after: 'auto', source: 'rest' }),
     });
     actor.start();
+  }
+
+  /** A close of an account that holds a lock: the kill switch wants the position gone whatever happens. */
+  private holdsLock(a: Action): boolean {
+    return a.kind === 'close' && this.deps.holdsLock?.(a.accountId) === true;
   }
 
   /** Hands an event to the action's chart; ledger events carry their time. */
