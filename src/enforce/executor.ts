@@ -82,8 +82,8 @@ export interface ExecutorDeps {
   holdsLock?: (accountId: number) => boolean;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
-  /** Inspection events of every action's statechart, by account (for an inspector). */
-  inspect?: (accountId: number, event: InspectionEvent) => void;
+  /** Inspection events of every action's statechart, by account, with the action's actor id (for an inspector). */
+  inspect?: ActionInspect;
   /** Wall clock, epoch ms. */
   now?: () => number;
   timers?: TimerPort;
@@ -102,6 +102,12 @@ type ActionActor = Actor<typeof actionMachine>;
 const isSettled = (a: { end?: ActionEnd }): boolean => a.end !== undefined;
 const hasTag = (a: { end?: ActionEnd; actor?: ActionActor }, tag: 'held' | 'queued' | 'working'): boolean =>
   a.end === undefined && a.actor !== undefined && a.actor.getSnapshot().hasTag(tag);
+
+/** An action chart's inspection event: its account and its actor id in the inspector ('action:<audit row id>'). */
+export type ActionInspect = (accountId: number, event: InspectionEvent, actorId: string) => void;
+
+/** An action's actor id in the inspector and the transitions audit: its audit row id links it to enforcement_log. */
+export const actionActorId = (rowId: number): string => `action:${rowId}`;
 
 /** What a re-evaluation after an action decides on: the ledger (the hub confirmed the action) or a REST reconcile. */
 export type ReevaluateSource = 'ledger' | 'rest';
@@ -167,6 +173,10 @@ export interface InFlightInfo {
   attempts: number;
   /** Where its statechart is (machines/action): heldForFill, sending, awaitingConfirmation, verifying, ... */
   state: string;
+  /** Its chart's actor id in the inspector (actionActorId), its state value and context. */
+  actorId: string;
+  value: StateValue;
+  context: unknown;
 }
 
 const ENDPOINT: Record<ActionKind, Endpoint> = {
@@ -207,6 +217,7 @@ export class Executor {
   /** Re-evaluations asked for in this turn, by account (and contract), with the newest positions read. */
   private readonly reevaluations = new Map<string, { positions?: PositionsRead }>();
   private readonly readsApplied = new WeakSet<PositionsRead>();
+  private readonly inspectors = new Set<ActionInspect>();
   private sentQueue: Action[] = [];
   /** key -> the wait after a failure before the key may be tried again. */
   private readonly backoffs = new Map<string, Backoff>();
@@ -235,6 +246,7 @@ export class Executor {
     this.failureBackoffMs = o.failureBackoffMs ?? 1000;
     this.maxFailureBackoffMs = o.maxFailureBackoffMs ?? 60_000;
     this.fillSettleMs = o.fillSettleMs ?? 300;
+    if (deps.inspect) this.inspectors.add(deps.inspect);
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
     this.reads = new AccountReads(this.rest, this.now);
     this.accountReconcile = new Coalesced(async (id) => deps.reevaluate?.(id, undefined, 'rest'));
@@ -339,6 +351,12 @@ export class Executor {
     ]);
   }
 
+  /** Inspection events of every action chart from now on (an inspector attached after start); returns the detach. */
+  onInspect(fn: ActionInspect): () => void {
+    this.inspectors.add(fn);
+    return () => this.inspectors.delete(fn);
+  }
+
   /** Actions the executor is still working on (for status pages and tests). */
   inFlight(): InFlightInfo[] {
     return [...this.registry.values()].filter((a) => !isSettled(a)).map((a) => ({
@@ -350,6 +368,9 @@ export class Executor {
       rowId: a.row.id,
       attempts: a.attempts,
       state: stateText(a.actor?.getSnapshot().value ?? 'start'),
+      actorId: actionActorId(a.row.id),
+      value: a.actor?.getSnapshot().value ?? 'start',
+      context: a.actor?.getSnapshot().context,
     }));
   }
 
@@ -820,7 +841,11 @@ export class Executor {
         lockRetryRestMs: this.failureBackoffMs,
       },
       clock: this.timers,
-      ...(this.deps.inspect ? { inspect: (e: InspectionEvent) => this.deps.inspect?.(a.accountId, e) } : {}),
+      inspect: (e: InspectionEvent) => {
+        if (this.inspectors.size === 0) return;
+        const id = actionActorId(a.row.id);
+        for (const fn of this.inspectors) fn(a.accountId, e, id);
+      },
     });
     a.actor = actor;
     this.actionsBySystem.set(actor.system, a);
