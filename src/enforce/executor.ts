@@ -48,6 +48,7 @@ import type {
   EnforcementLogPort,
   EnforcementRequest,
   EnforcementRest,
+  EnforcementRow,
   EnforcementStatus,
   ExecutorOptions,
   LedgerChange,
@@ -349,6 +350,73 @@ export class Executor {
         triggerAt: this.now(),
       },
     ]);
+  }
+
+  /**
+   * Actions a crash interrupted (their enforcement_log rows still 'pending' or 'sent': the request may have left)
+   * resume through their chart's `resumed` start: a REST check first, a re-send only if it proves nothing
+   * happened, never a blind one. Their row is the persisted action: intent, endpoint (the kind, a reduce that fell
+   * back already says closeContract), whether it was sent, attempts and the position size it started from.
+   * Closes, reduces and cancels resume; returns the rows that cannot (stop moves and places: their goal needs what
+   * only the process knew), for the caller to close as interrupted.
+   */
+  resume(rows: readonly EnforcementRow[]): EnforcementRow[] {
+    const left: EnforcementRow[] = [];
+    for (const r of rows) {
+      const kind = (Object.keys(ENDPOINT) as ActionKind[]).find((k) => ENDPOINT[k] === r.endpoint);
+      let intent: Intent;
+      let numbers: Record<string, unknown>;
+      try {
+        intent = JSON.parse(r.intent) as Intent;
+        numbers = JSON.parse(r.numbers) as Record<string, unknown>;
+      } catch {
+        left.push(r);
+        continue;
+      }
+      const num = (k: string): number | undefined => (typeof numbers[k] === 'number' ? (numbers[k] as number) : undefined);
+      const orderId = num('orderId') ?? (intent.type === 'cancel' ? intent.orderId : undefined);
+      const contractId = r.contractId ?? undefined;
+      const key =
+        (kind === 'close' || kind === 'reduce') && contractId !== undefined
+          ? positionKey(r.accountId, contractId)
+          : kind === 'cancel' && orderId !== undefined
+            ? orderKey(r.accountId, orderId)
+            : undefined;
+      if (r.id === undefined || kind === undefined || key === undefined || this.draining || this.registry.has(key)) {
+        left.push(r);
+        continue;
+      }
+      const size = num('size');
+      const startSize = num('positionSize');
+      const attempts = Math.max(1, num('attempts') ?? 1);
+      let resolve!: (status: EnforcementStatus) => void;
+      const settled = new Promise<EnforcementStatus>((res) => (resolve = res));
+      const a: Action = {
+        kind,
+        key,
+        accountId: r.accountId,
+        ...(contractId !== undefined ? { contractId } : {}),
+        ...(orderId !== undefined ? { orderId } : {}),
+        ...(size !== undefined ? { size } : {}),
+        ...(startSize !== undefined ? { startSize } : {}),
+        tags: [],
+        req: { intent, rule: r.rule, reason: r.reason, triggerAt: r.triggerAt },
+        row: { ...r, id: r.id },
+        attempts,
+        latency: {},
+        t0: performance.now(),
+        callsOpen: 0,
+        // Its check must see the gateway after the restart: any read from now on does.
+        answeredMark: lookMark(),
+        settled,
+        resolve,
+      };
+      this.registry.set(key, a);
+      this.audit.update(a.row, { outcome: `riskd restarted before its outcome was known (last: ${r.outcome ?? r.status}); checking over REST before anything is sent` });
+      this.logger.warn('enforcement action interrupted by the last stop: resumed, checked before any send', { accountId: r.accountId, endpoint: r.endpoint, rowId: r.id });
+      this.run(a, { startAs: 'resumed' }, attempts);
+    }
+    return left;
   }
 
   /** Inspection events of every action chart from now on (an inspector attached after start); returns the detach. */
@@ -826,11 +894,12 @@ export class Executor {
   }
 
   /** Spawns the action's statechart (this.logic); its final state settles the action. */
-  private run(a: Action, start: { startAs: ActionStart; sendAt?: number }): void {
+  private run(a: Action, start: { startAs: ActionStart; sendAt?: number }, attempts?: number): void {
     const actor = createActor(this.logic, {
       input: {
         kind: a.kind,
         ...start,
+        ...(attempts !== undefined ? { attempts } : {}),
         now: this.now(),
         ...(a.orderId !== undefined ? { orderId: a.orderId } : {}),
         confirmTimeoutMs: this.confirmTimeoutMs,

@@ -32,7 +32,7 @@ import { applyPositionsSnapshot, reconcileAll, reconcileAccount, type ReconcileD
 import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
 import { AccountSupervisor } from './actors/supervisor.ts';
 import { Executor, type ReevaluateSource } from '../enforce/executor.ts';
-import { closeInterruptedRows } from '../enforce/interrupted.ts';
+import { closeInterruptedRows, unsettledRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { PositionsRead } from '../enforce/types.ts';
 import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
@@ -249,12 +249,17 @@ export class Daemon {
     });
     const daemon = new Daemon(opts, dataLock, store);
     daemon.unverifiedUntil = daemon.now() + UNVERIFIED_RULES_WAIT_MS;
-    // Actions a crash interrupted are recorded as such; the restored locks and REST reconciliation redo the work.
-    const interrupted = closeInterruptedRows(store.enforcement, daemon.now());
-    if (interrupted > 0) log.warn('enforcement actions interrupted by the last stop were marked failed', { count: interrupted });
+    // Actions a crash interrupted (rows still pending/sent) resume once the gateway can be reached: checked over REST
+    // before anything is sent (Executor.resume); those that cannot resume are recorded as interrupted.
+    const interrupted = unsettledRows(store.enforcement, daemon.now());
     try {
       await step('restore machines', () => daemon.restoreKnownAccounts());
       await step('login', () => daemon.tokens.login());
+      if (interrupted.length > 0) {
+        const left = daemon.executor.resume(interrupted);
+        const failed = closeInterruptedRows(store.enforcement, daemon.now(), undefined, left);
+        log.warn('enforcement actions interrupted by the last stop', { resumed: interrupted.length - left.length, markedFailed: failed });
+      }
       await step('accounts', () => daemon.resolveAccounts());
       await step('contracts', () => daemon.loadTradableContracts());
       await step('hubs + reconcile', () => daemon.connect());
