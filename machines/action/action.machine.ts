@@ -18,7 +18,7 @@
 // memory writes are actions, and `untilWake` (deadline minus the wall clock) is a delay, all provided by the
 // executor (src/enforce/executor.ts) with `.provide()`. Deadlines are absolute epoch ms in context (`wakeAt`); the
 // times they are computed from (`at`) arrive with the input, every answer and every event.
-import { assign, fromPromise, setup } from 'xstate';
+import { and, assign, fromPromise, setup } from 'xstate';
 
 export type ActionKind = 'close' | 'reduce' | 'cancel' | 'modifyStop' | 'placeStop';
 export type ActionStatus = 'confirmed' | 'reconciled' | 'failed' | 'skipped';
@@ -469,7 +469,7 @@ export const actionMachine = setup({
           },
           {
             // Partial progress, or out of attempts, under a lock: rest and check again.
-            guard: ({ context, event }) => (event.output.state === 'changed' || context.attempts >= context.maxAttempts) && context.kind === 'close' && context.underLock && context.lockRetries < context.maxLockRetries,
+            guard: and(['mayRetryUnderLock', ({ context, event }) => event.output.state === 'changed' || context.attempts >= context.maxAttempts]),
             target: 'restingUnderLock',
             actions: [
               { type: 'restBeforeLockRetry', params: ({ context, event }) => ({ why: `${attemptWhy(context)}; REST check: ${event.output.detail}` }) },
