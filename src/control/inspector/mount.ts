@@ -1,6 +1,6 @@
 // Wires the inspector into a running daemon and its control server: the transitions recorder on every
 // account actor system and every enforcement action's chart, and the inspector's pages and JSON on the server (registerRoute). Returns the cleanup.
-import type { AnyActorRef, StateValue } from 'xstate';
+import type { AnyActorRef, InspectionEvent, StateValue } from 'xstate';
 import type { Logger } from '../../log/logger.ts';
 import type { Daemon } from '../../runtime/daemon.ts';
 import type { ControlServer } from '../server.ts';
@@ -25,14 +25,7 @@ export function mountInspector(daemon: Daemon, logger: Logger, server?: Pick<Con
     ? createInspectorRoutes({
         source: daemonSource(daemon),
         onTransition: (fn) => recorder.onTransition(fn),
-        onInspect: (fn) => {
-          const offAccounts = daemon.supervisor.onInspect(fn);
-          const offActionCharts = daemon.executor.onInspect((id, e) => fn(id, e));
-          return () => {
-            offAccounts();
-            offActionCharts();
-          };
-        },
+        onInspect: (fn) => onEveryInspection(daemon, fn),
       })
     : undefined;
   for (const [method, path, handler] of routes?.routes ?? []) server!.registerRoute(method, path, handler);
@@ -44,6 +37,16 @@ export function mountInspector(daemon: Daemon, logger: Logger, server?: Pick<Con
       offActions();
       recorder.stop();
     },
+  };
+}
+
+/** Inspection events of every account actor system and of every enforcement action's chart; returns the detach. */
+export function onEveryInspection(daemon: Pick<Daemon, 'supervisor' | 'executor'>, fn: (accountId: number, e: InspectionEvent) => void): () => void {
+  const offAccounts = daemon.supervisor.onInspect(fn);
+  const offActions = daemon.executor.onInspect((id, e) => fn(id, e));
+  return () => {
+    offAccounts();
+    offActions();
   };
 }
 
