@@ -9,12 +9,16 @@
 //     → sending again (a refused reduce falls back to a close) | failed | reconciled (already gone)
 //   CONFIRMED / OVERTAKEN (ledger events) end a sent action; MOOT / SEND_NOW end a held wait; ABANDON ends anything.
 //   resumed → reconciling: an action that may have been sent before a restart is checked first, never re-sent blind.
+//   A close decided under a lock (the kill switch) that would end failed rests instead (1 s doubling, at most
+//   maxLockRetries times): restingUnderLock → recheckingUnderLock → reconciled (flat) | sending (REST shows it still
+//   open and the account still locked) | failed. The position must not stay open because one close failed, and
+//   nothing else re-decides it until the position changes again; never re-sent without a fresh check.
 //
 // PURE: no HTTP, SQLite or clock. The REST call (`call`) and the REST check (`check`) are actors, the audit and
 // memory writes are actions, and `untilWake` (deadline minus the wall clock) is a delay, all provided by the
 // executor (src/enforce/executor.ts) with `.provide()`. Deadlines are absolute epoch ms in context (`wakeAt`); the
 // times they are computed from (`at`) arrive with the input, every answer and every event.
-import { assign, fromPromise, setup } from 'xstate';
+import { and, assign, fromPromise, setup } from 'xstate';
 
 export type ActionKind = 'close' | 'reduce' | 'cancel' | 'modifyStop' | 'placeStop';
 export type ActionStatus = 'confirmed' | 'reconciled' | 'failed' | 'skipped';
@@ -43,6 +47,8 @@ export interface CheckAnswer {
   at: number;
   state: 'done' | 'pending' | 'changed' | 'unchanged';
   detail: string;
+  /** The account still holds a lock forbidding the position (read when the answer came). */
+  underLock?: boolean;
 }
 
 export type ActionStart = 'send' | 'queued' | 'heldForFill' | 'heldForPosition' | 'resumed';
@@ -62,6 +68,12 @@ export interface ActionInput {
   maxAttempts: number;
   retryBackoffMs: number;
   fillSettleMs: number;
+  /** close: decided while the account was locked (the kill switch): a failure rests and is re-checked, not handed back. */
+  underLock?: boolean;
+  /** Rests before re-checking a failed close under a lock. Default 4. */
+  maxLockRetries?: number;
+  /** The first rest (doubling, at most 60 s). Default 1000. */
+  lockRetryRestMs?: number;
 }
 
 export interface ActionContext {
@@ -75,12 +87,19 @@ export interface ActionContext {
   fillSettleMs: number;
   /** REST checks run because no confirming event came. */
   silentChecks: number;
+  underLock: boolean;
+  /** Rests taken after a failure under a lock, and the bound. */
+  lockRetries: number;
+  maxLockRetries: number;
+  lockRetryRestMs: number;
   /** Deadline of the current wait, epoch ms. */
   wakeAt: number;
   /** When the latest input arrived, epoch ms. */
   at: number;
   /** The latest call whose outcome is unknown (timeout/429/5xx). */
   unknown?: { detail: string; retryAfterMs?: number };
+  /** restingUnderLock: why the close under a lock rests (its audit outcome). */
+  lockRestWhy?: string;
   /** dueCheck: why a throttled stop move is no longer needed (set by the provided `assessThrottledStop`). */
   stopSkip?: string;
   end?: ActionEnd;
@@ -114,6 +133,7 @@ const silence = (c: ActionContext): string => `no confirming event within ${c.co
 const attemptWhy = (c: ActionContext): string => `attempt ${c.attempts}: ${c.unknown?.detail ?? 'outcome unknown'}`;
 
 const refusalDetail = (o: CallAnswer): string => (o.answer === 'refused' ? o.detail : '');
+const MAX_LOCK_REST_MS = 60_000;
 
 /** Ledger events that end an action once it has been sent. */
 const ledgerEnds = {
@@ -147,6 +167,8 @@ export const actionMachine = setup({
     isReduce: ({ context }) => context.kind === 'reduce',
     isCancel: ({ context }) => context.kind === 'cancel',
     isModifyStop: ({ context }) => context.kind === 'modifyStop',
+    /** A close decided under a lock, with rests left. */
+    mayRetryUnderLock: ({ context }) => context.kind === 'close' && context.underLock && context.lockRetries < context.maxLockRetries,
     stopNotTighter: ({ context }) => context.stopSkip !== undefined,
     refused: ({ context, event }, p: { refusal: Refusal; kind?: ActionKind }) => {
       const o = (event as { output?: CallAnswer }).output;
@@ -168,6 +190,17 @@ export const actionMachine = setup({
     recordFallback: (_, _params: { why: string }) => {},
     /** Sets context.stopSkip when a throttled move would no longer tighten the stop (provided: it reads the ledger). */
     assessThrottledStop: assign({ stopSkip: () => undefined }),
+    /** A close under a lock that would end failed rests (1 s doubling) before it is checked again. */
+    restBeforeLockRetry: assign(({ context, event }, params: { why: string }) => {
+      const at = (event as { output?: { at?: number } }).output?.at ?? context.at;
+      const rest = Math.min(context.lockRetryRestMs * 2 ** context.lockRetries, MAX_LOCK_REST_MS);
+      return {
+        at,
+        wakeAt: at + rest,
+        lockRetries: context.lockRetries + 1,
+        lockRestWhy: `${params.why}; the account is locked: checking again in ${rest} ms (retry ${context.lockRetries + 1} of ${context.maxLockRetries})`,
+      };
+    }),
     endByLedger: assign({ end: ({ event }) => end('confirmed', 'detail' in event ? event.detail : '') }),
     endOvertaken: assign({ end: ({ event }) => end('reconciled', 'detail' in event ? event.detail : '', 'auto', 'ledger') }),
   },
@@ -183,6 +216,10 @@ export const actionMachine = setup({
     retryBackoffMs: input.retryBackoffMs,
     fillSettleMs: input.fillSettleMs,
     silentChecks: 0,
+    underLock: input.underLock ?? false,
+    lockRetries: 0,
+    maxLockRetries: input.maxLockRetries ?? 4,
+    lockRetryRestMs: input.lockRetryRestMs ?? 1000,
     wakeAt: input.startAs === 'queued' ? (input.sendAt ?? input.now) : input.now + input.fillSettleMs,
     at: input.now,
   }),
@@ -337,12 +374,25 @@ export const actionMachine = setup({
             ],
           },
           {
-            // Any other refusal is never re-sent: a retry would be refused the same way.
+            guard: 'mayRetryUnderLock',
+            target: 'restingUnderLock',
+            actions: [{ type: 'restBeforeLockRetry', params: ({ event }) => ({ why: `refused by the gateway: ${refusalDetail(event.output)}` }) }, { type: 'record', params: ({ context }) => ({ outcome: context.lockRestWhy! }) }],
+          },
+          {
+            // Any other refusal is never re-sent: a retry would be refused the same way (under a lock: after a rest
+            // and a check that the position is still open, above).
             target: 'failed',
             actions: assign({ end: ({ event }) => end('failed', `refused by the gateway: ${refusalDetail(event.output)}`) }),
           },
         ],
-        onError: { target: 'failed', actions: assign({ end: ({ event }) => end('failed', `call could not be made: ${errorText(event.error)}`) }) },
+        onError: [
+          {
+            guard: 'mayRetryUnderLock',
+            target: 'restingUnderLock',
+            actions: [{ type: 'restBeforeLockRetry', params: ({ event }) => ({ why: `call could not be made: ${errorText(event.error)}` }) }, { type: 'record', params: ({ context }) => ({ outcome: context.lockRestWhy! }) }],
+          },
+          { target: 'failed', actions: assign({ end: ({ event }) => end('failed', `call could not be made: ${errorText(event.error)}`) }) },
+        ],
       },
       on: ledgerEnds,
     },
@@ -374,14 +424,26 @@ export const actionMachine = setup({
             ],
           },
           {
+            guard: 'mayRetryUnderLock',
+            target: 'restingUnderLock',
+            actions: [{ type: 'restBeforeLockRetry', params: ({ context, event }) => ({ why: `${silence(context)}; REST check: ${event.output.detail}` }) }, { type: 'record', params: ({ context }) => ({ outcome: context.lockRestWhy! }) }],
+          },
+          {
             target: 'failed',
             actions: assign({ end: ({ context, event }) => end('failed', `${silence(context)}; REST check: ${event.output.detail}; handed back for re-evaluation`) }),
           },
         ],
-        onError: {
-          target: 'failed',
-          actions: assign({ end: ({ context, event }) => end('failed', `${silence(context)}; REST check failed (${errorText(event.error)}); handed back for re-evaluation`) }),
-        },
+        onError: [
+          {
+            guard: 'mayRetryUnderLock',
+            target: 'restingUnderLock',
+            actions: [{ type: 'restBeforeLockRetry', params: ({ context, event }) => ({ why: `${silence(context)}; REST check failed (${errorText(event.error)})` }) }, { type: 'record', params: ({ context }) => ({ outcome: context.lockRestWhy! }) }],
+          },
+          {
+            target: 'failed',
+            actions: assign({ end: ({ context, event }) => end('failed', `${silence(context)}; REST check failed (${errorText(event.error)}); handed back for re-evaluation`) }),
+          },
+        ],
       },
       on: ledgerEnds,
     },
@@ -406,6 +468,15 @@ export const actionMachine = setup({
             ],
           },
           {
+            // Partial progress, or out of attempts, under a lock: rest and check again.
+            guard: and(['mayRetryUnderLock', ({ context, event }) => event.output.state === 'changed' || context.attempts >= context.maxAttempts]),
+            target: 'restingUnderLock',
+            actions: [
+              { type: 'restBeforeLockRetry', params: ({ context, event }) => ({ why: `${attemptWhy(context)}; REST check: ${event.output.detail}` }) },
+              { type: 'record', params: ({ context }) => ({ outcome: context.lockRestWhy! }) },
+            ],
+          },
+          {
             // Partial progress, or out of attempts: never re-sent.
             guard: ({ context, event }) => event.output.state === 'changed' || context.attempts >= context.maxAttempts,
             target: 'failed',
@@ -427,9 +498,60 @@ export const actionMachine = setup({
             ],
           },
         ],
+        onError: [
+          {
+            guard: 'mayRetryUnderLock',
+            target: 'restingUnderLock',
+            actions: [{ type: 'restBeforeLockRetry', params: ({ context, event }) => ({ why: `${attemptWhy(context)}; REST check failed too (${errorText(event.error)})` }) }, { type: 'record', params: ({ context }) => ({ outcome: context.lockRestWhy! }) }],
+          },
+          {
+            target: 'failed',
+            actions: assign({ end: ({ context, event }) => end('failed', `${attemptWhy(context)}; REST check failed too (${errorText(event.error)}); not re-sent`) }),
+          },
+        ],
+      },
+      on: ledgerEnds,
+    },
+    restingUnderLock: {
+      tags: 'working',
+      after: { untilWake: 'recheckingUnderLock' },
+      on: ledgerEnds,
+    },
+    recheckingUnderLock: {
+      tags: 'working',
+      invoke: {
+        id: 'check',
+        src: 'check',
+        input: { priority: 'reconcile' },
+        onDone: [
+          {
+            guard: ({ event }) => event.output.state === 'done',
+            target: 'reconciled',
+            actions: assign({ end: ({ context, event }) => end('reconciled', `${context.lockRestWhy}; REST check: ${event.output.detail}`) }),
+          },
+          {
+            guard: ({ event }) => event.output.state === 'pending',
+            target: 'awaitingConfirmation',
+            actions: [
+              assign({ at: ({ event }) => event.output.at, wakeAt: ({ context, event }) => event.output.at + context.confirmTimeoutMs }),
+              { type: 'record', params: ({ event }) => ({ outcome: `under a lock, REST check: ${event.output.detail}; awaiting it` }) },
+            ],
+          },
+          {
+            // The check proved the position still open and the account still locked: close it again.
+            guard: ({ event }) => event.output.underLock === true,
+            target: 'sending',
+            actions: [{ type: 'record', params: ({ event }) => ({ outcome: `still open under a lock (REST check: ${event.output.detail}): closing again` }) }, 'logResend'],
+          },
+          {
+            target: 'failed',
+            actions: assign({ end: ({ event }) => end('failed', `REST check: ${event.output.detail}; the account is no longer locked: handed back for re-evaluation`) }),
+          },
+        ],
+        // A failed check hands the close back (never re-sent without a check showing it still needed).
         onError: {
           target: 'failed',
-          actions: assign({ end: ({ context, event }) => end('failed', `${attemptWhy(context)}; REST check failed too (${errorText(event.error)}); not re-sent`) }),
+          actions: assign({ end: ({ context, event }) => end('failed', `${context.lockRestWhy}; REST check failed (${errorText(event.error)}); handed back for re-evaluation`) }),
         },
       },
       on: ledgerEnds,

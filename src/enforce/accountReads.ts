@@ -3,27 +3,34 @@
 //                they go ahead of every other read, as the mutation they gate would.
 //   'reconcile': checks after an action whose confirmation is missing, and the sweep after a flatten: they
 //                wait behind every enforcement call and never use the slots the rate budget keeps for them.
-import type { Order, Position } from '../gateway/models.ts';
+import type { Order } from '../gateway/models.ts';
 import { Coalesced } from './coalesced.ts';
-import type { EnforcementRest } from './types.ts';
+import type { EnforcementRest, PositionsRead } from './types.ts';
 
 export type ReadPriority = 'enforce' | 'reconcile';
 /** lookMark() taken when a mutation was answered: a read that starts later shows its effect. */
 export type ReadMark = number;
 
 export class AccountReads {
-  private readonly positionReads: Record<ReadPriority, Coalesced<Position[]>>;
+  private readonly positionReads: Record<ReadPriority, Coalesced<PositionsRead>>;
   private readonly orderReads: Record<ReadPriority, Coalesced<Order[]>>;
 
-  constructor(rest: EnforcementRest) {
-    const positions = (priority: ReadPriority) => new Coalesced((id) => rest.searchOpenPositions(id, { priority }));
+  constructor(rest: EnforcementRest, now: () => number) {
+    const positions = (priority: ReadPriority) =>
+      new Coalesced(async (id): Promise<PositionsRead> => {
+        const at = now();
+        return { at, positions: await rest.searchOpenPositions(id, { priority }) };
+      });
     const orders = (priority: ReadPriority) => new Coalesced((id) => rest.queryWorkingOrders(id, { priority }));
     this.positionReads = { enforce: positions('enforce'), reconcile: positions('reconcile') };
     this.orderReads = { enforce: orders('enforce'), reconcile: orders('reconcile') };
   }
 
-  /** Open positions, from a Position/searchOpen that starts after `after` (default: after this call). */
-  positions(accountId: number, priority: ReadPriority, after?: ReadMark): Promise<Position[]> {
+  /**
+   * Open positions, from a Position/searchOpen that starts after `after` (default: after this call), with the
+   * time it was sent: the answer can update the ledger (a positions-only reconcile) instead of a read of its own.
+   */
+  positions(accountId: number, priority: ReadPriority, after?: ReadMark): Promise<PositionsRead> {
     return this.positionReads[priority].get(accountId, after);
   }
 

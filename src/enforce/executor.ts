@@ -14,8 +14,9 @@
 //
 // REST economy (200 requests / 60 s per user): an action the hub confirmed costs one request, the mutation, and
 // its re-evaluation runs on the ledger. Only an action whose confirmation is missing or ambiguous is checked
-// over REST, by reads at 'reconcile' priority (never in an enforcement call's way), and after it the caller
-// reconciles the account the same way; reads a mutation waits on (re-send after a timeout?) go at 'enforce'.
+// over REST, by reads at 'reconcile' priority (never in an enforcement call's way), and the caller re-evaluates
+// on that check's own Position/searchOpen answer (applied to the ledger as a positions-only snapshot): at most 2
+// requests per breach. Reads a mutation waits on (re-send after a timeout?) go at 'enforce'.
 // Every read is coalesced per account (one in flight, at most one queued: accountReads.ts). A skipped or absorbed
 // intent costs no request at all.
 //
@@ -47,9 +48,11 @@ import type {
   EnforcementLogPort,
   EnforcementRequest,
   EnforcementRest,
+  EnforcementRow,
   EnforcementStatus,
   ExecutorOptions,
   LedgerChange,
+  PositionsRead,
   TimerPort,
 } from './types.ts';
 
@@ -68,12 +71,20 @@ export interface ExecutorDeps {
    * `source` says what to decide on: 'ledger' when the hub confirmed the action (the ledger already holds its
    * outcome: run the rules on it, no REST), 'rest' when it did not (reconcile the account over REST at
    * 'reconcile' priority first; the executor coalesces these per account and waits for the returned promise).
+   * With `positions` (the Position/searchOpen answer the action's own check read, started after its call was
+   * answered): apply that answer to the ledger instead of reconciling, so the check is the only read it costs.
    */
-  reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource) => void | Promise<unknown>;
+  reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource, positions?: PositionsRead) => void | Promise<unknown>;
+  /**
+   * Whether the account holds a lock forbidding new exposure (its kill switch is on). A close that would end
+   * failed while it does rests and is checked again, and re-sent if the position is still open (machines/action):
+   * nothing else re-decides a position the kill switch already answered until it changes again.
+   */
+  holdsLock?: (accountId: number) => boolean;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
-  /** Inspection events of every action's statechart, by account (for an inspector). */
-  inspect?: (accountId: number, event: InspectionEvent) => void;
+  /** Inspection events of every action's statechart, by account, with the action's actor id (for an inspector). */
+  inspect?: ActionInspect;
   /** Wall clock, epoch ms. */
   now?: () => number;
   timers?: TimerPort;
@@ -94,6 +105,12 @@ const isSettled = (a: { end?: ActionEnd }): boolean => a.end !== undefined;
 /** A chart not created yet (`early`: its first call is out, see run) is sending: 'working'. */
 const hasTag = (a: { end?: ActionEnd; actor?: ActionActor; early?: unknown }, tag: 'held' | 'queued' | 'working'): boolean =>
   a.end === undefined && (a.actor !== undefined ? a.actor.getSnapshot().hasTag(tag) : a.early !== undefined && tag === 'working');
+
+/** An action chart's inspection event: its account and its actor id in the inspector ('action:<audit row id>'). */
+export type ActionInspect = (accountId: number, event: InspectionEvent, actorId: string) => void;
+
+/** An action's actor id in the inspector and the transitions audit: its audit row id links it to enforcement_log. */
+export const actionActorId = (rowId: number): string => `action:${rowId}`;
 
 /** What a re-evaluation after an action decides on: the ledger (the hub confirmed the action) or a REST reconcile. */
 export type ReevaluateSource = 'ledger' | 'rest';
@@ -132,6 +149,8 @@ interface Action {
   callsOpen: number;
   /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
   answeredMark?: number;
+  /** The positions its latest REST check read (close, reduce): the re-evaluation after it applies them. */
+  positionsRead?: PositionsRead;
   /** What settling asked for once the key is free (re-evaluate or back off). */
   afterRelease?: () => void;
   /**
@@ -161,6 +180,10 @@ export interface InFlightInfo {
   attempts: number;
   /** Where its statechart is (machines/action): heldForFill, sending, awaitingConfirmation, verifying, ... */
   state: string;
+  /** Its chart's actor id in the inspector (actionActorId), its state value and context. */
+  actorId: string;
+  value: StateValue;
+  context: unknown;
 }
 
 const ENDPOINT: Record<ActionKind, Endpoint> = {
@@ -198,7 +221,10 @@ export class Executor {
   /** Refusals, close-on-fill watches, the stops riskd placed, stop prices and modify times sent. */
   private readonly memory = new AccountMemory();
   private readonly batches = new Set<Promise<void>>();
-  private readonly reevaluations = new Set<string>();
+  /** Re-evaluations asked for in this turn, by account (and contract), with the newest positions read. */
+  private readonly reevaluations = new Map<string, { positions?: PositionsRead }>();
+  private readonly readsApplied = new WeakSet<PositionsRead>();
+  private readonly inspectors = new Set<ActionInspect>();
   private sentQueue: Action[] = [];
   /** key -> the wait after a failure before the key may be tried again. */
   private readonly backoffs = new Map<string, Backoff>();
@@ -227,8 +253,9 @@ export class Executor {
     this.failureBackoffMs = o.failureBackoffMs ?? 1000;
     this.maxFailureBackoffMs = o.maxFailureBackoffMs ?? 60_000;
     this.fillSettleMs = o.fillSettleMs ?? 300;
+    if (deps.inspect) this.inspectors.add(deps.inspect);
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
-    this.reads = new AccountReads(this.rest);
+    this.reads = new AccountReads(this.rest, this.now);
     this.accountReconcile = new Coalesced(async (id) => deps.reevaluate?.(id, undefined, 'rest'));
     // customTag must be unique per account across restarts too: the start time makes the prefix unique.
     this.tagPrefix = this.now().toString(36);
@@ -331,6 +358,79 @@ export class Executor {
     ]);
   }
 
+  /**
+   * Actions a crash interrupted (their enforcement_log rows still 'pending' or 'sent': the request may have left)
+   * resume through their chart's `resumed` start: a REST check first, a re-send only if it proves nothing
+   * happened, never a blind one. Their row is the persisted action: intent, endpoint (the kind, a reduce that fell
+   * back already says closeContract), whether it was sent, attempts and the position size it started from.
+   * Closes, reduces and cancels resume; returns the rows that cannot (stop moves and places: their goal needs what
+   * only the process knew), for the caller to close as interrupted.
+   */
+  resume(rows: readonly EnforcementRow[]): EnforcementRow[] {
+    const left: EnforcementRow[] = [];
+    for (const r of rows) {
+      const kind = (Object.keys(ENDPOINT) as ActionKind[]).find((k) => ENDPOINT[k] === r.endpoint);
+      let intent: Intent;
+      let numbers: Record<string, unknown>;
+      try {
+        intent = JSON.parse(r.intent) as Intent;
+        numbers = JSON.parse(r.numbers) as Record<string, unknown>;
+      } catch {
+        left.push(r);
+        continue;
+      }
+      const num = (k: string): number | undefined => (typeof numbers[k] === 'number' ? (numbers[k] as number) : undefined);
+      const orderId = num('orderId') ?? (intent.type === 'cancel' ? intent.orderId : undefined);
+      const contractId = r.contractId ?? undefined;
+      const key =
+        (kind === 'close' || kind === 'reduce') && contractId !== undefined
+          ? positionKey(r.accountId, contractId)
+          : kind === 'cancel' && orderId !== undefined
+            ? orderKey(r.accountId, orderId)
+            : undefined;
+      if (r.id === undefined || kind === undefined || key === undefined || this.draining || this.registry.has(key)) {
+        left.push(r);
+        continue;
+      }
+      const size = num('size');
+      const startSize = num('positionSize');
+      const attempts = Math.max(1, num('attempts') ?? 1);
+      let resolve!: (status: EnforcementStatus) => void;
+      const settled = new Promise<EnforcementStatus>((res) => (resolve = res));
+      const a: Action = {
+        kind,
+        key,
+        accountId: r.accountId,
+        ...(contractId !== undefined ? { contractId } : {}),
+        ...(orderId !== undefined ? { orderId } : {}),
+        ...(size !== undefined ? { size } : {}),
+        ...(startSize !== undefined ? { startSize } : {}),
+        tags: [],
+        req: { intent, rule: r.rule, reason: r.reason, triggerAt: r.triggerAt },
+        row: { ...r, id: r.id },
+        attempts,
+        latency: {},
+        t0: performance.now(),
+        callsOpen: 0,
+        // Its check must see the gateway after the restart: any read from now on does.
+        answeredMark: lookMark(),
+        settled,
+        resolve,
+      };
+      this.registry.set(key, a);
+      this.audit.update(a.row, { outcome: `riskd restarted before its outcome was known (last: ${r.outcome ?? r.status}); checking over REST before anything is sent` });
+      this.logger.warn('enforcement action interrupted by the last stop: resumed, checked before any send', { accountId: r.accountId, endpoint: r.endpoint, rowId: r.id });
+      this.run(a, { startAs: 'resumed' }, attempts);
+    }
+    return left;
+  }
+
+  /** Inspection events of every action chart from now on (an inspector attached after start); returns the detach. */
+  onInspect(fn: ActionInspect): () => void {
+    this.inspectors.add(fn);
+    return () => this.inspectors.delete(fn);
+  }
+
   /** Actions the executor is still working on (for status pages and tests). */
   inFlight(): InFlightInfo[] {
     return [...this.registry.values()].filter((a) => !isSettled(a)).map((a) => ({
@@ -342,6 +442,9 @@ export class Executor {
       rowId: a.row.id,
       attempts: a.attempts,
       state: stateText(a.actor?.getSnapshot().value ?? 'start'),
+      actorId: actionActorId(a.row.id),
+      value: a.actor?.getSnapshot().value ?? 'start',
+      context: a.actor?.getSnapshot().context,
     }));
   }
 
@@ -445,8 +548,7 @@ export class Executor {
     i: Extract<Intent, { type: 'flatten' } | { type: 'cancelAll' }>,
     t0: number,
     gate: BatchGate,
-    /** The REST sweep after a flatten, with the contracts whose close the flatten saw done. */
-    sweep?: { closedContracts: ReadonlySet<string> },
+    sweep?: Sweep,
   ): Promise<unknown> {
     let positions: { contractId: string; size: number }[];
     let orders: Order[];
@@ -461,8 +563,12 @@ export class Executor {
       if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
       try {
         const [ps, os] = await Promise.all([
-          i.type !== 'flatten' ? Promise.resolve([]) : sweep ? this.reads.positions(i.accountId, 'reconcile') : this.rest.searchOpenPositions(i.accountId, ENFORCE),
-          sweep ? this.reads.orders(i.accountId, 'reconcile') : this.rest.queryWorkingOrders(i.accountId, ENFORCE),
+          i.type !== 'flatten'
+            ? Promise.resolve([])
+            : sweep
+              ? this.reads.positions(i.accountId, 'reconcile', sweep.after).then((r) => [...r.positions])
+              : this.rest.searchOpenPositions(i.accountId, ENFORCE),
+          !sweep ? this.rest.queryWorkingOrders(i.accountId, ENFORCE) : sweep.orders ? this.reads.orders(i.accountId, 'reconcile', sweep.after) : Promise.resolve([]),
         ]);
         positions = ps.filter((p) => p.size > 0);
         orders = os;
@@ -499,27 +605,29 @@ export class Executor {
       return this.skip(req, i.type === 'flatten' ? 'nothing to do: no open position or working order' : 'nothing to do: no working order');
     }
     const work: Promise<EnforcementStatus>[] = [];
+    const started: Action[] = [];
     // Closes first: open exposure is what loses money; the cancels follow within microseconds.
     for (const p of positions) {
-      work.push(
-        this.start(req, t0, gate, {
-          kind: 'close',
-          key: positionKey(i.accountId, p.contractId),
-          contractId: p.contractId,
-          startSize: p.size,
-        }),
-      );
+      const key = positionKey(i.accountId, p.contractId);
+      work.push(this.start(req, t0, gate, { kind: 'close', key, contractId: p.contractId, startSize: p.size }));
+      const a = this.registry.get(key);
+      if (a) started.push(a);
     }
     for (const o of orders) work.push(this.cancelOrWatch(req, t0, gate, o.id, o.contractId));
     const ends = await Promise.all(work);
     // Partial exits and bracket groups behave inconsistently at the gateway (quirk 7): a leftover stop or target
     // could flip the account. One REST sweep after the flatten settles catches them, when there can be any: it had
-    // resting orders to cancel (a bracket group), or an action the hub did not confirm (the ledger may be behind).
-    // A flatten of positions alone that the hub confirmed leaves nothing the ledger does not show.
-    const unsure = orders.some((o) => o.type !== OrderType.Market) || ends.some((e) => e !== 'confirmed' && e !== 'skipped');
-    if (i.type === 'flatten' && !sweep && unsure && !this.draining) {
+    // resting orders to cancel (a bracket group: positions and orders are read), or an action the hub did not
+    // confirm (the ledger may be behind on positions: a positions read that started after the closes were
+    // answered is enough, and the closes' own checks usually made one already). A flatten of positions alone
+    // that the hub confirmed leaves nothing the ledger does not show.
+    const resting = orders.some((o) => o.type !== OrderType.Market);
+    const unconfirmed = ends.some((e) => e !== 'confirmed' && e !== 'skipped');
+    if (i.type === 'flatten' && !sweep && (resting || unconfirmed) && !this.draining) {
+      const marks = started.map((a) => a.answeredMark);
+      const after = marks.length > 0 && marks.every((m) => m !== undefined) ? Math.max(...(marks as number[])) : undefined;
       const closedContracts = new Set(positions.filter((_, k) => ends[k] === 'confirmed' || ends[k] === 'reconciled').map((p) => p.contractId));
-      await this.expandAccountWide(req, i, t0, gate, { closedContracts });
+      await this.expandAccountWide(req, i, t0, gate, { orders: resting, closedContracts, ...(after !== undefined ? { after } : {}) });
     }
   }
 
@@ -741,7 +849,7 @@ export class Executor {
         const verdict = await this.check(a, input.priority);
         // The next check needs a look that starts after this one.
         if (verdict.state === 'pending') a.answeredMark = lookMark();
-        return { state: verdict.state, detail: verdict.detail, at: this.now() };
+        return { state: verdict.state, detail: verdict.detail, at: this.now(), underLock: this.holdsLock(a) };
       }),
     },
     delays: {
@@ -808,8 +916,8 @@ export class Executor {
    * tick, after everything still running in this one, and creating the chart (~0.2 ms) would stand in front of
    * the write. The chart's `call` adopts the call already made; events for it meanwhile wait in `early`.
    */
-  private run(a: Action, start: { startAs: ActionStart; sendAt?: number }): void {
-    if (start.startAs !== 'send') return this.createChart(a, start);
+  private run(a: Action, start: { startAs: ActionStart; sendAt?: number }, attempts?: number): void {
+    if (start.startAs !== 'send') return this.createChart(a, start, attempts);
     a.early = [];
     // Queued first: it runs before anything the call queues. A throw here would have no caller to reach.
     queueMicrotask(() => {
@@ -823,20 +931,27 @@ export class Executor {
     a.firstCall = this.send(a);
   }
 
-  private createChart(a: Action, start: { startAs: ActionStart; sendAt?: number }): void {
+  private createChart(a: Action, start: { startAs: ActionStart; sendAt?: number }, attempts?: number): void {
     const actor = createActor(this.logic, {
       input: {
         kind: a.kind,
         ...start,
+        ...(attempts !== undefined ? { attempts } : {}),
         now: this.now(),
         ...(a.orderId !== undefined ? { orderId: a.orderId } : {}),
         confirmTimeoutMs: this.confirmTimeoutMs,
         maxAttempts: this.maxAttempts,
         retryBackoffMs: this.retryBackoffMs,
         fillSettleMs: this.fillSettleMs,
+        underLock: this.holdsLock(a),
+        lockRetryRestMs: this.failureBackoffMs,
       },
       clock: this.timers,
-      ...(this.deps.inspect ? { inspect: (e: InspectionEvent) => this.deps.inspect?.(a.accountId, e) } : {}),
+      inspect: (e: InspectionEvent) => {
+        if (this.inspectors.size === 0) return;
+        const id = actionActorId(a.row.id);
+        for (const fn of this.inspectors) fn(a.accountId, e, id);
+      },
     });
     a.actor = actor;
     this.actionsBySystem.set(actor.system, a);
@@ -848,6 +963,11 @@ export class Executor {
     const early = a.early ?? [];
     a.early = undefined;
     for (const e of early) actor.send(e);
+  }
+
+  /** A close of an account that holds a lock: the kill switch wants the position gone whatever happens. */
+  private holdsLock(a: Action): boolean {
+    return a.kind === 'close' && this.deps.holdsLock?.(a.accountId) === true;
   }
 
   /** Hands an event to the action's chart; ledger events carry their time. */
@@ -1035,7 +1155,11 @@ export class Executor {
   private async check(a: Action, priority: ReadPriority): Promise<Verdict> {
     const after = a.answeredMark;
     const verdict = await verify(a, {
-      positions: () => this.reads.positions(a.accountId, priority, after),
+      positions: async () => {
+        const read = await this.reads.positions(a.accountId, priority, after);
+        a.positionsRead = read;
+        return [...read.positions];
+      },
       orders: () => this.reads.orders(a.accountId, priority, after),
     });
     if (verdict.placedOrderId !== undefined) this.adoptPlacedStop(a, verdict.placedOrderId);
@@ -1075,7 +1199,7 @@ export class Executor {
     if (ok) this.clearBackoff(a.key);
     a.afterRelease = () => {
       if (a.attempts === 0 || this.draining || after === 'none' || status === 'skipped') return;
-      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark);
+      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark, a.positionsRead);
       else this.backOff(a, outcome);
     };
     // Only position mutations race each other (a second close landing on the trader's next position); stop
@@ -1116,7 +1240,7 @@ export class Executor {
       if (!isOpen(view.positions())) return notNeeded('the position closed');
     } else {
       try {
-        if (!isOpen(await this.reads.positions(i.accountId, 'enforce'))) return notNeeded('the position closed');
+        if (!isOpen((await this.reads.positions(i.accountId, 'enforce')).positions)) return notNeeded('the position closed');
       } catch (err) {
         this.logger.warn('REST check before a waiting close failed: sending it', { accountId: i.accountId, contractId: i.contractId, error: String(err) });
       }
@@ -1148,23 +1272,33 @@ export class Executor {
 
   /**
    * Ask the caller to re-evaluate. From the ledger: once per (account, contract) per turn (a flatten settles many
-   * actions at once). After REST: one reconcile per account in flight and at most one queued; one that started
-   * after `answered` (the action's call was answered) already shows the action and serves it.
+   * actions at once). After a REST check that read the positions: on that answer, once per account per turn (the
+   * newest answer wins), no read of its own. After REST otherwise: one reconcile per account in flight and at most
+   * one queued; one that started after `answered` (the action's call was answered) already shows the action.
    */
-  private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number): void {
+  private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number, positions?: PositionsRead): void {
     const cb = this.deps.reevaluate;
     if (!cb) return;
-    if (source === 'rest') {
+    if (source === 'rest' && !positions) {
       this.accountReconcile.get(accountId, answered).catch((err: unknown) => this.logger.warn('re-evaluation after REST failed', { accountId, error: String(err) }));
       return;
     }
-    const key = `${accountId}:${contractId ?? ''}`;
-    if (this.reevaluations.has(key)) return;
-    this.reevaluations.add(key);
+    // Actions answered together share one read: its answer is applied once.
+    if (positions && this.readsApplied.has(positions)) return;
+    const key = positions ? `${accountId}:rest` : `${accountId}:${contractId ?? ''}`;
+    const queued = this.reevaluations.get(key);
+    if (queued) {
+      if (positions && (!queued.positions || queued.positions.at < positions.at)) queued.positions = positions;
+      return;
+    }
+    const entry: { positions?: PositionsRead } = positions ? { positions } : {};
+    this.reevaluations.set(key, entry);
     queueMicrotask(() => {
       this.reevaluations.delete(key);
+      if (entry.positions) this.readsApplied.add(entry.positions);
       try {
-        void cb(accountId, contractId, 'ledger');
+        const done = entry.positions ? cb(accountId, undefined, 'rest', entry.positions) : cb(accountId, contractId, 'ledger');
+        Promise.resolve(done).catch((err: unknown) => this.logger.warn('re-evaluation failed', { accountId, error: String(err) }));
       } catch (err) {
         this.logger.error('reevaluate callback threw', { error: String(err) });
       }
@@ -1191,6 +1325,14 @@ export class Executor {
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
     this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
   }
+}
+
+/** The REST sweep after a flatten: which lists it reads, from looks started after `after` (a lookMark()). */
+interface Sweep {
+  orders: boolean;
+  after?: number;
+  /** Contracts whose close the flatten saw done: a position the ledger shows there opened after it. */
+  closedContracts: ReadonlySet<string>;
 }
 
 /** A chart state as text: 'sending.waitingForBudget'. */

@@ -102,6 +102,12 @@ export interface EnforcementRequest {
   triggerAt: number;
 }
 
+/** One Position/searchOpen answer and when its request was sent (epoch ms). */
+export interface PositionsRead {
+  at: number;
+  positions: readonly Position[];
+}
+
 /** What the ledger saw change, handed over by the runtime so in-flight actions can be confirmed. */
 export type LedgerChange =
   | { kind: 'position'; contractId: string; /** size after the change; 0 = closed */ size: number }

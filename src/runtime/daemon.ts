@@ -28,12 +28,13 @@ import { createGatewayStack, type GatewayStack } from '../gateway/gateway.ts';
 import type { ConnectionStatus } from '../gateway/connection.ts';
 import { LedgerRegistry } from '../ledger/registry.ts';
 import { accountIdOf, createRouter, type Router } from './router.ts';
-import { reconcileAll, reconcileAccount, type ReconcileDeps } from './reconcile.ts';
+import { applyPositionsSnapshot, reconcileAll, reconcileAccount, type ReconcileDeps } from './reconcile.ts';
 import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
 import { AccountSupervisor } from './actors/supervisor.ts';
 import { Executor, type ReevaluateSource } from '../enforce/executor.ts';
-import { closeInterruptedRows } from '../enforce/interrupted.ts';
+import { closeInterruptedRows, unsettledRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
+import type { PositionsRead } from '../enforce/types.ts';
 import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
 import { handleChange, reevaluateAccount, type MachineWork, type PipelineDeps } from './accountPipeline.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
@@ -190,7 +191,8 @@ export class Daemon {
       },
       logger: logger.child({ part: 'enforce' }),
       view: (id) => this.registry.get(id),
-      reevaluate: (accountId, _contractId, source) => this.reevaluate(accountId, source),
+      reevaluate: (accountId, _contractId, source, positions) => this.reevaluate(accountId, source, positions),
+      holdsLock: (id) => this.supervisor.get(id)?.actor.getSnapshot().matches({ lockout: 'locked' }) === true,
       onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),
       now: this.now,
       ...(opts.confirmTimeoutMs !== undefined ? { options: { confirmTimeoutMs: opts.confirmTimeoutMs } } : {}),
@@ -247,12 +249,17 @@ export class Daemon {
     });
     const daemon = new Daemon(opts, dataLock, store);
     daemon.unverifiedUntil = daemon.now() + UNVERIFIED_RULES_WAIT_MS;
-    // Actions a crash interrupted are recorded as such; the restored locks and REST reconciliation redo the work.
-    const interrupted = closeInterruptedRows(store.enforcement, daemon.now());
-    if (interrupted > 0) log.warn('enforcement actions interrupted by the last stop were marked failed', { count: interrupted });
+    // Actions a crash interrupted (rows still pending/sent) resume once the gateway can be reached: checked over REST
+    // before anything is sent (Executor.resume); those that cannot resume are recorded as interrupted.
+    const interrupted = unsettledRows(store.enforcement, daemon.now());
     try {
       await step('restore machines', () => daemon.restoreKnownAccounts());
       await step('login', () => daemon.tokens.login());
+      if (interrupted.length > 0) {
+        const left = daemon.executor.resume(interrupted);
+        const failed = closeInterruptedRows(store.enforcement, daemon.now(), undefined, left);
+        log.warn('enforcement actions interrupted by the last stop', { resumed: interrupted.length - left.length, markedFailed: failed });
+      }
       await step('accounts', () => daemon.resolveAccounts());
       await step('contracts', () => daemon.loadTradableContracts());
       await step('hubs + reconcile', () => daemon.connect());
@@ -693,14 +700,22 @@ export class Daemon {
    * After an action settles the rules run once more: an action can settle short of its goal with nothing left to
    * change the ledger. The hub confirmed it ('ledger'): on the ledger as it is, no REST. It did not ('rest'): on a
    * REST snapshot of the account at 'reconcile' priority (the executor coalesces these per account), which settles
-   * like any other (see ingestSnapshotEvent).
+   * like any other (see ingestSnapshotEvent); or, when the action's own check read the positions, on that answer
+   * applied as a positions-only snapshot (no request of its own: issue 14, at most 2 requests per breach).
    */
-  private reevaluate(accountId: number, source: ReevaluateSource): Promise<unknown> | undefined {
+  private reevaluate(accountId: number, source: ReevaluateSource, positions?: PositionsRead): Promise<unknown> | undefined {
     if (this.phase === 'stopping' || this.phase === 'stopped') return undefined;
-    if (source === 'ledger') {
+    const onLedger = () => {
       const view = this.registry.get(accountId);
-      if (view) this.ingestSafely(() => reevaluateAccount(this.pipelineDeps(), accountId, view));
-      return undefined;
+      if (view && this.phase !== 'stopping' && this.phase !== 'stopped') this.ingestSafely(() => reevaluateAccount(this.pipelineDeps(), accountId, view));
+    };
+    if (source === 'ledger') return void onLedger();
+    if (positions) {
+      // A snapshot that changes anything settles and re-evaluates like any other (ingestSnapshotEvent).
+      return applyPositionsSnapshot(this.reconcileDeps(), accountId, positions).then(
+        (applied) => applied === 0 && onLedger(),
+        (err) => this.opts.logger.warn('post-enforcement snapshot failed', { accountId, error: String(err) }),
+      );
     }
     return reconcileAccount(this.reconcileDeps(), accountId, { priority: 'reconcile', trades: false }).catch((err) =>
       this.opts.logger.warn('post-enforcement check failed', { accountId, error: String(err) }),

@@ -126,20 +126,9 @@ export async function reconcileAccount(deps: ReconcileDeps, accountId: number, o
     const order: Order = final ?? { ...held, status: 3 };
     events.push({ kind: 'order', source: 'rest', receivedAt: at, action: 1, order });
   }
-  const openContracts = new Set(positions.map((p) => p.contractId));
-  for (const position of positions) events.push({ kind: 'position', source: 'rest', receivedAt: at, action: 1, position });
-  let vanishedPositions = 0;
-  for (const held of heldPositions) {
-    if (openContracts.has(held.contractId)) continue;
-    vanishedPositions++;
-    events.push({
-      kind: 'position',
-      source: 'rest',
-      receivedAt: at,
-      action: 2,
-      position: { id: held.id, accountId, contractId: held.contractId, creationTimestamp: held.creationTimestamp, type: 0, size: 0, averagePrice: held.averagePrice },
-    });
-  }
+  const positionEvents = positionSnapshotEvents(accountId, heldPositions, positions, at);
+  events.push(...positionEvents);
+  const vanishedPositions = positionEvents.length - positions.length;
   deps.onAccountSnapshot?.(accountId);
   for (const ev of events) router.handle(ev);
 
@@ -155,6 +144,45 @@ export async function reconcileAccount(deps: ReconcileDeps, accountId: number, o
   };
   logger.debug('reconcile: account reconciled', { ...result });
   return result;
+}
+
+/** The positions REST listed, and a close for each held position it no longer lists, stamped `at`. */
+function positionSnapshotEvents(accountId: number, held: readonly Pick<Position, 'id' | 'contractId' | 'creationTimestamp' | 'averagePrice'>[], positions: readonly Position[], at: number): GatewayEvent[] {
+  const events: GatewayEvent[] = positions.map((position) => ({ kind: 'position', source: 'rest', receivedAt: at, action: 1, position }));
+  const openContracts = new Set(positions.map((p) => p.contractId));
+  for (const h of held) {
+    if (openContracts.has(h.contractId)) continue;
+    events.push({
+      kind: 'position',
+      source: 'rest',
+      receivedAt: at,
+      action: 2,
+      position: { id: h.id, accountId, contractId: h.contractId, creationTimestamp: h.creationTimestamp, type: 0, size: 0, averagePrice: h.averagePrice },
+    });
+  }
+  return events;
+}
+
+/** One Position/searchOpen answer and when its request was sent (epoch ms). */
+export interface PositionsSnapshot {
+  at: number;
+  positions: readonly Position[];
+}
+
+/**
+ * Applies a Position/searchOpen answer someone else already paid for (the executor's check after a close the hub
+ * did not confirm) as a positions-only reconcile: no request of its own unless a contract's tick facts are
+ * missing. Stamped with the time the read was sent, so a hub event newer than the read wins (ledger/apply.ts).
+ * Returns how many events it applied.
+ */
+export async function applyPositionsSnapshot(deps: ReconcileDeps, accountId: number, snapshot: PositionsSnapshot): Promise<number> {
+  const ledger = deps.registry.get(accountId);
+  if (!ledger) return 0;
+  await fetchMissingContracts(deps, snapshot.positions.map((p) => p.contractId), 'reconcile');
+  const held = [...ledger.positionsByContract.values()];
+  const events = positionSnapshotEvents(accountId, held, snapshot.positions.filter((p) => p.accountId === accountId), snapshot.at);
+  for (const ev of events) deps.router.handle(ev);
+  return events.length;
 }
 
 /**

@@ -85,8 +85,8 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
 
   it('draws every state of each machine', async () => {
     for (const name of MACHINE_NAMES) {
-      // Drawn per open position / per held lock; checked below through the API payload.
-      if (name === 'position' || name === 'lock') continue;
+      // Drawn per open position / per held lock / per enforcement action in flight; checked below through the API payload.
+      if (name === 'position' || name === 'lock' || name === 'action') continue;
       const drawn = await page.$$eval(`.chart[data-machine="${name}"] g.state`, (gs) => gs.map((g) => g.getAttribute('data-state')));
       for (const n of allNodes(graphOf(name).root)) expect(drawn, `${name}: ${n.id}`).toContain(n.id);
     }
@@ -94,7 +94,7 @@ describe.skipIf(!haveChromium)('inspector page in Chromium', () => {
       const body = (await (await fetch('/api/inspector/machines')).json()) as { machines: { name: string; svg: string }[] };
       return body.machines.map((m) => [m.name, m.svg]);
     });
-    for (const name of ['position', 'lock'] as const) {
+    for (const name of ['position', 'lock', 'action'] as const) {
       const svg = (machines as [string, string][]).find(([n]) => n === name)![1];
       for (const n of allNodes(graphOf(name).root)) expect(svg).toContain(`data-state="${n.id}"`);
     }

@@ -3,8 +3,8 @@
 // (a new position every 500 ms for 20 s), every close within 1 s of its position event and no 429.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
-import { MES, MNQ, startE2ESim, trader, waitFor, type E2ESim } from './support/sim.ts';
-import { byEndpoint, revengeBurst } from './support/burst.ts';
+import { MES, MNQ, observe, positionSize, startE2ESim, trader, waitFor, type E2ESim } from './support/sim.ts';
+import { accountRequests, byEndpoint, revengeBurst } from './support/burst.ts';
 
 let env: E2ESim;
 let riskd: RiskdProcess;
@@ -13,10 +13,12 @@ let fleet: Fleet<keyof ReturnType<typeof CASES>>;
 const CASES = () => ({
   breach: { rules: { max_contracts: { enabled: true, limit: 1, action: 'close_all' } } },
   locked: { rules: { daily_realized_loss: { enabled: true, limit: 20, include_fees: false } } },
+  silentClose: { rules: { max_contracts_per_instrument: { enabled: true, limits: { MNQ: 1 }, default_limit: 5, action: 'close_position' } } },
+  silentFlatten: { rules: { max_contracts: { enabled: true, limit: 1, action: 'close_all' } } },
 });
 
 beforeAll(async () => {
-  env = await startE2ESim('rest-economy', 2);
+  env = await startE2ESim('rest-economy', 4);
   fleet = await startFleet(env, CASES());
   riskd = fleet.riskd;
 }, 90_000);
@@ -64,4 +66,32 @@ describe('REST economy', () => {
     expect(cancels.length, detail).toBeGreaterThan(0);
     for (const c of cancels) expect(c, detail).toMatchObject({ status: 'skipped', outcome: expect.stringMatching(/^not sent: market order \d+ filled before a cancel was needed/) });
   }, 60_000);
+
+  // The hub drops everything after the breach's own events: the close's confirmation never arrives, so riskd
+  // checks once over REST (Position/searchOpen shows the position flat) and that one answer updates its ledger:
+  // the close and the check, nothing else (no second reconcile of the account).
+  for (const [name, contract] of [['silentClose', MNQ], ['silentFlatten', MES]] as const) {
+    it(`${name}: a breach whose confirmation the hub drops costs exactly 2 requests (the close and one check)`, async () => {
+      const acct = fleet.account(name);
+      const sim = env.sim;
+      const seq0 = sim.requests.lastSeq();
+      trader(sim, acct.id).buy(contract, 2); // its order, fill and position frames are on the wire when this returns
+      sim.control.hubFaults({ drop: 1 });
+      try {
+        await waitFor('the close', () => accountRequests(sim, acct.id, seq0).some((r) => r.path === '/api/Position/closeContract'));
+        const row = await waitFor('the close reconciled by its check', () =>
+          riskd.readStore((s) => s.enforcement.list({ accountId: acct.id })).find((r) => r.endpoint === 'Position/closeContract' && r.status !== 'pending' && r.status !== 'sent'),
+        );
+        expect(row.status, row.outcome ?? '').toBe('reconciled');
+        await observe(3000); // anything riskd would still read after the check
+      } finally {
+        sim.control.hubFaults({});
+      }
+      const requests = accountRequests(sim, acct.id, seq0);
+      const detail = JSON.stringify(byEndpoint(requests));
+      console.log(`[rest-economy] ${name}, hub confirmation dropped: ${requests.length} requests ${detail}`);
+      expect(requests.map((r) => r.path), detail).toEqual(['/api/Position/closeContract', '/api/Position/searchOpen']);
+      expect(positionSize(sim, acct.id, contract)).toBe(0);
+    }, 30_000);
+  }
 });

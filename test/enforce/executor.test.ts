@@ -212,7 +212,8 @@ describe('REST economy', () => {
     ]);
     expect(audit.list().map((r) => r.status)).toEqual(['reconciled', 'reconciled']);
     await flush();
-    expect(reevaluations).toEqual([[ACC, undefined, 'rest']]);
+    // The re-evaluation runs on the check's own answer (both positions flat), not on a reconcile of its own.
+    expect(reevaluations).toEqual([[ACC, undefined, 'rest', { at: clock.now(), positions: [] }]]);
   });
 
   it('an absorbed or skipped intent costs no request', async () => {

@@ -68,7 +68,7 @@ describe('inspector routes', () => {
 
   it('lists the machines with SVG and Mermaid', async () => {
     const body = (await (await fetch(`${base}/api/inspector/machines`)).json()) as { machines: { name: string; svg: string; mermaid: string; states: string[] }[] };
-    expect(body.machines.map((m) => m.name)).toEqual(['account', 'position', 'lock', 'connection']);
+    expect(body.machines.map((m) => m.name)).toEqual(['account', 'position', 'lock', 'connection', 'action']);
     expect(body.machines[0]!.svg).toContain('<svg');
     expect(body.machines[0]!.states).toContain('account.lockout.locked');
   });

@@ -23,7 +23,7 @@ describe('ELK layout of the statecharts', () => {
     for (let i = 1; i < path.length; i++) expect(path[i], `step ${i}`).toBeGreaterThan(path[i - 1]!);
   });
 
-  it.each(['account', 'position', 'lock', 'connection'] as const)('%s: every transition has a drawn path and a label', (name) => {
+  it.each(['account', 'position', 'lock', 'connection', 'action'] as const)('%s: every transition has a drawn path and a label', (name) => {
     const svg = renderDiagram(name, 'svg');
     const edges = [...svg.matchAll(/<g class="edge [^"]*"[^>]*><path class="edge-line" d="([^"]*)"/g)];
     expect(edges.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
-import { RECONCILE_CONCURRENCY, reconcileAccount, reconcileAll, type ReconcileRest } from '../../src/runtime/reconcile.ts';
+import { RECONCILE_CONCURRENCY, applyPositionsSnapshot, reconcileAccount, reconcileAll, type ReconcileRest } from '../../src/runtime/reconcile.ts';
 import { createDegradedPoller, pollIntervalMs } from '../../src/runtime/degradedPoller.ts';
 import { createRouter } from '../../src/runtime/router.ts';
 import type { Account, Contract, Order, Position, Trade } from '../../src/gateway/models.ts';
@@ -75,6 +75,23 @@ describe('reconcile', () => {
     col.changes.length = 0;
     await reconcileAccount(deps, ACC);
     expect(col.changes).toEqual([]);
+  });
+
+  it("applies a check's Position/searchOpen answer as a positions-only snapshot: no request, a vanished position closes, a newer hub event wins", async () => {
+    const { r, col, router, fake, deps } = setup();
+    router.handle(posEv({ id: 5, size: 2, averagePrice: 100 }, T0));
+    col.changes.length = 0;
+    // The check's read was sent at T0 + 10 s and found the position flat: applied, it closes it.
+    expect(await applyPositionsSnapshot(deps, ACC, { at: T0 + 10_000, positions: [] })).toBe(1);
+    expect(fake.calls).toEqual([]);
+    expect(col.kinds()).toEqual(['position:closed']);
+    expect(r.get(ACC)!.positions()).toEqual([]);
+    // A position the hub reported after that read was sent is newer: the same (late) answer cannot close it.
+    router.handle(posEv({ id: 6, size: 1, averagePrice: 101, creationTimestamp: T0 + 11_000 }, T0 + 11_000));
+    col.changes.length = 0;
+    await applyPositionsSnapshot(deps, ACC, { at: T0 + 10_000, positions: [] });
+    expect(col.changes).toEqual([]);
+    expect(r.get(ACC)!.positions()).toHaveLength(1);
   });
 
   it('a snapshot older than a hub event cannot undo it (REST stamped with the request time)', async () => {

@@ -42,7 +42,7 @@ export function register(program: Command): void {
         onLive: async (d, log) => {
           // Loaded once enforcing: the control plane and inspector are not on the path to "riskd is live".
           const { startControlPlane } = await import('../../control/controlPlane.ts');
-          const { mountInspector, liveActors } = await import('../../control/inspector/mount.ts');
+          const { mountInspector, liveActors, onEveryInspection } = await import('../../control/inspector/mount.ts');
           const plane = await startControlPlane(d, log, paths);
           // The transitions audit and the /inspector page; --inspect adds the live relay.
           const inspector = mountInspector(d, log, plane.server);
@@ -50,7 +50,7 @@ export function register(program: Command): void {
           try {
             if (opts.inspect) {
               const { startLiveInspector } = await import('../../control/inspector/liveInspect.ts');
-              live = await startLiveInspector((fn) => d.supervisor.onInspect(fn), log, { port: inspectPort, actors: () => liveActors(d) });
+              live = await startLiveInspector((fn) => onEveryInspection(d, fn), log, { port: inspectPort, actors: () => liveActors(d) });
             }
           } catch (err) {
             inspector.stop();

@@ -2,6 +2,7 @@
 // active states of a snapshot highlighted. The one entry point for the CLI (`riskd diagram`) and the inspector.
 import type { AnyStateMachine, StateValue } from 'xstate';
 import { accountMachine } from '../../../machines/account/index.ts';
+import { actionMachine } from '../../../machines/action/index.ts';
 import { connectionMachine } from '../../../machines/connection/index.ts';
 import { lockMachine } from '../../../machines/lock/lock.machine.ts';
 import { positionMachine } from '../../../machines/position/position.machine.ts';
@@ -15,6 +16,7 @@ export const MACHINES = {
   position: positionMachine as AnyStateMachine,
   lock: lockMachine as AnyStateMachine,
   connection: connectionMachine as AnyStateMachine,
+  action: actionMachine as AnyStateMachine,
 } as const;
 export type MachineName = keyof typeof MACHINES;
 export const MACHINE_NAMES = Object.keys(MACHINES) as MachineName[];

@@ -1,5 +1,5 @@
-// The transitions audit trail: every state change of every actor of every account (the account root and its
-// position children), plus every non-time event even when it changed nothing (rule verdicts, fills, admin
+// The transitions audit trail: every state change of every actor of every account (the account root, its
+// position children and each enforcement action's chart, 'action:<audit row id>'), plus every non-time event even when it changed nothing (rule verdicts, fills, admin
 // commands), written to store.transitions as (account, actor, event, from, to, at).
 //
 // Fed by the supervisor's inspection events: `@xstate.snapshot` carries the event that produced the snapshot,
@@ -68,8 +68,11 @@ export class TransitionRecorder {
     if (value !== undefined) this.last.set(actorRef, stateText(value));
   }
 
-  /** The supervisor's inspection listener: `supervisor.onInspect((id, e) => recorder.inspect(id, e))`. */
-  inspect(accountId: number, e: InspectionEvent): void {
+  /**
+   * The supervisor's inspection listener: `supervisor.onInspect((id, e) => recorder.inspect(id, e))`; an actor of
+   * its own system (an enforcement action's chart) comes with its label: `executor.onInspect(recorder.inspect)`.
+   */
+  inspect(accountId: number, e: InspectionEvent, label?: string): void {
     if (e.type !== '@xstate.snapshot') return;
     const snap = e.snapshot as { value?: StateValue; status?: string };
     if (snap.value === undefined) return; // not a state machine actor
@@ -82,7 +85,7 @@ export class TransitionRecorder {
     if (!changed && quiet) return;
     const ev = e.event as { now?: unknown };
     const at = typeof ev.now === 'number' && Number.isFinite(ev.now) ? ev.now : this.now();
-    const actorId = isRoot(e.actorRef) ? 'account' : String((e.actorRef as { id?: unknown }).id ?? '?');
+    const actorId = label ?? (isRoot(e.actorRef) ? 'account' : String((e.actorRef as { id?: unknown }).id ?? '?'));
     this.buffer.push({ accountId, actorId, event: type, from: from ?? '', to, at });
     this.scheduleFlush();
   }

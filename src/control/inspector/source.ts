@@ -1,5 +1,5 @@
 // What the inspector reads from a running daemon, behind a narrow interface (tests build their own): the
-// account list, each account's machine snapshot (root + position children) with its status snapshot (numbers,
+// account list, each account's machine snapshot (root + position children + enforcement actions in flight) with its status snapshot (numbers,
 // locks, limits), the connection machine's state, and the store for the transitions audit.
 import type { Database } from 'better-sqlite3';
 import type { StateValue } from 'xstate';
@@ -9,9 +9,9 @@ import { sanitize } from './sanitize.ts';
 import { stateText } from './stateText.ts';
 
 export interface MachineView {
-  /** 'account' for the root, the child id ("pos:<contractId>") for a position. */
+  /** 'account' for the root, the child id ("pos:<contractId>") for a position, "action:<audit row id>" for an action. */
   actorId: string;
-  machine: 'account' | 'position';
+  machine: 'account' | 'position' | 'action';
   value: StateValue | null;
   stateText: string;
   status: string;
@@ -62,6 +62,11 @@ export function daemonSource(daemon: Daemon): InspectorSource {
           const s = child.snapshot;
           machines.push({ actorId: childId, machine: 'position', value: s.value ?? null, stateText: stateText(s.value), status: s.status ?? '?', context: sanitize(s.context) });
         }
+      }
+      // Enforcement actions in flight (machines/action), each its own chart until it settles.
+      for (const a of daemon.executor.inFlight()) {
+        if (a.accountId !== id) continue;
+        machines.push({ actorId: a.actorId, machine: 'action', value: a.value, stateText: stateText(a.value), status: 'active', context: sanitize(a.context) });
       }
       const full = statusSnapshot(daemon);
       const status = full.accounts.find((a) => a.id === id) ?? null;

@@ -91,10 +91,16 @@ function highlight(container, machineId, text) {
   if (now) now.dataset.text = text ? `now: ${text.split(',').join(' · ')}` : '';
 }
 
-/** One chart per actor: the account root, each position child, and the gateway connection. */
+function chartTitle(view, m) {
+  if (m.machine === 'account') return `account ${view.name}`;
+  if (m.machine === 'action') return `enforcement ${m.context && m.context.kind ? m.context.kind : 'action'} (audit row ${m.actorId.slice(7)})`;
+  return `position ${m.actorId.slice(4)}`;
+}
+
+/** One chart per actor: the account root, each position child, each enforcement action in flight, and the gateway connection. */
 function ensureCharts(view) {
   const wanted = [
-    ...view.machines.map((m) => ({ key: m.actorId, name: m.machine, title: m.machine === 'account' ? `account ${view.name}` : `position ${m.actorId.slice(4)}` })),
+    ...view.machines.map((m) => ({ key: m.actorId, name: m.machine, title: chartTitle(view, m) })),
     { key: 'connection', name: 'connection', title: 'gateway connection' },
   ];
   const box = $('charts');

@@ -13,6 +13,7 @@ import type {
   EnforcementRest,
   EnforcementRow,
   ExecutorOptions,
+  PositionsRead,
 } from '../../../src/enforce/types.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import type { Intent } from '../../../src/rules/types.ts';
@@ -41,7 +42,8 @@ export interface Harness {
   store: Store;
   attribution: { pending: [number, string, number, number?][]; orders: [number, number][] } & AttributionPort;
   /** Re-evaluations asked for: account, contract ('rest' ones are per account), and what they decide on. */
-  reevaluations: [number, string | undefined, ReevaluateSource][];
+  /** What the executor asked to re-evaluate on: the positions read by a check come fourth. */
+  reevaluations: ([number, string | undefined, ReevaluateSource] | [number, string | undefined, ReevaluateSource, PositionsRead])[];
   actions: EnforcementRow[];
   request(intent: Intent, rule?: string, reason?: string): EnforcementRequest;
 }
@@ -61,14 +63,14 @@ export function makeHarness(
     markEnforcementPending: (a: number, c: string, until: number, since?: number) => void pending.push([a, c, until, since]),
     markEnforcementOrder: (a: number, o: number) => void orders.push([a, o]),
   };
-  const reevaluations: [number, string | undefined, ReevaluateSource][] = [];
+  const reevaluations: Harness['reevaluations'] = [];
   const actions: EnforcementRow[] = [];
   const deps: ExecutorDeps = {
     rest,
     auditLog: store.enforcement,
     attribution,
     logger: createLogger({ terminal: false }),
-    reevaluate: (a, c, source) => void reevaluations.push([a, c, source]),
+    reevaluate: (a, c, source, positions) => void reevaluations.push(positions ? [a, c, source, positions] : [a, c, source]),
     onAction: (row) => void actions.push(row),
     now: clock.now,
     timers: clock,

@@ -30,6 +30,7 @@ const starts: { name: string; input: ActionInput }[] = [
   { name: 'cancel held for a market fill', input: { kind: 'cancel', startAs: 'heldForFill', now: 0, orderId: 7, ...timing } },
   { name: 'close held for its position event', input: { kind: 'close', startAs: 'heldForPosition', now: 0, ...timing } },
   { name: 'close resumed after a restart', input: { kind: 'close', startAs: 'resumed', attempts: 1, now: 0, ...timing } },
+  { name: 'close under a lock (kill switch)', input: { kind: 'close', startAs: 'send', now: 0, underLock: true, maxLockRetries: 1, ...timing, maxAttempts: 1 } },
 ];
 
 const callAnswers: CallAnswer[] = [
@@ -42,6 +43,8 @@ const callAnswers: CallAnswer[] = [
   { answer: 'refused', refusal: 'rejected', detail: 'market closed', at: 1000 },
 ];
 const checkAnswers: CheckAnswer[] = (['done', 'pending', 'changed', 'unchanged'] as const).map((state) => ({ state, detail: `REST says ${state}`, at: 2000 }));
+/** The account still holds its lock when the answer comes (the kill switch's close may be redone): only for a close under a lock. */
+const lockedCheckAnswers: CheckAnswer[] = (['changed', 'unchanged'] as const).map((state) => ({ state, detail: `REST says ${state}, still locked`, at: 2000, underLock: true }));
 const ledgerEvents: ActionEvent[] = [
   { type: 'CONFIRMED', detail: 'position closed (ledger event)', at: 1500 },
   { type: 'OVERTAKEN', detail: 'filled before cancel', at: 1500 },
@@ -51,10 +54,10 @@ const ledgerEvents: ActionEvent[] = [
   { type: 'SUPERSEDED', detail: 'a tighter move came', at: 1500 },
   { type: 'ABANDON', detail: 'shutdown', at: 1500 },
 ];
-const actorEvents: AnyEventObject[] = [
+const actorEvents = (underLock: boolean): AnyEventObject[] => [
   ...callAnswers.map((output) => ({ type: 'xstate.done.actor.call', output })),
   { type: 'xstate.error.actor.call', error: new Error('socket hang up') },
-  ...checkAnswers.map((output) => ({ type: 'xstate.done.actor.check', output })),
+  ...[...checkAnswers, ...(underLock ? lockedCheckAnswers : [])].map((output) => ({ type: 'xstate.done.actor.check', output })),
   { type: 'xstate.error.actor.check', error: new Error('HTTP 503') },
 ];
 
@@ -105,7 +108,7 @@ describe('action machine (model-based)', () => {
   for (const start of starts) {
     const model = new TestModel(testMachine, {
       input: start.input,
-      events: (s) => [...ledgerEvents, ...(actorEvents as ActionEvent[]), ...(afterEvents(s) as unknown as ActionEvent[])],
+      events: (s) => [...ledgerEvents, ...(actorEvents(start.input.underLock === true) as ActionEvent[]), ...(afterEvents(s) as unknown as ActionEvent[])],
       serializeState: transitionSerializer as never,
       // Only what the state handles: the running actor's answers, its own deadline, the events it listens to.
       filterEvents: (s, e) => s.status === 'active' && s.can(e),
@@ -131,7 +134,9 @@ describe('action machine (model-based)', () => {
                 const fallback = lastCall.answer === 'refused';
                 const provenUnchanged = lastCall.answer === 'unknown' && checkSinceCall?.state === 'unchanged';
                 const resumedUnchanged = checkSinceCall?.state === 'unchanged' && start.input.startAs === 'resumed';
-                expect(fallback || provenUnchanged || resumedUnchanged, 're-sent without a check proving nothing happened').toBe(true);
+                // Under a lock, a close is redone once a fresh check shows the position still open and the lock held.
+                const stillOpenUnderLock = checkSinceCall?.underLock === true && (checkSinceCall.state === 'changed' || checkSinceCall.state === 'unchanged');
+                expect(fallback || provenUnchanged || resumedUnchanged || stillOpenUnderLock, 're-sent without a check proving nothing happened').toBe(true);
               }
               checkSinceCall = undefined;
             }
@@ -286,6 +291,27 @@ describe('action machine: faults, step by step', () => {
     open.clock.increment(250);
     expect(open.started.map((s) => s.src)).toEqual(['check', 'call']);
     expect(open.started[1]!.input).toEqual({ kind: 'close', attempt: 2 });
+  });
+
+  it('a kill-switch close refused (market closed): rests 1 s, re-checks, closes again only while REST shows it open under the lock', async () => {
+    const locked: ActionInput = { ...close, underLock: true };
+    const { actor, clock, started } = live(locked);
+    await answer(started[0], { answer: 'refused', refusal: 'rejected', detail: 'market closed', at: 1000 });
+    expect(actor.getSnapshot().value).toBe('restingUnderLock');
+    expect(actor.getSnapshot().context.wakeAt).toBe(2000);
+    clock.increment(999);
+    expect(started).toHaveLength(1); // nothing before the rest is over
+    clock.increment(1);
+    expect(started[1]).toMatchObject({ src: 'check', input: { priority: 'reconcile' } });
+    await answer(started[1], { state: 'unchanged', detail: 'position 1 still open, no fill', at: 2100, underLock: true });
+    expect(started[2]).toMatchObject({ src: 'call', input: { kind: 'close', attempt: 2 } });
+    await answer(started[2], { answer: 'refused', refusal: 'rejected', detail: 'market closed', at: 2200 });
+    expect(actor.getSnapshot().context.wakeAt).toBe(2200 + 2000); // the rest doubles
+    clock.increment(2000);
+    // The lock was released meanwhile: the trader may hold the position now; handed back, not re-sent.
+    await answer(started[3], { state: 'unchanged', detail: 'position 1 still open, no fill', at: 4300, underLock: false });
+    expect(actor.getSnapshot().output).toMatchObject({ status: 'failed', outcome: expect.stringMatching(/no longer locked: handed back/) });
+    expect(started.filter((x) => x.src === 'call')).toHaveLength(2);
   });
 
   it('a live account refuses the partial close: the reduce becomes a close of the whole position', async () => {
