@@ -67,6 +67,11 @@ export interface ExecutorDeps {
   /** The ledger's view of an account, used to expand flatten/cancelAll without a REST round trip. */
   view?: (accountId: number) => AccountStateView | undefined;
   /**
+   * Whether the ledger has had the account's REST snapshot since this start. Before it, the ledger is what the store
+   * remembered: a close answered just before a crash may be missing, so a flatten asks REST what is open instead.
+   */
+  reconciled?: (accountId: number) => boolean;
+  /**
    * Called after an action settles (its key is free again): the caller decides whether anything is left to do.
    * `source` says what to decide on: 'ledger' when the hub confirmed the action (the ledger already holds its
    * outcome: run the rules on it, no REST), 'rest' when it did not (reconcile the account over REST at
@@ -553,7 +558,7 @@ export class Executor {
     let positions: { contractId: string; size: number }[];
     let orders: Order[];
     // The sweep after a flatten always asks REST: it exists to catch what the ledger does not show.
-    const view = sweep ? undefined : this.deps.view?.(i.accountId);
+    const view = sweep || this.deps.reconciled?.(i.accountId) === false ? undefined : this.deps.view?.(i.accountId);
     if (view) {
       positions = i.type === 'flatten' ? view.positions().filter((p) => p.size > 0) : [];
       orders = [...view.workingOrders()];

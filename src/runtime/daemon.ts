@@ -191,6 +191,7 @@ export class Daemon {
       },
       logger: logger.child({ part: 'enforce' }),
       view: (id) => this.registry.get(id),
+      reconciled: (id) => this.verifiedAccounts.has(id),
       reevaluate: (accountId, _contractId, source, positions) => this.reevaluate(accountId, source, positions),
       holdsLock: (id) => this.supervisor.get(id)?.actor.getSnapshot().matches({ lockout: 'locked' }) === true,
       onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),

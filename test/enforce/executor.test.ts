@@ -101,6 +101,30 @@ describe('flatten', () => {
     expect(gw.position(ACC, MNQ)).toBeUndefined();
   });
 
+  it('before the account\'s first REST snapshot a flatten asks REST what is open, not the remembered ledger', async () => {
+    // Seen in the crash loop: killed right after the kill switch's close was answered, the restarted riskd's
+    // hard-lock flatten trusted the ledger it had remembered (position still open) and closed it a second time.
+    const gw = new FakeGateway();
+    gw.openPosition(ACC, MNQ, 1);
+    const remembered = viewOf(gw, ACC);
+    const stale: AccountStateView = { ...remembered, positions: () => [{ ...remembered.positions()[0]! }] };
+    gw.traderClose(ACC, MNQ); // riskd's close landed before the crash; the hub's word of it was lost with the process
+    let reconciled = false;
+    let view = stale;
+    const h = makeHarness(gw, { view: () => view, reconciled: () => reconciled });
+    gw.onChange = (a, change) => queueMicrotask(() => h.executor.confirmFromLedger(a, change));
+    await h.executor.execute([h.request({ type: 'flatten', accountId: ACC })]);
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Position/searchOpen', 'Order/v2/query']);
+    expect(h.audit.list().at(-1)).toMatchObject({ status: 'skipped' });
+    // After the snapshot the ledger is trusted again: a flatten reads nothing before its close.
+    reconciled = true;
+    gw.openPosition(ACC, MNQ, 1);
+    view = viewOf(gw, ACC);
+    gw.calls.length = 0;
+    await h.executor.execute([h.request({ type: 'flatten', accountId: ACC })]);
+    expect(gw.calls[0]?.endpoint).toBe('Position/closeContract');
+  });
+
   it('sweeps leftovers the ledger did not show (a suspended bracket child) once the flatten settles', async () => {
     const gw = new FakeGateway();
     // A ledger that missed the status-8 child, as Order/searchOpen would.

@@ -50,7 +50,7 @@ export interface Harness {
 
 export function makeHarness(
   rest: EnforcementRest,
-  opts: { view?: (accountId: number) => AccountStateView | undefined; options?: ExecutorOptions } = {},
+  opts: { view?: (accountId: number) => AccountStateView | undefined; reconciled?: (accountId: number) => boolean; options?: ExecutorOptions } = {},
 ): Harness {
   const clock = new ManualClock();
   const store = tempStore();
@@ -75,6 +75,7 @@ export function makeHarness(
     now: clock.now,
     timers: clock,
     ...(opts.view ? { view: opts.view } : {}),
+    ...(opts.reconciled ? { reconciled: opts.reconciled } : {}),
     ...(opts.options ? { options: opts.options } : {}),
   };
   return {
