@@ -389,6 +389,13 @@ function untilBoundary<const On extends object>(state: SessionRegionState, on?: 
   };
 }
 
+/** The account-wide kill switch: new exposure is closed, a forbidden working order cancelled; the account is locked. */
+const KILL_SWITCH = {
+  'position.opened': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
+  'position.changed': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
+  'order.working': { target: 'locked', guard: 'orderIsForbidden', actions: 'cancelNewOrder' },
+} as const;
+
 export const accountMachine = accountSetup.createMachine({
   id: ACCOUNT_MACHINE_ID,
   type: 'parallel',
@@ -470,17 +477,13 @@ export const accountMachine = accountSetup.createMachine({
             'lock.held': { guard: 'heldLockIsAccountWide', target: 'locked' },
             // A lock set earlier in this same step (a session boundary or reset the event's own time crossed) is in
             // the register before its child reports held: the kill switch already applies, and the account is locked.
-            'position.opened': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
-            'position.changed': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
-            'order.working': { target: 'locked', guard: 'orderIsForbidden', actions: 'cancelNewOrder' },
+            ...KILL_SWITCH,
           },
         },
         locked: {
           on: {
             'lock.released': { guard: 'noOtherAccountWideLock', target: 'unlocked', actions: 'onLockReleased' },
-            'position.opened': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
-            'position.changed': { target: 'locked', guard: 'exposureIsNew', actions: 'closeNewExposure' },
-            'order.working': { target: 'locked', guard: 'orderIsForbidden', actions: 'cancelNewOrder' },
+            ...KILL_SWITCH,
           },
         },
       },
