@@ -16,6 +16,7 @@ import { hasProtectiveStop } from '../rules/r008-noStopLossGrace.ts';
 import { nextReset } from '../calendar/tradingDay.ts';
 import { OrderStatus, OrderType } from '../gateway/models.ts';
 import type { AccountSupervisor } from './actors/supervisor.ts';
+import type { Urgency } from './machineOrder.ts';
 
 export interface PipelineDeps {
   /**
@@ -32,14 +33,12 @@ export interface PipelineDeps {
   /** RULE-012 throttle state kept outside the pure rule. */
   lastModifyAt?: (orderId: number) => number | undefined;
   /**
-   * Runs the machine work of one change (default: supervisor.batch at once). The daemon defers work that cannot
-   * decide (facts on an unlocked account) to the end of the turn, in order, so an enforcement decided on a later
-   * event of the same socket read leaves first; urgent work runs at once, after whatever was deferred.
+   * Delivers the machine events of one change (default: one supervisor.batch at once). The daemon defers events
+   * that cannot decide (facts on an unlocked account) to the end of the turn, in order, so an enforcement decided
+   * on a later event of the same socket read leaves first; urgent events run at once (see machineOrder.ts).
    */
-  runMachine?: (accountId: number, work: MachineWork, urgent: boolean) => void;
+  runMachine?: (accountId: number, events: readonly AccountEvent[], urgency: Urgency) => void;
 }
-
-export type MachineWork = (send: (e: AccountEvent) => void) => void;
 
 function triggerOf(change: LedgerChange): RuleTrigger | undefined {
   switch (change.kind) {
@@ -163,16 +162,20 @@ function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: Ru
     verdicts = evaluate(config.rules, ctx, deps.settling?.(accountId) === true);
   }
   if (facts.length === 0 && verdicts.length === 0) return;
-  const work: MachineWork = (send) => {
-    for (const f of facts) send(f);
-    if (verdicts.length > 0) send({ type: 'rule.verdicts', verdicts: [...verdicts], now });
-  };
+  const events: readonly AccountEvent[] = verdicts.length === 0 ? facts : [...facts, { type: 'rule.verdicts', verdicts: [...verdicts], now }];
+  if (!deps.runMachine) return void deps.supervisor.batch(accountId, (send) => events.forEach(send));
   // A verdict, the broker's trading switch (RULE-010) or any fact reaching a locked account or one with a blocked
   // symbol (their kill switch) may be a decision: the machine runs at once. Other facts decide nothing now and may
   // wait for the end of the turn.
-  const urgent = verdicts.length > 0 || facts.some((f) => f.type === 'account.canTrade') || killSwitchArmed(deps.supervisor, accountId);
-  if (deps.runMachine) deps.runMachine(accountId, work, urgent);
-  else deps.supervisor.batch(accountId, work);
+  const armed = killSwitchArmed(deps.supervisor, accountId);
+  const urgency: Urgency = armed || facts.some((f) => f.type === 'account.canTrade')
+    ? 'now'
+    : verdicts.length === 0
+      ? 'later'
+      : verdicts.some((v) => v.lock !== undefined)
+        ? 'now'
+        : 'lockFreeVerdict';
+  deps.runMachine(accountId, events, urgency);
 }
 
 /** Whether the account's kill switch can act: it is locked, or a symbol is blocked. */

@@ -35,8 +35,9 @@ import { Executor, type ReevaluateSource } from '../enforce/executor.ts';
 import { closeInterruptedRows, unsettledRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { PositionsRead } from '../enforce/types.ts';
-import type { AccountEmitted, LockEntry } from '../../machines/account/index.ts';
-import { handleChange, reevaluateAccount, type MachineWork, type PipelineDeps } from './accountPipeline.ts';
+import type { AccountEmitted, AccountEvent, LockEntry } from '../../machines/account/index.ts';
+import { handleChange, reevaluateAccount, type PipelineDeps } from './accountPipeline.ts';
+import { deliveryOf, type Urgency } from './machineOrder.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
 
 /** How long after start the rules wait for an account's first REST snapshot before trusting the stored ledger. */
@@ -123,8 +124,8 @@ export class Daemon {
    * with the turn right after.
    */
   private lockInTurn = false;
-  /** Machine work that sets no lock, waiting for the end of the turn (see runMachine). */
-  private machineBacklog = new Map<number, MachineWork[]>();
+  /** Machine events that decide nothing now, per account, waiting for the end of the turn (see runMachine). */
+  private machineBacklog = new Map<number, readonly AccountEvent[]>();
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -376,49 +377,36 @@ export class Daemon {
       configOf: (id) => this.configOf(id),
       now: this.now,
       settling: (id) => this.settlingAccounts.has(id) || (!this.verifiedAccounts.has(id) && this.now() < this.unverifiedUntil),
-      runMachine: (id, work, urgent) => this.runMachine(id, work, urgent),
+      runMachine: (id, events, urgency) => this.runMachine(id, events, urgency),
     });
   }
 
   /**
-   * Machine work of a change. What cannot decide (facts on an unlocked account) waits for the end of the turn: a
-   * fill arrives as one socket read of order, trade, position and account events, and the account machine's work
-   * on the first ones must not stand between the position event and its reduce. It runs in arrival order, one
-   * batch (one snapshot) per account, at the end of the turn and before any later event. Urgent work (verdicts,
-   * the kill switch) runs at once, in one batch after what waits for its account; a lock it sets is committed
-   * before its intents leave (the send gate holds them until then).
+   * The machine events of a change. What cannot decide (facts on an unlocked account) waits for the end of the
+   * turn: a fill arrives as one socket read of order, trade, position and account events, and the account machine's
+   * work on the first ones must not stand between the position event and its enforcement. Waiting events run in
+   * arrival order, one batch (one snapshot) per account, at the end of the turn and before any later event. Urgent
+   * events run at once, after what waits for their account, or, for a lock-free verdict, ahead of it
+   * (machineOrder.ts); a lock a batch sets is committed before its intents leave (the send gate holds them).
+   * Other accounts' events keep waiting (each account's machine hears its own in that order).
    */
-  private runMachine(accountId: number, work: MachineWork, urgent: boolean): void {
-    if (urgent) {
-      // This account's waiting facts and the decision run as one batch: one settle and one snapshot write, which
-      // follows the request when the batch only emits intents. Other accounts' facts keep waiting for the end of
-      // the turn (each account's machine still sees its own facts in arrival order).
-      const waiting = this.machineBacklog.get(accountId);
-      if (!waiting) return void this.supervisor.batch(accountId, work);
-      this.machineBacklog.delete(accountId);
-      waiting.push(work);
-      this.supervisor.batch(accountId, (send) => {
-        for (const w of waiting) w(send);
-      });
-      return;
+  private runMachine(accountId: number, events: readonly AccountEvent[], urgency: Urgency): void {
+    const { now, wait } = deliveryOf(events, urgency, this.machineBacklog.get(accountId) ?? []);
+    if (wait.length === 0) this.machineBacklog.delete(accountId);
+    else {
+      if (this.machineBacklog.size === 0) setImmediate(() => this.ingestSafely(() => this.flushMachineBacklog()));
+      this.machineBacklog.set(accountId, wait);
     }
-    if (this.machineBacklog.size === 0) setImmediate(() => this.ingestSafely(() => this.flushMachineBacklog()));
-    const works = this.machineBacklog.get(accountId);
-    if (works) works.push(work);
-    else this.machineBacklog.set(accountId, [work]);
+    if (now.length > 0) this.supervisor.batch(accountId, (send) => now.forEach(send));
   }
 
-  /** Runs the deferred machine work now (call inside a store transaction). */
+  /** Runs the waiting machine events now (call inside a store transaction). */
   private flushMachineBacklog(): void {
     if (this.machineBacklog.size === 0) return;
     const backlog = this.machineBacklog;
     this.machineBacklog = new Map();
     if (this.phase === 'stopped') return;
-    for (const [accountId, works] of backlog) {
-      this.supervisor.batch(accountId, (send) => {
-        for (const w of works) w(send);
-      });
-    }
+    for (const [accountId, events] of backlog) this.supervisor.batch(accountId, (send) => events.forEach(send));
   }
 
   /** Everything the dashboards show, computed from the live state. */
