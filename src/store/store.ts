@@ -161,16 +161,19 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
       for (const fn of now) fn();
     }
   };
+  // One wrapper for every call: db.transaction(fn) builds four wrapped functions and their properties each time,
+  // and every hub event runs in one of these (a savepoint of the turn's transaction).
+  const inTransaction = db.transaction(<T>(fn: () => T): T => fn());
   return {
     ...repos,
     db,
     path: file,
     readonly,
     transaction<T>(fn: () => T): T {
-      if (db.inTransaction) return db.transaction(fn)(); // a savepoint: the outermost call runs what waits
+      if (db.inTransaction) return inTransaction(fn) as T; // a savepoint: the outermost call runs what waits
       try {
         // better-sqlite3 rolls back and throws a TypeError if fn returns a Promise (it would commit before awaits).
-        return db.transaction(fn)();
+        return inTransaction(fn) as T;
       } finally {
         runWaiting();
       }
