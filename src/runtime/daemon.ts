@@ -40,6 +40,14 @@ import { handleChange, reevaluateAccount, type PipelineDeps } from './accountPip
 import { deliveryOf, type Urgency } from './machineOrder.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
 
+/**
+ * Machine facts that decide nothing (an unlocked account) wait until no hub event has come for this long: the rest
+ * of a fill's frames is usually on the wire, and running the facts of its first frames between two socket reads
+ * (one XState macrostep each, ~0.5 ms and more) would stand in front of the position frame and its enforcement.
+ */
+const FACTS_QUIET_MS = 2;
+/** ...waiting again at most this many times (~20 ms): a steady stream of events must not starve the machine. */
+const FACTS_MAX_WAITS = 10;
 /** How long after start the rules wait for an account's first REST snapshot before trusting the stored ledger. */
 const UNVERIFIED_RULES_WAIT_MS = 30_000;
 
@@ -124,8 +132,13 @@ export class Daemon {
    * with the turn right after.
    */
   private lockInTurn = false;
-  /** Machine events that decide nothing now, per account, waiting for the end of the turn (see runMachine). */
+  /** Machine events that decide nothing now, per account, waiting for the hub to be quiet (see runMachine). */
   private machineBacklog = new Map<number, readonly AccountEvent[]>();
+  /** Hub events (quotes aside) since the facts timer was armed: the hub is not quiet yet. */
+  private eventsSinceArmed = 0;
+  private factsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** An enforcement request left in this turn: the fill's deciding frame has been handled, nothing to wait for. */
+  private requestLeft = false;
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -306,6 +319,7 @@ export class Daemon {
       this.triggerAt = 0;
       return;
     }
+    this.eventsSinceArmed++;
     this.ingestSafely(() => this.router.handle(ev));
     this.triggerAt = 0; // intents emitted later (timers) are triggered by the clock, not by this event
     this.scheduleQuoteSync();
@@ -317,9 +331,14 @@ export class Daemon {
    * turn after it, in order, instead of delaying the request by their own processing.
    */
   private letRequestLeave(): void {
+    this.requestLeft = true;
     if (this.holdingEvents) return;
     this.holdingEvents = true;
-    setImmediate(() => this.ingestBacklog());
+    setImmediate(() => {
+      // The waiting facts run and the turn commits now (its audit row and snapshot made durable at once).
+      if (this.factsTimer !== undefined) this.runWaitingFacts();
+      this.ingestBacklog();
+    });
   }
 
   private ingestBacklog(): void {
@@ -334,7 +353,9 @@ export class Daemon {
   /**
    * Each event runs in its own savepoint of the turn's transaction: the events of one socket read commit together
    * at the end of the turn (setImmediate), after an enforcement they caused has left, unless a lock must be durable
-   * first (lockInTurn: then the turn commits right after the event, and the request follows the commit).
+   * first (lockInTurn: then the turn commits right after the event, and the request follows the commit). While
+   * machine facts wait (runMachine), the turn stays open until they have run: the ledger rows and the machine's
+   * view of them commit together, so a crash loses both (the restart's REST reconcile brings both back).
    */
   private ingestSafely(fn: () => void): void {
     if (this.phase === 'stopped') return; // a turn scheduled before stop() closed the store
@@ -356,13 +377,16 @@ export class Daemon {
       this.opts.logger.error('could not open the turn transaction', { error: err instanceof Error ? err.message : String(err) });
       return;
     }
-    setImmediate(() => this.commitTurn());
+    setImmediate(() => {
+      if (this.factsTimer === undefined) this.commitTurn(); // else the waiting facts commit it when they have run
+    });
   }
 
   private commitTurn(): void {
     const commit = this.turn;
     this.turn = undefined;
     this.lockInTurn = false;
+    this.requestLeft = false;
     try {
       commit?.();
     } catch (err) {
@@ -394,10 +418,36 @@ export class Daemon {
     const { now, wait } = deliveryOf(events, urgency, this.machineBacklog.get(accountId) ?? []);
     if (wait.length === 0) this.machineBacklog.delete(accountId);
     else {
-      if (this.machineBacklog.size === 0) setImmediate(() => this.ingestSafely(() => this.flushMachineBacklog()));
       this.machineBacklog.set(accountId, wait);
+      this.runFactsWhenQuiet();
     }
     if (now.length > 0) this.supervisor.batch(accountId, (send) => now.forEach(send));
+  }
+
+  /**
+   * Waiting machine facts run once no hub event (quotes aside) came for FACTS_QUIET_MS, after FACTS_MAX_WAITS waits
+   * at most, or at once after an enforcement request left (letRequestLeave).
+   */
+  private runFactsWhenQuiet(): void {
+    if (this.factsTimer !== undefined) return;
+    let waits = 0;
+    const arm = (ms: number): void => {
+      this.eventsSinceArmed = 0;
+      this.factsTimer = setTimeout(check, ms);
+    };
+    const check = (): void => {
+      if (this.eventsSinceArmed > 0 && ++waits < FACTS_MAX_WAITS) return arm(FACTS_QUIET_MS);
+      this.runWaitingFacts();
+    };
+    arm(this.requestLeft ? 0 : FACTS_QUIET_MS);
+  }
+
+  /** The waiting machine facts run now, in the turn they were received in, which then commits. */
+  private runWaitingFacts(): void {
+    clearTimeout(this.factsTimer);
+    this.factsTimer = undefined;
+    this.ingestSafely(() => this.flushMachineBacklog());
+    this.commitTurn();
   }
 
   /** Runs the waiting machine events now (call inside a store transaction). */
@@ -522,6 +572,8 @@ export class Daemon {
     this.poller.stop();
     await this.executor.drain().catch((err) => this.opts.logger.error('executor drain failed', { error: String(err) }));
     await this.gateway.close().catch(() => {});
+    clearTimeout(this.factsTimer);
+    this.factsTimer = undefined;
     this.ingestSafely(() => this.flushMachineBacklog());
     this.commitTurn();
     this.supervisor.stop();
