@@ -535,6 +535,21 @@ describe('moveStop', () => {
     expect(gw.order(ACC, stop.id)?.stopPrice).toBe(103);
   });
 
+  it('a stop move the hub does not confirm costs the modify and one orders read, and is re-evaluated on that answer', async () => {
+    const { gw, executor, request, audit, clock, reevaluations } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 2);
+    const stop = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Stop, side: OrderSide.Ask, size: 2, stopPrice: 100 });
+    const done = executor.execute([request(move(stop.id, 101), 'RULE-012', 'Breakeven')]);
+    await clock.advance(2000);
+    await done;
+    expect(audit.list()[0]).toMatchObject({ status: 'reconciled', outcome: expect.stringContaining(`stop ${stop.id} at 101`) });
+    await flush();
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Order/modify', 'Order/v2/query']);
+    expect(reevaluations).toEqual([
+      [ACC, undefined, 'rest', { orders: { at: clock.now(), orders: [expect.objectContaining({ id: stop.id, stopPrice: 101 })], heldWorking: [stop.id] }, cancelled: [] }],
+    ]);
+  });
+
   it('places a Stop with a unique riskd tag when there is none, then modifies that one', async () => {
     const { gw, executor, request, audit, attribution, clock } = setup();
     gw.openPosition(ACC, MNQ, 2);
