@@ -46,6 +46,7 @@ import { samePrice, verify, type Verdict } from './verification.ts';
 import type {
   AccountStateView,
   AttributionPort,
+  CheckReads,
   EnforcementLogPort,
   EnforcementRequest,
   EnforcementRest,
@@ -53,7 +54,6 @@ import type {
   EnforcementStatus,
   ExecutorOptions,
   LedgerChange,
-  CheckReads,
   OrdersRead,
   PositionsRead,
   TimerPort,
@@ -1299,15 +1299,15 @@ export class Executor {
   private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number, reads?: CheckReads): void {
     const cb = this.deps.reevaluate;
     if (!cb) return;
+    if (source === 'rest' && !reads?.positions && !reads?.orders) {
+      this.accountReconcile.get(accountId, answered).catch((err: unknown) => this.logger.warn('re-evaluation after REST failed', { accountId, error: String(err) }));
+      return;
+    }
     // Actions answered together share one read: its answer is applied once.
     const fresh = <T extends PositionsRead | OrdersRead>(r: T | undefined): T | undefined => (r && !this.readsApplied.has(r) ? r : undefined);
     const read: ListReads = { positions: fresh(reads?.positions), orders: fresh(reads?.orders) };
     const checked = read.positions !== undefined || read.orders !== undefined;
-    if (source === 'rest' && !checked) {
-      if (reads?.positions || reads?.orders) return; // its check's answers are applied already
-      this.accountReconcile.get(accountId, answered).catch((err: unknown) => this.logger.warn('re-evaluation after REST failed', { accountId, error: String(err) }));
-      return;
-    }
+    if (source === 'rest' && !checked) return;
     const key = checked ? `${accountId}:rest` : `${accountId}:${contractId ?? ''}`;
     const queued = this.reevaluations.get(key);
     if (queued) {
