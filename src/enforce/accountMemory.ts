@@ -1,6 +1,7 @@
 // What the executor remembers per account between actions (in memory; after a restart the kill switch and the
 // rules redo what matters): what the gateway refused, orders whose fill must be answered by a close, the stops
-// riskd placed, and the last stop price and modify time per order (never loosen, at most one modify a second).
+// riskd placed, the last stop price and modify time per order (never loosen, at most one modify a second), and
+// the cancels the gateway accepted whose end the ledger has not seen yet.
 import type { Order } from '../gateway/models.ts';
 
 /** An order the account refused to cancel while enforcement wanted it gone: its fill is answered by a close. */
@@ -26,6 +27,8 @@ export class AccountMemory {
   private readonly modifiedAt = new Map<number, number>();
   /** orderId -> last stop price riskd asked for. */
   private readonly stopSent = new Map<number, number>();
+  /** account -> orders whose Order/cancel the gateway accepted, until their final status reaches the ledger. */
+  private readonly cancelsAccepted = new Map<number, Set<number>>();
 
   refuses(accountId: number, what: Refusal): boolean {
     return this.refused[what].has(accountId);
@@ -83,10 +86,23 @@ export class AccountMemory {
     this.stopSent.set(orderId, price);
   }
 
+  noteCancelAccepted(accountId: number, orderId: number): void {
+    let ids = this.cancelsAccepted.get(accountId);
+    if (!ids) this.cancelsAccepted.set(accountId, (ids = new Set()));
+    ids.add(orderId);
+  }
+
+  /** Orders of the account whose cancel the gateway accepted and whose final status the ledger has not seen. */
+  cancelsAcceptedOf(accountId: number): number[] {
+    return [...(this.cancelsAccepted.get(accountId) ?? [])];
+  }
+
   /** An order reached a final status: drop what was remembered about it (its watch is the caller's to end). */
   forgetOrder(accountId: number, o: Order): void {
     this.modifiedAt.delete(o.id);
     this.stopSent.delete(o.id);
     this.dropOwnStop(accountId, o.contractId, o.id);
+    const cancels = this.cancelsAccepted.get(accountId);
+    if (cancels?.delete(o.id) && cancels.size === 0) this.cancelsAccepted.delete(accountId);
   }
 }

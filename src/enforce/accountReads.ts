@@ -5,7 +5,7 @@
 //                wait behind every enforcement call and never use the slots the rate budget keeps for them.
 import type { Order } from '../gateway/models.ts';
 import { Coalesced } from './coalesced.ts';
-import type { EnforcementRest, PositionsRead } from './types.ts';
+import type { EnforcementRest, OrdersRead, PositionsRead } from './types.ts';
 
 export type ReadPriority = 'enforce' | 'reconcile';
 /** lookMark() taken when a mutation was answered: a read that starts later shows its effect. */
@@ -13,15 +13,21 @@ export type ReadMark = number;
 
 export class AccountReads {
   private readonly positionReads: Record<ReadPriority, Coalesced<PositionsRead>>;
-  private readonly orderReads: Record<ReadPriority, Coalesced<Order[]>>;
+  private readonly orderReads: Record<ReadPriority, Coalesced<OrdersRead>>;
 
-  constructor(rest: EnforcementRest, now: () => number) {
+  /** `heldWorking`: the ids of the orders the ledger holds working, when there is a ledger. */
+  constructor(rest: EnforcementRest, now: () => number, heldWorking?: (accountId: number) => readonly number[] | undefined) {
     const positions = (priority: ReadPriority) =>
       new Coalesced(async (id): Promise<PositionsRead> => {
         const at = now();
         return { at, positions: await rest.searchOpenPositions(id, { priority }) };
       });
-    const orders = (priority: ReadPriority) => new Coalesced((id) => rest.queryWorkingOrders(id, { priority }));
+    const orders = (priority: ReadPriority) =>
+      new Coalesced(async (id): Promise<OrdersRead> => {
+        const at = now();
+        const held = heldWorking?.(id);
+        return { at, orders: await rest.queryWorkingOrders(id, { priority }), ...(held ? { heldWorking: held } : {}) };
+      });
     this.positionReads = { enforce: positions('enforce'), reconcile: positions('reconcile') };
     this.orderReads = { enforce: orders('enforce'), reconcile: orders('reconcile') };
   }
@@ -35,7 +41,15 @@ export class AccountReads {
   }
 
   /** Working orders, from an Order/v2/query that starts after `after` (default: after this call). */
-  orders(accountId: number, priority: ReadPriority, after?: ReadMark): Promise<Order[]> {
+  async orders(accountId: number, priority: ReadPriority, after?: ReadMark): Promise<Order[]> {
+    return [...(await this.ordersRead(accountId, priority, after)).orders];
+  }
+
+  /**
+   * The same read with the time it was sent and what the ledger held working then: the answer can update the
+   * ledger (an orders-only reconcile) instead of a read of its own.
+   */
+  ordersRead(accountId: number, priority: ReadPriority, after?: ReadMark): Promise<OrdersRead> {
     return this.orderReads[priority].get(accountId, after);
   }
 }

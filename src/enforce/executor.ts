@@ -15,8 +15,9 @@
 // REST economy (200 requests / 60 s per user): an action the hub confirmed costs one request, the mutation, and
 // its re-evaluation runs on the ledger. Only an action whose confirmation is missing or ambiguous is checked
 // over REST, by reads at 'reconcile' priority (never in an enforcement call's way), and the caller re-evaluates
-// on that check's own Position/searchOpen answer (applied to the ledger as a positions-only snapshot): at most 2
-// requests per breach. Reads a mutation waits on (re-send after a timeout?) go at 'enforce'.
+// on that check's own answers (Position/searchOpen, Order/v2/query: applied to the ledger as positions-only and
+// orders-only snapshots): at most 2 requests per breach. Reads a mutation waits on (re-send after a timeout?)
+// go at 'enforce'.
 // Every read is coalesced per account (one in flight, at most one queued: accountReads.ts). A skipped or absorbed
 // intent costs no request at all.
 //
@@ -45,6 +46,7 @@ import { samePrice, verify, type Verdict } from './verification.ts';
 import type {
   AccountStateView,
   AttributionPort,
+  CheckReads,
   EnforcementLogPort,
   EnforcementRequest,
   EnforcementRest,
@@ -52,6 +54,7 @@ import type {
   EnforcementStatus,
   ExecutorOptions,
   LedgerChange,
+  OrdersRead,
   PositionsRead,
   TimerPort,
 } from './types.ts';
@@ -76,10 +79,11 @@ export interface ExecutorDeps {
    * `source` says what to decide on: 'ledger' when the hub confirmed the action (the ledger already holds its
    * outcome: run the rules on it, no REST), 'rest' when it did not (reconcile the account over REST at
    * 'reconcile' priority first; the executor coalesces these per account and waits for the returned promise).
-   * With `positions` (the Position/searchOpen answer the action's own check read, started after its call was
-   * answered): apply that answer to the ledger instead of reconciling, so the check is the only read it costs.
+   * With `reads` (the Position/searchOpen and Order/v2/query answers the action's own check read, started after
+   * its call was answered): apply those answers to the ledger instead of reconciling, so the check is the only
+   * read it costs.
    */
-  reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource, positions?: PositionsRead) => void | Promise<unknown>;
+  reevaluate?: (accountId: number, contractId: string | undefined, source: ReevaluateSource, reads?: CheckReads) => void | Promise<unknown>;
   /**
    * Whether the account holds a lock forbidding new exposure (its kill switch is on). A close that would end
    * failed while it does rests and is checked again, and re-sent if the position is still open (machines/action):
@@ -154,8 +158,8 @@ interface Action {
   callsOpen: number;
   /** lookMark() when the latest call was answered: a REST read started later shows what the call did. */
   answeredMark?: number;
-  /** The positions its latest REST check read (close, reduce): the re-evaluation after it applies them. */
-  positionsRead?: PositionsRead;
+  /** What its latest REST check read: the re-evaluation after it applies these answers. */
+  checkReads?: CheckReads;
   /** What settling asked for once the key is free (re-evaluate or back off). */
   afterRelease?: () => void;
   /**
@@ -226,9 +230,9 @@ export class Executor {
   /** Refusals, close-on-fill watches, the stops riskd placed, stop prices and modify times sent. */
   private readonly memory = new AccountMemory();
   private readonly batches = new Set<Promise<void>>();
-  /** Re-evaluations asked for in this turn, by account (and contract), with the newest positions read. */
-  private readonly reevaluations = new Map<string, { positions?: PositionsRead }>();
-  private readonly readsApplied = new WeakSet<PositionsRead>();
+  /** Re-evaluations asked for in this turn, by account (and contract), with the newest answers of each list read. */
+  private readonly reevaluations = new Map<string, ListReads>();
+  private readonly readsApplied = new WeakSet<PositionsRead | OrdersRead>();
   private readonly inspectors = new Set<ActionInspect>();
   private sentQueue: Action[] = [];
   /** key -> the wait after a failure before the key may be tried again. */
@@ -260,7 +264,7 @@ export class Executor {
     this.fillSettleMs = o.fillSettleMs ?? 300;
     if (deps.inspect) this.inspectors.add(deps.inspect);
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
-    this.reads = new AccountReads(this.rest, this.now);
+    this.reads = new AccountReads(this.rest, this.now, (id) => deps.view?.(id)?.workingOrders().map((o) => o.id));
     this.accountReconcile = new Coalesced(async (id) => deps.reevaluate?.(id, undefined, 'rest'));
     // customTag must be unique per account across restarts too: the start time makes the prefix unique.
     this.tagPrefix = this.now().toString(36);
@@ -1055,6 +1059,8 @@ export class Executor {
       (res): CallAnswer => {
         this.callAnswered(a);
         if (a.kind === 'placeStop' && typeof res === 'number') this.adoptPlacedStop(a, res);
+        // Until the order's end reaches the ledger: an orders-only snapshot that no longer lists it knows why.
+        if (a.kind === 'cancel' && a.orderId !== undefined && !isSettled(a)) this.memory.noteCancelAccepted(a.accountId, a.orderId);
         return { answer: 'accepted', at: this.now() };
       },
       (err: unknown): CallAnswer => {
@@ -1156,16 +1162,24 @@ export class Executor {
     }
   }
 
-  /** What REST says about an action's goal (verification.ts), from reads that started after its call was answered. */
+  /**
+   * What REST says about an action's goal (verification.ts), from reads that started after its call was answered.
+   * The answers are kept for the re-evaluation after the action, which applies them instead of reading again.
+   */
   private async check(a: Action, priority: ReadPriority): Promise<Verdict> {
     const after = a.answeredMark;
+    const reads: CheckReads = (a.checkReads = {});
     const verdict = await verify(a, {
       positions: async () => {
         const read = await this.reads.positions(a.accountId, priority, after);
-        a.positionsRead = read;
+        reads.positions = read;
         return [...read.positions];
       },
-      orders: () => this.reads.orders(a.accountId, priority, after),
+      orders: async () => {
+        const read = await this.reads.ordersRead(a.accountId, priority, after);
+        reads.orders = read;
+        return [...read.orders];
+      },
     });
     if (verdict.placedOrderId !== undefined) this.adoptPlacedStop(a, verdict.placedOrderId);
     return verdict;
@@ -1204,7 +1218,7 @@ export class Executor {
     if (ok) this.clearBackoff(a.key);
     a.afterRelease = () => {
       if (a.attempts === 0 || this.draining || after === 'none' || status === 'skipped') return;
-      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark, a.positionsRead);
+      if (after === 'now' || ok) this.requestReevaluation(a.accountId, a.contractId, source, a.answeredMark, a.checkReads);
       else this.backOff(a, outcome);
     };
     // Only position mutations race each other (a second close landing on the trader's next position); stop
@@ -1277,32 +1291,44 @@ export class Executor {
 
   /**
    * Ask the caller to re-evaluate. From the ledger: once per (account, contract) per turn (a flatten settles many
-   * actions at once). After a REST check that read the positions: on that answer, once per account per turn (the
-   * newest answer wins), no read of its own. After REST otherwise: one reconcile per account in flight and at most
-   * one queued; one that started after `answered` (the action's call was answered) already shows the action.
+   * actions at once). After a REST check: on that check's answers (positions, working orders), once per account
+   * per turn (the newest answer of each list wins), no read of its own. After REST otherwise: one reconcile per
+   * account in flight and at most one queued; one that started after `answered` (the action's call was answered)
+   * already shows the action.
    */
-  private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number, positions?: PositionsRead): void {
+  private requestReevaluation(accountId: number, contractId: string | undefined, source: ReevaluateSource, answered?: number, reads?: CheckReads): void {
     const cb = this.deps.reevaluate;
     if (!cb) return;
-    if (source === 'rest' && !positions) {
+    if (source === 'rest' && !reads?.positions && !reads?.orders) {
       this.accountReconcile.get(accountId, answered).catch((err: unknown) => this.logger.warn('re-evaluation after REST failed', { accountId, error: String(err) }));
       return;
     }
     // Actions answered together share one read: its answer is applied once.
-    if (positions && this.readsApplied.has(positions)) return;
-    const key = positions ? `${accountId}:rest` : `${accountId}:${contractId ?? ''}`;
+    const fresh = <T extends PositionsRead | OrdersRead>(r: T | undefined): T | undefined => (r && !this.readsApplied.has(r) ? r : undefined);
+    const read: ListReads = { positions: fresh(reads?.positions), orders: fresh(reads?.orders) };
+    const checked = read.positions !== undefined || read.orders !== undefined;
+    if (source === 'rest' && !checked) return;
+    const key = checked ? `${accountId}:rest` : `${accountId}:${contractId ?? ''}`;
     const queued = this.reevaluations.get(key);
     if (queued) {
-      if (positions && (!queued.positions || queued.positions.at < positions.at)) queued.positions = positions;
+      if (read.positions && (!queued.positions || queued.positions.at < read.positions.at)) queued.positions = read.positions;
+      if (read.orders && (!queued.orders || queued.orders.at < read.orders.at)) queued.orders = read.orders;
       return;
     }
-    const entry: { positions?: PositionsRead } = positions ? { positions } : {};
+    const entry: ListReads = checked ? read : {};
     this.reevaluations.set(key, entry);
     queueMicrotask(() => {
       this.reevaluations.delete(key);
-      if (entry.positions) this.readsApplied.add(entry.positions);
+      const { positions, orders } = entry;
+      if (positions) this.readsApplied.add(positions);
+      if (orders) this.readsApplied.add(orders);
       try {
-        const done = entry.positions ? cb(accountId, undefined, 'rest', entry.positions) : cb(accountId, contractId, 'ledger');
+        const done = checked
+          ? cb(accountId, undefined, 'rest', {
+              ...(positions ? { positions } : {}),
+              ...(orders ? { orders, cancelled: this.memory.cancelsAcceptedOf(accountId) } : {}),
+            })
+          : cb(accountId, contractId, 'ledger');
         Promise.resolve(done).catch((err: unknown) => this.logger.warn('re-evaluation failed', { accountId, error: String(err) }));
       } catch (err) {
         this.logger.error('reevaluate callback threw', { error: String(err) });
@@ -1330,6 +1356,12 @@ export class Executor {
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
     this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
   }
+}
+
+/** The newest answer of each list a re-evaluation applies. */
+interface ListReads {
+  positions?: PositionsRead | undefined;
+  orders?: OrdersRead | undefined;
 }
 
 /** The REST sweep after a flatten: which lists it reads, from looks started after `after` (a lookMark()). */

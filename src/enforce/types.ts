@@ -108,6 +108,25 @@ export interface PositionsRead {
   positions: readonly Position[];
 }
 
+/** One Order/v2/query answer, when its request was sent (epoch ms), and what the ledger held working then. */
+export interface OrdersRead {
+  at: number;
+  orders: readonly Order[];
+  /** Ids of the orders the ledger held working when the request was sent: only these can have vanished from it. */
+  heldWorking?: readonly number[];
+}
+
+/**
+ * What an action's REST check read, for the re-evaluation after it to apply to the ledger (positions-only and
+ * orders-only snapshots) instead of reading the account again.
+ */
+export interface CheckReads {
+  positions?: PositionsRead;
+  orders?: OrdersRead;
+  /** Orders whose cancel the gateway accepted and whose end the ledger has not seen: gone from `orders`, they were cancelled. */
+  cancelled?: readonly number[];
+}
+
 /** What the ledger saw change, handed over by the runtime so in-flight actions can be confirmed. */
 export type LedgerChange =
   | { kind: 'position'; contractId: string; /** size after the change; 0 = closed */ size: number }

@@ -28,13 +28,13 @@ import { createGatewayStack, type GatewayStack } from '../gateway/gateway.ts';
 import type { ConnectionStatus } from '../gateway/connection.ts';
 import { LedgerRegistry } from '../ledger/registry.ts';
 import { accountIdOf, createRouter, type Router } from './router.ts';
-import { applyPositionsSnapshot, reconcileAll, reconcileAccount, type ReconcileDeps } from './reconcile.ts';
+import { applyOrdersSnapshot, applyPositionsSnapshot, reconcileAll, reconcileAccount, type ReconcileDeps } from './reconcile.ts';
 import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
 import { AccountSupervisor } from './actors/supervisor.ts';
 import { Executor, type ReevaluateSource } from '../enforce/executor.ts';
 import { closeInterruptedRows, unsettledRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
-import type { PositionsRead } from '../enforce/types.ts';
+import type { CheckReads } from '../enforce/types.ts';
 import type { AccountEmitted, AccountEvent, LockEntry } from '../../machines/account/index.ts';
 import { handleChange, reevaluateAccount, type PipelineDeps } from './accountPipeline.ts';
 import { deliveryOf, type Urgency } from './machineOrder.ts';
@@ -206,7 +206,7 @@ export class Daemon {
       logger: logger.child({ part: 'enforce' }),
       view: (id) => this.registry.get(id),
       reconciled: (id) => this.verifiedAccounts.has(id),
-      reevaluate: (accountId, _contractId, source, positions) => this.reevaluate(accountId, source, positions),
+      reevaluate: (accountId, _contractId, source, reads) => this.reevaluate(accountId, source, reads),
       holdsLock: (id) => this.supervisor.get(id)?.actor.getSnapshot().matches({ lockout: 'locked' }) === true,
       onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),
       now: this.now,
@@ -741,19 +741,24 @@ export class Daemon {
    * After an action settles the rules run once more: an action can settle short of its goal with nothing left to
    * change the ledger. The hub confirmed it ('ledger'): on the ledger as it is, no REST. It did not ('rest'): on a
    * REST snapshot of the account at 'reconcile' priority (the executor coalesces these per account), which settles
-   * like any other (see ingestSnapshotEvent); or, when the action's own check read the positions, on that answer
-   * applied as a positions-only snapshot (no request of its own: issue 14, at most 2 requests per breach).
+   * like any other (see ingestSnapshotEvent); or, when the action's own check read the positions or the working
+   * orders, on those answers applied as positions-only and orders-only snapshots (no request of their own: issue
+   * 14, at most 2 requests per breach).
    */
-  private reevaluate(accountId: number, source: ReevaluateSource, positions?: PositionsRead): Promise<unknown> | undefined {
+  private reevaluate(accountId: number, source: ReevaluateSource, reads?: CheckReads): Promise<unknown> | undefined {
     if (this.phase === 'stopping' || this.phase === 'stopped') return undefined;
     const onLedger = () => {
       const view = this.registry.get(accountId);
       if (view && this.phase !== 'stopping' && this.phase !== 'stopped') this.ingestSafely(() => reevaluateAccount(this.pipelineDeps(), accountId, view));
     };
     if (source === 'ledger') return void onLedger();
-    if (positions) {
+    if (reads?.positions || reads?.orders) {
       // A snapshot that changes anything settles and re-evaluates like any other (ingestSnapshotEvent).
-      return applyPositionsSnapshot(this.reconcileDeps(), accountId, positions).then(
+      const deps = this.reconcileDeps();
+      const { positions, orders, cancelled } = reads;
+      const applyAll = async () =>
+        (positions ? await applyPositionsSnapshot(deps, accountId, positions) : 0) + (orders ? await applyOrdersSnapshot(deps, accountId, orders, cancelled) : 0);
+      return applyAll().then(
         (applied) => applied === 0 && onLedger(),
         (err) => this.opts.logger.warn('post-enforcement snapshot failed', { accountId, error: String(err) }),
       );

@@ -4,8 +4,8 @@
 // Snapshots are stamped with the time the requests were sent: anything the hub reports later is newer and wins
 // (ledger/apply.ts), and a snapshot that lost the race against a hub event cannot undo it.
 import type { Account, Contract, GatewayEvent, Order, Position, Trade } from '../gateway/models.ts';
-import { isWorkingStatus } from '../gateway/models.ts';
-import type { LedgerLogger } from '../ledger/ledger.ts';
+import { OrderStatus, isWorkingStatus } from '../gateway/models.ts';
+import type { Ledger, LedgerLogger } from '../ledger/ledger.ts';
 import type { LedgerRegistry } from '../ledger/registry.ts';
 import type { Router } from './router.ts';
 
@@ -93,11 +93,7 @@ export async function reconcileAccount(deps: ReconcileDeps, accountId: number, o
   // Orders that were working and are not any more: find their real terminal state.
   const workingIds = new Set(orders.map((o) => o.id));
   const vanished = heldOrders.filter((o) => !workingIds.has(o.id));
-  let finals: Order[] = [];
-  if (vanished.length > 0) {
-    const since = Math.min(dayStart, ...vanished.map((o) => o.creationTimestamp));
-    finals = await rest.searchOrders(accountId, since, undefined, { priority });
-  }
+  const finals = vanished.length > 0 ? await searchFinals(deps, ledger, vanished, priority) : [];
 
   const contractsFetched = await fetchMissingContracts(deps, [
     ...positions.map((p) => p.contractId),
@@ -113,19 +109,7 @@ export async function reconcileAccount(deps: ReconcileDeps, accountId: number, o
     events.push({ kind: 'trade', source: 'rest', receivedAt: at, action: 0, trade });
   }
   for (const order of orders) events.push({ kind: 'order', source: 'rest', receivedAt: at, action: 1, order });
-  const finalById = new Map(finals.map((o) => [o.id, o]));
-  for (const held of vanished) {
-    const final = finalById.get(held.id);
-    if (final && isWorkingStatus(final.status)) {
-      // The two endpoints disagree (a race): leave it working; the next reconcile or hub event settles it.
-      logger.warn('reconcile: order missing from the working snapshot but listed as working', { accountId, orderId: held.id });
-      continue;
-    }
-    // Not listed at all: it is not working any more; record it as cancelled at the version riskd had (a terminal
-    // status outranks the same version), so any real later update from the gateway still wins over the guess.
-    const order: Order = final ?? { ...held, status: 3 };
-    events.push({ kind: 'order', source: 'rest', receivedAt: at, action: 1, order });
-  }
+  events.push(...vanishedOrderEvents(deps, ledger, vanished, finals, NO_CANCELS, at));
   const positionEvents = positionSnapshotEvents(accountId, heldPositions, positions, at);
   events.push(...positionEvents);
   const vanishedPositions = positionEvents.length - positions.length;
@@ -183,6 +167,80 @@ export async function applyPositionsSnapshot(deps: ReconcileDeps, accountId: num
   const events = positionSnapshotEvents(accountId, held, snapshot.positions.filter((p) => p.accountId === accountId), snapshot.at);
   for (const ev of events) deps.router.handle(ev);
   return events.length;
+}
+
+/** One Order/v2/query answer, when its request was sent (epoch ms), and the orders the ledger held working then. */
+export interface OrdersSnapshot {
+  at: number;
+  orders: readonly Order[];
+  /** Only these can have vanished from the answer: an order riskd learned of after the read was sent is not in it. */
+  heldWorking?: readonly number[];
+}
+
+/**
+ * Applies an Order/v2/query answer someone else already paid for (the executor's check after a cancel or a stop
+ * move or placement the hub did not confirm) as an orders-only reconcile. Listed orders apply by their version,
+ * so a hub event newer than the read wins (ledger/apply.ts). An order the ledger held working when the read was
+ * sent and the answer no longer lists has ended: how is known without a request when riskd's fills cover it
+ * (filled) or the gateway accepted riskd's cancel of it (`cancelled`); otherwise it is asked of Order/search, as
+ * a full reconcile does. Returns how many events it applied.
+ */
+export async function applyOrdersSnapshot(deps: ReconcileDeps, accountId: number, snapshot: OrdersSnapshot, cancelled: readonly number[] = []): Promise<number> {
+  const ledger = deps.registry.get(accountId);
+  if (!ledger) return 0;
+  const orders = snapshot.orders.filter((o) => o.accountId === accountId);
+  const listed = new Set(orders.map((o) => o.id));
+  const vanished = (snapshot.heldWorking ?? []).filter((id) => !listed.has(id)).flatMap((id) => ledger.working.get(id) ?? []);
+  const cancels = new Set(cancelled);
+  const unexplained = vanished.filter((o) => endKnownOf(ledger, o, cancels) === undefined);
+  const [finals] = await Promise.all([
+    unexplained.length > 0 ? searchFinals(deps, ledger, unexplained, 'reconcile') : Promise.resolve([]),
+    fetchMissingContracts(deps, orders.map((o) => o.contractId), 'reconcile'),
+  ]);
+  const events: GatewayEvent[] = orders.map((order) => ({ kind: 'order', source: 'rest', receivedAt: snapshot.at, action: 1, order }));
+  events.push(...vanishedOrderEvents(deps, ledger, vanished, finals, cancels, snapshot.at));
+  for (const ev of events) deps.router.handle(ev);
+  return events.length;
+}
+
+const NO_CANCELS: ReadonlySet<number> = new Set();
+
+/** Order/search since the earliest of the orders (or the trading day): their final statuses. */
+function searchFinals(deps: ReconcileDeps, ledger: Ledger, orders: readonly Order[], priority: Priority): Promise<Order[]> {
+  const since = Math.min(ledger.tradingDayStart, ...orders.map((o) => o.creationTimestamp));
+  return deps.rest.searchOrders(ledger.accountId, since, undefined, { priority });
+}
+
+/**
+ * How a working order that left the working list ended, when riskd knows without asking: its fills cover its
+ * size (filled), or the gateway accepted riskd's cancel of it (cancelled). At the version riskd had: the
+ * gateway's own later report (a fill that beat the cancel after all) is newer and still wins.
+ */
+function endKnownOf(ledger: Ledger, held: Order, cancelled: ReadonlySet<number>): Order | undefined {
+  const filled = ledger.filledSizeOf(held.id);
+  if (filled >= held.size) return { ...held, status: OrderStatus.Filled, fillVolume: filled };
+  if (cancelled.has(held.id)) return { ...held, status: OrderStatus.Cancelled };
+  return undefined;
+}
+
+/** The end of each order that was working and is not listed as working any more, as order events stamped `at`. */
+function vanishedOrderEvents(deps: ReconcileDeps, ledger: Ledger, vanished: readonly Order[], finals: readonly Order[], cancelled: ReadonlySet<number>, at: number): GatewayEvent[] {
+  const finalById = new Map(finals.map((o) => [o.id, o]));
+  const events: GatewayEvent[] = [];
+  for (const held of vanished) {
+    const final = finalById.get(held.id);
+    if (final && isWorkingStatus(final.status)) {
+      // The two endpoints disagree (a race): leave it working; the next reconcile or hub event settles it.
+      deps.logger.warn('reconcile: order missing from the working snapshot but listed as working', { accountId: ledger.accountId, orderId: held.id });
+      continue;
+    }
+    // Not listed at all: it is not working any more; without fills or a cancel that say how it ended, record it as
+    // cancelled at the version riskd had (a terminal status outranks the same version), so any real later update
+    // from the gateway still wins over the guess.
+    const order: Order = final ?? endKnownOf(ledger, held, cancelled) ?? { ...held, status: OrderStatus.Cancelled };
+    events.push({ kind: 'order', source: 'rest', receivedAt: at, action: 1, order });
+  }
+  return events;
 }
 
 /**

@@ -3,7 +3,7 @@
 // (a new position every 500 ms for 20 s), every close within 1 s of its position event and no 429.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
-import { MES, MNQ, observe, positionSize, startE2ESim, trader, waitFor, type E2ESim } from './support/sim.ts';
+import { MES, MNQ, observe, positionSize, quoteSeen, startE2ESim, trader, waitFor, workingOrders, type E2ESim } from './support/sim.ts';
 import { accountRequests, byEndpoint, revengeBurst } from './support/burst.ts';
 
 let env: E2ESim;
@@ -15,10 +15,12 @@ const CASES = () => ({
   locked: { rules: { daily_realized_loss: { enabled: true, limit: 20, include_fees: false } } },
   silentClose: { rules: { max_contracts_per_instrument: { enabled: true, limits: { MNQ: 1 }, default_limit: 5, action: 'close_position' } } },
   silentFlatten: { rules: { max_contracts: { enabled: true, limit: 1, action: 'close_all' } } },
+  lockedCancel: { rules: { daily_realized_loss: { enabled: true, limit: 20, include_fees: false } } },
+  silentCancel: { rules: { daily_realized_loss: { enabled: true, limit: 20, include_fees: false } } },
 });
 
 beforeAll(async () => {
-  env = await startE2ESim('rest-economy', 4);
+  env = await startE2ESim('rest-economy', 6);
   fleet = await startFleet(env, CASES());
   riskd = fleet.riskd;
 }, 90_000);
@@ -92,6 +94,48 @@ describe('REST economy', () => {
       console.log(`[rest-economy] ${name}, hub confirmation dropped: ${requests.length} requests ${detail}`);
       expect(requests.map((r) => r.path), detail).toEqual(['/api/Position/closeContract', '/api/Position/searchOpen']);
       expect(positionSize(sim, acct.id, contract)).toBe(0);
+    }, 30_000);
+  }
+
+  // The kill switch cancels a new working order while the account is locked (RULE-003 until the reset). With a
+  // healthy hub the order's Cancelled event confirms it: the cancel is the only request. With the confirmation
+  // dropped, riskd checks once (Order/v2/query shows the order gone) and that answer updates its ledger as an
+  // orders-only snapshot: the cancel and the check, no reconcile of the account after it.
+  for (const [name, dropped] of [['lockedCancel', false], ['silentCancel', true]] as const) {
+    it(`${name}: the kill switch's cancel of a new order costs ${dropped ? 'exactly 2 requests when its confirmation is dropped' : '1 request with a healthy hub'}`, async () => {
+      const acct = fleet.account(name);
+      const sim = env.sim;
+      const t = trader(sim, acct.id);
+      sim.market.setQuote(MNQ, { bid: 20000, ask: 20000.25 });
+      t.buy(MNQ, 1);
+      // A quote riskd receives: the drop below silences the market hub too, and 15 s without a quote would have
+      // riskd restart the hub and reconcile every account (a cost of the test's outage, not of the cancel).
+      await quoteSeen(sim, MNQ, { bid: 19990.25, ask: 19990.5 });
+      t.close(MNQ); // -$20: RULE-003 locks the account until the reset
+      await waitFor('the until_reset lock', () => riskd.readStore((s) => s.locks.active(acct.id)).find((l) => l.kind === 'until_reset'));
+      await observe(500); // whatever the lock itself costs is not the cancel's
+      const seq0 = sim.requests.lastSeq();
+      const order = t.restingBuy(MES, 1); // its frame is on the wire when this returns
+      if (dropped) sim.control.hubFaults({ drop: 1 });
+      try {
+        await waitFor('the cancel', () => accountRequests(sim, acct.id, seq0).some((r) => r.path === '/api/Order/cancel'));
+        const row = await waitFor('the cancel settled', () =>
+          riskd
+            .readStore((s) => s.enforcement.list({ accountId: acct.id }))
+            .find((r) => r.endpoint === 'Order/cancel' && JSON.parse(r.intent).orderId === order && r.status !== 'pending' && r.status !== 'sent'),
+        );
+        expect(row.status, row.outcome ?? '').toBe(dropped ? 'reconciled' : 'confirmed');
+        await observe(3000); // anything riskd would still read after the check
+      } finally {
+        sim.control.hubFaults({});
+      }
+      const requests = accountRequests(sim, acct.id, seq0);
+      const detail = JSON.stringify(byEndpoint(requests));
+      console.log(`[rest-economy] ${name}, cancel ${dropped ? 'with its confirmation dropped' : 'confirmed by the hub'}: ${requests.length} requests ${detail}`);
+      expect(requests.map((r) => r.path), detail).toEqual(dropped ? ['/api/Order/cancel', '/api/Order/v2/query'] : ['/api/Order/cancel']);
+      expect(workingOrders(sim, acct.id).filter((o) => o['id'] === order)).toEqual([]);
+      // riskd's ledger (persisted) knows it is gone: the check's answer was applied, not only read.
+      expect(riskd.readStore((s) => s.orders.working(acct.id)).map((o) => o.id)).not.toContain(order);
     }, 30_000);
   }
 });

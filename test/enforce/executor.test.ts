@@ -237,7 +237,28 @@ describe('REST economy', () => {
     expect(audit.list().map((r) => r.status)).toEqual(['reconciled', 'reconciled']);
     await flush();
     // The re-evaluation runs on the check's own answer (both positions flat), not on a reconcile of its own.
-    expect(reevaluations).toEqual([[ACC, undefined, 'rest', { at: clock.now(), positions: [] }]]);
+    expect(reevaluations).toEqual([[ACC, undefined, 'rest', { positions: { at: clock.now(), positions: [] } }]]);
+  });
+
+  it('a cancel the hub does not confirm is checked with one orders read, and re-evaluated on that answer', async () => {
+    const { gw, executor, request, audit, clock, reevaluations } = setup({ hub: false });
+    const order = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, limitPrice: 100 });
+    const other = gw.addOrder(ACC, { contractId: ES, type: OrderType.Limit, side: OrderSide.Bid, limitPrice: 100 });
+    const done = executor.execute([request({ type: 'cancel', accountId: ACC, orderId: order.id })]);
+    await clock.advance(2000);
+    await done;
+    expect(gw.calls.map((c) => [c.endpoint, c.priority])).toEqual([
+      ['Order/cancel', 'enforce'],
+      ['Order/v2/query', 'reconcile'],
+    ]);
+    expect(audit.list()[0]).toMatchObject({ status: 'reconciled', outcome: expect.stringContaining(`order ${order.id} no longer working`) });
+    await flush();
+    // No reconcile of its own: the check's answer, what the ledger held working when it was sent, and the cancel
+    // the gateway accepted (the order left the list because of it).
+    expect(reevaluations).toEqual([
+      [ACC, undefined, 'rest', { orders: { at: clock.now(), orders: [expect.objectContaining({ id: other.id })], heldWorking: [other.id] }, cancelled: [order.id] }],
+    ]);
+    expect(gw.calls).toHaveLength(2);
   });
 
   it('an absorbed or skipped intent costs no request', async () => {
@@ -512,6 +533,21 @@ describe('moveStop', () => {
     expect(audit.list()[1]!.outcome).toContain('would not tighten it (never loosen)');
     expect(audit.list()[3]!.outcome).toContain('superseded by a tighter stop 103');
     expect(gw.order(ACC, stop.id)?.stopPrice).toBe(103);
+  });
+
+  it('a stop move the hub does not confirm costs the modify and one orders read, and is re-evaluated on that answer', async () => {
+    const { gw, executor, request, audit, clock, reevaluations } = setup({ hub: false });
+    gw.openPosition(ACC, MNQ, 2);
+    const stop = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Stop, side: OrderSide.Ask, size: 2, stopPrice: 100 });
+    const done = executor.execute([request(move(stop.id, 101), 'RULE-012', 'Breakeven')]);
+    await clock.advance(2000);
+    await done;
+    expect(audit.list()[0]).toMatchObject({ status: 'reconciled', outcome: expect.stringContaining(`stop ${stop.id} at 101`) });
+    await flush();
+    expect(gw.calls.map((c) => c.endpoint)).toEqual(['Order/modify', 'Order/v2/query']);
+    expect(reevaluations).toEqual([
+      [ACC, undefined, 'rest', { orders: { at: clock.now(), orders: [expect.objectContaining({ id: stop.id, stopPrice: 101 })], heldWorking: [stop.id] }, cancelled: [] }],
+    ]);
   });
 
   it('places a Stop with a unique riskd tag when there is none, then modifies that one', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
-import { RECONCILE_CONCURRENCY, applyPositionsSnapshot, reconcileAccount, reconcileAll, type ReconcileRest } from '../../src/runtime/reconcile.ts';
+import { RECONCILE_CONCURRENCY, applyOrdersSnapshot, applyPositionsSnapshot, reconcileAccount, reconcileAll, type ReconcileRest } from '../../src/runtime/reconcile.ts';
 import { createDegradedPoller, pollIntervalMs } from '../../src/runtime/degradedPoller.ts';
 import { createRouter } from '../../src/runtime/router.ts';
 import type { Account, Contract, Order, Position, Trade } from '../../src/gateway/models.ts';
@@ -92,6 +92,61 @@ describe('reconcile', () => {
     await applyPositionsSnapshot(deps, ACC, { at: T0 + 10_000, positions: [] });
     expect(col.changes).toEqual([]);
     expect(r.get(ACC)!.positions()).toHaveLength(1);
+  });
+
+  describe("a check's Order/v2/query answer applied as an orders-only snapshot", () => {
+    const order = (o: Partial<Order> & { id: number }): Order => (orderEv(o) as { order: Order }).order;
+
+    it('ends an order riskd cancelled that it no longer lists, without a request, and applies once', async () => {
+      const { r, col, router, fake, deps } = setup();
+      router.handle(orderEv({ id: 50, stopPrice: 90 }));
+      router.handle(orderEv({ id: 51, stopPrice: 80 }));
+      col.changes.length = 0;
+      const snapshot = { at: T0 + 10_000, orders: [order({ id: 51, stopPrice: 80 })], heldWorking: [50, 51] };
+      expect(await applyOrdersSnapshot(deps, ACC, snapshot, [50])).toBe(2);
+      expect(fake.calls).toEqual([]);
+      expect(col.kinds()).toEqual(['order:terminal']);
+      expect(col.changes[0]!.change).toMatchObject({ order: { id: 50, status: 3 } });
+      expect(r.get(ACC)!.workingOrders().map((o) => o.id)).toEqual([51]);
+      // The same answer again changes nothing.
+      col.changes.length = 0;
+      await applyOrdersSnapshot(deps, ACC, snapshot, [50]);
+      expect(col.changes).toEqual([]);
+      expect(fake.calls).toEqual([]);
+    });
+
+    it('a hub event newer than the read wins; an order riskd learned of after the read was sent is not judged by it', async () => {
+      const { r, col, router, fake, deps } = setup();
+      router.handle(orderEv({ id: 50, stopPrice: 90 }));
+      // After the read was sent (T0 + 10 s): the hub moved stop 50 and reported a new order 52.
+      router.handle(orderEv({ id: 50, stopPrice: 95, updateTimestamp: T0 + 11_000 }));
+      router.handle(orderEv({ id: 52, stopPrice: 70, updateTimestamp: T0 + 11_000 }));
+      col.changes.length = 0;
+      await applyOrdersSnapshot(deps, ACC, { at: T0 + 10_000, orders: [order({ id: 50, stopPrice: 90 })], heldWorking: [50] });
+      expect(col.changes).toEqual([]);
+      expect(fake.calls).toEqual([]);
+      expect(r.get(ACC)!.workingOrders().map((o) => [o.id, o.stopPrice])).toEqual([[50, 95], [52, 70]]);
+    });
+
+    it('an order gone from the list is recorded as what ended it: its fills, else Order/search (a full reconcile does the same)', async () => {
+      const { r, col, router, fake, deps } = setup();
+      router.handle(orderEv({ id: 50, size: 2 }));
+      router.handle(orderEv({ id: 51 }));
+      router.handle(orderEv({ id: 52 }));
+      // Order 50's two fills arrived, its status did not; 51 filled while the hub was silent; 52 is not listed anywhere.
+      router.handle(tradeEv({ id: 1, orderId: 50 }, T0 + 1000));
+      router.handle(tradeEv({ id: 2, orderId: 50 }, T0 + 1000));
+      fake.state.allOrders = [order({ id: 51, status: 2, fillVolume: 1, updateTimestamp: T0 + 5000 })];
+      col.changes.length = 0;
+      await applyOrdersSnapshot(deps, ACC, { at: T0 + 10_000, orders: [], heldWorking: [50, 51, 52] });
+      expect(fake.calls).toEqual(['searchOrders']);
+      expect(col.changes.map(({ change: c }) => c.kind === 'order' && [c.order.id, c.order.status, c.order.fillVolume])).toEqual([
+        [50, 2, 2],
+        [51, 2, 1],
+        [52, 3, 0],
+      ]);
+      expect(r.get(ACC)!.workingOrders()).toEqual([]);
+    });
   });
 
   it('a snapshot older than a hub event cannot undo it (REST stamped with the request time)', async () => {

@@ -9,11 +9,11 @@ import { openStore, type Store } from '../../../src/store/index.ts';
 import type {
   AccountStateView,
   AttributionPort,
+  CheckReads,
   EnforcementRequest,
   EnforcementRest,
   EnforcementRow,
   ExecutorOptions,
-  PositionsRead,
 } from '../../../src/enforce/types.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import type { Intent } from '../../../src/rules/types.ts';
@@ -42,8 +42,8 @@ export interface Harness {
   store: Store;
   attribution: { pending: [number, string, number, number?][]; orders: [number, number][] } & AttributionPort;
   /** Re-evaluations asked for: account, contract ('rest' ones are per account), and what they decide on. */
-  /** What the executor asked to re-evaluate on: the positions read by a check come fourth. */
-  reevaluations: ([number, string | undefined, ReevaluateSource] | [number, string | undefined, ReevaluateSource, PositionsRead])[];
+  /** What the executor asked to re-evaluate on: the answers a check read come fourth. */
+  reevaluations: ([number, string | undefined, ReevaluateSource] | [number, string | undefined, ReevaluateSource, CheckReads])[];
   actions: EnforcementRow[];
   request(intent: Intent, rule?: string, reason?: string): EnforcementRequest;
 }
@@ -70,7 +70,7 @@ export function makeHarness(
     auditLog: store.enforcement,
     attribution,
     logger: createLogger({ terminal: false }),
-    reevaluate: (a, c, source, positions) => void reevaluations.push(positions ? [a, c, source, positions] : [a, c, source]),
+    reevaluate: (a, c, source, reads) => void reevaluations.push(reads ? [a, c, source, reads] : [a, c, source]),
     onAction: (row) => void actions.push(row),
     now: clock.now,
     timers: clock,
