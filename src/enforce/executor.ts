@@ -32,14 +32,16 @@
 import { performance } from 'node:perf_hooks';
 import { assign, createActor, fromPromise, type Actor, type InspectionEvent, type StateValue } from 'xstate';
 import { actionMachine, type ActionEnd, type ActionKind, type ActionStart, type CallAnswer, type CheckAnswer } from '../../machines/action/index.ts';
-import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } from '../gateway/models.ts';
+import { OrderStatus, OrderType, isWorkingStatus, type Order } from '../gateway/models.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Intent } from '../rules/types.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
 import { AccountMemory } from './accountMemory.ts';
+import { ENDPOINT, orderKey, positionKey, stopKey, type ActionSpec, type Step } from './actionSpec.ts';
 import { AccountReads, type ReadPriority } from './accountReads.ts';
 import { Coalesced, lookMark } from './coalesced.ts';
-import { classifyFailure, type Endpoint } from './gatewayOutcome.ts';
+import { classifyFailure } from './gatewayOutcome.ts';
+import { planCancel, planOne, type PlanFacts } from './plan.ts';
 import { isTighter, tightest } from './stops.ts';
 import { samePrice, verify, type Verdict } from './verification.ts';
 import type {
@@ -121,18 +123,8 @@ export const actionActorId = (rowId: number): string => `action:${rowId}`;
 export type ReevaluateSource = 'ledger' | 'rest';
 
 /** One gateway mutation the executor owns until it settles. */
-interface Action {
-  kind: ActionKind;
-  key: string;
+interface Action extends Omit<ActionSpec, 'note'> {
   accountId: number;
-  contractId?: string;
-  orderId?: number;
-  /** reduce: contracts to close; placeStop: stop size. */
-  size?: number;
-  /** Position size when the action began, if the ledger knew it. */
-  startSize?: number;
-  stopPrice?: number;
-  side?: OrderSide;
   /** customTags used by placeStop attempts (a fresh one per attempt). */
   tags: string[];
   req: EnforcementRequest;
@@ -191,20 +183,8 @@ export interface InFlightInfo {
   context: unknown;
 }
 
-const ENDPOINT: Record<ActionKind, Endpoint> = {
-  close: 'Position/closeContract',
-  reduce: 'Position/partialCloseContract',
-  cancel: 'Order/cancel',
-  modifyStop: 'Order/modify',
-  placeStop: 'Order/place',
-};
-
 /** Enforcement calls, and the reads one cannot go without (planning a flatten with no ledger view). */
 const ENFORCE = { priority: 'enforce' } as const;
-
-const positionKey = (accountId: number, contractId: string): string => `pos:${accountId}:${contractId}`;
-const orderKey = (accountId: number, orderId: number): string => `ord:${accountId}:${orderId}`;
-const stopKey = (accountId: number, contractId: string): string => `stop:${accountId}:${contractId}`;
 
 export class Executor {
   private readonly rest: EnforcementRest;
@@ -504,37 +484,16 @@ export class Executor {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  // Planning: one request -> actions
+  // Planning (plan*.ts) and carrying out its steps
 
   private runRequest(req: EnforcementRequest, t0: number, gate: BatchGate): Promise<unknown> {
     if (this.draining) return this.skip(req, 'not executed: riskd is shutting down');
     const i = req.intent;
     switch (i.type) {
       case 'close':
-        return this.start(req, t0, gate, {
-          kind: 'close',
-          key: positionKey(i.accountId, i.contractId),
-          contractId: i.contractId,
-          ...this.knownSize(i.accountId, i.contractId),
-        });
-      case 'reduce': {
-        if (!(Number.isInteger(i.size) && i.size > 0)) {
-          return this.skip(req, `not executed: reduce size must be a positive integer, got ${String(i.size)}`, 'failed');
-        }
-        const kind = this.memory.refuses(i.accountId, 'partialClose') ? 'close' : 'reduce';
-        return this.start(req, t0, gate, {
-          kind,
-          key: positionKey(i.accountId, i.contractId),
-          contractId: i.contractId,
-          size: i.size,
-          ...this.knownSize(i.accountId, i.contractId),
-          ...(kind === 'close' ? { note: 'account refuses partial close: closing the whole position' } : {}),
-        });
-      }
-      case 'cancel': {
-        const known = this.deps.view?.(i.accountId)?.workingOrders().find((o) => o.id === i.orderId);
-        return this.cancelOrWatch(req, t0, gate, i.orderId, known?.contractId);
-      }
+      case 'reduce':
+      case 'cancel':
+        return this.apply(req, t0, gate, planOne(i, this.facts(i.accountId)));
       case 'flatten':
       case 'cancelAll':
         return this.expandAccountWide(req, i, t0, gate);
@@ -543,9 +502,40 @@ export class Executor {
     }
   }
 
-  private knownSize(accountId: number, contractId: string): { startSize?: number } {
-    const p = this.deps.view?.(accountId)?.positions().find((x) => x.contractId === contractId);
-    return p ? { startSize: p.size } : {};
+  /** What planning an intent of this account reads: the ledger's view, the memory, the registry. */
+  private facts(accountId: number): PlanFacts {
+    return {
+      view: this.deps.view?.(accountId),
+      reconciled: this.deps.reconciled?.(accountId),
+      memory: this.memory,
+      holder: (key) => {
+        const a = this.registry.get(key);
+        if (!a) return undefined;
+        return {
+          kind: a.kind,
+          rowId: a.row.id,
+          queued: hasTag(a, 'queued'),
+          ...(a.orderId !== undefined ? { orderId: a.orderId } : {}),
+          ...(a.side !== undefined ? { side: a.side } : {}),
+          ...(a.stopPrice !== undefined ? { stopPrice: a.stopPrice } : {}),
+        };
+      },
+    };
+  }
+
+  /** Carries out one planned step: starts its action, or writes why nothing is sent. */
+  private apply(req: EnforcementRequest, t0: number, gate: BatchGate, step: Step): Promise<EnforcementStatus> {
+    if (step.do === 'skip') {
+      if (step.watch) this.watch(req, step.watch.orderId, step.watch.contractId);
+      return this.skip(req, step.outcome, step.status, step.fields);
+    }
+    const { spec } = step;
+    if (step.supersedes !== undefined) {
+      const held = this.registry.get(spec.key);
+      if (held) this.tell(held, 'SUPERSEDED', step.supersedes);
+    }
+    if (step.forgetOwnStop && spec.contractId !== undefined) this.memory.dropOwnStop(req.intent.accountId, spec.contractId);
+    return this.start(req, t0, gate, spec);
   }
 
   private async expandAccountWide(
@@ -618,7 +608,7 @@ export class Executor {
       const a = this.registry.get(key);
       if (a) started.push(a);
     }
-    for (const o of orders) work.push(this.cancelOrWatch(req, t0, gate, o.id, o.contractId));
+    for (const o of orders) work.push(this.apply(req, t0, gate, planCancel(i.accountId, o.id, o.contractId, this.facts(i.accountId))));
     const ends = await Promise.all(work);
     // Partial exits and bracket groups behave inconsistently at the gateway (quirk 7): a leftover stop or target
     // could flip the account. One REST sweep after the flatten settles catches them, when there can be any: it had
@@ -634,46 +624,6 @@ export class Executor {
       const closedContracts = new Set(positions.filter((_, k) => ends[k] === 'confirmed' || ends[k] === 'reconciled').map((p) => p.contractId));
       await this.expandAccountWide(req, i, t0, gate, { orders: resting, closedContracts, ...(after !== undefined ? { after } : {}) });
     }
-  }
-
-  /** Contracts filled of a working order whose fills already cover its size (its Filled status is on the way). */
-  private filledBeforeItsStatus(accountId: number, orderId: number): number | undefined {
-    const view = this.deps.view?.(accountId);
-    const o = view?.workingOrders().find((x) => x.id === orderId);
-    const filled = o && view?.filledSizeOf ? view.filledSizeOf(orderId) : 0;
-    return o && filled >= o.size ? filled : undefined;
-  }
-
-  private cancelOrWatch(
-    req: EnforcementRequest,
-    t0: number,
-    gate: BatchGate,
-    orderId: number,
-    contractId: string | undefined,
-  ): Promise<EnforcementStatus> {
-    const accountId = req.intent.accountId;
-    if (this.memory.refuses(accountId, 'cancel')) {
-      this.watch(req, orderId, contractId);
-      return this.skip(req, `cancel not attempted: account refuses cancels; order ${orderId} will be closed on fill`, 'skipped', {
-        endpoint: ENDPOINT.cancel,
-        contractId: contractId ?? null,
-        extra: { orderId },
-      });
-    }
-    const filled = this.filledBeforeItsStatus(accountId, orderId);
-    if (filled !== undefined) {
-      return this.skip(req, `nothing to do: order ${orderId} is filled (its ${filled} contract fill(s) arrived before its status)`, 'skipped', {
-        endpoint: ENDPOINT.cancel,
-        contractId: contractId ?? null,
-        extra: { orderId },
-      });
-    }
-    return this.start(req, t0, gate, {
-      kind: 'cancel',
-      key: orderKey(accountId, orderId),
-      orderId,
-      ...(contractId !== undefined ? { contractId } : {}),
-    });
   }
 
   private async moveStop(
@@ -757,8 +707,7 @@ export class Executor {
     req: EnforcementRequest,
     t0: number,
     gate: BatchGate,
-    spec: Pick<Action, 'kind' | 'key'> &
-      Partial<Pick<Action, 'contractId' | 'orderId' | 'size' | 'startSize' | 'stopPrice' | 'side'>> & { note?: string },
+    spec: ActionSpec,
   ): Promise<EnforcementStatus> {
     const endpoint = ENDPOINT[spec.kind];
     const target = {
