@@ -41,7 +41,8 @@ import { ENDPOINT, orderKey, positionKey, stopKey, type ActionSpec, type Step } 
 import { AccountReads, type ReadPriority } from './accountReads.ts';
 import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure } from './gatewayOutcome.ts';
-import { planCancel, planOne, type PlanFacts } from './plan.ts';
+import { planOne, type PlanFacts } from './plan.ts';
+import { accountWideSource, flattenSweep, planAccountWide, type AccountLists, type AccountWideIntent, type Sweep } from './planAccountWide.ts';
 import { isTighter, tightest } from './stops.ts';
 import { samePrice, verify, type Verdict } from './verification.ts';
 import type {
@@ -538,92 +539,46 @@ export class Executor {
     return this.start(req, t0, gate, spec);
   }
 
-  private async expandAccountWide(
-    req: EnforcementRequest,
-    i: Extract<Intent, { type: 'flatten' } | { type: 'cancelAll' }>,
-    t0: number,
-    gate: BatchGate,
-    sweep?: Sweep,
-  ): Promise<unknown> {
-    let positions: { contractId: string; size: number }[];
-    let orders: Order[];
-    // The sweep after a flatten always asks REST: it exists to catch what the ledger does not show.
-    const view = sweep || this.deps.reconciled?.(i.accountId) === false ? undefined : this.deps.view?.(i.accountId);
-    if (view) {
-      positions = i.type === 'flatten' ? view.positions().filter((p) => p.size > 0) : [];
-      orders = [...view.workingOrders()];
+  private async expandAccountWide(req: EnforcementRequest, i: AccountWideIntent, t0: number, gate: BatchGate, sweep?: Sweep): Promise<unknown> {
+    const source = accountWideSource(i, this.facts(i.accountId), sweep);
+    let from: { view: AccountStateView } | { lists: AccountLists };
+    if ('view' in source) {
+      from = source;
     } else {
-      // No ledger view (degraded start): ask the gateway what is open. The lock is persisted before this call.
-      // The sweep is a check (coalesced, 'reconcile' priority); a flatten with nothing else to go on is not.
+      // Ask the gateway what is open. The lock is persisted before this call. The sweep is a check (coalesced,
+      // 'reconcile' priority); a flatten with nothing else to go on is not.
       if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
       try {
-        const [ps, os] = await Promise.all([
-          i.type !== 'flatten'
+        const [positions, orders] = await Promise.all([
+          !source.positions
             ? Promise.resolve([])
             : sweep
               ? this.reads.positions(i.accountId, 'reconcile', sweep.after).then((r) => [...r.positions])
               : this.rest.searchOpenPositions(i.accountId, ENFORCE),
-          !sweep ? this.rest.queryWorkingOrders(i.accountId, ENFORCE) : sweep.orders ? this.reads.orders(i.accountId, 'reconcile', sweep.after) : Promise.resolve([]),
+          !source.orders ? Promise.resolve([]) : sweep ? this.reads.orders(i.accountId, 'reconcile', sweep.after) : this.rest.queryWorkingOrders(i.accountId, ENFORCE),
         ]);
-        positions = ps.filter((p) => p.size > 0);
-        orders = os;
+        from = { lists: { positions, orders } };
       } catch (err) {
-        const what = sweep ? 'flatten sweep could not verify' : 'not executed: could not list';
-        return this.skip(req, `${what} positions/orders: ${String(err)}`, 'failed');
+        return this.skip(req, `${source.unreadable}: ${String(err)}`, 'failed');
       }
     }
-    orders = orders.filter((o) => isWorkingStatus(o.status));
-    if (i.type === 'flatten') {
-      // A market order on a contract riskd is closing is that close's own order (closeContract places one and
-      // returns no id), which must never be cancelled, however slowly it fills; or the trader's, which fills before
-      // a cancel could land. The position it leaves, if any, arrives as an event of its own.
-      const closing = (c: string) => positions.some((p) => p.contractId === c) || this.registry.has(positionKey(i.accountId, c));
-      orders = orders.filter((o) => !(o.type === OrderType.Market && closing(o.contractId)));
-    }
-    if (sweep) {
-      // Only what nobody is already working on; anything found is a leftover of the flatten. A position the ledger
-      // shows where the flatten's close is done opened after it: the kill switch's to close (its position event
-      // decides), not a leftover; closing it here as well would be a second decision (an absorbed audit row).
-      const shown = this.deps.view?.(i.accountId)?.positions();
-      const newer = (c: string) => sweep.closedContracts.has(c) && shown?.some((p) => p.contractId === c && p.size > 0) === true;
-      positions = positions.filter((p) => !this.registry.has(positionKey(i.accountId, p.contractId)) && !newer(p.contractId));
-      orders = orders.filter((o) => !this.registry.has(orderKey(i.accountId, o.id)) && !this.memory.watchOf(i.accountId, o.id));
-      if (positions.length === 0 && orders.length === 0) return;
-      req = { ...req, reason: `${req.reason} (flatten sweep: still open per REST after the flatten)` };
-    }
-    if (i.type === 'cancelAll' && i.symbol !== undefined) {
-      if (!view) return this.skip(req, 'not executed: cancelAll by symbol needs the ledger view', 'failed');
-      const sym = i.symbol.toUpperCase();
-      orders = orders.filter((o) => view.symbolOf(o.contractId).toUpperCase() === sym);
-    }
-    if (positions.length === 0 && orders.length === 0) {
-      return this.skip(req, i.type === 'flatten' ? 'nothing to do: no open position or working order' : 'nothing to do: no working order');
-    }
+    const plan = planAccountWide(i, req.reason, from, this.facts(i.accountId), sweep);
+    if (plan.do === 'nothing') return;
+    if (plan.do === 'skip') return this.apply(req, t0, gate, plan);
+    const planned = plan.reason === req.reason ? req : { ...req, reason: plan.reason };
     const work: Promise<EnforcementStatus>[] = [];
-    const started: Action[] = [];
+    const closing: Action[] = [];
     // Closes first: open exposure is what loses money; the cancels follow within microseconds.
-    for (const p of positions) {
-      const key = positionKey(i.accountId, p.contractId);
-      work.push(this.start(req, t0, gate, { kind: 'close', key, contractId: p.contractId, startSize: p.size }));
-      const a = this.registry.get(key);
-      if (a) started.push(a);
+    for (const spec of plan.closes) {
+      work.push(this.start(planned, t0, gate, spec));
+      const a = this.registry.get(spec.key);
+      if (a) closing.push(a);
     }
-    for (const o of orders) work.push(this.apply(req, t0, gate, planCancel(i.accountId, o.id, o.contractId, this.facts(i.accountId))));
+    for (const step of plan.cancels) work.push(this.apply(planned, t0, gate, step));
     const ends = await Promise.all(work);
-    // Partial exits and bracket groups behave inconsistently at the gateway (quirk 7): a leftover stop or target
-    // could flip the account. One REST sweep after the flatten settles catches them, when there can be any: it had
-    // resting orders to cancel (a bracket group: positions and orders are read), or an action the hub did not
-    // confirm (the ledger may be behind on positions: a positions read that started after the closes were
-    // answered is enough, and the closes' own checks usually made one already). A flatten of positions alone
-    // that the hub confirmed leaves nothing the ledger does not show.
-    const resting = orders.some((o) => o.type !== OrderType.Market);
-    const unconfirmed = ends.some((e) => e !== 'confirmed' && e !== 'skipped');
-    if (i.type === 'flatten' && !sweep && (resting || unconfirmed) && !this.draining) {
-      const marks = started.map((a) => a.answeredMark);
-      const after = marks.length > 0 && marks.every((m) => m !== undefined) ? Math.max(...(marks as number[])) : undefined;
-      const closedContracts = new Set(positions.filter((_, k) => ends[k] === 'confirmed' || ends[k] === 'reconciled').map((p) => p.contractId));
-      await this.expandAccountWide(req, i, t0, gate, { orders: resting, closedContracts, ...(after !== undefined ? { after } : {}) });
-    }
+    if (i.type !== 'flatten' || sweep || this.draining) return;
+    const next = flattenSweep(plan, ends, closing.map((a) => a.answeredMark));
+    if (next) await this.expandAccountWide(req, i, t0, gate, next);
   }
 
   private async moveStop(
@@ -1279,14 +1234,6 @@ export class Executor {
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
     this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
   }
-}
-
-/** The REST sweep after a flatten: which lists it reads, from looks started after `after` (a lookMark()). */
-interface Sweep {
-  orders: boolean;
-  after?: number;
-  /** Contracts whose close the flatten saw done: a position the ledger shows there opened after it. */
-  closedContracts: ReadonlySet<string>;
 }
 
 /** A chart state as text: 'sending.waitingForBudget'. */
