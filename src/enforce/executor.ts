@@ -43,6 +43,7 @@ import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure } from './gatewayOutcome.ts';
 import { planOne, type PlanFacts } from './plan.ts';
 import { accountWideSource, flattenSweep, planAccountWide, type AccountLists, type AccountWideIntent, type Sweep } from './planAccountWide.ts';
+import { planStopMove, type StopMoveIntent } from './planStopMove.ts';
 import { isTighter, tightest } from './stops.ts';
 import { samePrice, verify, type Verdict } from './verification.ts';
 import type {
@@ -581,78 +582,17 @@ export class Executor {
     if (next) await this.expandAccountWide(req, i, t0, gate, next);
   }
 
-  private async moveStop(
-    req: EnforcementRequest,
-    i: Extract<Intent, { type: 'moveStop' }>,
-    t0: number,
-    gate: BatchGate,
-  ): Promise<unknown> {
-    const key = stopKey(i.accountId, i.contractId);
-    const closing = this.registry.get(positionKey(i.accountId, i.contractId));
-    if (closing) {
-      // A stop placed or moved while the position is being closed could outlive it and open a new position.
-      return this.skip(req, `not executed: ${closing.kind} in flight for this contract (row #${closing.row.id})`, 'skipped', {
-        endpoint: i.orderId !== undefined ? ENDPOINT.modifyStop : ENDPOINT.placeStop,
-        contractId: i.contractId,
-        extra: { stopPrice: i.stopPrice },
-      });
+  private async moveStop(req: EnforcementRequest, i: StopMoveIntent, t0: number, gate: BatchGate): Promise<unknown> {
+    const plan = planStopMove(i, this.facts(i.accountId));
+    if (plan.do !== 'read') return this.apply(req, t0, gate, plan);
+    if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
+    let orders: Order[];
+    try {
+      orders = await this.rest.queryWorkingOrders(i.accountId, ENFORCE);
+    } catch (err) {
+      return this.skip(req, `${plan.unreadable}: ${String(err)}`, 'failed');
     }
-    const own = this.memory.ownStop(i.accountId, i.contractId);
-    let orderId = i.orderId ?? own;
-    let current: number | undefined;
-    if (orderId !== undefined) {
-      let orders: readonly Order[] | undefined = this.deps.view?.(i.accountId)?.workingOrders();
-      if (!orders) {
-        if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
-        try {
-          orders = await this.rest.queryWorkingOrders(i.accountId, ENFORCE);
-        } catch (err) {
-          return this.skip(req, `not executed: could not read the current stop: ${String(err)}`, 'failed');
-        }
-      }
-      const o = orders.find((x) => x.id === orderId && isWorkingStatus(x.status));
-      if (!o && i.orderId === undefined) {
-        // riskd's own stop is gone (filled or cancelled): place a new one.
-        this.memory.dropOwnStop(i.accountId, i.contractId);
-        orderId = undefined;
-      } else if (!o) {
-        return this.skip(req, `not executed: stop order ${orderId} is not working`, 'skipped', {
-          endpoint: ENDPOINT.modifyStop,
-          contractId: i.contractId,
-          extra: { orderId, stopPrice: i.stopPrice },
-        });
-      } else {
-        current = tightest(i.side, o.stopPrice ?? undefined, this.memory.lastStopSent(o.id));
-      }
-    }
-    const fields = { endpoint: orderId !== undefined ? ENDPOINT.modifyStop : ENDPOINT.placeStop, contractId: i.contractId };
-    if (orderId !== undefined && current !== undefined && !isTighter(i.side, current, i.stopPrice)) {
-      return this.skip(req, `not executed: stop ${orderId} is at ${current}; ${i.stopPrice} would not tighten it (never loosen)`, 'skipped', {
-        ...fields,
-        extra: { orderId, stopPrice: i.stopPrice, currentStop: current },
-      });
-    }
-    const held = this.registry.get(key);
-    if (held && hasTag(held, 'queued') && held.kind === 'modifyStop' && held.orderId === orderId) {
-      // A throttled move is waiting: the tighter target wins, the other is recorded as superseded.
-      if (held.side !== undefined && held.stopPrice !== undefined && isTighter(held.side, held.stopPrice, i.stopPrice)) {
-        this.tell(held, 'SUPERSEDED', `superseded by a tighter stop ${i.stopPrice} before it was sent`);
-      } else {
-        return this.skip(req, `not executed: a move to ${held.stopPrice} is already queued (row #${held.row.id})`, 'skipped', {
-          ...fields,
-          extra: { orderId, stopPrice: i.stopPrice },
-        });
-      }
-    }
-    return this.start(req, t0, gate, {
-      kind: orderId !== undefined ? 'modifyStop' : 'placeStop',
-      key,
-      contractId: i.contractId,
-      stopPrice: i.stopPrice,
-      side: i.side,
-      size: i.size,
-      ...(orderId !== undefined ? { orderId } : {}),
-    });
+    return this.apply(req, t0, gate, planStopMove(i, this.facts(i.accountId), { orderId: plan.orderId, orders }));
   }
 
   // ---------------------------------------------------------------------------------------------------------
