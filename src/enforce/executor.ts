@@ -37,14 +37,14 @@ import type { Logger } from '../log/logger.ts';
 import type { Intent } from '../rules/types.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
 import { AccountMemory } from './accountMemory.ts';
+import { fillsCloseIt, startOf } from './actionStart.ts';
 import { ENDPOINT, orderKey, positionKey, stopKey, type ActionSpec, type Step } from './actionSpec.ts';
 import { AccountReads, type ReadPriority } from './accountReads.ts';
 import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure } from './gatewayOutcome.ts';
 import { planOne, type PlanFacts } from './plan.ts';
 import { accountWideSource, flattenSweep, planAccountWide, type AccountLists, type AccountWideIntent, type Sweep } from './planAccountWide.ts';
-import { planStopMove, type StopMoveIntent } from './planStopMove.ts';
-import { isTighter, tightest } from './stops.ts';
+import { planStopMove, queuedMoveMoot, type StopMoveIntent } from './planStopMove.ts';
 import { samePrice, verify, type Verdict } from './verification.ts';
 import type {
   AccountStateView,
@@ -664,19 +664,8 @@ export class Executor {
       this.finish(a, { status: 'failed', outcome: `not sent: persisting the lock failed first (${gate.refusal})`, after: 'none', source: 'rest' });
       return settled;
     }
-    this.run(a, this.startOf(a));
+    this.run(a, startOf(a, { view: this.deps.view?.(a.accountId), memory: this.memory, modifyMinIntervalMs: this.modifyMinIntervalMs, now: this.now() }));
     return settled;
-  }
-
-  /** Where an action's chart starts: held for the event that likely makes it moot, queued by the throttle, or sent. */
-  private startOf(a: Action): { startAs: ActionStart; sendAt?: number } {
-    if (a.kind === 'modifyStop' && a.orderId !== undefined) {
-      const sendAt = (this.memory.lastModifyAt(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs;
-      if (sendAt > this.now()) return { startAs: 'queued', sendAt };
-    }
-    if (a.kind === 'close' && this.fillsCloseIt(a)) return { startAs: 'heldForPosition' };
-    if (a.kind === 'cancel' && this.isWorkingMarketOrder(a)) return { startAs: 'heldForFill' };
-    return { startAs: 'send' };
   }
 
   /**
@@ -747,7 +736,13 @@ export class Executor {
         this.audit.update(a.row, { outcome: params.why, endpoint: ENDPOINT.close });
         this.logger.warn('reduce falls back to closeContract', { accountId: a.accountId, contractId: a.contractId, why: params.why });
       },
-      assessThrottledStop: assign({ stopSkip: ({ system }) => this.throttledStopSkip(this.actionOf(system)) }),
+      assessThrottledStop: assign({
+        stopSkip: ({ system }) => {
+          const a = this.actionOf(system);
+          const orders = this.deps.view ? (this.deps.view(a.accountId)?.workingOrders() ?? []) : undefined;
+          return queuedMoveMoot(a, orders, this.memory);
+        },
+      }),
     },
   });
   /** The action each running chart drives, by the chart's actor system (one system per createActor). */
@@ -825,46 +820,14 @@ export class Executor {
     else a.actor?.send({ type, detail, at: this.now() });
   }
 
-  /**
-   * True when the fills received since the position's latest event bring it to flat: the trader's own exit
-   * (or a stop) ran ahead of its position event, so a close now would hit a flat contract or, worse, land on
-   * the next position the trader opens.
-   */
-  private fillsCloseIt(a: Action): boolean {
-    const view = this.deps.view?.(a.accountId);
-    if (!view?.fillsSincePosition || a.contractId === undefined) return false;
-    const p = view.positions().find((x) => x.contractId === a.contractId);
-    if (!p || p.side === undefined) return false;
-    const net = view.fillsSincePosition(a.contractId);
-    return net !== 0 && (p.side === 'long' ? p.size : -p.size) + net === 0;
-  }
-
-  private isWorkingMarketOrder(a: Action): boolean {
-    const o = this.deps.view?.(a.accountId)?.workingOrders().find((x) => x.id === a.orderId);
-    return o !== undefined && o.type === OrderType.Market && isWorkingStatus(o.status);
-  }
-
   /** The position event a held close waited for: flat means nothing to send; still open means close it now. */
   private positionEventForHeldClose(a: Action, size: number): void {
     if (size === 0) {
       this.tell(a, 'MOOT', 'not sent: the fills that arrived first closed the position (position event)');
       return;
     }
-    if (this.fillsCloseIt(a)) return; // more fills still ahead of their events: keep waiting
+    if (a.contractId !== undefined && fillsCloseIt(this.deps.view?.(a.accountId), a.contractId)) return; // more fills still ahead of their events: keep waiting
     a.actor?.send({ type: 'SEND_NOW', at: this.now() });
-  }
-
-  /** A queued stop move is due: why it is no longer needed (riskd or the trader moved the stop meanwhile), if so. */
-  private throttledStopSkip(a: Action): string | undefined {
-    const o = this.deps.view?.(a.accountId)?.workingOrders().find((x) => x.id === a.orderId);
-    if (a.side !== undefined && a.stopPrice !== undefined && a.orderId !== undefined) {
-      if (this.deps.view && !o) return `stop order ${a.orderId} is no longer working`;
-      const current = tightest(a.side, o?.stopPrice ?? undefined, this.memory.lastStopSent(a.orderId));
-      if (current !== undefined && !isTighter(a.side, current, a.stopPrice)) {
-        return `stop is already at ${current}; ${a.stopPrice} would not tighten it (never loosen)`;
-      }
-    }
-    return undefined;
   }
 
   /** The action's REST mutation (the chart's `call` actor): resolves with the gateway's answer, read. */

@@ -21,7 +21,7 @@ export interface KeyHolder {
 }
 
 /** What planning reads of the per-account memory (AccountMemory fits). */
-export type MemoryFacts = Pick<AccountMemory, 'refuses' | 'watchOf' | 'ownStop' | 'lastStopSent'>;
+export type MemoryFacts = Pick<AccountMemory, 'refuses' | 'watchOf' | 'ownStop' | 'lastStopSent' | 'lastModifyAt'>;
 
 /** What is known about one account when its intent is planned. */
 export interface PlanFacts {

@@ -3,8 +3,8 @@
 // Pure (see plan.ts).
 import { isWorkingStatus, type Order } from '../gateway/models.ts';
 import type { Intent } from '../rules/types.ts';
-import { ENDPOINT, positionKey, stopKey, type Step } from './actionSpec.ts';
-import type { PlanFacts } from './plan.ts';
+import { ENDPOINT, positionKey, stopKey, type ActionSpec, type Step } from './actionSpec.ts';
+import type { MemoryFacts, PlanFacts } from './plan.ts';
 import { isTighter, tightest } from './stops.ts';
 
 export type StopMoveIntent = Extract<Intent, { type: 'moveStop' }>;
@@ -105,4 +105,20 @@ export function planStopMove(i: StopMoveIntent, facts: PlanFacts, read?: StopRea
     ...(supersedes !== undefined ? { supersedes } : {}),
     ...(ownStopGone ? { forgetOwnStop: true as const } : {}),
   };
+}
+
+/**
+ * A throttled stop move is due: why it is no longer needed (riskd or the trader moved the stop meanwhile, or the
+ * stop is gone), if so. `orders`: the ledger's working orders of the account; undefined when the runtime keeps no
+ * ledger at all (then only the price riskd sent is known).
+ */
+export function queuedMoveMoot(a: ActionSpec, orders: readonly Order[] | undefined, memory: Pick<MemoryFacts, 'lastStopSent'>): string | undefined {
+  if (a.side === undefined || a.stopPrice === undefined || a.orderId === undefined) return undefined;
+  const o = orders?.find((x) => x.id === a.orderId);
+  if (orders && !o) return `stop order ${a.orderId} is no longer working`;
+  const current = tightest(a.side, o?.stopPrice ?? undefined, memory.lastStopSent(a.orderId));
+  if (current !== undefined && !isTighter(a.side, current, a.stopPrice)) {
+    return `stop is already at ${current}; ${a.stopPrice} would not tighten it (never loosen)`;
+  }
+  return undefined;
 }

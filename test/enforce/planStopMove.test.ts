@@ -2,8 +2,9 @@
 // working; riskd's own stop gone; a throttled move superseded by a tighter one.
 import { describe, expect, it } from 'vitest';
 import { AccountMemory } from '../../src/enforce/accountMemory.ts';
+import type { ActionSpec } from '../../src/enforce/actionSpec.ts';
 import type { KeyHolder } from '../../src/enforce/plan.ts';
-import { planStopMove, type StopMoveIntent } from '../../src/enforce/planStopMove.ts';
+import { planStopMove, queuedMoveMoot, type StopMoveIntent } from '../../src/enforce/planStopMove.ts';
 import { OrderSide, OrderStatus, type Order } from '../../src/gateway/models.ts';
 import { facts, order, viewOf } from './helpers/planFacts.ts';
 
@@ -20,7 +21,7 @@ const move = (stopPrice: number, orderId?: number): StopMoveIntent => ({
   side: OrderSide.Ask,
   ...(orderId !== undefined ? { orderId } : {}),
 });
-const modify = (orderId: number, stopPrice: number) => ({
+const modify = (orderId: number, stopPrice: number): ActionSpec => ({
   kind: 'modifyStop',
   key: KEY,
   contractId: MNQ,
@@ -29,7 +30,7 @@ const modify = (orderId: number, stopPrice: number) => ({
   size: 2,
   orderId,
 });
-const place = (stopPrice: number) => ({ kind: 'placeStop', key: KEY, contractId: MNQ, stopPrice, side: OrderSide.Ask, size: 2 });
+const place = (stopPrice: number): ActionSpec => ({ kind: 'placeStop', key: KEY, contractId: MNQ, stopPrice, side: OrderSide.Ask, size: 2 });
 const stopAt = (id: number, stopPrice: number, o: Partial<Order> = {}) => order(id, { contractId: MNQ, stopPrice, ...o });
 
 describe('planStopMove', () => {
@@ -139,5 +140,21 @@ describe('planStopMove', () => {
     ])('a move held by one $what is planned as usual (the registry absorbs it)', ({ holder }) => {
       expect(planStopMove(move(101, 31), facts({ view, holders: { [KEY]: holder } }))).toEqual({ do: 'start', spec: modify(31, 101) });
     });
+  });
+});
+
+describe('queuedMoveMoot: a throttled move is due', () => {
+  const due = modify(31, 101);
+  it.each([
+    { what: 'the stop still at 100', orders: [stopAt(31, 100)], sent: undefined, want: undefined },
+    { what: 'the stop gone from the ledger', orders: [], sent: undefined, want: 'stop order 31 is no longer working' },
+    { what: 'the trader moved it to 101', orders: [stopAt(31, 101)], sent: undefined, want: 'stop is already at 101; 101 would not tighten it (never loosen)' },
+    { what: 'riskd sent 102 meanwhile', orders: [stopAt(31, 100)], sent: 102, want: 'stop is already at 102; 101 would not tighten it (never loosen)' },
+    { what: 'no ledger at all, nothing sent', orders: undefined, sent: undefined, want: undefined },
+    { what: 'no ledger at all, 101 sent', orders: undefined, sent: 101, want: 'stop is already at 101; 101 would not tighten it (never loosen)' },
+  ])('with $what', ({ orders, sent, want }) => {
+    const memory = new AccountMemory();
+    if (sent !== undefined) memory.noteStopSent(31, sent);
+    expect(queuedMoveMoot(due, orders, memory)).toBe(want);
   });
 });

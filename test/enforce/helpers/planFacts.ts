@@ -10,17 +10,20 @@ export interface ViewData {
   orders?: Order[];
   /** Contracts filled so far per order id; absent: the view has no fill counts. */
   filled?: Record<number, number>;
+  /** Signed size (long +) of the fills since each contract's latest position event; absent: the view has none. */
+  fillsSince?: Record<string, number>;
 }
 
 /** The account's ledger view; symbols are the contract id's fourth part (CON.F.US.MNQ.Z25 -> MNQ). */
 export function viewOf(data: ViewData): AccountStateView {
   const symbolOf = (c: string) => c.split('.')[3] ?? '';
-  const filled = data.filled;
+  const { filled, fillsSince } = data;
   return {
     positions: () => (data.positions ?? []).map((p) => ({ ...p, symbol: symbolOf(p.contractId) })),
     workingOrders: () => data.orders ?? [],
     symbolOf,
     ...(filled ? { filledSizeOf: (id: number) => filled[id] ?? 0 } : {}),
+    ...(fillsSince ? { fillsSincePosition: (c: string) => fillsSince[c] ?? 0 } : {}),
   };
 }
 
