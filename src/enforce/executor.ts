@@ -2,7 +2,10 @@
 // gateway, exactly once, and writes every step to the audit log.
 //
 // Each action's life is a statechart (machines/action), one actor per action; the executor provides its REST call,
-// its REST check and its audit writes, and keeps the registry (in flight per key, absorb, drain).
+// its REST check and its audit writes, and keeps the registry (in flight per key, absorb, drain). What an intent
+// needs (which closes, cancels and stop moves, or why none) is planned by plan.ts, planAccountWide.ts and
+// planStopMove.ts, pure over the ledger's view, the per-account memory and what the registry holds; the executor
+// reads the REST lists a plan asks for and carries out its steps (actionSpec.ts).
 //
 // Shape of one action:  execute() -> row 'pending' -> REST mutation (priority 'enforce') -> row 'sent'
 //   -> confirming ledger event (confirmFromLedger)          -> 'confirmed'
@@ -541,7 +544,8 @@ export class Executor {
   }
 
   private async expandAccountWide(req: EnforcementRequest, i: AccountWideIntent, t0: number, gate: BatchGate, sweep?: Sweep): Promise<unknown> {
-    const source = accountWideSource(i, this.facts(i.accountId), sweep);
+    let facts = this.facts(i.accountId);
+    const source = accountWideSource(i, facts, sweep);
     let from: { view: AccountStateView } | { lists: AccountLists };
     if ('view' in source) {
       from = source;
@@ -562,8 +566,9 @@ export class Executor {
       } catch (err) {
         return this.skip(req, `${source.unreadable}: ${String(err)}`, 'failed');
       }
+      facts = this.facts(i.accountId); // what is in flight now
     }
-    const plan = planAccountWide(i, req.reason, from, this.facts(i.accountId), sweep);
+    const plan = planAccountWide(i, req.reason, from, facts, sweep);
     if (plan.do === 'nothing') return;
     if (plan.do === 'skip') return this.apply(req, t0, gate, plan);
     const planned = plan.reason === req.reason ? req : { ...req, reason: plan.reason };
