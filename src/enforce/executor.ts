@@ -37,7 +37,6 @@ import { assign, createActor, fromPromise, type Actor, type InspectionEvent, typ
 import { actionMachine, type ActionEnd, type ActionKind, type ActionStart, type CallAnswer, type CheckAnswer } from '../../machines/action/index.ts';
 import { OrderStatus, OrderType, isWorkingStatus, type Order } from '../gateway/models.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Intent } from '../rules/types.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
 import { AccountMemory } from './accountMemory.ts';
 import { fillsCloseIt, startOf } from './actionStart.ts';
@@ -45,6 +44,7 @@ import { ENDPOINT, orderKey, positionKey, stopKey, type ActionSpec, type Step } 
 import { AccountReads, type ReadPriority } from './accountReads.ts';
 import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure } from './gatewayOutcome.ts';
+import { resumableAction } from './interrupted.ts';
 import { planOne, type PlanFacts } from './plan.ts';
 import { accountWideSource, flattenSweep, planAccountWide, type AccountLists, type AccountWideIntent, type Sweep } from './planAccountWide.ts';
 import { planStopMove, queuedMoveMoot, type StopMoveIntent } from './planStopMove.ts';
@@ -351,52 +351,26 @@ export class Executor {
   /**
    * Actions a crash interrupted (their enforcement_log rows still 'pending' or 'sent': the request may have left)
    * resume through their chart's `resumed` start: a REST check first, a re-send only if it proves nothing
-   * happened, never a blind one. Their row is the persisted action: intent, endpoint (the kind, a reduce that fell
-   * back already says closeContract), whether it was sent, attempts and the position size it started from.
-   * Closes, reduces and cancels resume; returns the rows that cannot (stop moves and places: their goal needs what
-   * only the process knew), for the caller to close as interrupted.
+   * happened, never a blind one. Their row is the persisted action (interrupted.ts: resumableAction). Closes,
+   * reduces and cancels resume; returns the rows that cannot (stop moves and places: their goal needs what only
+   * the process knew), for the caller to close as interrupted.
    */
   resume(rows: readonly EnforcementRow[]): EnforcementRow[] {
     const left: EnforcementRow[] = [];
     for (const r of rows) {
-      const kind = (Object.keys(ENDPOINT) as ActionKind[]).find((k) => ENDPOINT[k] === r.endpoint);
-      let intent: Intent;
-      let numbers: Record<string, unknown>;
-      try {
-        intent = JSON.parse(r.intent) as Intent;
-        numbers = JSON.parse(r.numbers) as Record<string, unknown>;
-      } catch {
+      const resumed = resumableAction(r);
+      if (!resumed || r.id === undefined || this.draining || this.registry.has(resumed.spec.key)) {
         left.push(r);
         continue;
       }
-      const num = (k: string): number | undefined => (typeof numbers[k] === 'number' ? (numbers[k] as number) : undefined);
-      const orderId = num('orderId') ?? (intent.type === 'cancel' ? intent.orderId : undefined);
-      const contractId = r.contractId ?? undefined;
-      const key =
-        (kind === 'close' || kind === 'reduce') && contractId !== undefined
-          ? positionKey(r.accountId, contractId)
-          : kind === 'cancel' && orderId !== undefined
-            ? orderKey(r.accountId, orderId)
-            : undefined;
-      if (r.id === undefined || kind === undefined || key === undefined || this.draining || this.registry.has(key)) {
-        left.push(r);
-        continue;
-      }
-      const size = num('size');
-      const startSize = num('positionSize');
-      const attempts = Math.max(1, num('attempts') ?? 1);
+      const { spec, req, attempts } = resumed;
       let resolve!: (status: EnforcementStatus) => void;
       const settled = new Promise<EnforcementStatus>((res) => (resolve = res));
       const a: Action = {
-        kind,
-        key,
+        ...spec,
         accountId: r.accountId,
-        ...(contractId !== undefined ? { contractId } : {}),
-        ...(orderId !== undefined ? { orderId } : {}),
-        ...(size !== undefined ? { size } : {}),
-        ...(startSize !== undefined ? { startSize } : {}),
         tags: [],
-        req: { intent, rule: r.rule, reason: r.reason, triggerAt: r.triggerAt },
+        req,
         row: { ...r, id: r.id },
         attempts,
         latency: {},
@@ -407,7 +381,7 @@ export class Executor {
         settled,
         resolve,
       };
-      this.registry.set(key, a);
+      this.registry.set(a.key, a);
       this.audit.update(a.row, { outcome: `riskd restarted before its outcome was known (last: ${r.outcome ?? r.status}); checking over REST before anything is sent` });
       this.logger.warn('enforcement action interrupted by the last stop: resumed, checked before any send', { accountId: r.accountId, endpoint: r.endpoint, rowId: r.id });
       this.run(a, { startAs: 'resumed' }, attempts);
