@@ -39,16 +39,17 @@ import { OrderStatus, OrderType, isWorkingStatus, type Order } from '../gateway/
 import type { Logger } from '../log/logger.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
 import { AccountMemory } from './accountMemory.ts';
-import { fillsCloseIt, startOf } from './actionStart.ts';
+import { startOf } from './actionStart.ts';
 import { ENDPOINT, orderKey, positionKey, stopKey, type ActionSpec, type Step } from './actionSpec.ts';
 import { AccountReads, type ReadPriority } from './accountReads.ts';
 import { Coalesced, lookMark } from './coalesced.ts';
 import { classifyFailure } from './gatewayOutcome.ts';
 import { resumableAction } from './interrupted.ts';
+import { heldCloseAfter, orderConfirmsStop, orderEndsCancel, positionConfirms } from './ledgerConfirmation.ts';
 import { planOne, type PlanFacts } from './plan.ts';
 import { accountWideSource, flattenSweep, planAccountWide, type AccountLists, type AccountWideIntent, type Sweep } from './planAccountWide.ts';
 import { planStopMove, queuedMoveMoot, type StopMoveIntent } from './planStopMove.ts';
-import { samePrice, verify, type Verdict } from './verification.ts';
+import { verify, type Verdict } from './verification.ts';
 import type {
   AccountStateView,
   AttributionPort,
@@ -274,18 +275,14 @@ export class Executor {
       if (change.size === 0) this.cancelOrphanedOwnStop(accountId, change.contractId);
       const a = this.registry.get(positionKey(accountId, change.contractId));
       if (a && hasTag(a, 'held')) {
-        this.positionEventForHeldClose(a, change.size);
+        const next = heldCloseAfter(change.size, this.deps.view?.(accountId), a.contractId);
+        if (next?.type === 'SEND_NOW') a.actor?.send({ type: 'SEND_NOW', at: this.now() });
+        else if (next) this.tell(a, next.type, next.detail);
         return;
       }
       if (!a || !hasTag(a, 'working')) return;
-      if (change.size === 0) {
-        this.tell(a, 'CONFIRMED', 'position closed (ledger event)');
-      } else if (a.kind === 'reduce') {
-        const target = a.startSize !== undefined ? a.startSize - (a.size ?? 0) : undefined;
-        if (target === undefined || change.size <= target) {
-          this.tell(a, 'CONFIRMED', `position reduced to ${change.size} (ledger event)`);
-        }
-      }
+      const v = positionConfirms(a, change.size);
+      if (v) this.tell(a, v.type, v.detail);
       return;
     }
     const o = change.order;
@@ -295,34 +292,16 @@ export class Executor {
       if (!isWorkingStatus(o.status)) this.memory.unwatch(accountId, o.id);
     }
     const c = this.registry.get(orderKey(accountId, o.id));
-    if (c && !isWorkingStatus(o.status)) {
-      if (hasTag(c, 'held')) this.tell(c, 'MOOT', `not sent: market order ${o.id} ${o.status === OrderStatus.Filled ? 'filled' : statusName(o.status)} before a cancel was needed (ledger event)`);
-      else if (hasTag(c, 'working')) this.settleCancel(c, o);
+    if (c && (hasTag(c, 'held') || hasTag(c, 'working'))) {
+      const v = orderEndsCancel(o, hasTag(c, 'held'));
+      if (v) this.tell(c, v.type, v.detail);
     }
     const s = this.registry.get(stopKey(accountId, o.contractId));
-    if (s && hasTag(s, 'working') && isWorkingStatus(o.status)) {
-      if (s.kind === 'modifyStop' && s.orderId === o.id && samePrice(o.stopPrice, s.stopPrice)) {
-        this.tell(s, 'CONFIRMED', `stop ${o.id} now at ${o.stopPrice} (ledger event)`);
-      } else if (s.kind === 'placeStop' && o.customTag && s.tags.includes(o.customTag)) {
-        this.adoptPlacedStop(s, o.id);
-        this.tell(s, 'CONFIRMED', `stop ${o.id} working at ${o.stopPrice} (ledger event)`);
-      }
+    if (s && hasTag(s, 'working')) {
+      const v = orderConfirmsStop(s, o);
+      if (v && s.kind === 'placeStop') this.adoptPlacedStop(s, o.id);
+      if (v) this.tell(s, v.type, v.detail);
     }
-  }
-
-  /**
-   * The order of an in-flight cancel reached a final status. Only 'Cancelled' is the cancel's doing; a fill (or an
-   * expiry, a rejection) that got there first is recorded as what happened: the goal, no working order, is met
-   * ('reconciled'), and the position a fill opened is the rules' to judge from the ledger.
-   */
-  private settleCancel(c: Action, o: Order): void {
-    if (o.status === OrderStatus.Cancelled) {
-      const partly = o.fillVolume > 0 ? ` after ${o.fillVolume} of ${o.size} filled` : '';
-      this.tell(c, 'CONFIRMED', `order cancelled${partly} (ledger event)`);
-      return;
-    }
-    const what = o.status === OrderStatus.Filled ? `filled before cancel: ${o.fillVolume} contract(s) filled` : `${statusName(o.status)} before cancel`;
-    this.tell(c, 'OVERTAKEN', `${what}; the cancel did not take effect (ledger event, status ${o.status})`);
   }
 
   /**
@@ -799,16 +778,6 @@ export class Executor {
     else a.actor?.send({ type, detail, at: this.now() });
   }
 
-  /** The position event a held close waited for: flat means nothing to send; still open means close it now. */
-  private positionEventForHeldClose(a: Action, size: number): void {
-    if (size === 0) {
-      this.tell(a, 'MOOT', 'not sent: the fills that arrived first closed the position (position event)');
-      return;
-    }
-    if (a.contractId !== undefined && fillsCloseIt(this.deps.view?.(a.accountId), a.contractId)) return; // more fills still ahead of their events: keep waiting
-    a.actor?.send({ type: 'SEND_NOW', at: this.now() });
-  }
-
   /** The action's REST mutation (the chart's `call` actor): resolves with the gateway's answer, read. */
   private send(a: Action): Promise<CallAnswer> {
     a.attempts += 1;
@@ -1122,11 +1091,6 @@ export class Executor {
 function stateText(value: StateValue): string {
   if (typeof value === 'string') return value;
   return Object.entries(value).map(([k, v]) => (v === undefined ? k : `${k}.${stateText(v)}`)).join(',');
-}
-
-function statusName(status: number): string {
-  const name = Object.entries(OrderStatus).find(([, v]) => v === status)?.[0];
-  return name ? name.toLowerCase() : `status ${status}`;
 }
 
 /** Runs the caller's beforeFirstCall (persist the lock) once, right before a batch's first gateway call. */
