@@ -2,7 +2,10 @@
 // gateway, exactly once, and writes every step to the audit log.
 //
 // Each action's life is a statechart (machines/action), one actor per action; the executor provides its REST call,
-// its REST check and its audit writes, and keeps the registry (in flight per key, absorb, drain).
+// its REST check and its audit writes, and keeps the registry (in flight per key, absorb, drain). What an intent
+// needs (which closes, cancels and stop moves, or why none) is planned by plan.ts, planAccountWide.ts and
+// planStopMove.ts, pure over the ledger's view, the per-account memory and what the registry holds; the executor
+// reads the REST lists a plan asks for and carries out its steps (actionSpec.ts).
 //
 // Shape of one action:  execute() -> row 'pending' -> REST mutation (priority 'enforce') -> row 'sent'
 //   -> confirming ledger event (confirmFromLedger)          -> 'confirmed'
@@ -33,16 +36,21 @@
 import { performance } from 'node:perf_hooks';
 import { assign, createActor, fromPromise, type Actor, type InspectionEvent, type StateValue } from 'xstate';
 import { actionMachine, type ActionEnd, type ActionKind, type ActionStart, type CallAnswer, type CheckAnswer } from '../../machines/action/index.ts';
-import { OrderStatus, OrderType, isWorkingStatus, type Order, type OrderSide } from '../gateway/models.ts';
+import { OrderStatus, OrderType, isWorkingStatus, type Order } from '../gateway/models.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Intent } from '../rules/types.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
 import { AccountMemory } from './accountMemory.ts';
+import { startOf } from './actionStart.ts';
+import { ENDPOINT, orderKey, positionKey, stopKey, type ActionSpec, type Step } from './actionSpec.ts';
 import { AccountReads, type ReadPriority } from './accountReads.ts';
 import { Coalesced, lookMark } from './coalesced.ts';
-import { classifyFailure, type Endpoint } from './gatewayOutcome.ts';
-import { isTighter, tightest } from './stops.ts';
-import { samePrice, verify, type Verdict } from './verification.ts';
+import { classifyFailure } from './gatewayOutcome.ts';
+import { resumableAction } from './interrupted.ts';
+import { heldCloseAfter, orderConfirmsStop, orderEndsCancel, positionConfirms } from './ledgerConfirmation.ts';
+import { planOne, type PlanFacts } from './plan.ts';
+import { accountWideSource, flattenSweep, planAccountWide, type AccountLists, type AccountWideIntent, type Sweep } from './planAccountWide.ts';
+import { planStopMove, queuedMoveMoot, type StopMoveIntent } from './planStopMove.ts';
+import { verify, type Verdict } from './verification.ts';
 import type {
   AccountStateView,
   AttributionPort,
@@ -125,18 +133,8 @@ export const actionActorId = (rowId: number): string => `action:${rowId}`;
 export type ReevaluateSource = 'ledger' | 'rest';
 
 /** One gateway mutation the executor owns until it settles. */
-interface Action {
-  kind: ActionKind;
-  key: string;
+interface Action extends Omit<ActionSpec, 'note'> {
   accountId: number;
-  contractId?: string;
-  orderId?: number;
-  /** reduce: contracts to close; placeStop: stop size. */
-  size?: number;
-  /** Position size when the action began, if the ledger knew it. */
-  startSize?: number;
-  stopPrice?: number;
-  side?: OrderSide;
   /** customTags used by placeStop attempts (a fresh one per attempt). */
   tags: string[];
   req: EnforcementRequest;
@@ -195,20 +193,8 @@ export interface InFlightInfo {
   context: unknown;
 }
 
-const ENDPOINT: Record<ActionKind, Endpoint> = {
-  close: 'Position/closeContract',
-  reduce: 'Position/partialCloseContract',
-  cancel: 'Order/cancel',
-  modifyStop: 'Order/modify',
-  placeStop: 'Order/place',
-};
-
 /** Enforcement calls, and the reads one cannot go without (planning a flatten with no ledger view). */
 const ENFORCE = { priority: 'enforce' } as const;
-
-const positionKey = (accountId: number, contractId: string): string => `pos:${accountId}:${contractId}`;
-const orderKey = (accountId: number, orderId: number): string => `ord:${accountId}:${orderId}`;
-const stopKey = (accountId: number, contractId: string): string => `stop:${accountId}:${contractId}`;
 
 export class Executor {
   private readonly rest: EnforcementRest;
@@ -293,18 +279,14 @@ export class Executor {
       if (change.size === 0) this.cancelOrphanedOwnStop(accountId, change.contractId);
       const a = this.registry.get(positionKey(accountId, change.contractId));
       if (a && hasTag(a, 'held')) {
-        this.positionEventForHeldClose(a, change.size);
+        const next = heldCloseAfter(change.size, this.deps.view?.(accountId), a.contractId);
+        if (next?.type === 'SEND_NOW') a.actor?.send({ type: 'SEND_NOW', at: this.now() });
+        else if (next) this.tell(a, next.type, next.detail);
         return;
       }
       if (!a || !hasTag(a, 'working')) return;
-      if (change.size === 0) {
-        this.tell(a, 'CONFIRMED', 'position closed (ledger event)');
-      } else if (a.kind === 'reduce') {
-        const target = a.startSize !== undefined ? a.startSize - (a.size ?? 0) : undefined;
-        if (target === undefined || change.size <= target) {
-          this.tell(a, 'CONFIRMED', `position reduced to ${change.size} (ledger event)`);
-        }
-      }
+      const v = positionConfirms(a, change.size);
+      if (v) this.tell(a, v.type, v.detail);
       return;
     }
     const o = change.order;
@@ -314,34 +296,16 @@ export class Executor {
       if (!isWorkingStatus(o.status)) this.memory.unwatch(accountId, o.id);
     }
     const c = this.registry.get(orderKey(accountId, o.id));
-    if (c && !isWorkingStatus(o.status)) {
-      if (hasTag(c, 'held')) this.tell(c, 'MOOT', `not sent: market order ${o.id} ${o.status === OrderStatus.Filled ? 'filled' : statusName(o.status)} before a cancel was needed (ledger event)`);
-      else if (hasTag(c, 'working')) this.settleCancel(c, o);
+    if (c && (hasTag(c, 'held') || hasTag(c, 'working'))) {
+      const v = orderEndsCancel(o, hasTag(c, 'held'));
+      if (v) this.tell(c, v.type, v.detail);
     }
     const s = this.registry.get(stopKey(accountId, o.contractId));
-    if (s && hasTag(s, 'working') && isWorkingStatus(o.status)) {
-      if (s.kind === 'modifyStop' && s.orderId === o.id && samePrice(o.stopPrice, s.stopPrice)) {
-        this.tell(s, 'CONFIRMED', `stop ${o.id} now at ${o.stopPrice} (ledger event)`);
-      } else if (s.kind === 'placeStop' && o.customTag && s.tags.includes(o.customTag)) {
-        this.adoptPlacedStop(s, o.id);
-        this.tell(s, 'CONFIRMED', `stop ${o.id} working at ${o.stopPrice} (ledger event)`);
-      }
+    if (s && hasTag(s, 'working')) {
+      const v = orderConfirmsStop(s, o);
+      if (v && s.kind === 'placeStop') this.adoptPlacedStop(s, o.id);
+      if (v) this.tell(s, v.type, v.detail);
     }
-  }
-
-  /**
-   * The order of an in-flight cancel reached a final status. Only 'Cancelled' is the cancel's doing; a fill (or an
-   * expiry, a rejection) that got there first is recorded as what happened: the goal, no working order, is met
-   * ('reconciled'), and the position a fill opened is the rules' to judge from the ledger.
-   */
-  private settleCancel(c: Action, o: Order): void {
-    if (o.status === OrderStatus.Cancelled) {
-      const partly = o.fillVolume > 0 ? ` after ${o.fillVolume} of ${o.size} filled` : '';
-      this.tell(c, 'CONFIRMED', `order cancelled${partly} (ledger event)`);
-      return;
-    }
-    const what = o.status === OrderStatus.Filled ? `filled before cancel: ${o.fillVolume} contract(s) filled` : `${statusName(o.status)} before cancel`;
-    this.tell(c, 'OVERTAKEN', `${what}; the cancel did not take effect (ledger event, status ${o.status})`);
   }
 
   /**
@@ -370,52 +334,26 @@ export class Executor {
   /**
    * Actions a crash interrupted (their enforcement_log rows still 'pending' or 'sent': the request may have left)
    * resume through their chart's `resumed` start: a REST check first, a re-send only if it proves nothing
-   * happened, never a blind one. Their row is the persisted action: intent, endpoint (the kind, a reduce that fell
-   * back already says closeContract), whether it was sent, attempts and the position size it started from.
-   * Closes, reduces and cancels resume; returns the rows that cannot (stop moves and places: their goal needs what
-   * only the process knew), for the caller to close as interrupted.
+   * happened, never a blind one. Their row is the persisted action (interrupted.ts: resumableAction). Closes,
+   * reduces and cancels resume; returns the rows that cannot (stop moves and places: their goal needs what only
+   * the process knew), for the caller to close as interrupted.
    */
   resume(rows: readonly EnforcementRow[]): EnforcementRow[] {
     const left: EnforcementRow[] = [];
     for (const r of rows) {
-      const kind = (Object.keys(ENDPOINT) as ActionKind[]).find((k) => ENDPOINT[k] === r.endpoint);
-      let intent: Intent;
-      let numbers: Record<string, unknown>;
-      try {
-        intent = JSON.parse(r.intent) as Intent;
-        numbers = JSON.parse(r.numbers) as Record<string, unknown>;
-      } catch {
+      const resumed = resumableAction(r);
+      if (!resumed || r.id === undefined || this.draining || this.registry.has(resumed.spec.key)) {
         left.push(r);
         continue;
       }
-      const num = (k: string): number | undefined => (typeof numbers[k] === 'number' ? (numbers[k] as number) : undefined);
-      const orderId = num('orderId') ?? (intent.type === 'cancel' ? intent.orderId : undefined);
-      const contractId = r.contractId ?? undefined;
-      const key =
-        (kind === 'close' || kind === 'reduce') && contractId !== undefined
-          ? positionKey(r.accountId, contractId)
-          : kind === 'cancel' && orderId !== undefined
-            ? orderKey(r.accountId, orderId)
-            : undefined;
-      if (r.id === undefined || kind === undefined || key === undefined || this.draining || this.registry.has(key)) {
-        left.push(r);
-        continue;
-      }
-      const size = num('size');
-      const startSize = num('positionSize');
-      const attempts = Math.max(1, num('attempts') ?? 1);
+      const { spec, req, attempts } = resumed;
       let resolve!: (status: EnforcementStatus) => void;
       const settled = new Promise<EnforcementStatus>((res) => (resolve = res));
       const a: Action = {
-        kind,
-        key,
+        ...spec,
         accountId: r.accountId,
-        ...(contractId !== undefined ? { contractId } : {}),
-        ...(orderId !== undefined ? { orderId } : {}),
-        ...(size !== undefined ? { size } : {}),
-        ...(startSize !== undefined ? { startSize } : {}),
         tags: [],
-        req: { intent, rule: r.rule, reason: r.reason, triggerAt: r.triggerAt },
+        req,
         row: { ...r, id: r.id },
         attempts,
         latency: {},
@@ -426,7 +364,7 @@ export class Executor {
         settled,
         resolve,
       };
-      this.registry.set(key, a);
+      this.registry.set(a.key, a);
       this.audit.update(a.row, { outcome: `riskd restarted before its outcome was known (last: ${r.outcome ?? r.status}); checking over REST before anything is sent` });
       this.logger.warn('enforcement action interrupted by the last stop: resumed, checked before any send', { accountId: r.accountId, endpoint: r.endpoint, rowId: r.id });
       this.run(a, { startAs: 'resumed' }, attempts);
@@ -508,37 +446,16 @@ export class Executor {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  // Planning: one request -> actions
+  // Planning (plan*.ts) and carrying out its steps
 
   private runRequest(req: EnforcementRequest, t0: number, gate: BatchGate): Promise<unknown> {
     if (this.draining) return this.skip(req, 'not executed: riskd is shutting down');
     const i = req.intent;
     switch (i.type) {
       case 'close':
-        return this.start(req, t0, gate, {
-          kind: 'close',
-          key: positionKey(i.accountId, i.contractId),
-          contractId: i.contractId,
-          ...this.knownSize(i.accountId, i.contractId),
-        });
-      case 'reduce': {
-        if (!(Number.isInteger(i.size) && i.size > 0)) {
-          return this.skip(req, `not executed: reduce size must be a positive integer, got ${String(i.size)}`, 'failed');
-        }
-        const kind = this.memory.refuses(i.accountId, 'partialClose') ? 'close' : 'reduce';
-        return this.start(req, t0, gate, {
-          kind,
-          key: positionKey(i.accountId, i.contractId),
-          contractId: i.contractId,
-          size: i.size,
-          ...this.knownSize(i.accountId, i.contractId),
-          ...(kind === 'close' ? { note: 'account refuses partial close: closing the whole position' } : {}),
-        });
-      }
-      case 'cancel': {
-        const known = this.deps.view?.(i.accountId)?.workingOrders().find((o) => o.id === i.orderId);
-        return this.cancelOrWatch(req, t0, gate, i.orderId, known?.contractId);
-      }
+      case 'reduce':
+      case 'cancel':
+        return this.apply(req, t0, gate, planOne(i, this.facts(i.accountId)));
       case 'flatten':
       case 'cancelAll':
         return this.expandAccountWide(req, i, t0, gate);
@@ -547,211 +464,97 @@ export class Executor {
     }
   }
 
-  private knownSize(accountId: number, contractId: string): { startSize?: number } {
-    const p = this.deps.view?.(accountId)?.positions().find((x) => x.contractId === contractId);
-    return p ? { startSize: p.size } : {};
+  /** What planning an intent of this account reads: the ledger's view, the memory, the registry. */
+  private facts(accountId: number): PlanFacts {
+    return {
+      view: this.deps.view?.(accountId),
+      reconciled: this.deps.reconciled?.(accountId),
+      memory: this.memory,
+      holder: (key) => {
+        const a = this.registry.get(key);
+        if (!a) return undefined;
+        return {
+          kind: a.kind,
+          rowId: a.row.id,
+          queued: hasTag(a, 'queued'),
+          ...(a.orderId !== undefined ? { orderId: a.orderId } : {}),
+          ...(a.side !== undefined ? { side: a.side } : {}),
+          ...(a.stopPrice !== undefined ? { stopPrice: a.stopPrice } : {}),
+        };
+      },
+    };
   }
 
-  private async expandAccountWide(
-    req: EnforcementRequest,
-    i: Extract<Intent, { type: 'flatten' } | { type: 'cancelAll' }>,
-    t0: number,
-    gate: BatchGate,
-    sweep?: Sweep,
-  ): Promise<unknown> {
-    let positions: { contractId: string; size: number }[];
-    let orders: Order[];
-    // The sweep after a flatten always asks REST: it exists to catch what the ledger does not show.
-    const view = sweep || this.deps.reconciled?.(i.accountId) === false ? undefined : this.deps.view?.(i.accountId);
-    if (view) {
-      positions = i.type === 'flatten' ? view.positions().filter((p) => p.size > 0) : [];
-      orders = [...view.workingOrders()];
+  /** Carries out one planned step: starts its action, or writes why nothing is sent. */
+  private apply(req: EnforcementRequest, t0: number, gate: BatchGate, step: Step): Promise<EnforcementStatus> {
+    if (step.do === 'skip') {
+      if (step.watch) this.watch(req, step.watch.orderId, step.watch.contractId);
+      return this.skip(req, step.outcome, step.status, step.fields);
+    }
+    const { spec } = step;
+    if (step.supersedes !== undefined) {
+      const held = this.registry.get(spec.key);
+      if (held) this.tell(held, 'SUPERSEDED', step.supersedes);
+    }
+    if (step.forgetOwnStop && spec.contractId !== undefined) this.memory.dropOwnStop(req.intent.accountId, spec.contractId);
+    return this.start(req, t0, gate, spec);
+  }
+
+  private async expandAccountWide(req: EnforcementRequest, i: AccountWideIntent, t0: number, gate: BatchGate, sweep?: Sweep): Promise<unknown> {
+    let facts = this.facts(i.accountId);
+    const source = accountWideSource(i, facts, sweep);
+    let from: { view: AccountStateView } | { lists: AccountLists };
+    if ('view' in source) {
+      from = source;
     } else {
-      // No ledger view (degraded start): ask the gateway what is open. The lock is persisted before this call.
-      // The sweep is a check (coalesced, 'reconcile' priority); a flatten with nothing else to go on is not.
+      // Ask the gateway what is open. The lock is persisted before this call. The sweep is a check (coalesced,
+      // 'reconcile' priority); a flatten with nothing else to go on is not.
       if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
       try {
-        const [ps, os] = await Promise.all([
-          i.type !== 'flatten'
+        const [positions, orders] = await Promise.all([
+          !source.positions
             ? Promise.resolve([])
             : sweep
               ? this.reads.positions(i.accountId, 'reconcile', sweep.after).then((r) => [...r.positions])
               : this.rest.searchOpenPositions(i.accountId, ENFORCE),
-          !sweep ? this.rest.queryWorkingOrders(i.accountId, ENFORCE) : sweep.orders ? this.reads.orders(i.accountId, 'reconcile', sweep.after) : Promise.resolve([]),
+          !source.orders ? Promise.resolve([]) : sweep ? this.reads.orders(i.accountId, 'reconcile', sweep.after) : this.rest.queryWorkingOrders(i.accountId, ENFORCE),
         ]);
-        positions = ps.filter((p) => p.size > 0);
-        orders = os;
+        from = { lists: { positions, orders } };
       } catch (err) {
-        const what = sweep ? 'flatten sweep could not verify' : 'not executed: could not list';
-        return this.skip(req, `${what} positions/orders: ${String(err)}`, 'failed');
+        return this.skip(req, `${source.unreadable}: ${String(err)}`, 'failed');
       }
+      facts = this.facts(i.accountId); // what is in flight now
     }
-    orders = orders.filter((o) => isWorkingStatus(o.status));
-    if (i.type === 'flatten') {
-      // A market order on a contract riskd is closing is that close's own order (closeContract places one and
-      // returns no id), which must never be cancelled, however slowly it fills; or the trader's, which fills before
-      // a cancel could land. The position it leaves, if any, arrives as an event of its own.
-      const closing = (c: string) => positions.some((p) => p.contractId === c) || this.registry.has(positionKey(i.accountId, c));
-      orders = orders.filter((o) => !(o.type === OrderType.Market && closing(o.contractId)));
-    }
-    if (sweep) {
-      // Only what nobody is already working on; anything found is a leftover of the flatten. A position the ledger
-      // shows where the flatten's close is done opened after it: the kill switch's to close (its position event
-      // decides), not a leftover; closing it here as well would be a second decision (an absorbed audit row).
-      const shown = this.deps.view?.(i.accountId)?.positions();
-      const newer = (c: string) => sweep.closedContracts.has(c) && shown?.some((p) => p.contractId === c && p.size > 0) === true;
-      positions = positions.filter((p) => !this.registry.has(positionKey(i.accountId, p.contractId)) && !newer(p.contractId));
-      orders = orders.filter((o) => !this.registry.has(orderKey(i.accountId, o.id)) && !this.memory.watchOf(i.accountId, o.id));
-      if (positions.length === 0 && orders.length === 0) return;
-      req = { ...req, reason: `${req.reason} (flatten sweep: still open per REST after the flatten)` };
-    }
-    if (i.type === 'cancelAll' && i.symbol !== undefined) {
-      if (!view) return this.skip(req, 'not executed: cancelAll by symbol needs the ledger view', 'failed');
-      const sym = i.symbol.toUpperCase();
-      orders = orders.filter((o) => view.symbolOf(o.contractId).toUpperCase() === sym);
-    }
-    if (positions.length === 0 && orders.length === 0) {
-      return this.skip(req, i.type === 'flatten' ? 'nothing to do: no open position or working order' : 'nothing to do: no working order');
-    }
+    const plan = planAccountWide(i, req.reason, from, facts, sweep);
+    if (plan.do === 'nothing') return;
+    if (plan.do === 'skip') return this.apply(req, t0, gate, plan);
+    const planned = plan.reason === req.reason ? req : { ...req, reason: plan.reason };
     const work: Promise<EnforcementStatus>[] = [];
-    const started: Action[] = [];
+    const closing: Action[] = [];
     // Closes first: open exposure is what loses money; the cancels follow within microseconds.
-    for (const p of positions) {
-      const key = positionKey(i.accountId, p.contractId);
-      work.push(this.start(req, t0, gate, { kind: 'close', key, contractId: p.contractId, startSize: p.size }));
-      const a = this.registry.get(key);
-      if (a) started.push(a);
+    for (const spec of plan.closes) {
+      work.push(this.start(planned, t0, gate, spec));
+      const a = this.registry.get(spec.key);
+      if (a) closing.push(a);
     }
-    for (const o of orders) work.push(this.cancelOrWatch(req, t0, gate, o.id, o.contractId));
+    for (const step of plan.cancels) work.push(this.apply(planned, t0, gate, step));
     const ends = await Promise.all(work);
-    // Partial exits and bracket groups behave inconsistently at the gateway (quirk 7): a leftover stop or target
-    // could flip the account. One REST sweep after the flatten settles catches them, when there can be any: it had
-    // resting orders to cancel (a bracket group: positions and orders are read), or an action the hub did not
-    // confirm (the ledger may be behind on positions: a positions read that started after the closes were
-    // answered is enough, and the closes' own checks usually made one already). A flatten of positions alone
-    // that the hub confirmed leaves nothing the ledger does not show.
-    const resting = orders.some((o) => o.type !== OrderType.Market);
-    const unconfirmed = ends.some((e) => e !== 'confirmed' && e !== 'skipped');
-    if (i.type === 'flatten' && !sweep && (resting || unconfirmed) && !this.draining) {
-      const marks = started.map((a) => a.answeredMark);
-      const after = marks.length > 0 && marks.every((m) => m !== undefined) ? Math.max(...(marks as number[])) : undefined;
-      const closedContracts = new Set(positions.filter((_, k) => ends[k] === 'confirmed' || ends[k] === 'reconciled').map((p) => p.contractId));
-      await this.expandAccountWide(req, i, t0, gate, { orders: resting, closedContracts, ...(after !== undefined ? { after } : {}) });
-    }
+    if (i.type !== 'flatten' || sweep || this.draining) return;
+    const next = flattenSweep(plan, ends, closing.map((a) => a.answeredMark));
+    if (next) await this.expandAccountWide(req, i, t0, gate, next);
   }
 
-  /** Contracts filled of a working order whose fills already cover its size (its Filled status is on the way). */
-  private filledBeforeItsStatus(accountId: number, orderId: number): number | undefined {
-    const view = this.deps.view?.(accountId);
-    const o = view?.workingOrders().find((x) => x.id === orderId);
-    const filled = o && view?.filledSizeOf ? view.filledSizeOf(orderId) : 0;
-    return o && filled >= o.size ? filled : undefined;
-  }
-
-  private cancelOrWatch(
-    req: EnforcementRequest,
-    t0: number,
-    gate: BatchGate,
-    orderId: number,
-    contractId: string | undefined,
-  ): Promise<EnforcementStatus> {
-    const accountId = req.intent.accountId;
-    if (this.memory.refuses(accountId, 'cancel')) {
-      this.watch(req, orderId, contractId);
-      return this.skip(req, `cancel not attempted: account refuses cancels; order ${orderId} will be closed on fill`, 'skipped', {
-        endpoint: ENDPOINT.cancel,
-        contractId: contractId ?? null,
-        extra: { orderId },
-      });
+  private async moveStop(req: EnforcementRequest, i: StopMoveIntent, t0: number, gate: BatchGate): Promise<unknown> {
+    const plan = planStopMove(i, this.facts(i.accountId));
+    if (plan.do !== 'read') return this.apply(req, t0, gate, plan);
+    if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
+    let orders: Order[];
+    try {
+      orders = await this.rest.queryWorkingOrders(i.accountId, ENFORCE);
+    } catch (err) {
+      return this.skip(req, `${plan.unreadable}: ${String(err)}`, 'failed');
     }
-    const filled = this.filledBeforeItsStatus(accountId, orderId);
-    if (filled !== undefined) {
-      return this.skip(req, `nothing to do: order ${orderId} is filled (its ${filled} contract fill(s) arrived before its status)`, 'skipped', {
-        endpoint: ENDPOINT.cancel,
-        contractId: contractId ?? null,
-        extra: { orderId },
-      });
-    }
-    return this.start(req, t0, gate, {
-      kind: 'cancel',
-      key: orderKey(accountId, orderId),
-      orderId,
-      ...(contractId !== undefined ? { contractId } : {}),
-    });
-  }
-
-  private async moveStop(
-    req: EnforcementRequest,
-    i: Extract<Intent, { type: 'moveStop' }>,
-    t0: number,
-    gate: BatchGate,
-  ): Promise<unknown> {
-    const key = stopKey(i.accountId, i.contractId);
-    const closing = this.registry.get(positionKey(i.accountId, i.contractId));
-    if (closing) {
-      // A stop placed or moved while the position is being closed could outlive it and open a new position.
-      return this.skip(req, `not executed: ${closing.kind} in flight for this contract (row #${closing.row.id})`, 'skipped', {
-        endpoint: i.orderId !== undefined ? ENDPOINT.modifyStop : ENDPOINT.placeStop,
-        contractId: i.contractId,
-        extra: { stopPrice: i.stopPrice },
-      });
-    }
-    const own = this.memory.ownStop(i.accountId, i.contractId);
-    let orderId = i.orderId ?? own;
-    let current: number | undefined;
-    if (orderId !== undefined) {
-      let orders: readonly Order[] | undefined = this.deps.view?.(i.accountId)?.workingOrders();
-      if (!orders) {
-        if (!gate.open()) return this.skip(req, `not executed: ${gate.refusal}`, 'failed');
-        try {
-          orders = await this.rest.queryWorkingOrders(i.accountId, ENFORCE);
-        } catch (err) {
-          return this.skip(req, `not executed: could not read the current stop: ${String(err)}`, 'failed');
-        }
-      }
-      const o = orders.find((x) => x.id === orderId && isWorkingStatus(x.status));
-      if (!o && i.orderId === undefined) {
-        // riskd's own stop is gone (filled or cancelled): place a new one.
-        this.memory.dropOwnStop(i.accountId, i.contractId);
-        orderId = undefined;
-      } else if (!o) {
-        return this.skip(req, `not executed: stop order ${orderId} is not working`, 'skipped', {
-          endpoint: ENDPOINT.modifyStop,
-          contractId: i.contractId,
-          extra: { orderId, stopPrice: i.stopPrice },
-        });
-      } else {
-        current = tightest(i.side, o.stopPrice ?? undefined, this.memory.lastStopSent(o.id));
-      }
-    }
-    const fields = { endpoint: orderId !== undefined ? ENDPOINT.modifyStop : ENDPOINT.placeStop, contractId: i.contractId };
-    if (orderId !== undefined && current !== undefined && !isTighter(i.side, current, i.stopPrice)) {
-      return this.skip(req, `not executed: stop ${orderId} is at ${current}; ${i.stopPrice} would not tighten it (never loosen)`, 'skipped', {
-        ...fields,
-        extra: { orderId, stopPrice: i.stopPrice, currentStop: current },
-      });
-    }
-    const held = this.registry.get(key);
-    if (held && hasTag(held, 'queued') && held.kind === 'modifyStop' && held.orderId === orderId) {
-      // A throttled move is waiting: the tighter target wins, the other is recorded as superseded.
-      if (held.side !== undefined && held.stopPrice !== undefined && isTighter(held.side, held.stopPrice, i.stopPrice)) {
-        this.tell(held, 'SUPERSEDED', `superseded by a tighter stop ${i.stopPrice} before it was sent`);
-      } else {
-        return this.skip(req, `not executed: a move to ${held.stopPrice} is already queued (row #${held.row.id})`, 'skipped', {
-          ...fields,
-          extra: { orderId, stopPrice: i.stopPrice },
-        });
-      }
-    }
-    return this.start(req, t0, gate, {
-      kind: orderId !== undefined ? 'modifyStop' : 'placeStop',
-      key,
-      contractId: i.contractId,
-      stopPrice: i.stopPrice,
-      side: i.side,
-      size: i.size,
-      ...(orderId !== undefined ? { orderId } : {}),
-    });
+    return this.apply(req, t0, gate, planStopMove(i, this.facts(i.accountId), { orderId: plan.orderId, orders }));
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -761,8 +564,7 @@ export class Executor {
     req: EnforcementRequest,
     t0: number,
     gate: BatchGate,
-    spec: Pick<Action, 'kind' | 'key'> &
-      Partial<Pick<Action, 'contractId' | 'orderId' | 'size' | 'startSize' | 'stopPrice' | 'side'>> & { note?: string },
+    spec: ActionSpec,
   ): Promise<EnforcementStatus> {
     const endpoint = ENDPOINT[spec.kind];
     const target = {
@@ -824,19 +626,8 @@ export class Executor {
       this.finish(a, { status: 'failed', outcome: `not sent: persisting the lock failed first (${gate.refusal})`, after: 'none', source: 'rest' });
       return settled;
     }
-    this.run(a, this.startOf(a));
+    this.run(a, startOf(a, { view: this.deps.view?.(a.accountId), memory: this.memory, modifyMinIntervalMs: this.modifyMinIntervalMs, now: this.now() }));
     return settled;
-  }
-
-  /** Where an action's chart starts: held for the event that likely makes it moot, queued by the throttle, or sent. */
-  private startOf(a: Action): { startAs: ActionStart; sendAt?: number } {
-    if (a.kind === 'modifyStop' && a.orderId !== undefined) {
-      const sendAt = (this.memory.lastModifyAt(a.orderId) ?? -Infinity) + this.modifyMinIntervalMs;
-      if (sendAt > this.now()) return { startAs: 'queued', sendAt };
-    }
-    if (a.kind === 'close' && this.fillsCloseIt(a)) return { startAs: 'heldForPosition' };
-    if (a.kind === 'cancel' && this.isWorkingMarketOrder(a)) return { startAs: 'heldForFill' };
-    return { startAs: 'send' };
   }
 
   /**
@@ -907,7 +698,13 @@ export class Executor {
         this.audit.update(a.row, { outcome: params.why, endpoint: ENDPOINT.close });
         this.logger.warn('reduce falls back to closeContract', { accountId: a.accountId, contractId: a.contractId, why: params.why });
       },
-      assessThrottledStop: assign({ stopSkip: ({ system }) => this.throttledStopSkip(this.actionOf(system)) }),
+      assessThrottledStop: assign({
+        stopSkip: ({ system }) => {
+          const a = this.actionOf(system);
+          const orders = this.deps.view ? (this.deps.view(a.accountId)?.workingOrders() ?? []) : undefined;
+          return queuedMoveMoot(a, orders, this.memory);
+        },
+      }),
     },
   });
   /** The action each running chart drives, by the chart's actor system (one system per createActor). */
@@ -983,48 +780,6 @@ export class Executor {
   private tell(a: Action, type: 'CONFIRMED' | 'OVERTAKEN' | 'MOOT' | 'SUPERSEDED' | 'ABANDON', detail: string): void {
     if (a.early) a.early.push({ type, detail, at: this.now() });
     else a.actor?.send({ type, detail, at: this.now() });
-  }
-
-  /**
-   * True when the fills received since the position's latest event bring it to flat: the trader's own exit
-   * (or a stop) ran ahead of its position event, so a close now would hit a flat contract or, worse, land on
-   * the next position the trader opens.
-   */
-  private fillsCloseIt(a: Action): boolean {
-    const view = this.deps.view?.(a.accountId);
-    if (!view?.fillsSincePosition || a.contractId === undefined) return false;
-    const p = view.positions().find((x) => x.contractId === a.contractId);
-    if (!p || p.side === undefined) return false;
-    const net = view.fillsSincePosition(a.contractId);
-    return net !== 0 && (p.side === 'long' ? p.size : -p.size) + net === 0;
-  }
-
-  private isWorkingMarketOrder(a: Action): boolean {
-    const o = this.deps.view?.(a.accountId)?.workingOrders().find((x) => x.id === a.orderId);
-    return o !== undefined && o.type === OrderType.Market && isWorkingStatus(o.status);
-  }
-
-  /** The position event a held close waited for: flat means nothing to send; still open means close it now. */
-  private positionEventForHeldClose(a: Action, size: number): void {
-    if (size === 0) {
-      this.tell(a, 'MOOT', 'not sent: the fills that arrived first closed the position (position event)');
-      return;
-    }
-    if (this.fillsCloseIt(a)) return; // more fills still ahead of their events: keep waiting
-    a.actor?.send({ type: 'SEND_NOW', at: this.now() });
-  }
-
-  /** A queued stop move is due: why it is no longer needed (riskd or the trader moved the stop meanwhile), if so. */
-  private throttledStopSkip(a: Action): string | undefined {
-    const o = this.deps.view?.(a.accountId)?.workingOrders().find((x) => x.id === a.orderId);
-    if (a.side !== undefined && a.stopPrice !== undefined && a.orderId !== undefined) {
-      if (this.deps.view && !o) return `stop order ${a.orderId} is no longer working`;
-      const current = tightest(a.side, o?.stopPrice ?? undefined, this.memory.lastStopSent(a.orderId));
-      if (current !== undefined && !isTighter(a.side, current, a.stopPrice)) {
-        return `stop is already at ${current}; ${a.stopPrice} would not tighten it (never loosen)`;
-      }
-    }
-    return undefined;
   }
 
   /** The action's REST mutation (the chart's `call` actor): resolves with the gateway's answer, read. */
@@ -1364,23 +1119,10 @@ interface ListReads {
   orders?: OrdersRead | undefined;
 }
 
-/** The REST sweep after a flatten: which lists it reads, from looks started after `after` (a lookMark()). */
-interface Sweep {
-  orders: boolean;
-  after?: number;
-  /** Contracts whose close the flatten saw done: a position the ledger shows there opened after it. */
-  closedContracts: ReadonlySet<string>;
-}
-
 /** A chart state as text: 'sending.waitingForBudget'. */
 function stateText(value: StateValue): string {
   if (typeof value === 'string') return value;
   return Object.entries(value).map(([k, v]) => (v === undefined ? k : `${k}.${stateText(v)}`)).join(',');
-}
-
-function statusName(status: number): string {
-  const name = Object.entries(OrderStatus).find(([, v]) => v === status)?.[0];
-  return name ? name.toLowerCase() : `status ${status}`;
 }
 
 /** Runs the caller's beforeFirstCall (persist the lock) once, right before a batch's first gateway call. */

@@ -3,7 +3,10 @@
 // executor resumes the ones it can through their chart's `resumed` start (Executor.resume: a REST check first,
 // never a blind re-send), and the rest are closed here as failed so the audit trail never shows an action as
 // forever in flight (the restart reconciles from REST and the restored locks decide afresh what must be done).
-import type { EnforcementRow } from './types.ts';
+import type { ActionKind } from '../../machines/action/index.ts';
+import type { Intent } from '../rules/types.ts';
+import { ENDPOINT, orderKey, positionKey, type ActionSpec } from './actionSpec.ts';
+import type { EnforcementRequest, EnforcementRow } from './types.ts';
 
 export interface InterruptedRowsRepo {
   list(filter: { since?: number; limit?: number }): EnforcementRow[];
@@ -32,4 +35,52 @@ export function closeInterruptedRows(repo: InterruptedRowsRepo, now: number, loo
     n += 1;
   }
   return n;
+}
+
+/** An interrupted row as the action it persisted: what to check (and re-send), why, and the attempts already made. */
+export interface ResumableAction {
+  spec: ActionSpec;
+  req: EnforcementRequest;
+  attempts: number;
+}
+
+/**
+ * The action an interrupted row persisted, if it can resume: intent, endpoint (the kind; a reduce that fell back
+ * already says closeContract), attempts and the position size it started from. Closes, reduces and cancels only:
+ * a stop move's or place's goal needs what only the process knew.
+ */
+export function resumableAction(r: EnforcementRow): ResumableAction | undefined {
+  const kind = (Object.keys(ENDPOINT) as ActionKind[]).find((k) => ENDPOINT[k] === r.endpoint);
+  let intent: Intent;
+  let numbers: Record<string, unknown>;
+  try {
+    intent = JSON.parse(r.intent) as Intent;
+    numbers = JSON.parse(r.numbers) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const num = (k: string): number | undefined => (typeof numbers[k] === 'number' ? (numbers[k] as number) : undefined);
+  const orderId = num('orderId') ?? (intent.type === 'cancel' ? intent.orderId : undefined);
+  const contractId = r.contractId ?? undefined;
+  const key =
+    (kind === 'close' || kind === 'reduce') && contractId !== undefined
+      ? positionKey(r.accountId, contractId)
+      : kind === 'cancel' && orderId !== undefined
+        ? orderKey(r.accountId, orderId)
+        : undefined;
+  if (kind === undefined || key === undefined) return undefined;
+  const size = num('size');
+  const startSize = num('positionSize');
+  return {
+    spec: {
+      kind,
+      key,
+      ...(contractId !== undefined ? { contractId } : {}),
+      ...(orderId !== undefined ? { orderId } : {}),
+      ...(size !== undefined ? { size } : {}),
+      ...(startSize !== undefined ? { startSize } : {}),
+    },
+    req: { intent, rule: r.rule, reason: r.reason, triggerAt: r.triggerAt },
+    attempts: Math.max(1, num('attempts') ?? 1),
+  };
 }

@@ -98,11 +98,13 @@ export class FakeGateway implements EnforcementRest {
 
   async searchOpenPositions(accountId: number, o?: CallOpts): Promise<Position[]> {
     this.calls.push({ endpoint: 'Position/searchOpen', accountId, priority: o?.priority });
+    this.readFault('Position/searchOpen');
     return [...this.acctPositions(accountId).values()].map((p) => ({ ...p }));
   }
 
   async queryWorkingOrders(accountId: number, o?: CallOpts): Promise<Order[]> {
     this.calls.push({ endpoint: 'Order/v2/query', accountId, priority: o?.priority });
+    this.readFault('Order/v2/query');
     return [...this.acctOrders(accountId).values()].map((x) => ({ ...x }));
   }
 
@@ -179,6 +181,11 @@ export class FakeGateway implements EnforcementRest {
   }
 
   // --- internals -----------------------------------------------------------------------------------------
+
+  /** A read given any fault times out (a read changes nothing, so how it failed does not matter). */
+  private readFault(endpoint: string): void {
+    if (this.faults.get(endpoint)?.shift() !== undefined) throw new GatewayTimeoutError(`/api/${endpoint}`, 5000, false);
+  }
 
   private async mutate<T>(endpoint: string, run: () => T): Promise<T> {
     const fault = this.faults.get(endpoint)?.shift();
