@@ -34,7 +34,7 @@ export interface PipelineDeps {
   lastModifyAt?: (orderId: number) => number | undefined;
   /**
    * Delivers the machine events of one change (default: one supervisor.batch at once). The daemon defers events
-   * that cannot decide (facts on an unlocked account) to the end of the turn, in order, so an enforcement decided
+   * that cannot decide (facts on an unlocked account) until the hub is quiet, in order, so an enforcement decided
    * on a later event of the same socket read leaves first; urgent events run at once (see machineOrder.ts).
    */
   runMachine?: (accountId: number, events: readonly AccountEvent[], urgency: Urgency) => void;
@@ -166,7 +166,7 @@ function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: Ru
   if (!deps.runMachine) return void deps.supervisor.batch(accountId, (send) => events.forEach(send));
   // A verdict, the broker's trading switch (RULE-010) or any fact reaching a locked account or one with a blocked
   // symbol (their kill switch) may be a decision: the machine runs at once. Other facts decide nothing now and may
-  // wait for the end of the turn.
+  // wait until the hub is quiet.
   const armed = killSwitchArmed(deps.supervisor, accountId);
   const urgency: Urgency = armed || facts.some((f) => f.type === 'account.canTrade')
     ? 'now'

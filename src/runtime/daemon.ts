@@ -6,7 +6,8 @@
 // Every hub or REST event enters through `ingest`, which applies it to the ledger and the rules in a savepoint
 // of the turn's transaction; the events of one socket read (a fill: order, trade, position, account events)
 // commit together at the end of the turn, with the account machine's work and snapshot (one per account and
-// turn, see runMachine), so a crash leaves a consistent store one turn old at worst.
+// turn; machine facts that decide nothing wait until the hub is quiet, and the turn with them: see runMachine),
+// so a crash leaves a consistent store one turn old at worst.
 // Latency (bench/latency-process.ts): an enforcement request is handed to the transport the moment it is
 // decided and written on the next tick; hub frames read behind it wait a turn. The one exception is the rule
 // "persist a lock before you act on it": when the turn wrote a lock, the turn commits first and the request
@@ -409,7 +410,7 @@ export class Daemon {
    * The machine events of a change. What cannot decide (facts on an unlocked account) waits for the end of the
    * turn: a fill arrives as one socket read of order, trade, position and account events, and the account machine's
    * work on the first ones must not stand between the position event and its enforcement. Waiting events run in
-   * arrival order, one batch (one snapshot) per account, at the end of the turn and before any later event. Urgent
+   * arrival order, one batch (one snapshot) per account, once the hub is quiet and before any later decision. Urgent
    * events run at once, after what waits for their account, or, for a lock-free verdict, ahead of it
    * (machineOrder.ts); a lock a batch sets is committed before its intents leave (the send gate holds them).
    * Other accounts' events keep waiting (each account's machine hears its own in that order).

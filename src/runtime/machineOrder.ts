@@ -5,7 +5,7 @@
 import type { AccountEvent } from '../../machines/account/index.ts';
 
 /**
- * later: facts that decide nothing now (an unlocked account): they wait for the end of the turn, in order.
+ * later: facts that decide nothing now (an unlocked account): they wait until the hub is quiet, in order.
  * now: may decide (a verdict that sets a lock, canTrade, any fact on an armed kill switch): the account's waiting
  *   events run first, then these, in arrival order, in one batch.
  * lockFreeVerdict: verdicts that set no lock, on an account whose kill switch is not armed (see deliveryOf).
@@ -22,13 +22,13 @@ const OVERTAKABLE: ReadonlySet<AccountEvent['type']> = new Set(['order.working',
 export interface Delivery {
   /** Run now, in this order, in one batch. */
   now: readonly AccountEvent[];
-  /** Wait for the end of the turn, in this order (replaces the account's waiting events). */
+  /** Wait until the hub is quiet, in this order (replaces the account's waiting events). */
   wait: readonly AccountEvent[];
 }
 
 /**
  * What runs now and what waits. A lock-free verdict runs alone, ahead of the facts that wait (they follow at the
- * end of the turn, after its request has left); the machine's decision is the same, since none of those facts bears
+ * turn's end, after its request has left); the machine's decision is the same, since none of those facts bears
  * on it. Everything else keeps arrival order.
  */
 export function deliveryOf(events: readonly AccountEvent[], urgency: Urgency, waiting: readonly AccountEvent[]): Delivery {
