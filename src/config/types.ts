@@ -6,9 +6,15 @@
 // pins them to the shape others code against.
 import type { z } from 'zod';
 import type { accountsConfigSchema, riskConfigSchema } from './schema.ts';
+import type { RuleKey } from '../rules/registry.ts';
 
 export type RiskConfig = z.output<typeof riskConfigSchema>;
 export type RiskRules = RiskConfig['rules'];
+
+/** Type check: the rule registry (src/rules/registry.ts) has one entry per rule block of the config, and no other. */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MustHold<T extends true> = T;
+export type RegistryMatchesConfig = MustHold<SameKeys<RuleKey, keyof RiskRules>>;
 export type AccountsConfig = z.output<typeof accountsConfigSchema>;
 
 /** mon..sun; a session window's `days` names the day it starts. */

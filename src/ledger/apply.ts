@@ -12,7 +12,8 @@
 import type { Account, GatewayEvent, Order, Position, Trade } from '../gateway/models.ts';
 import { isWorkingStatus } from '../gateway/models.ts';
 import type { LedgerChange, PositionSnapshot } from './change.ts';
-import { fillRecordOf, sideOfType, type FillRecord, type Ledger, type OrderVersion, type PositionMark, type PositionRecord } from './ledger.ts';
+import { sideOfType, type Ledger, type OrderVersion, type PositionMark } from './ledger.ts';
+import { fillRecordOf, type FillRecord, type PositionRecord } from './records.ts';
 import { symbolOf } from './symbols.ts';
 
 const NO_CHANGES: LedgerChange[] = [];

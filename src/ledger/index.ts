@@ -1,6 +1,7 @@
 // Public face of the ledger: per-account state and the numbers rules evaluate (see ledger.ts), idempotent
 // event application (apply.ts), shared quotes/contracts (registry.ts), persistence (persist.ts), symbols.
-export { Ledger, sideOfType, type FillRecord, type PositionRecord, type LedgerOptions, type LedgerLogger } from './ledger.ts';
+export { Ledger, sideOfType, type LedgerOptions, type LedgerLogger } from './ledger.ts';
+export type { FillRecord, PositionRecord } from './records.ts';
 export { applyEvent, rollIfDue, compareOrderVersions, comparePositionMarks } from './apply.ts';
 export type { LedgerChange, PositionSnapshot } from './change.ts';
 export { LedgerRegistry, type LedgerRegistryOptions } from './registry.ts';

@@ -5,47 +5,12 @@
 import type { Account, Contract, Order, Trade } from '../gateway/models.ts';
 import { tradingDayStart, nextReset, tradingDayId, type ResetSpec } from '../calendar/tradingDay.ts';
 import type { AccountLedgerView, Excursion, FillView, PositionView, QuoteView, Side } from './view.ts';
-import type { PositionSnapshot } from './change.ts';
 import { markFor, type MergedQuote, type QuoteBook } from './quotes.ts';
 import type { ContractCache } from './contracts.ts';
 import { profitTicks, roundCents, ticksToMoney } from './pnl.ts';
 import { symbolOf } from './symbols.ts';
 import { storeSink, type LedgerSink, type LedgerStore } from './persist.ts';
-
-/** A fill as the ledger keeps it (FillView plus commissions, which the gateway reports separately). */
-export interface FillRecord extends FillView {
-  commissions: number | null;
-}
-
-/** The ledger's record of a gateway trade (hub, REST or the store). */
-export function fillRecordOf(t: Trade, symbol: string, byRiskd: boolean): FillRecord {
-  return {
-    id: t.id,
-    contractId: t.contractId,
-    symbol,
-    at: t.creationTimestamp,
-    price: t.price,
-    size: t.size,
-    side: t.side,
-    profitAndLoss: t.profitAndLoss,
-    fees: t.fees,
-    commissions: t.commissions ?? null,
-    voided: t.voided,
-    orderId: t.orderId,
-    byRiskd,
-  };
-}
-
-/** An open position as the ledger keeps it. */
-export interface PositionRecord extends PositionSnapshot {
-  /** creationTimestamp as the gateway reported it (identifies this position's lifetime with `id`). */
-  creationTimestamp: number;
-  /** receivedAt of the event that produced this state. */
-  observedAt: number;
-  /** Best / worst unrealized seen since it opened; NaN until first marked. */
-  mfe: number;
-  mae: number;
-}
+import { fillRecordOf, type FillRecord, type PositionRecord } from './records.ts';
 
 /** Where a position event stands in its contract's history: lifetime (created, id), closed, observation time. */
 export interface PositionMark {

@@ -2,7 +2,7 @@
 // the SQLite store (contracts.md Store API). Declared here as the subset the ledger needs, so the ledger can
 // be tested without a database and the store stays free to grow.
 import type { Contract, Order, Position, Trade } from '../gateway/models.ts';
-import type { FillRecord, PositionRecord } from './ledger.ts';
+import type { FillRecord, PositionRecord } from './records.ts';
 
 export interface DailyPnlRow {
   accountId: number;

@@ -1,11 +1,11 @@
 // The rule registry: every rule of riskd, once, with who decides it and when it runs. The evaluator's rule
 // lists (per trigger, and while a REST snapshot is settling), the config key <-> rule id map and the
-// dashboard labels are derived from here. An entry missing a field, a rule key missing from the config, or an
-// evaluator rule without its runner (evaluate.ts) fails the type check.
+// dashboard labels are derived from here. An entry missing a field, a rule key missing from the config (checked in
+// src/config/types.ts, which sits above both), or an evaluator rule without its runner (evaluate.ts) fails the
+// type check.
 //
 // Adding a rule: its rule file (src/rules/rNNN-*.ts), its entry here, its runner in evaluate.ts (owner
 // 'evaluator') or its states in machines/ (owner 'machine'), its config block (src/config/schema.ts).
-import type { RiskRules } from '../config/types.ts';
 import type { RuleTrigger } from './context.ts';
 import type { RuleId } from './types.ts';
 
@@ -51,7 +51,7 @@ export const RULES = {
   symbol_blocks: { id: 'RULE-011', label: 'blocked syms', owner: 'evaluator', triggers: LEDGER, whileSettling: false },
   trade_management: { id: 'RULE-012', label: 'trade mgmt', owner: 'evaluator', triggers: LEDGER_AND_QUOTES, whileSettling: false },
   daily_realized_profit: { id: 'RULE-013', label: 'profit target', owner: 'evaluator', triggers: LEDGER, whileSettling: false },
-} as const satisfies { [K in keyof RiskRules]: RuleEntry };
+} as const satisfies Record<string, RuleEntry>;
 
 export type RuleKey = keyof typeof RULES;
 type Entry = (typeof RULES)[RuleKey];
