@@ -237,9 +237,9 @@ export function trackPosition(core: AccountCore, p: PositionFact): AccountCore {
 export function onPositionClosed(core: AccountCore, contractId: string): Step {
   // Its close or reduce has landed: a position opened after this is new exposure, decided anew.
   const settled = forgetInFlight(core, (f) => f.contractId === contractId);
-  const { [contractId]: _gone, ...rest } = settled.positions;
+  const { [contractId]: _gone, ...positions } = settled.positions;
   // The stop riskd placed on it would open a new position if it triggered: cancelled.
-  return cancelOwnStop(core.positions[contractId] ? { ...settled, positions: rest } : settled, contractId);
+  return cancelOwnStop({ ...settled, positions }, contractId);
 }
 
 export function onCanTrade(core: AccountCore, canTrade: boolean, now: number): Step {
