@@ -33,6 +33,7 @@ const RISK = `rules:
 describe("riskd's own orders, answered by the account machine", () => {
   let sim: Simulator;
   let daemon: Daemon;
+  let start: () => Promise<Daemon>;
 
   beforeAll(async () => {
     sim = await startSimulator({ seed: 5 });
@@ -40,7 +41,8 @@ describe("riskd's own orders, answered by the account machine", () => {
     writeFileSync(join(dir, 'risk.yaml'), RISK);
     writeFileSync(join(dir, 'accounts.yaml'), simAccountsYaml(sim, { apiKey: '${KEY}' }));
     const config = loadConfig({ riskPath: join(dir, 'risk.yaml'), accountsPath: join(dir, 'accounts.yaml'), env: { KEY: sim.credentials.apiKey } });
-    daemon = await Daemon.start({ config, dataDir: join(dir, 'data'), logger: createLogger({ terminal: false }), tickMs: 500 });
+    start = () => Daemon.start({ config, dataDir: join(dir, 'data'), logger: createLogger({ terminal: false }), tickMs: 500 });
+    daemon = await start();
   });
 
   afterAll(async () => {
@@ -95,5 +97,30 @@ describe("riskd's own orders, answered by the account machine", () => {
     expect(closes[0]).toMatchObject({ rule: 'RULE-010', status: 'confirmed' });
     expect(closes[0]!.reason).toContain(`Order ${placed.orderId} filled on an account that refuses cancels; closing the position it opened`);
     await until('the watch ended with the order', () => Object.keys(context(LIVE).fillWatches).length === 0);
+  });
+
+  it('the watch is in the persisted snapshot: after a restart the fill is still closed', async () => {
+    sim.market.setQuote(MNQ, { bid: 20000, ask: 20000.25 });
+    const placed = sim.trader.placeOrder({ accountId: LIVE, contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 1, limitPrice: 19980 });
+    expect(placed.success).toBe(true);
+    await until('the order in the ledger', () => daemon.registry.get(LIVE)?.workingOrders().some((o) => o.id === placed.orderId) === true);
+    // The account is known to refuse cancels by now: the flatten watches the order without trying (no request).
+    const beforeLock = sim.requests.lastSeq();
+    sim.control.setCanTrade(LIVE, false);
+    await until('the machine watches the order', () => context(LIVE).fillWatches[String(placed.orderId)] !== undefined);
+    expect(sim.requests.filter((r) => r.seq > beforeLock && r.path === '/api/Order/cancel')).toEqual([]);
+    sim.control.setCanTrade(LIVE, true);
+    await until('the account unlocked', () => daemon.supervisor.get(LIVE)!.actor.getSnapshot().matches({ lockout: 'unlocked' }));
+
+    await daemon.stop(); // a new process: the executor's memory is gone, the machine's snapshot is not
+    daemon = await start();
+    expect(context(LIVE).fillWatches[String(placed.orderId)]).toMatchObject({ rule: 'RULE-010' });
+    const seen = sim.requests.lastSeq();
+    sim.market.setPrice(MNQ, 19978); // the limit fills
+    const close = await sim.requests.waitForRequest((r) => r.path === '/api/Position/closeContract', 10_000, { afterSeq: seen });
+    expect(close.body).toMatchObject({ accountId: LIVE, contractId: MNQ });
+    await until('the position closed', () => daemon.registry.get(LIVE)?.position(MNQ) === undefined);
+    const last = rows(LIVE).filter((r) => r.endpoint === 'Position/closeContract').at(-1)!;
+    expect(last.reason).toContain(`Order ${placed.orderId} filled on an account that refuses cancels`);
   });
 });
