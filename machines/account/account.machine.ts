@@ -13,6 +13,9 @@
 // Spawned children: one `position` machine per open position (RULE-008 grace), id `pos:<contractId>`, and one
 // `lock` machine per lock (machines/lock), id `lock:<lockId>`: each releases itself by its own condition and
 // tells the account, which then drops it from `locks` (the account's register of held locks) and stops it.
+// What riskd's own enforcement left behind is answered here too (ownOrders.ts): an order it could not cancel on an
+// account that refuses cancels (enforcement.fillWatched) is closed when it fills (order.filled), and the stop it
+// placed (enforcement.stopPlaced) is cancelled when its position closes; the executor only reports these facts.
 // Every event carries `now`; all decisions are pure reducers (reducers.ts, locks.ts); the machine only routes,
 // assigns and emits. Intents and lock changes leave through `emit` only, and every intent of riskd leaves here:
 // merged per step (strongest wins) and never repeated while the same one is in flight (intents.ts).
@@ -22,6 +25,7 @@ import { lockMachine, type LockInput } from '../lock/lock.machine.ts';
 import { chain, heldLocks, isAccountWide, releaseLocks, type Step } from './locks.ts';
 import { accountLockAgainst, accountLockAgainstOrder, symbolLockAgainst, symbolLockAgainstOrder } from './killSwitch.ts';
 import { admitIntents, forgetInFlight, intentOut, onSettled } from './intents.ts';
+import { onFillWatched, onOrderEnded, onOrderFilled, onStopPlaced } from './ownOrders.ts';
 import {
   advanceTime,
   crossSessionBoundary,
@@ -46,7 +50,8 @@ import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, LockEntry
 export const ACCOUNT_MACHINE_ID = 'account';
 // 2: locks are lock children (machines/lock); v1 snapshots are migrated (src/runtime/actors/migrate.ts).
 // 3: tradingDay and session are timed states (no wake region); v2 snapshots are migrated.
-export const ACCOUNT_MACHINE_VERSION = 3;
+// 4: close-on-fill watches and riskd's own stops are context (fillWatches, ownStops); v3 snapshots are migrated.
+export const ACCOUNT_MACHINE_VERSION = 4;
 
 export type PositionRef = ActorRefFrom<typeof positionMachine>;
 export interface AccountContext extends AccountCore {
@@ -336,6 +341,30 @@ export const accountSetup = setup({
       apply(enqueue, context, self, { core: coreOf(context), out: [intentOut(close, 'RULE-008', why, { limit: grace * 1000, symbol: p.symbol, contractId: p.contractId, size: p.size })] });
     }),
 
+    /** The executor could not cancel an order on an account that refuses cancels: its fill will be closed. */
+    watchFill: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'enforcement.fillWatched') return;
+      apply(enqueue, context, self, none(onFillWatched(advanceTime(coreOf(context), event.now).core, event)));
+    }),
+
+    /** An order filled: if riskd watches it, the position it opened is closed. */
+    closeWatchedFill: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'order.filled') return;
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onOrderFilled(c, event.orderId, event.contractId)));
+    }),
+
+    /** An order reached a final status: its watch, or the memory of it as riskd's stop, ends. */
+    onOrderEnded: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'order.ended') return;
+      apply(enqueue, context, self, none(onOrderEnded(advanceTime(coreOf(context), event.now).core, event.orderId, event.contractId)));
+    }),
+
+    /** A stop riskd placed is working: remembered (cancelled at once if its position is already flat). */
+    rememberOwnStop: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'enforcement.stopPlaced') return;
+      apply(enqueue, context, self, chain(advanceTime(coreOf(context), event.now), (c) => onStopPlaced(c, event.contractId, event.orderId)));
+    }),
+
     onEnforcementSettled: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'enforcement.settled') return;
       enqueue.assign({ inFlight: onSettled(coreOf(context), event.intents).inFlight ?? [], recheck: false });
@@ -410,12 +439,16 @@ export const accountMachine = accountSetup.createMachine({
     'position.closed': afterCatchUp('onPosition'),
     'position.protection': afterCatchUp('onProtection'),
     'order.working': afterCatchUp('onOrderWorking'),
+    'order.filled': afterCatchUp('closeWatchedFill'),
+    'order.ended': afterCatchUp('onOrderEnded'),
     'account.canTrade': afterCatchUp('onCanTrade'),
     'admin.unlock': afterCatchUp('onAdminUnlock'),
     'config.updated': afterCatchUp('onConfigUpdated', 'recheckSession', 'rearm'),
     'locks.seed': afterCatchUp('onSeedLocks'),
     'position.violated': { actions: 'onPositionViolated' },
     'enforcement.settled': { actions: 'onEnforcementSettled' },
+    'enforcement.fillWatched': afterCatchUp('watchFill'),
+    'enforcement.stopPlaced': afterCatchUp('rememberOwnStop'),
     'position.finished': { actions: 'onPositionFinished' },
   },
   states: {

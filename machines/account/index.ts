@@ -5,4 +5,5 @@ export { accountWithClock, lockWithClock, positionWithClock, systemClock, wakeDe
 export { lockStatus, type LockStatus } from './locks.ts';
 export { forbidding } from './killSwitch.ts';
 export { nextDeadline } from './reducers.ts';
+export { fillWatchOf, ownStopOf } from './ownOrders.ts';
 export type * from './types.ts';

@@ -5,6 +5,7 @@ import { holidayAt, nextSessionBoundary, previousSessionClose, sessionStateAt, t
 import type { RiskConfig } from '../../src/config/types.ts';
 import type { Verdict } from '../../src/rules/types.ts';
 import { forgetInFlight, IN_FLIGHT_MAX_MS, intentOut } from './intents.ts';
+import { cancelOwnStop } from './ownOrders.ts';
 import { chain, heldLocks, holdsLock, isAccountWide, releaseLocks, setLock, tellLocks, type Step } from './locks.ts';
 import { deadlinePassed } from '../lock/lock.machine.ts';
 import type { AccountCore, AccountEmitted, AccountEvent, AccountInput, LockEntry, PositionFact, SessionContext } from './types.ts';
@@ -30,6 +31,8 @@ export function initialCore(input: AccountInput): AccountCore {
     positions: {},
     canTrade: null,
     inFlight: [],
+    fillWatches: {},
+    ownStops: {},
   };
 }
 
@@ -234,9 +237,9 @@ export function trackPosition(core: AccountCore, p: PositionFact): AccountCore {
 export function onPositionClosed(core: AccountCore, contractId: string): Step {
   // Its close or reduce has landed: a position opened after this is new exposure, decided anew.
   const settled = forgetInFlight(core, (f) => f.contractId === contractId);
-  if (!core.positions[contractId]) return none(settled);
-  const { [contractId]: _gone, ...rest } = core.positions;
-  return none({ ...settled, positions: rest });
+  const { [contractId]: _gone, ...positions } = settled.positions;
+  // The stop riskd placed on it would open a new position if it triggered: cancelled.
+  return cancelOwnStop({ ...settled, positions }, contractId);
 }
 
 export function onCanTrade(core: AccountCore, canTrade: boolean, now: number): Step {

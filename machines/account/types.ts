@@ -65,6 +65,20 @@ export interface AccountCore {
    * the rules run again once an action settles (the `rules.recheck` fact). Optional like `inFlight`.
    */
   recheck?: boolean;
+  /** Orders riskd could not cancel on an account that refuses cancels, by order id: their fill is closed (ownOrders.ts). */
+  fillWatches: Record<string, FillWatch>;
+  /** The stop riskd placed per contract (RULE-012): cancelled once its position is flat (ownOrders.ts). */
+  ownStops: Record<string, number>;
+}
+
+/** An order whose fill riskd answers with a close: the rule and reason of the cancel that could not be made. */
+export interface FillWatch {
+  orderId: number;
+  contractId?: string;
+  rule: LockOwner;
+  reason: string;
+  /** When the watch began. */
+  since: number;
 }
 
 export interface InFlightIntent {
@@ -115,6 +129,10 @@ export type AccountEvent =
       /** Optional: a market order (riskd's own closeContract shows up as one while it is being filled). */
       market?: boolean;
     }
+  /** An order filled, fully or partly (its status Filled, or a fill volume). */
+  | { type: 'order.filled'; orderId: number; contractId: string; now: number }
+  /** An order reached a final status (filled, cancelled, rejected, expired). */
+  | { type: 'order.ended'; orderId: number; contractId: string; now: number }
   | { type: 'clock.tick'; now: number }
   | { type: 'admin.unlock'; lockId?: string; rule?: string; now: number; by: string }
   | { type: 'config.updated'; config: RiskConfig; now: number }
@@ -123,6 +141,10 @@ export type AccountEvent =
   | { type: 'locks.seed'; locks: LockEntry[]; now: number }
   /** The executor settled these intents (confirmed, failed or skipped): the same decision may be made again. */
   | { type: 'enforcement.settled'; intents: Intent[]; now: number }
+  /** The executor could not cancel an order (the account refuses cancels): its fill must be closed. */
+  | { type: 'enforcement.fillWatched'; orderId: number; contractId?: string; rule: LockOwner; reason: string; now: number }
+  /** A stop riskd placed (RULE-012) is working: it must not outlive its position. */
+  | { type: 'enforcement.stopPlaced'; contractId: string; orderId: number; now: number }
   // From position children (sendParent):
   | { type: 'position.violated'; contractId: string; graceUntil: number; now: number }
   | { type: 'position.finished'; contractId: string }

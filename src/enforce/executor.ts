@@ -31,12 +31,12 @@
 //     than the size to close) -> closeContract. Closing more than the excess is the safe side for a risk limit.
 //     errorCode 6 (OrderRejected: market closed / no price) fails: a close would be refused the same way.
 //   - cancel: errorCode 6 (AccountRejected) or a live/follower message -> the account is remembered as refusing
-//     cancels, no further cancel is attempted on it, and the order is watched: when it fills, its position is
-//     closed (onOrderFilled / confirmFromLedger with a filled order).
+//     cancels, no further cancel is attempted on it, and the order is watched (onOwnOrder 'fillWatched'): when it
+//     fills, the account machine closes its position.
 import { performance } from 'node:perf_hooks';
 import { assign, createActor, fromPromise, type Actor, type InspectionEvent, type StateValue } from 'xstate';
 import { actionMachine, type ActionEnd, type ActionKind, type ActionStart, type CallAnswer, type CheckAnswer } from '../../machines/action/index.ts';
-import { OrderStatus, OrderType, isWorkingStatus, type Order } from '../gateway/models.ts';
+import { OrderType, isWorkingStatus, type Order } from '../gateway/models.ts';
 import type { Logger } from '../log/logger.ts';
 import { AuditTrail, type AuditRow, type Latency } from './auditTrail.ts';
 import { AccountMemory } from './accountMemory.ts';
@@ -63,11 +63,12 @@ import type {
   ExecutorOptions,
   LedgerChange,
   OrdersRead,
+  OwnOrderFact,
   PositionsRead,
   TimerPort,
 } from './types.ts';
 
-export type { EnforcementRequest, LedgerChange } from './types.ts';
+export type { EnforcementRequest, LedgerChange, OwnOrderFact } from './types.ts';
 
 export interface ExecutorDeps {
   rest: EnforcementRest;
@@ -100,6 +101,12 @@ export interface ExecutorDeps {
   holdsLock?: (accountId: number) => boolean;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
+  /**
+   * What the executor left on the gateway that a later fact must be answered for: an order it could not cancel
+   * (watched: its fill must be closed) and a stop it placed (cancelled once its position is flat). The account
+   * machine decides both (machines/account/ownOrders.ts); the executor only reports them.
+   */
+  onOwnOrder?: (fact: OwnOrderFact) => void;
   /** Inspection events of every action's statechart, by account, with the action's actor id (for an inspector). */
   inspect?: ActionInspect;
   /** Wall clock, epoch ms. */
@@ -273,10 +280,11 @@ export class Executor {
     return work;
   }
 
-  /** Hand over a ledger change so in-flight actions can be confirmed (and close-on-fill watches fire). */
+  /** Hand over a ledger change so in-flight actions can be confirmed. */
   confirmFromLedger(accountId: number, change: LedgerChange): void {
     if (change.kind === 'position') {
-      if (change.size === 0) this.cancelOrphanedOwnStop(accountId, change.contractId);
+      // A flat position's stop is the account machine's to cancel; a later move on the contract places a new one.
+      if (change.size === 0) this.memory.dropOwnStop(accountId, change.contractId);
       const a = this.registry.get(positionKey(accountId, change.contractId));
       if (a && hasTag(a, 'held')) {
         const next = heldCloseAfter(change.size, this.deps.view?.(accountId), a.contractId);
@@ -291,10 +299,7 @@ export class Executor {
     }
     const o = change.order;
     if (!isWorkingStatus(o.status)) this.memory.forgetOrder(accountId, o);
-    if (this.memory.watchOf(accountId, o.id)) {
-      if (o.status === OrderStatus.Filled || o.fillVolume > 0) this.onOrderFilled(accountId, o.id, o.contractId);
-      if (!isWorkingStatus(o.status)) this.memory.unwatch(accountId, o.id);
-    }
+    if (!isWorkingStatus(o.status)) this.memory.unwatch(accountId, o.id);
     const c = this.registry.get(orderKey(accountId, o.id));
     if (c && (hasTag(c, 'held') || hasTag(c, 'working'))) {
       const v = orderEndsCancel(o, hasTag(c, 'held'));
@@ -306,29 +311,6 @@ export class Executor {
       if (v && s.kind === 'placeStop') this.adoptPlacedStop(s, o.id);
       if (v) this.tell(s, v.type, v.detail);
     }
-  }
-
-  /**
-   * An order filled (fully or partly). If it is an order the gateway refused to cancel while enforcement wanted it
-   * gone, close the position it opened.
-   */
-  onOrderFilled(accountId: number, orderId: number, contractId?: string): void {
-    const watch = this.memory.watchOf(accountId, orderId);
-    if (!watch) return;
-    const contract = contractId ?? watch.contractId;
-    if (!contract) {
-      this.logger.error('order to close on fill has no known contract', { accountId, orderId });
-      return;
-    }
-    void this.execute([
-      {
-        intent: { type: 'close', accountId, contractId: contract },
-        rule: watch.rule,
-        reason: `Order ${orderId} filled on an account that refuses cancels; closing the position it opened (${watch.reason})`,
-        numbers: { orderId },
-        triggerAt: this.now(),
-      },
-    ]);
   }
 
   /**
@@ -427,22 +409,6 @@ export class Executor {
     if (this.memory.watchList().length > 0) {
       this.logger.warn('shutdown with close-on-fill watches outstanding', { watches: this.closeOnFillWatches() });
     }
-  }
-
-  /** A stop riskd placed must not outlive its position: once the position is flat, cancel it. */
-  private cancelOrphanedOwnStop(accountId: number, contractId: string): void {
-    const orderId = this.memory.ownStop(accountId, contractId);
-    if (orderId === undefined || this.draining) return;
-    this.memory.dropOwnStop(accountId, contractId);
-    void this.execute([
-      {
-        intent: { type: 'cancel', accountId, orderId },
-        rule: 'RULE-012',
-        reason: `Position closed: cancelling the protective stop ${orderId} riskd placed, so it cannot open a new position`,
-        numbers: { orderId, contractId },
-        triggerAt: this.now(),
-      },
-    ]);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -908,13 +874,11 @@ export class Executor {
     if (a.orderId === orderId) return;
     a.orderId = orderId;
     this.attribution.markEnforcementOrder(a.accountId, orderId);
-    if (a.contractId !== undefined) this.memory.setOwnStop(a.accountId, a.contractId, orderId);
     if (a.stopPrice !== undefined) this.memory.noteStopSent(orderId, a.stopPrice);
-    // The position may have gone flat while the place was in flight: then the new stop is an orphan.
-    const view = this.deps.view?.(a.accountId);
-    if (view && a.contractId !== undefined && !view.positions().some((p) => p.contractId === a.contractId && p.size > 0)) {
-      this.cancelOrphanedOwnStop(a.accountId, a.contractId);
-    }
+    if (a.contractId === undefined) return;
+    this.memory.setOwnStop(a.accountId, a.contractId, orderId);
+    // Whether it must go (its position went flat while the place was in flight) is the account machine's decision.
+    this.deps.onOwnOrder?.({ type: 'stopPlaced', accountId: a.accountId, contractId: a.contractId, orderId });
   }
 
   /**
@@ -1108,8 +1072,13 @@ export class Executor {
     return Promise.resolve(status);
   }
 
+  /** An order the account would not let riskd cancel: planning leaves it alone, the account machine closes its fill. */
   private watch(req: EnforcementRequest, orderId: number, contractId: string | undefined): void {
-    this.memory.watch({ accountId: req.intent.accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason });
+    const accountId = req.intent.accountId;
+    if (this.memory.watchOf(accountId, orderId)) return;
+    const watch = { accountId, orderId, ...(contractId !== undefined ? { contractId } : {}), rule: req.rule, reason: req.reason };
+    this.memory.watch(watch);
+    this.deps.onOwnOrder?.({ type: 'fillWatched', ...watch });
   }
 }
 

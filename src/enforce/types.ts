@@ -153,3 +153,10 @@ export interface ExecutorOptions {
    */
   fillSettleMs?: number;
 }
+
+/** What the executor left on the gateway for the account machine to answer later (ExecutorDeps.onOwnOrder). */
+export type OwnOrderFact =
+  /** A cancel the account refuses (or riskd knows it refuses): the order's fill must be closed. */
+  | { type: 'fillWatched'; accountId: number; orderId: number; contractId?: string; rule: string; reason: string }
+  /** A stop riskd placed is working (its id is known): it must not outlive its position. */
+  | { type: 'stopPlaced'; accountId: number; contractId: string; orderId: number };

@@ -93,7 +93,7 @@ class ReplayRun {
     this.supervisor = new AccountSupervisor({ repo: this.store.snapshots, clock });
     // The executor's ledger side: what confirms its in-flight actions. Here every action settles as it is carried
     // out (carryOut), so there is nothing to confirm.
-    const executor: PipelineDeps['executor'] = { confirmFromLedger: () => {}, onOrderFilled: () => {} };
+    const executor: PipelineDeps['executor'] = { confirmFromLedger: () => {} };
     this.pipeline = { supervisor: this.supervisor, executor, configOf: () => this.config, now: clock.now };
     this.router = createRouter({
       registry: this.registry,

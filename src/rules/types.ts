@@ -52,5 +52,5 @@ export interface Verdict {
   lock?: LockRequest;
   /** A sentence a trader understands, e.g. "Daily loss $512.40 reached your $500 limit". */
   message: string;
-  numbers: { limit?: number; value?: number; symbol?: string; contractId?: string; size?: number };
+  numbers: { limit?: number; value?: number; symbol?: string; contractId?: string; size?: number; orderId?: number };
 }

@@ -4,11 +4,11 @@
 // (persisted with the snapshot) and emits the intents, which the runtime hands to the executor (daemon.ts).
 // Time- and state-driven rules live in the machine itself: RULE-008 (grace children), RULE-009 (session
 // region) and RULE-010 (canTrade), plus the kill switch; the evaluator does not know them.
-import type { AccountEvent, PositionFact } from '../../machines/account/index.ts';
+import { fillWatchOf, ownStopOf, type AccountEvent, type LockOwner, type PositionFact } from '../../machines/account/index.ts';
 import type { RiskConfig } from '../config/types.ts';
 import type { LedgerChange } from '../ledger/change.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import type { Executor } from '../enforce/executor.ts';
+import type { Executor, OwnOrderFact } from '../enforce/executor.ts';
 import { evaluate } from '../rules/evaluate.ts';
 import type { RuleContext, RuleTrigger } from '../rules/context.ts';
 import { NO_VERDICTS } from '../rules/util.ts';
@@ -26,7 +26,7 @@ export interface PipelineDeps {
   settling?: (accountId: number) => boolean;
   supervisor: AccountSupervisor;
   /** Hears what the ledger confirms; actions reach it only from the machine (daemon.ts). The replay's has no REST. */
-  executor: Pick<Executor, 'confirmFromLedger' | 'onOrderFilled'>;
+  executor: Pick<Executor, 'confirmFromLedger'>;
   /** Effective risk config of an account. */
   configOf(accountId: number): RiskConfig;
   now(): number;
@@ -100,6 +100,9 @@ function factsOf(change: LedgerChange, view: Ledger, now: number): readonly Acco
       if (change.what === 'working') {
         facts.push({ type: 'order.working', orderId: o.id, contractId: o.contractId, symbol: view.symbolOf(o.contractId), now, side: o.side, size: o.size, market: o.type === OrderType.Market });
       }
+      // riskd may have to answer these: the fill of an order it could not cancel, the end of a stop it placed.
+      if (o.status === OrderStatus.Filled || o.fillVolume > 0) facts.push({ type: 'order.filled', orderId: o.id, contractId: o.contractId, now });
+      if (change.what === 'terminal') facts.push({ type: 'order.ended', orderId: o.id, contractId: o.contractId, now });
       pushProtection(facts, view, o.contractId, now);
       break;
     }
@@ -110,13 +113,20 @@ function factsOf(change: LedgerChange, view: Ledger, now: number): readonly Acco
   return facts;
 }
 
+/** The machine event of what the executor reports about riskd's own orders (answered by machines/account/ownOrders.ts). */
+export function ownOrderEvent(fact: OwnOrderFact, now: number): AccountEvent {
+  if (fact.type === 'stopPlaced') return { type: 'enforcement.stopPlaced', contractId: fact.contractId, orderId: fact.orderId, now };
+  // Every request reaches the executor from the machine (daemon.ts), so its rule is one the machine owns.
+  const rule = fact.rule as LockOwner;
+  return { type: 'enforcement.fillWatched', orderId: fact.orderId, ...(fact.contractId !== undefined ? { contractId: fact.contractId } : {}), rule, reason: fact.reason, now };
+}
+
 /** Tell the executor what confirms (or invalidates) its in-flight actions. */
 function confirm(executor: PipelineDeps['executor'], accountId: number, change: LedgerChange): void {
   if (change.kind === 'position') {
     executor.confirmFromLedger(accountId, { kind: 'position', contractId: change.contractId, size: change.after?.size ?? 0 });
   } else if (change.kind === 'order') {
     executor.confirmFromLedger(accountId, { kind: 'order', order: change.order });
-    if (change.order.status === OrderStatus.Filled) executor.onOrderFilled(accountId, change.order.id, change.order.contractId);
   }
 }
 
@@ -164,11 +174,11 @@ function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: Ru
   if (facts.length === 0 && verdicts.length === 0) return;
   const events: readonly AccountEvent[] = verdicts.length === 0 ? facts : [...facts, { type: 'rule.verdicts', verdicts: [...verdicts], now }];
   if (!deps.runMachine) return void deps.supervisor.batch(accountId, (send) => events.forEach(send));
-  // A verdict, the broker's trading switch (RULE-010) or any fact reaching a locked account or one with a blocked
-  // symbol (their kill switch) may be a decision: the machine runs at once. Other facts decide nothing now and may
-  // wait until the hub is quiet.
+  // A verdict, the broker's trading switch (RULE-010), any fact reaching a locked account or one with a blocked
+  // symbol (their kill switch), or one that riskd's own orders must answer may be a decision: the machine runs at
+  // once. Other facts decide nothing now and may wait until the hub is quiet.
   const armed = killSwitchArmed(deps.supervisor, accountId);
-  const urgency: Urgency = armed || facts.some((f) => f.type === 'account.canTrade')
+  const urgency: Urgency = armed || facts.some((f) => f.type === 'account.canTrade') || answersOwnOrder(deps.supervisor, accountId, facts)
     ? 'now'
     : verdicts.length === 0
       ? 'later'
@@ -176,6 +186,17 @@ function decide(deps: PipelineDeps, accountId: number, view: Ledger, trigger: Ru
         ? 'now'
         : 'lockFreeVerdict';
   deps.runMachine(accountId, events, urgency);
+}
+
+/**
+ * Whether a fact is one the machine answers with an intent for riskd's own orders (ownOrders.ts): the fill of an
+ * order it watches, or the close of a position under a stop riskd placed.
+ */
+function answersOwnOrder(supervisor: AccountSupervisor, accountId: number, facts: readonly AccountEvent[]): boolean {
+  if (!facts.some((f) => f.type === 'order.filled' || f.type === 'position.closed')) return false;
+  const context = supervisor.get(accountId)?.actor.getSnapshot().context;
+  return context !== undefined && facts.some((f) =>
+    (f.type === 'order.filled' && fillWatchOf(context, f.orderId) !== undefined) || (f.type === 'position.closed' && ownStopOf(context, f.contractId) !== undefined));
 }
 
 /** Whether the account's kill switch can act: it is locked, or a symbol is blocked. */

@@ -37,7 +37,7 @@ import { closeInterruptedRows, unsettledRows } from '../enforce/interrupted.ts';
 import type { AuditRow } from '../enforce/auditTrail.ts';
 import type { CheckReads } from '../enforce/types.ts';
 import type { AccountEmitted, AccountEvent, LockEntry } from '../../machines/account/index.ts';
-import { handleChange, reevaluateAccount, type PipelineDeps } from './accountPipeline.ts';
+import { handleChange, ownOrderEvent, reevaluateAccount, type PipelineDeps } from './accountPipeline.ts';
 import { deliveryOf, type Urgency } from './machineOrder.ts';
 import { isGlobexOpen } from '../calendar/globex.ts';
 
@@ -210,6 +210,7 @@ export class Daemon {
       reevaluate: (accountId, _contractId, source, reads) => this.reevaluate(accountId, source, reads),
       holdsLock: (id) => this.supervisor.get(id)?.actor.getSnapshot().matches({ lockout: 'locked' }) === true,
       onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),
+      onOwnOrder: (fact) => this.tellMachine(fact.accountId, ownOrderEvent(fact, this.now())),
       now: this.now,
       ...(opts.confirmTimeoutMs !== undefined ? { options: { confirmTimeoutMs: opts.confirmTimeoutMs } } : {}),
     });
@@ -458,6 +459,16 @@ export class Daemon {
     this.machineBacklog = new Map();
     if (this.phase === 'stopped') return;
     for (const [accountId, events] of backlog) this.supervisor.batch(accountId, (send) => events.forEach(send));
+  }
+
+  /**
+   * A fact the executor reports (ownOrderEvent) goes to the account machine on the next microtask (never inside
+   * the executor's or the machine's own step), after the account's waiting facts, so it sees them in order.
+   */
+  private tellMachine(accountId: number, event: AccountEvent): void {
+    queueMicrotask(() => {
+      if (this.supervisor.get(accountId)) this.ingestSafely(() => this.runMachine(accountId, [event], 'now'));
+    });
   }
 
   /** Everything the dashboards show, computed from the live state. */

@@ -15,7 +15,9 @@ export type Urgency = 'later' | 'now' | 'lockFreeVerdict';
 /**
  * Facts a lock-free verdict may overtake: none of them can change how the machine admits its intents (the in-flight
  * register and the locks are untouched by them, and no lock is armed to judge them). A closed position can (it
- * forgets the intents in flight for its contract), and canTrade can set a lock: with either waiting, order is kept.
+ * forgets the intents in flight for its contract, and cancels riskd's own stop), canTrade can set a lock, and the
+ * facts about riskd's own orders (order.filled, order.ended, enforcement.fillWatched, enforcement.stopPlaced) can
+ * emit or stop a close or cancel: with any of them waiting, order is kept.
  */
 const OVERTAKABLE: ReadonlySet<AccountEvent['type']> = new Set(['order.working', 'position.protection', 'position.opened', 'position.changed']);
 

@@ -1,11 +1,11 @@
 // E2E, the real riskd process against the simulator: RULE-012 (trade management). riskd moves the trader's
-// stop to breakeven + offset, then trails it, never loosens it, modifies at most once a second, and places a
-// stop when there is none. MNQ ticks are 0.25.
+// stop to breakeven + offset, then trails it, never loosens it, modifies at most once a second, places a stop
+// when there is none, and cancels the stop it placed once the trader closes the position. MNQ ticks are 0.25.
 import { expectOneRowPerAction } from './support/audit.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RiskdProcess } from './support/riskd.ts';
 import { OrderSide } from '../../src/gateway/models.ts';
-import { MNQ, bodyOf, enforcementCalls, observe, quoteSeen, startE2ESim, succeeded, summarize, trader, waitForCall, type E2ESim } from './support/sim.ts';
+import { MNQ, bodyOf, enforcementCalls, observe, quoteSeen, startE2ESim, succeeded, summarize, trader, waitFor, waitForCall, workingOrders, type E2ESim } from './support/sim.ts';
 
 let env: E2ESim;
 let riskd: RiskdProcess;
@@ -77,6 +77,16 @@ describe('RULE-012 trade_management', () => {
     expect(succeeded(place)).toBe(true);
     await observe(800);
     expect(enforcementCalls(sim, acct.id, '/api/Order/place')).toHaveLength(1);
+    // The trader closes the position: riskd cancels the stop it placed, so it cannot open a new position.
+    const stop = workingOrders(sim, acct.id).find((o) => o['contractId'] === MNQ && o['type'] === 4)!;
+    expect(stop).toBeDefined();
+    t.close(MNQ);
+    const cancel = await waitForCall(sim, acct.id, '/api/Order/cancel');
+    expect(bodyOf(cancel)).toMatchObject({ accountId: acct.id, orderId: stop['id'] });
+    expect(succeeded(cancel)).toBe(true);
+    await waitFor('the stop gone', () => workingOrders(sim, acct.id).length === 0);
+    await observe(500);
+    expect(enforcementCalls(sim, acct.id, '/api/Order/cancel')).toHaveLength(1);
     await expectOneRowPerAction(riskd, env, acct.id);
   });
 });

@@ -129,7 +129,7 @@ describe('executor against the simulator', () => {
     expect(await rig.rest.searchOpenPositions(LIVE)).toEqual([]);
   });
 
-  it('cancel refused on a live account: the order is closed out when it fills', async () => {
+  it('cancel refused on a live account: the order is watched and reported; its fill is not the executor\'s to answer', async () => {
     const rig = await simRig();
     const { sim, MNQ } = rig;
     const bid = sim.market.quote(MNQ).bid;
@@ -138,15 +138,11 @@ describe('executor against the simulator', () => {
     await rig.executor.execute([rig.request({ type: 'cancel', accountId: LIVE, orderId: placed.orderId }, 'kill-switch', 'Account locked')]);
     expect(rig.audit.list()[0]).toMatchObject({ status: 'failed', outcome: expect.stringContaining('Live accounts not supported') });
     expect(rig.executor.closeOnFillWatches(LIVE)).toEqual([{ accountId: LIVE, orderId: placed.orderId, contractId: MNQ }]);
-    sim.market.setPrice(MNQ, bid - 12); // the limit fills
-    await vi.waitFor(() => expect(rig.audit.list()).toHaveLength(2));
-    await vi.waitFor(() => expect(rig.audit.list()[1]!.status).toBe('confirmed'));
-    expect(rig.mutations()).toEqual([
-      { path: '/api/Order/cancel', body: { accountId: LIVE, orderId: placed.orderId } },
-      { path: '/api/Position/closeContract', body: { accountId: LIVE, contractId: MNQ } },
-    ]);
-    expect(await rig.rest.searchOpenPositions(LIVE)).toEqual([]);
-    expect(rig.executor.closeOnFillWatches(LIVE)).toEqual([]);
+    expect(rig.ownOrders).toEqual([{ type: 'fillWatched', accountId: LIVE, orderId: placed.orderId, contractId: MNQ, rule: 'kill-switch', reason: 'Account locked' }]);
+    sim.market.setPrice(MNQ, bid - 12); // the limit fills: the account machine closes it (test/runtime/daemon.ownOrders.test.ts)
+    await vi.waitFor(() => expect(rig.executor.closeOnFillWatches(LIVE)).toEqual([]));
+    expect(rig.mutations()).toEqual([{ path: '/api/Order/cancel', body: { accountId: LIVE, orderId: placed.orderId } }]);
+    expect(rig.audit.list()).toHaveLength(1);
   });
 
   it('moveStop modifies at most once per second and never loosens', async () => {

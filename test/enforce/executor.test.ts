@@ -475,8 +475,8 @@ describe('live accounts (cancel and partial close refused)', () => {
     expect(gw.position(ACC, MNQ)).toBeUndefined();
   });
 
-  it('cancel refused: the order is watched and its fill is answered by closing the position', async () => {
-    const { gw, executor, request, audit } = setup({ live: true });
+  it('cancel refused: the order is watched and reported; its fill alone sends nothing (the account machine closes it)', async () => {
+    const { gw, executor, request, audit, ownOrders } = setup({ live: true });
     const o = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 1 });
     const o2 = gw.addOrder(ACC, { contractId: ES, type: OrderType.Limit, side: OrderSide.Bid, size: 1 });
     await executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id }, 'kill-switch', 'Account locked')]);
@@ -489,16 +489,16 @@ describe('live accounts (cancel and partial close refused)', () => {
       { accountId: ACC, orderId: o.id, contractId: MNQ },
       { accountId: ACC, orderId: o2.id, contractId: ES },
     ]);
-    // The order fills: the ledger hands over the order event, the executor closes the new position.
+    // Each watch is reported once, with the rule and reason of the cancel it stands for.
+    expect(ownOrders).toEqual([
+      { type: 'fillWatched', accountId: ACC, orderId: o.id, contractId: MNQ, rule: 'kill-switch', reason: 'Account locked' },
+      { type: 'fillWatched', accountId: ACC, orderId: o2.id, contractId: ES, rule: 'RULE-003', reason: 'Daily loss $512.40 reached your $500 limit' },
+    ]);
+    // The order fills: the executor does not act on its own (one brain: the account machine decides the close).
     gw.openPosition(ACC, MNQ, 1);
     executor.confirmFromLedger(ACC, { kind: 'order', order: { ...o, status: OrderStatus.Filled, fillVolume: 1 } });
     await flush();
-    expect(gw.mutations().slice(1)).toEqual([
-      { endpoint: 'Position/closeContract', accountId: ACC, contractId: MNQ, priority: 'enforce' },
-    ]);
-    const closeRow = audit.list().at(-1)!;
-    expect(closeRow).toMatchObject({ status: 'confirmed', rule: 'kill-switch' });
-    expect(closeRow.reason).toContain(`Order ${o.id} filled`);
+    expect(gw.mutations()).toHaveLength(1);
     expect(executor.closeOnFillWatches(ACC)).toEqual([{ accountId: ACC, orderId: o2.id, contractId: ES }]);
   });
 });
@@ -576,23 +576,22 @@ describe('moveStop', () => {
     await closing;
   });
 
-  it('cancels the stop riskd placed once its position is closed', async () => {
-    const { gw, executor, request, audit, attribution } = setup();
+  it('reports the stop it placed; a flat position alone cancels nothing (the account machine decides)', async () => {
+    const { gw, executor, request, attribution, ownOrders } = setup();
     gw.openPosition(ACC, MNQ, 2);
     await executor.execute([request(move(undefined, 98), 'RULE-012', 'Place stop')]);
     expect(attribution.orders).toHaveLength(1);
     const stopId = attribution.orders[0]![1];
+    expect(ownOrders).toEqual([{ type: 'stopPlaced', accountId: ACC, contractId: MNQ, orderId: stopId }]);
     // The trader closes the position on their platform; the ledger reports it flat.
     executor.confirmFromLedger(ACC, { kind: 'position', contractId: MNQ, size: 0 });
     await flush();
-    const cancel = gw.mutations().at(-1)!;
-    expect(cancel).toMatchObject({ endpoint: 'Order/cancel', orderId: stopId });
-    expect(gw.order(ACC, stopId)).toBeUndefined();
-    expect(audit.list().at(-1)).toMatchObject({ status: 'confirmed', rule: 'RULE-012', endpoint: 'Order/cancel' });
+    expect(gw.mutations().map((m) => m.endpoint)).toEqual(['Order/place']);
+    expect(gw.order(ACC, stopId)).toBeDefined();
   });
 
-  it('cancels a stop whose place completed after its position went flat', async () => {
-    const { gw, executor, request } = setup();
+  it('reports a stop whose place completed after its position went flat (and sends no cancel itself)', async () => {
+    const { gw, executor, request, ownOrders } = setup();
     gw.openPosition(ACC, MNQ, 1);
     gw.fault('Order/place', 'hold');
     const placing = executor.execute([request(move(undefined, 98), 'RULE-012', 'Place stop')]);
@@ -603,10 +602,8 @@ describe('moveStop', () => {
     gw.releaseHeld();
     await placing;
     await flush();
-    const [place, cancel] = gw.mutations();
-    expect(place!.endpoint).toBe('Order/place');
-    expect(cancel).toMatchObject({ endpoint: 'Order/cancel', orderId: expect.any(Number) });
-    expect(gw.order(ACC, cancel!.orderId!)).toBeUndefined();
+    expect(gw.mutations().map((m) => m.endpoint)).toEqual(['Order/place']);
+    expect(ownOrders).toEqual([{ type: 'stopPlaced', accountId: ACC, contractId: MNQ, orderId: expect.any(Number) }]);
   });
 
   it('a timed-out place is found by its tag and not placed twice', async () => {

@@ -37,3 +37,15 @@ describe('deliveryOf: when the account machine hears a turn\'s events', () => {
     expect(deliveryOf([verdicts], 'lockFreeVerdict', [canTrade])).toEqual({ now: [canTrade, verdicts], wait: [] });
   });
 });
+
+describe("facts about riskd's own orders (they can emit intents) are never overtaken", () => {
+  const filled: AccountEvent = { type: 'order.filled', orderId: 1, contractId: 'C', now };
+  const ended: AccountEvent = { type: 'order.ended', orderId: 1, contractId: 'C', now };
+  const watched: AccountEvent = { type: 'enforcement.fillWatched', orderId: 1, contractId: 'C', rule: 'RULE-003', reason: 'locked', now };
+  const stopPlaced: AccountEvent = { type: 'enforcement.stopPlaced', contractId: 'C', orderId: 2, now };
+
+  it.each([filled, ended, watched, stopPlaced])('$type waiting or arriving keeps arrival order', (fact) => {
+    expect(deliveryOf([verdicts], 'lockFreeVerdict', [fact])).toEqual({ now: [fact, verdicts], wait: [] });
+    expect(deliveryOf([fact, verdicts], 'lockFreeVerdict', [])).toEqual({ now: [fact, verdicts], wait: [] });
+  });
+});

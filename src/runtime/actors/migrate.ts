@@ -74,7 +74,17 @@ function v2ToV3(snapshot: unknown): unknown {
   };
 }
 
-const STEPS: Record<number, (snapshot: unknown) => unknown> = { 1: v1ToV2, 2: v2ToV3 };
+/**
+ * v3 -> v4: close-on-fill watches and riskd's own stops moved from the executor's process memory into context.
+ * A v3 release kept them nowhere durable, so the upgraded snapshot starts with none (as that release's restart did).
+ */
+function v3ToV4(snapshot: unknown): unknown {
+  const s = snapshot as { context?: Record<string, unknown> };
+  if (typeof s?.context !== 'object' || s.context === null) throw new Error('v3 snapshot without a context');
+  return { ...s, context: { fillWatches: {}, ownStops: {}, ...s.context } };
+}
+
+const STEPS: Record<number, (snapshot: unknown) => unknown> = { 1: v1ToV2, 2: v2ToV3, 3: v3ToV4 };
 
 /** The snapshot carried from `from` to `to`, or an error saying which step failed. */
 export function migrateSnapshot(snapshot: unknown, from: number, to: number): { snapshot: unknown } | { error: string } {

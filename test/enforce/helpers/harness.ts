@@ -1,5 +1,5 @@
 // Wires an Executor to a gateway, a hand-driven clock, an audit log, and recorders for the attribution port,
-// re-evaluation requests and onAction rows.
+// re-evaluation requests, onAction rows and what it reports about riskd's own orders.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import type {
   EnforcementRest,
   EnforcementRow,
   ExecutorOptions,
+  OwnOrderFact,
 } from '../../../src/enforce/types.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import type { Intent } from '../../../src/rules/types.ts';
@@ -45,6 +46,8 @@ export interface Harness {
   /** What the executor asked to re-evaluate on: the answers a check read come fourth. */
   reevaluations: ([number, string | undefined, ReevaluateSource] | [number, string | undefined, ReevaluateSource, CheckReads])[];
   actions: EnforcementRow[];
+  /** What the executor reported about riskd's own orders (for the account machine to answer). */
+  ownOrders: OwnOrderFact[];
   request(intent: Intent, rule?: string, reason?: string): EnforcementRequest;
 }
 
@@ -65,6 +68,7 @@ export function makeHarness(
   };
   const reevaluations: Harness['reevaluations'] = [];
   const actions: EnforcementRow[] = [];
+  const ownOrders: OwnOrderFact[] = [];
   const deps: ExecutorDeps = {
     rest,
     auditLog: store.enforcement,
@@ -72,6 +76,7 @@ export function makeHarness(
     logger: createLogger({ terminal: false }),
     reevaluate: (a, c, source, reads) => void reevaluations.push(reads ? [a, c, source, reads] : [a, c, source]),
     onAction: (row) => void actions.push(row),
+    onOwnOrder: (fact) => void ownOrders.push(fact),
     now: clock.now,
     timers: clock,
     ...(opts.view ? { view: opts.view } : {}),
@@ -86,6 +91,7 @@ export function makeHarness(
     attribution,
     reevaluations,
     actions,
+    ownOrders,
     request: (intent, rule = 'RULE-003', reason = 'Daily loss $512.40 reached your $500 limit') => ({
       intent,
       rule,

@@ -68,6 +68,11 @@ const facts: ((now: number) => AccountEvent)[] = [
   (now) => ({ type: 'position.violated', contractId: 'A', graceUntil: now, now }),
   () => ({ type: 'position.finished', contractId: 'A' }),
   (now) => ({ type: 'enforcement.settled', intents: [{ type: 'flatten', accountId: 7 }], now }),
+  // What riskd's own enforcement left behind (ownOrders.ts): a watched order's fill, riskd's stop on A.
+  (now) => ({ type: 'enforcement.fillWatched', orderId: 1, contractId: 'B', rule: 'RULE-003', reason: 'locked', now }),
+  (now) => ({ type: 'order.filled', orderId: 1, contractId: 'B', now }),
+  (now) => ({ type: 'order.ended', orderId: 1, contractId: 'B', now }),
+  (now) => ({ type: 'enforcement.stopPlaced', contractId: 'A', orderId: 3, now }),
   (now) => ({
     type: 'locks.seed',
     now,
@@ -234,6 +239,10 @@ const scenarios: AccountEvent[][] = [
   [{ type: 'position.protection', contractId: 'A', protected: true, now: WINDOW_END }],
   [{ type: 'account.canTrade', canTrade: false, now: WINDOW_END }],
   [verdict('cooldown', T0), { type: 'admin.unlock', now: WINDOW_END, by: 'mbt' }],
+  [{ type: 'enforcement.fillWatched', orderId: 1, contractId: 'B', rule: 'RULE-003', reason: 'locked', now: WINDOW_END }],
+  [{ type: 'enforcement.fillWatched', orderId: 1, contractId: 'B', rule: 'RULE-003', reason: 'locked', now: T0 }, { type: 'order.filled', orderId: 1, contractId: 'B', now: WINDOW_END }],
+  [{ type: 'order.ended', orderId: 1, contractId: 'B', now: WINDOW_END }],
+  [openA(T0), { type: 'enforcement.stopPlaced', contractId: 'A', orderId: 3, now: WINDOW_END }],
   [{ type: 'locks.seed', now: WINDOW_END, locks: [{ id: 'seeded', kind: 'cooldown', rule: 'RULE-007', reason: 'seeded', symbol: null, since: T0, until: WINDOW_END + 60_000, releaseCondition: '', flattenOnSet: false }] }],
 ];
 // Lock children are inspected too; their state ids (lock.*) never match the account's (account.*).

@@ -122,6 +122,8 @@ describe('a state.db written before the timed session and trading-day states (v2
       expect(snap.context.tradingDay).toEqual({ id: '2026-06-10', lastResetAt: ct('2026-06-09T17:00'), nextResetAt: RESET.until });
       // The calendar was read again at the restart: same answer, same next boundary.
       expect(snap.context.session).toMatchObject({ phase: 'outside', nextOpen: SESSION.until, nextBoundary: SESSION.until });
+      // v4: no close-on-fill watch or own stop was ever persisted before it.
+      expect(snap.context).toMatchObject({ fillWatches: {}, ownStops: {} });
 
       vi.advanceTimersByTime(COOL.until - Date.now() - 1);
       expect(ids(h)).toContain(COOL.id);
@@ -170,5 +172,21 @@ describe('v2 -> v3 migration step', () => {
     expect(blocked.snapshot.value).toEqual({ tradingDay: 'current', session: 'inside', lockout: 'unlocked', symbolBlocks: 'blocking' });
     const clear = migrateSnapshot(v2([{ kind: 'cooldown' }]), 2, 3) as { snapshot: { value: Record<string, string> } };
     expect(clear.snapshot.value['symbolBlocks']).toBe('clear');
+  });
+});
+
+describe('v3 -> v4 migration step', () => {
+  const v3 = {
+    status: 'active',
+    value: { tradingDay: 'current', session: 'inside', lockout: 'unlocked', symbolBlocks: 'clear' },
+    context: { now: 1_000, locks: [], positions: { MNQ: { contractId: 'MNQ' } }, inFlight: [] },
+    children: {},
+  };
+  it('adds empty close-on-fill watches and own stops; everything else stays as it was', () => {
+    const migrated = migrateSnapshot(v3, 3, 4) as { snapshot: typeof v3 };
+    expect(migrated.snapshot).toEqual({ ...v3, context: { ...v3.context, fillWatches: {}, ownStops: {} } });
+  });
+  it('a v3 row without a context is refused with the step named', () => {
+    expect(migrateSnapshot({ value: {} }, 3, 4)).toEqual({ error: 'migration 3 -> 4 failed: v3 snapshot without a context' });
   });
 });
