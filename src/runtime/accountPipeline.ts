@@ -146,7 +146,20 @@ function cachedNextReset(now: number, day: RiskConfig['trading_day']): number {
 
 export function handleChange(deps: PipelineDeps, accountId: number, change: LedgerChange, view: Ledger): void {
   confirm(deps.executor, accountId, change);
-  decide(deps, accountId, view, triggerOf(change), factsOf(change, view, deps.now()));
+  decide(deps, accountId, view, triggerOf(change), withoutUntrackedOrders(deps.supervisor, accountId, factsOf(change, view, deps.now())));
+}
+
+/**
+ * order.filled and order.ended matter to the machine only for an order of riskd's own it tracks (ownOrders.ts: a
+ * watched fill, its own stop); for any other order they change nothing, and each would be one more machine step
+ * on every fill.
+ */
+function withoutUntrackedOrders(supervisor: AccountSupervisor, accountId: number, facts: readonly AccountEvent[]): readonly AccountEvent[] {
+  if (!facts.some((f) => f.type === 'order.filled' || f.type === 'order.ended')) return facts;
+  const context = supervisor.get(accountId)?.actor.getSnapshot().context;
+  const tracked = (orderId: number, contractId: string): boolean =>
+    context !== undefined && (fillWatchOf(context, orderId) !== undefined || ownStopOf(context, contractId) === orderId);
+  return facts.filter((f) => (f.type !== 'order.filled' && f.type !== 'order.ended') || tracked(f.orderId, f.contractId));
 }
 
 /**
