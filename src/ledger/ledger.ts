@@ -9,7 +9,7 @@ import { markFor, type MergedQuote, type QuoteBook } from './quotes.ts';
 import type { ContractCache } from './contracts.ts';
 import { profitTicks, roundCents, ticksToMoney } from './pnl.ts';
 import { symbolOf } from './symbols.ts';
-import { storeSink, type LedgerSink, type LedgerStore } from './persist.ts';
+import { storeSink, type DailyPnlRow, type LedgerSink, type LedgerStore } from './persist.ts';
 import { fillRecordOf, type FillRecord, type PositionRecord } from './records.ts';
 
 /** Where a position event stands in its contract's history: lifetime (created, id), closed, observation time. */
@@ -586,27 +586,35 @@ export class Ledger implements AccountLedgerView {
   }
 
   private persistDailyPnl(at: number): void {
-    if (at < this.tradingDayStart) return;
-    this.persist('dailyPnl', () =>
-      this.sink?.dailyPnl({
-        accountId: this.accountId,
-        tradingDay: this.tradingDayId,
-        realizedGross: roundCents(this.gross),
-        fees: roundCents(this.fees),
-        commissions: roundCents(this.commissions),
-        updatedAt: at,
-      }),
-    );
+    if (at < this.tradingDayStart || !this.sink) return;
+    // Taken now: the write may wait for the end of the turn, and a day roll before it must not change this row.
+    const row: DailyPnlRow = {
+      accountId: this.accountId,
+      tradingDay: this.tradingDayId,
+      realizedGross: roundCents(this.gross),
+      fees: roundCents(this.fees),
+      commissions: roundCents(this.commissions),
+      updatedAt: at,
+    };
+    this.persist('dailyPnl', () => this.sink?.dailyPnl(row));
   }
 
-  /** Store failures must not stop live risk evaluation: logged loudly, the in-memory ledger stays right. */
+  /**
+   * Store failures must not stop live risk evaluation: logged loudly, the in-memory ledger stays right. With a
+   * store sink the write waits for the end of the store transaction (the turn), off the enforcement's path: the
+   * ledger in memory is what riskd decides on, the rows are what a restart starts from.
+   */
   private persist(what: string, fn: () => void): void {
     if (!this.sink) return;
-    try {
-      fn();
-    } catch (err) {
-      this.logger?.error('ledger: persisting failed', { accountId: this.accountId, what, error: String(err) });
-    }
+    const write = (): void => {
+      try {
+        fn();
+      } catch (err) {
+        this.logger?.error('ledger: persisting failed', { accountId: this.accountId, what, error: String(err) });
+      }
+    };
+    if (this.sink.later) this.sink.later(write);
+    else write();
   }
 }
 

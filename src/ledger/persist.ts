@@ -24,6 +24,8 @@ export interface LedgerStore {
   orders: { upsert(o: Order): void; remove(accountId: number, orderId: number): void; working(accountId: number): Order[] };
   contracts: { upsert(c: Contract): void; get(id: string): Contract | undefined; all(): Contract[] };
   dailyPnl: { upsert(r: DailyPnlRow): void };
+  /** Runs a write before the open transaction commits (src/store's Store.later); none = at once. */
+  later?(write: () => void): void;
 }
 
 /** What the ledger writes as it changes. */
@@ -34,6 +36,8 @@ export interface LedgerSink {
   order(o: Order): void;
   orderDone(accountId: number, orderId: number): void;
   dailyPnl(r: DailyPnlRow): void;
+  /** Where the ledger's writes wait for the end of the store transaction (the hub frame's turn); none = at once. */
+  later?(write: () => void): void;
 }
 
 /** Trade row (as the gateway reports it) of a ledger fill. */
@@ -76,5 +80,6 @@ export function storeSink(store: LedgerStore): LedgerSink {
     order: (o) => store.orders.upsert(o),
     orderDone: (accountId, orderId) => store.orders.remove(accountId, orderId),
     dailyPnl: (r) => store.dailyPnl.upsert(r),
+    ...(store.later ? { later: (write: () => void) => store.later!(write) } : {}),
   };
 }

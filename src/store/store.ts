@@ -33,6 +33,12 @@ export interface Store extends Repositories {
    */
   afterCommit(fn: () => void): void;
   /**
+   * Runs `write` just before the open transaction commits, in the order given (at once when none is open). For
+   * rows that mirror what memory already holds (the ledger's): they commit with the same transaction as before,
+   * but their SQL runs after the enforcement the hub frame caused has left. `write` must not throw.
+   */
+  later(write: () => void): void;
+  /**
    * Opens a transaction that stays open across calls (each `transaction` inside it becomes a savepoint) until the
    * returned function commits it and runs what waits in afterCommit. Throws when one is open already.
    */
@@ -161,9 +167,22 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
       for (const fn of now) fn();
     }
   };
+  let writes: (() => void)[] = [];
+  const runWrites = (): void => {
+    while (writes.length > 0) {
+      const now = writes;
+      writes = [];
+      for (const write of now) write();
+    }
+  };
   // One wrapper for every call: db.transaction(fn) builds four wrapped functions and their properties each time,
   // and every hub event runs in one of these (a savepoint of the turn's transaction).
   const inTransaction = db.transaction(<T>(fn: () => T): T => fn());
+  const outermost = db.transaction(<T>(fn: () => T): T => {
+    const result = fn();
+    runWrites();
+    return result;
+  });
   return {
     ...repos,
     db,
@@ -173,10 +192,15 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
       if (db.inTransaction) return inTransaction(fn) as T; // a savepoint: the outermost call runs what waits
       try {
         // better-sqlite3 rolls back and throws a TypeError if fn returns a Promise (it would commit before awaits).
-        return inTransaction(fn) as T;
+        return outermost(fn) as T;
       } finally {
+        runWrites(); // after a rollback: memory kept those changes, so the store still gets them
         runWaiting();
       }
+    },
+    later(write) {
+      if (db.inTransaction) writes.push(write);
+      else write();
     },
     afterCommit(fn) {
       if (db.inTransaction) waiting.push(fn);
@@ -187,13 +211,18 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
       db.exec('BEGIN');
       return () => {
         try {
-          if (db.inTransaction) db.exec('COMMIT');
+          if (db.inTransaction) {
+            runWrites();
+            db.exec('COMMIT');
+          }
         } finally {
+          runWrites(); // only when COMMIT failed or the transaction was gone: outside any, each write is its own
           runWaiting();
         }
       };
     },
     close() {
+      if (db.open && db.inTransaction) runWrites();
       if (db.open) db.close();
     },
   };

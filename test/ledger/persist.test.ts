@@ -67,6 +67,25 @@ describe('ledger persistence (real store)', () => {
     expect(applyEvent(l2, posEv({ id: 1, size: 2, averagePrice: 25812.25 }, T0 + 70_000))).toEqual([]);
   });
 
+  it('inside a turn the rows are written at its commit, each as the ledger held it when it changed', () => {
+    const store = tmpStore();
+    const reg = new LedgerRegistry({ tradingDay: CT, store });
+    reg.contracts.put(MNQ_C);
+    const l = reg.open(ACC, T0);
+    const commit = store.begin();
+    applyEvent(l, posEv({ id: 1 }, T0));
+    applyEvent(l, tradeEv({ id: 1, profitAndLoss: -100, fees: 0.5, side: 1 }, T0));
+    const day = l.tradingDayId;
+    expect(store.positions.list(ACC)).toEqual([]); // written when the turn commits, off the hub frame's path
+    // The trading day rolls before the commit: yesterday's row still gets yesterday's numbers.
+    applyEvent(l, tradeEv({ id: 2, profitAndLoss: 40, side: 1 }, l.tradingDayEnd + 1000));
+    expect(l.tradingDayId).not.toBe(day);
+    commit();
+    expect(store.dailyPnl.get(ACC, day)).toMatchObject({ realizedGross: -100, fees: 0.5 });
+    expect(store.dailyPnl.get(ACC, l.tradingDayId)).toMatchObject({ realizedGross: 40 });
+    expect(store.positions.list(ACC).map((p) => p.size)).toEqual([1]);
+  });
+
   it('a restart on the next trading day keeps positions but not yesterday’s fills', () => {
     const store = tmpStore();
     const r1 = new LedgerRegistry({ tradingDay: CT, store });

@@ -129,6 +129,50 @@ describe('afterCommit', () => {
   });
 });
 
+describe('later', () => {
+  it('runs at once outside a transaction, and inside one just before the outermost commit, in order', () => {
+    const store = openStore(':memory:');
+    open.push(store);
+    const seen: string[] = [];
+    store.later(() => seen.push(`outside (in a transaction: ${String(store.db.inTransaction)})`));
+    store.transaction(() => {
+      store.later(() => seen.push(`first (in a transaction: ${String(store.db.inTransaction)})`));
+      store.transaction(() => store.later(() => seen.push('from a savepoint')));
+      seen.push('end of outer fn');
+    });
+    expect(seen).toEqual(['outside (in a transaction: false)', 'end of outer fn', 'first (in a transaction: true)', 'from a savepoint']);
+  });
+
+  it('writes of a turn (begin) wait for its commit and commit with it; a read-only reader sees none before', () => {
+    const file = path.join(dirs.make(), 'state.db');
+    const store = track(openStore(file));
+    const reader = track(openStoreReadOnly(file));
+    const commit = store.begin();
+    store.later(() => store.meta.set('k', 'deferred'));
+    store.transaction(() => store.meta.set('other', 'now'));
+    expect(store.meta.get('k')).toBeUndefined(); // not yet written, even inside the turn
+    expect(reader.meta.get('other')).toBeUndefined();
+    commit();
+    expect(store.db.inTransaction).toBe(false);
+    expect(reader.meta.get('k')).toBe('deferred');
+    expect(reader.meta.get('other')).toBe('now');
+  });
+
+  it('still writes after its transaction rolled back: memory kept those changes', () => {
+    const store = openStore(':memory:');
+    open.push(store);
+    expect(() =>
+      store.transaction(() => {
+        store.later(() => store.meta.set('k', 'kept'));
+        store.meta.set('rolled', 'back');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.meta.get('k')).toBe('kept');
+    expect(store.meta.get('rolled')).toBeUndefined();
+  });
+});
+
 describe('migrations', () => {
   it('are numbered 1..N without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
