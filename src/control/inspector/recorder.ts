@@ -5,8 +5,8 @@
 // Fed by the supervisor's inspection events: `@xstate.snapshot` carries the event that produced the snapshot,
 // so comparing with the actor's previous value gives from -> to. Time-only events (clock ticks, wake timers)
 // are recorded only when they changed a state, or a tick every 5 s would fill the table.
-// Rows are buffered and written together on the next turn of the event loop, outside the machine's own
-// transaction (an inspector must never make enforcement fail). Retention: pruned at start and hourly by age
+// Snapshots are kept as they come and turned into rows and written together on the next turn of the event loop,
+// outside the machine's own step and transaction (an inspector must never delay or fail an enforcement). Retention: pruned at start and hourly by age
 // and count. Listeners (the inspector page) get each row as it is written.
 import type { InspectionEvent, StateValue } from 'xstate';
 import type { Logger } from '../../log/logger.ts';
@@ -30,12 +30,22 @@ export interface RecorderOptions {
 
 export type RecordedTransition = Required<Pick<TransitionRow, 'accountId' | 'actorId' | 'event' | 'from' | 'to' | 'at'>>;
 
+/** An actor's snapshot as the inspection event brought it, until the flush turns it into a row. */
+interface SeenSnapshot {
+  accountId: number;
+  actorRef: object;
+  value: StateValue;
+  event: string;
+  at: number;
+  label: string | undefined;
+}
+
 /** Is this the root of its actor system (the account actor)? */
 const isRoot = (ref: object): boolean => (ref as { _parent?: unknown })._parent === undefined;
 
 export class TransitionRecorder {
   private readonly last = new WeakMap<object, string>();
-  private buffer: RecordedTransition[] = [];
+  private seen: SeenSnapshot[] = [];
   private flushQueued = false;
   private pruneTimer: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<(r: RecordedTransition) => void>();
@@ -65,7 +75,9 @@ export class TransitionRecorder {
 
   /** Remember an actor's current state (attached after it started), so its next transition has a "from". */
   prime(actorRef: object, value: StateValue | undefined): void {
-    if (value !== undefined) this.last.set(actorRef, stateText(value));
+    if (value === undefined) return;
+    this.flush(); // what was seen before comes first
+    this.last.set(actorRef, stateText(value));
   }
 
   /**
@@ -74,28 +86,39 @@ export class TransitionRecorder {
    */
   inspect(accountId: number, e: InspectionEvent, label?: string): void {
     if (e.type !== '@xstate.snapshot') return;
-    const snap = e.snapshot as { value?: StateValue; status?: string };
-    if (snap.value === undefined) return; // not a state machine actor
-    const to = stateText(snap.value);
-    const from = this.last.get(e.actorRef);
-    this.last.set(e.actorRef, to);
-    const type = e.event.type;
-    const changed = from !== to;
-    const quiet = QUIET_EVENTS.has(type) || type.startsWith('xstate.after.');
-    if (!changed && quiet) return;
-    const ev = e.event as { now?: unknown };
+    const value = (e.snapshot as { value?: StateValue }).value;
+    if (value === undefined) return; // not a state machine actor
+    // Only what the row needs is kept now; the text and the from -> to comparison wait for the flush (the next
+    // turn), off the path of the machine step that may be deciding an enforcement. Snapshots are immutable.
+    const ev = e.event as { type: string; now?: unknown };
     const at = typeof ev.now === 'number' && Number.isFinite(ev.now) ? ev.now : this.now();
-    const actorId = label ?? (isRoot(e.actorRef) ? 'account' : String((e.actorRef as { id?: unknown }).id ?? '?'));
-    this.buffer.push({ accountId, actorId, event: type, from: from ?? '', to, at });
+    this.seen.push({ accountId, actorRef: e.actorRef, value, event: ev.type, at, label });
     this.scheduleFlush();
+  }
+
+  /** The rows of the snapshots seen since the last flush, in order: state changes and non-time events. */
+  private rowsOfSeen(): RecordedTransition[] {
+    const seen = this.seen;
+    this.seen = [];
+    const rows: RecordedTransition[] = [];
+    for (const s of seen) {
+      const to = stateText(s.value);
+      const from = this.last.get(s.actorRef);
+      this.last.set(s.actorRef, to);
+      const quiet = QUIET_EVENTS.has(s.event) || s.event.startsWith('xstate.after.');
+      if (from === to && quiet) continue;
+      const actorId = s.label ?? (isRoot(s.actorRef) ? 'account' : String((s.actorRef as { id?: unknown }).id ?? '?'));
+      rows.push({ accountId: s.accountId, actorId, event: s.event, from: from ?? '', to, at: s.at });
+    }
+    return rows;
   }
 
   /** Write buffered rows now (one transaction). */
   flush(): void {
     this.flushQueued = false;
-    if (this.buffer.length === 0) return;
-    const rows = this.buffer;
-    this.buffer = [];
+    if (this.seen.length === 0) return;
+    const rows = this.rowsOfSeen();
+    if (rows.length === 0) return;
     try {
       this.opts.store.transaction(() => {
         for (const r of rows) this.opts.store.transitions.insert(r);
