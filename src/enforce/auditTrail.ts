@@ -19,6 +19,9 @@ export interface AuditRow extends EnforcementRow {
   id: number;
 }
 
+/** The id of a drafted row not inserted yet (SQLite row ids start at 1). */
+const UNSTORED = 0;
+
 export class AuditTrail {
   private localId = -1;
 
@@ -28,12 +31,28 @@ export class AuditTrail {
     private readonly onAction: (row: Readonly<AuditRow>) => void,
   ) {}
 
+  /** A row stored at once (absorbed or skipped intents, rows with no request behind them). */
   open(
     req: EnforcementRequest,
     status: EnforcementStatus,
     fields: { endpoint?: string | null; contractId?: string | null; outcome?: string | null },
   ): AuditRow {
-    const row: EnforcementRow = {
+    const row = this.draft(req, status, fields);
+    this.store(row);
+    return row;
+  }
+
+  /**
+   * A row for an action about to send: `store` inserts it once the request has been handed over, so its insert
+   * (and the JSON of intent and numbers) is no part of the breach's latency. Same turn, same commit as before.
+   */
+  draft(
+    req: EnforcementRequest,
+    status: EnforcementStatus,
+    fields: { endpoint?: string | null; contractId?: string | null; outcome?: string | null },
+  ): AuditRow {
+    return {
+      id: UNSTORED,
       accountId: req.intent.accountId,
       rule: req.rule,
       intent: JSON.stringify(req.intent),
@@ -47,17 +66,20 @@ export class AuditTrail {
       endpoint: fields.endpoint ?? null,
       contractId: fields.contractId ?? null,
     };
-    let id: number;
+  }
+
+  /** Inserts a draft (once: a stored row is left alone) and tells the listeners. */
+  store(row: AuditRow): void {
+    if (row.id !== UNSTORED) return;
+    const { id: _unstored, ...fields } = row;
     try {
-      id = this.log.insert(row);
+      row.id = this.log.insert(fields);
     } catch (err) {
       // Keep enforcing; a negative id marks a row the store never got.
-      id = this.localId--;
-      this.logger.error('enforcement_log insert failed', { error: String(err), rule: req.rule });
+      row.id = this.localId--;
+      this.logger.error('enforcement_log insert failed', { error: String(err), rule: row.rule });
     }
-    const full: AuditRow = { ...row, id };
-    this.emit(full);
-    return full;
+    this.emit(row);
   }
 
   update(row: AuditRow, patch: Partial<EnforcementRow>, extraNumbers?: Record<string, unknown>): void {
@@ -66,7 +88,8 @@ export class AuditTrail {
       patch = { ...patch, numbers: JSON.stringify(numbers) };
     }
     Object.assign(row, patch);
-    if (row.id >= 0) {
+    if (row.id === UNSTORED) return; // store() writes it whole, and tells the listeners then
+    if (row.id > 0) {
       try {
         this.log.update(row.id, patch);
       } catch (err) {

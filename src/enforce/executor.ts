@@ -566,7 +566,7 @@ export class Executor {
         extra: target,
       });
     }
-    const row = this.audit.open({ ...req, numbers: { ...req.numbers, ...target } }, 'pending', {
+    const row = this.audit.draft({ ...req, numbers: { ...req.numbers, ...target } }, 'pending', {
       endpoint,
       contractId: spec.contractId ?? null,
       outcome: spec.note ?? null,
@@ -589,10 +589,12 @@ export class Executor {
     };
     this.registry.set(a.key, a);
     if (!gate.open()) {
+      this.audit.store(row);
       this.finish(a, { status: 'failed', outcome: `not sent: persisting the lock failed first (${gate.refusal})`, after: 'none', source: 'rest' });
       return settled;
     }
     this.run(a, startOf(a, { view: this.deps.view?.(a.accountId), memory: this.memory, modifyMinIntervalMs: this.modifyMinIntervalMs, now: this.now() }));
+    this.audit.store(row); // after the request was handed over (run): the insert is no part of its latency
     return settled;
   }
 
@@ -689,7 +691,10 @@ export class Executor {
    * the write. The chart's `call` adopts the call already made; events for it meanwhile wait in `early`.
    */
   private run(a: Action, start: { startAs: ActionStart; sendAt?: number }, attempts?: number): void {
-    if (start.startAs !== 'send') return this.createChart(a, start, attempts);
+    if (start.startAs !== 'send') {
+      this.audit.store(a.row); // the chart is named after its row
+      return this.createChart(a, start, attempts);
+    }
     a.early = [];
     // Queued first: it runs before anything the call queues. A throw here would have no caller to reach.
     queueMicrotask(() => {
@@ -752,18 +757,19 @@ export class Executor {
   private send(a: Action): Promise<CallAnswer> {
     a.attempts += 1;
     const now = this.now();
-    if (a.contractId !== undefined && (a.kind === 'close' || a.kind === 'reduce')) {
-      // closeContract returns no order id: fills on this contract for a while are riskd's (RULE-006/007).
-      // Only as many contracts as this action closes: a trader's own exit in the window still counts.
-      const contracts = a.kind === 'reduce' ? a.size : (a.startSize ?? this.deps.view?.(a.accountId)?.positions().find((p) => p.contractId === a.contractId)?.size);
-      this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs, now, contracts);
-    }
     const first = a.attempts === 1;
     let call: Promise<unknown>;
     try {
       call = this.callGateway(a);
     } catch (err) {
       call = Promise.reject(err);
+    }
+    // After the call, in the same turn: no fill can arrive in between.
+    if (a.contractId !== undefined && (a.kind === 'close' || a.kind === 'reduce')) {
+      // closeContract returns no order id: fills on this contract for a while are riskd's (RULE-006/007).
+      // Only as many contracts as this action closes: a trader's own exit in the window still counts.
+      const contracts = a.kind === 'reduce' ? a.size : (a.startSize ?? this.deps.view?.(a.accountId)?.positions().find((p) => p.contractId === a.contractId)?.size);
+      this.attribution.markEnforcementPending(a.accountId, a.contractId, now + this.attributionWindowMs, now, contracts);
     }
     if (a.kind === 'modifyStop' && a.orderId !== undefined) {
       this.memory.noteModify(a.orderId, now);
