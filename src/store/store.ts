@@ -178,6 +178,9 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
   // One wrapper for every call: db.transaction(fn) builds four wrapped functions and their properties each time,
   // and every hub event runs in one of these (a savepoint of the turn's transaction).
   const inTransaction = db.transaction(<T>(fn: () => T): T => fn());
+  // Prepared once: exec() parses the statement on every turn (~12 µs of a hub frame's path, measured cold).
+  const beginTurn = db.prepare('BEGIN');
+  const commitTurn = db.prepare('COMMIT');
   const outermost = db.transaction(<T>(fn: () => T): T => {
     const result = fn();
     runWrites();
@@ -208,12 +211,12 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
     },
     begin() {
       if (db.inTransaction) throw new StoreError('store.begin: a transaction is already open', file);
-      db.exec('BEGIN');
+      beginTurn.run();
       return () => {
         try {
           if (db.inTransaction) {
             runWrites();
-            db.exec('COMMIT');
+            commitTurn.run();
           }
         } finally {
           runWrites(); // only when COMMIT failed or the transaction was gone: outside any, each write is its own
