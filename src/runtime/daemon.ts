@@ -308,7 +308,7 @@ export class Daemon {
     return this.accounts.get(accountId)?.config ?? this.opts.config.risk;
   }
 
-  /** One gateway event through ledger, rules and machines, in its own savepoint of the turn's transaction. Never throws. */
+  /** One gateway event through ledger, rules and machines, in the turn's transaction. Never throws. */
   ingest(ev: GatewayEvent): void {
     if (this.holdingEvents) {
       this.backlog.push(ev);
@@ -322,7 +322,9 @@ export class Daemon {
       return;
     }
     this.eventsSinceArmed++;
-    this.ingestSafely(() => this.router.handle(ev));
+    // The router never throws (it logs and skips), so nothing of a hub event is ever rolled back: no savepoint,
+    // two statements fewer per frame on the path of the fill's frames ahead of its position frame.
+    this.ingestSafely(() => this.router.handle(ev), { savepoint: false });
     this.triggerAt = 0; // intents emitted later (timers) are triggered by the clock, not by this event
     this.scheduleQuoteSync();
   }
@@ -353,17 +355,19 @@ export class Daemon {
   }
 
   /**
-   * Each event runs in its own savepoint of the turn's transaction: the events of one socket read commit together
-   * at the end of the turn (setImmediate), after an enforcement they caused has left, unless a lock must be durable
+   * Each event runs in the turn's transaction, in a savepoint of its own unless it cannot fail: the events of one
+   * socket read commit together at the end of the turn (setImmediate), after an enforcement they caused has left,
+   * unless a lock must be durable
    * first (lockInTurn: then the turn commits right after the event, and the request follows the commit). While
    * machine facts wait (runMachine), the turn stays open until they have run: the ledger rows and the machine's
    * view of them commit together, so a crash loses both (the restart's REST reconcile brings both back).
    */
-  private ingestSafely(fn: () => void): void {
+  private ingestSafely(fn: () => void, o: { savepoint: boolean } = { savepoint: true }): void {
     if (this.phase === 'stopped') return; // a turn scheduled before stop() closed the store
     this.openTurn();
     try {
-      this.store.transaction(fn);
+      if (o.savepoint || !this.store.db.inTransaction) this.store.transaction(fn);
+      else fn();
     } catch (err) {
       this.opts.logger.error('event processing failed; skipped', { error: err instanceof Error ? err.message : String(err) });
     }
