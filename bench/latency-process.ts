@@ -99,13 +99,17 @@ export async function runLatencySideBySide(breaches: number, pacingMs: number, r
   try {
     const { gateway, contractId } = await sim.ask({ type: 'start', seed: 21, account }, 'ready');
     const peerCfg: PeerConfig = { apiUrl: gateway.url, userHubUrl: gateway.userHubUrl, userName: gateway.credentials.userName, apiKey: gateway.credentials.apiKey, accountId: account.id, contractId, limit: LIMIT };
-    // BENCH_ENFORCERS=riskd (comma-separated) runs a subset, for profiling; the default is all three.
+    // BENCH_ENFORCERS=riskd (comma-separated) runs a subset, for profiling; the default is the three above. Two
+    // more peers split the naive one's cost in two (named only on request): 'sig+raw' is the naive hub client with
+    // the floor's request (what SignalR costs), 'sig+http' the same client with node:http (what an HTTP client costs).
     const only = process.env['BENCH_ENFORCERS']?.split(',');
     const enforcers = ([
       ['floor', () => startPeer('bench/peers/floor.ts', peerCfg)],
       ['naive', () => startPeer('bench/peers/naive.ts', peerCfg)],
       ['riskd', () => startRiskd(gateway, account.name)],
-    ] as [string, () => Promise<Enforcer>][]).filter(([name]) => !only || only.includes(name));
+      ['sig+raw', () => startPeer('bench/peers/signalrRawWrite.ts', peerCfg)],
+      ['sig+http', () => startPeer('bench/peers/signalrNodeHttp.ts', peerCfg)],
+    ] as [string, () => Promise<Enforcer>][]).filter(([name]) => (only ? only.includes(name) : !name.startsWith('sig+')));
     for (let round = 1; round <= rounds; round++) {
       const results: Result[] = [];
       for (const [name, start] of enforcers) {
@@ -136,7 +140,7 @@ function report(round: number, results: Result[]): string[] {
     const s = stat(r.ms);
     const calls = stat(r.restCalls);
     lines.push(
-      `  ${r.name.padEnd(5)} n=${r.ms.length} p50 ${s.p50.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  max ${s.max.toFixed(3)} ms` +
+      `  ${r.name.padEnd(8)} n=${r.ms.length} p50 ${s.p50.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  max ${s.max.toFixed(3)} ms` +
         `  (p50 ${(s.p50 / naive.p50).toFixed(2)} x naive, p99 ${(s.p99 / naive.p99).toFixed(2)} x naive)` +
         `  REST calls per breach p50 ${calls.p50} max ${calls.max}${r.missed > 0 ? `  MISSED ${r.missed}` : ''}`,
     );
