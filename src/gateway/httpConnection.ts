@@ -69,11 +69,14 @@ export class HttpConnection {
     return !s.destroyed && s.writable && !s.readableEnded;
   }
 
-  /** Writes the request now (buffered by node until the socket connects) and resolves with the whole answer. */
+  /**
+   * Writes the request now (buffered by node until the socket connects) and resolves with the whole answer.
+   * The write comes first: what follows (ref, the timeout's timer, ~50 us when cold) runs after it left.
+   */
   send(request: string, timeoutMs: number): Promise<TransportResponse> {
     const socket = this.socket;
-    socket.ref();
     socket.write(request);
+    socket.ref(); // a request in flight keeps the process alive
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.fail(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
       this.inFlight = { resolve, reject, timer, status: 0, retryAfter: null, keepAlive: false, body: [] };

@@ -9,6 +9,7 @@
 // server dropped less than a second after it connected is not replaced (no reconnect loop against a server that
 // closes idle connections at once, or one that is going away: a failed connect is never replaced either).
 import { HttpConnection, type ConnectionEvents, type Origin } from './httpConnection.ts';
+import type { TransportResponse } from './transport.ts';
 
 const MIN_LIFE_FOR_REPLACEMENT_MS = 1_000;
 
@@ -32,14 +33,21 @@ export class OriginPool {
     this.events = { idle: (c) => this.release(c), gone: (c) => this.gone(c), session: (s) => (this.session = s) };
   }
 
-  /** An idle connection (a connecting one counts: node buffers the write until it connects), else a new one. */
-  acquire(): HttpConnection {
+  /**
+   * Sends on an idle connection (a connecting one counts: node buffers the write until it connects), else on a
+   * new one. The idle one's retirement is called off after the write (no timer can fire in between).
+   */
+  send(request: string, timeoutMs: number): Promise<TransportResponse> {
     for (let e = this.idle.pop(); e; e = this.idle.pop()) {
+      if (e.conn.usable) {
+        const answer = e.conn.send(request, timeoutMs);
+        clearTimeout(e.retire);
+        return answer;
+      }
       clearTimeout(e.retire);
-      if (e.conn.usable) return e.conn;
       e.conn.destroy();
     }
-    return new HttpConnection(this.origin, this.session, this.events);
+    return new HttpConnection(this.origin, this.session, this.events).send(request, timeoutMs);
   }
 
   /** Destroys the idle connections; busy ones are closed when their answer is in. No replacement from now on. */

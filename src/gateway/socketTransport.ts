@@ -39,7 +39,7 @@ export function socketTransport(opts: SocketTransportOptions = {}): SocketTransp
       pools.set(key, (pool = new OriginPool(originOf(url, opts.ca), opts.idleMs ?? DEFAULT_IDLE_MS)));
       if (closed) pool.close();
     }
-    return pool.acquire().send(request, req.timeoutMs);
+    return pool.send(request, req.timeoutMs);
   };
   const close = () => {
     closed = true;

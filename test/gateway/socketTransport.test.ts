@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import net, { type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { socketTransport, type SocketTransport, type SocketTransportOptions } from '../../src/gateway/socketTransport.ts';
 import { postJson } from '../../src/gateway/http.ts';
@@ -242,7 +243,7 @@ describe('socketTransport', () => {
 
   it('speaks https: verifies the certificate (a self-signed one only when given as ca) and reuses the connection', async () => {
     const srv = await serve(echo, true);
-    const url = srv.base.replace('127.0.0.1', 'localhost');
+    const url = srv.base.replace('127.0.0.1', 'localhost'); // a name, so the SNI/hostname path is the one tested
     await expect(post(transport(), `${url}/x`)).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     const t = transport({ ca: TLS.cert });
     const first = await post(t, `${url}/x`, '{"a":1}');
@@ -250,5 +251,19 @@ describe('socketTransport', () => {
     expect(JSON.parse(first.text)).toMatchObject({ body: '{"a":1}' });
     expect(portOf(second.text)).toBe(portOf(first.text));
     expect(srv.accepted).toHaveLength(2); // the refused handshake, then one kept connection
+  });
+
+  it('resumes the TLS session when it replaces a retired https connection', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const srv = await serve(echo, true);
+    const handshakes: { port: number | undefined; resumed: boolean }[] = [];
+    srv.server.on('secureConnection', (s: TLSSocket) => handshakes.push({ port: s.remotePort, resumed: s.isSessionReused() }));
+    const t = transport({ ca: TLS.cert });
+    await post(t, `${srv.base}/x`);
+    vi.advanceTimersByTime(4_000);
+    await vi.waitFor(() => expect(handshakes).toHaveLength(2));
+    expect(handshakes.map((h) => h.resumed)).toEqual([false, true]);
+    const next = await post(t, `${srv.base}/x`);
+    expect(portOf(next.text)).toBe(handshakes[1]!.port);
   });
 });
