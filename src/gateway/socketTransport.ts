@@ -1,11 +1,13 @@
 // The default REST transport: HTTP/1.1 over kept-alive raw sockets (node:net, node:tls for https) with Nagle
 // off. A request is serialized into one string and written with one socket.write inside the call, synchronously:
-// no Agent, no ClientRequest, no next tick. Measured at the simulator (bench/latency-process.ts), a cold
-// node:http request spends 0.37-0.40 ms p50 between http.request() and its socket write, over dozens of cold
-// functions (ClientRequest, agent.addRequest, _storeHeader, header checks, the next-tick socket assignment),
-// against 0.025 ms for a raw socket.write of the same bytes; and the write waited for the next tick, behind the
-// rest of the hub event's synchronous processing. Answers are parsed by http-parser-js (httpConnection.ts);
-// connections are pooled per origin (originPool.ts).
+// no Agent, no ClientRequest, no next tick. Why: a cold node:http request (one every 400 ms) spent 0.37-0.40 ms
+// p50 between http.request() and its socket write, over dozens of cold functions (ClientRequest, agent.addRequest,
+// _storeHeader, header checks, the next-tick socket assignment), and the write waited for the next tick, behind
+// the rest of the hub event's synchronous processing. Here, cold, the call takes ~0.17 ms up to the moment
+// socket.write returns, ~0.11 ms of it the write itself (a string: Buffer.from + write was no faster). At the
+// simulator (bench/latency-process.ts, bench/RESULTS.md "A synchronous write") riskd's p50 went from 3.2-4.4 ms
+// (1.9-2.6x the naive signalr + fetch peer) to 1.9-2.2 ms (1.2-1.4x). Answers are parsed by http-parser-js
+// (httpConnection.ts); connections are pooled per origin (originPool.ts).
 import type { Transport, TransportRequest } from './transport.ts';
 import type { Origin } from './httpConnection.ts';
 import { OriginPool } from './originPool.ts';
@@ -25,19 +27,22 @@ const DEFAULT_IDLE_MS = 4_000;
 export function socketTransport(opts: SocketTransportOptions = {}): SocketTransport {
   const pools = new Map<string, OriginPool>();
   let closed = false;
-  const send: Transport = (req) => {
-    let request: string;
-    try {
-      request = serialize(req);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const url = req.url;
+  const poolOf = (url: URL): OriginPool => {
     const key = url.protocol + url.host;
     let pool = pools.get(key);
     if (!pool) {
       pools.set(key, (pool = new OriginPool(originOf(url, opts.ca), opts.idleMs ?? DEFAULT_IDLE_MS)));
       if (closed) pool.close();
+    }
+    return pool;
+  };
+  const send: Transport = (req) => {
+    let request: string, pool: OriginPool;
+    try {
+      request = serialize(req);
+      pool = poolOf(req.url);
+    } catch (err) {
+      return Promise.reject(err); // a transport answers with a promise, never a throw
     }
     return pool.send(request, req.timeoutMs);
   };

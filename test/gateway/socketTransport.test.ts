@@ -212,13 +212,14 @@ describe('socketTransport', () => {
     await expect(post(transport(), `${srv.base}/x`)).rejects.toMatchObject({ code: 'ECONNRESET' });
   });
 
-  it('refuses a header holding CR or LF, without quoting it and without sending anything', async () => {
+  it('refuses a header holding CR or LF (without quoting it) and a scheme other than http(s), sending nothing', async () => {
     const srv = await serve(echo);
     const t = transport();
     const err = await post(t, `${srv.base}/x`, '{}', { authorization: 'Bearer secret\r\nx-evil: 1' }).catch((e: unknown) => e as Error);
     expect(err).toMatchObject({ code: 'ERR_INVALID_CHAR', message: 'HTTP header authorization holds CR, LF or another character HTTP does not allow' });
     expect(String(err)).not.toContain('secret');
     await expect(post(t, `${srv.base}/x`, '{}', { 'bad\nname': 'v' })).rejects.toMatchObject({ code: 'ERR_INVALID_HTTP_TOKEN' });
+    await expect(post(t, 'ftp://127.0.0.1/x')).rejects.toThrow('unsupported protocol ftp: in 127.0.0.1: http or https only');
     expect(srv.accepted).toHaveLength(0);
   });
 
