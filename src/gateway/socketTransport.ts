@@ -1,13 +1,18 @@
 // The default REST transport: HTTP/1.1 over kept-alive raw sockets (node:net, node:tls for https) with Nagle
 // off. A request is serialized into one string and written with one socket.write inside the call, synchronously:
-// no Agent, no ClientRequest, no next tick. Why: a cold node:http request (one every 400 ms) spent 0.37-0.40 ms
-// p50 between http.request() and its socket write, over dozens of cold functions (ClientRequest, agent.addRequest,
+// no Agent, no ClientRequest, no next tick.
+//
+// Why: side by side at the simulator (hub frame -> request received, p50), a signalr client writing a pre-built
+// request on a raw socket took 0.27-0.31 ms, the same client with node:http on a kept-alive Agent 0.91-1.05 ms,
+// with undici 7's Client.request 0.95-0.98 ms. A cold node:http request (one every 400 ms) spent 0.37-0.40 ms
+// between http.request() and its socket write, over dozens of cold functions (ClientRequest, agent.addRequest,
 // _storeHeader, header checks, the next-tick socket assignment), and the write waited for the next tick, behind
 // the rest of the hub event's synchronous processing. Here, cold, the call takes ~0.17 ms up to the moment
-// socket.write returns, ~0.11 ms of it the write itself (a string: Buffer.from + write was no faster). At the
-// simulator (bench/latency-process.ts, bench/RESULTS.md "A synchronous write") riskd's p50 went from 3.2-4.4 ms
-// (1.9-2.6x the naive signalr + fetch peer) to 1.9-2.2 ms (1.2-1.4x). Answers are parsed by http-parser-js
-// (httpConnection.ts); connections are pooled per origin (originPool.ts).
+// socket.write returns, ~0.11 ms of it the write itself (a string: Buffer.from + write was no faster). riskd's p50
+// at the simulator (bench/latency-process.ts, bench/RESULTS.md "A synchronous write") went from 2.3-4.4 ms
+// (1.3-2.6x the naive signalr + fetch peer) to 1.9-2.4 ms (1.2-1.45x).
+//
+// Answers are parsed by http-parser-js (httpConnection.ts); connections are pooled per origin (originPool.ts).
 import type { Transport, TransportRequest } from './transport.ts';
 import type { Origin } from './httpConnection.ts';
 import { OriginPool } from './originPool.ts';
