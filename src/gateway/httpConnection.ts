@@ -37,6 +37,15 @@ interface InFlight {
   body: Buffer[];
 }
 
+/**
+ * The parser waits for a new status line with nothing buffered. http-parser-js keeps its state in plain fields
+ * (`state`, `line`) that its .d.ts does not declare; the version is pinned in package.json.
+ */
+function atMessageStart(parser: InstanceType<typeof HTTPParser>): boolean {
+  const p = parser as unknown as { state: string; line: string };
+  return p.state === 'RESPONSE_LINE' && p.line === '';
+}
+
 export class HttpConnection {
   private readonly socket: net.Socket;
   private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
@@ -95,7 +104,10 @@ export class HttpConnection {
   private read(chunk: Buffer): void {
     if (!this.inFlight) return void this.socket.destroy(); // bytes nobody asked for: the stream can no longer be trusted
     const r = this.parser.execute(chunk);
-    if (r instanceof Error) this.fail(r);
+    if (r instanceof Error) return this.fail(r);
+    // Bytes after a complete answer in the same read (a partial line the parser holds): the next request's answer
+    // would be read behind them, so the connection goes.
+    if (!this.inFlight && !atMessageStart(this.parser)) this.socket.destroy();
   }
 
   private headers(status: number, headers: string[], keepAlive: boolean): void {

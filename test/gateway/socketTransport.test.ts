@@ -85,6 +85,21 @@ describe('socketTransport', () => {
     ]);
   });
 
+  it('drops a connection whose answer came with bytes after it; the next request goes out on a fresh one', async () => {
+    const peers: number[] = [];
+    const raw = net.createServer((s) => {
+      peers.push(s.remotePort!);
+      s.on('data', () => s.write(peers.length === 1 ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 2' : 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext'));
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => raw.close(() => r())));
+    const t = transport();
+    const url = `http://127.0.0.1:${(raw.address() as { port: number }).port}/x`;
+    expect(await post(t, url)).toMatchObject({ status: 200, text: 'ok' });
+    expect(await post(t, url)).toMatchObject({ status: 200, text: 'next' });
+    expect(peers).toHaveLength(2);
+  });
+
   it('carries sequential requests over one kept-alive connection', async () => {
     const srv = await serve(echo);
     const t = transport();
