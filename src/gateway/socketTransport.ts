@@ -10,7 +10,7 @@
 // the rest of the hub event's synchronous processing. Here, cold, the call takes ~0.17 ms up to the moment
 // socket.write returns, ~0.11 ms of it the write itself (a string: Buffer.from + write was no faster). riskd's p50
 // at the simulator (bench/latency-process.ts, bench/RESULTS.md "A synchronous write") went from 2.3-4.4 ms
-// (1.3-2.6x the naive signalr + fetch peer) to 1.9-2.4 ms (1.2-1.45x).
+// (1.3-2.6x the naive signalr + fetch peer) to 1.9-2.4 ms (1.2-1.55x); paired runs: -0.26 to -0.29 ms.
 //
 // Answers are parsed by http-parser-js (httpConnection.ts); connections are pooled per origin (originPool.ts).
 import type { Transport, TransportRequest } from './transport.ts';

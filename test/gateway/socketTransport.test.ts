@@ -127,6 +127,16 @@ describe('socketTransport', () => {
     expect(portOf(fast.text)).toBe(srv.accepted[1]!.remotePort);
   });
 
+  it('reaches an IPv6 literal host ([::1]: no brackets to connect, with them in Host)', async () => {
+    let host: string | undefined;
+    const server = createServer((req, res) => ((host = req.headers.host), res.end('v6')));
+    await new Promise<void>((r) => server.listen(0, '::1', r));
+    cleanups.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+    const port = (server.address() as { port: number }).port;
+    expect(await post(transport(), `http://[::1]:${port}/x`)).toMatchObject({ status: 200, text: 'v6' });
+    expect(host).toBe(`[::1]:${port}`);
+  });
+
   it('reads a chunked body', async () => {
     const srv = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
