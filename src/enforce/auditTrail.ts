@@ -101,7 +101,7 @@ export class AuditTrail {
 
   /**
    * Listeners (dashboards, notifications) hear a copy of the row as it is now, on the next microtask: the row of an
-   * action is opened right before its request, and node:http writes that on the next tick, ahead of microtasks.
+   * action is opened right before its request, which must not wait for them.
    */
   private emit(row: AuditRow): void {
     const copy = { ...row };

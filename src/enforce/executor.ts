@@ -686,9 +686,9 @@ export class Executor {
 
   /**
    * Spawns the action's statechart (this.logic); its final state settles the action. An action that starts by
-   * sending makes its call first and gets its chart on the next microtask: node:http writes a request on the next
-   * tick, after everything still running in this one, and creating the chart (~0.2 ms) would stand in front of
-   * the write. The chart's `call` adopts the call already made; events for it meanwhile wait in `early`.
+   * sending makes its call first (the transport writes the request inside it) and gets its chart on the next
+   * microtask: creating the chart (~0.2 ms) must not stand in front of the write. The chart's `call` adopts the
+   * call already made; events for it meanwhile wait in `early`.
    */
   private run(a: Action, start: { startAs: ActionStart; sendAt?: number }, attempts?: number): void {
     if (start.startAs !== 'send') {
@@ -827,8 +827,8 @@ export class Executor {
   }
 
   private callGateway(a: Action): Promise<unknown> {
-    // The chart hears the grant on the next microtask: the request is handed to the transport right after the
-    // grant, and a macrostep run now would stand between it and the socket write (node:http writes on the next tick).
+    // The chart hears the grant on the next microtask: the request is handed to the transport (which writes it at
+    // once) right after the grant, and a macrostep run now would stand between it and the socket write.
     const opts = {
       ...ENFORCE,
       onBudgetGranted: () => {

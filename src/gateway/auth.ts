@@ -3,6 +3,7 @@
 // (validate refused, timed out, unreadable) does a fresh loginKey. `current()` feeds SignalR's accessTokenFactory.
 import { AuthError, FATAL_LOGIN_CODES, GatewayCallError, GatewayHttpError, errorCodeName, loginErrorMessage } from './errors.ts';
 import { postJson, transportFor, type HttpDeps, type SendGate } from './http.ts';
+import type { Transport } from './transport.ts';
 import { jwtExpiryMs } from './jwt.ts';
 import { silentLog, type GatewayLog } from './log.ts';
 import { RateBudget } from './rateBudget.ts';
@@ -23,6 +24,8 @@ export interface TokenManagerOptions {
   userName: string;
   apiKey: string;
   fetch?: typeof fetch;
+  /** How requests travel (the gateway stack shares one between auth and REST); default: see transportFor. */
+  transport?: Transport;
   /** When a ready request may leave (see SendGate); default: at once. */
   gate?: SendGate;
   budget?: RateBudget;
@@ -59,7 +62,7 @@ export class TokenManager {
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: TokenManagerOptions) {
-    this.http = { baseUrl: opts.baseUrl, transport: transportFor(opts.fetch), budget: opts.budget ?? new RateBudget(), ...(opts.gate ? { gate: opts.gate } : {}) };
+    this.http = { baseUrl: opts.baseUrl, transport: transportFor(opts), budget: opts.budget ?? new RateBudget(), ...(opts.gate ? { gate: opts.gate } : {}) };
     this.log = opts.log ?? silentLog;
     this.now = opts.now ?? Date.now;
     this.timers = opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };

@@ -9,6 +9,7 @@ import type { ParseFailure } from './parse/failure.ts';
 import type { SendGate } from './http.ts';
 import { RateBudget } from './rateBudget.ts';
 import { ProjectXRest } from './rest.ts';
+import { socketTransport } from './socketTransport.ts';
 
 export interface GatewayStackOptions {
   apiUrl: string;
@@ -44,16 +45,18 @@ export interface GatewayStack {
   rest: ProjectXRest;
   hubs: HubClient;
   connection: GatewayConnection;
-  /** Stops the connection, hubs, token timers and the rate budget. */
+  /** Stops the connection, hubs, token timers and the rate budget, and closes the REST sockets. */
   close(): Promise<void>;
 }
 
 export function createGatewayStack(o: GatewayStackOptions): GatewayStack {
   const log = o.log ?? silentLog;
   const budget = o.budget ?? new RateBudget();
+  // Auth and REST share the stack's own warm sockets (closed with the stack), unless a fetch is injected.
+  const transport = o.fetch ? undefined : socketTransport();
   // The connection machine schedules refreshes, so the TokenManager's own timer stays off.
-  const tokens = new TokenManager({ baseUrl: o.apiUrl, userName: o.userName, apiKey: o.apiKey, fetch: o.fetch, gate: o.gate, budget, log, autoRefresh: false, timeoutMs: o.requestTimeoutMs });
-  const rest = new ProjectXRest({ baseUrl: o.apiUrl, tokens, budget, fetch: o.fetch, gate: o.gate, log, timeoutMs: o.requestTimeoutMs, onParseFailure: o.onParseFailure });
+  const tokens = new TokenManager({ baseUrl: o.apiUrl, userName: o.userName, apiKey: o.apiKey, fetch: o.fetch, transport, gate: o.gate, budget, log, autoRefresh: false, timeoutMs: o.requestTimeoutMs });
+  const rest = new ProjectXRest({ baseUrl: o.apiUrl, tokens, budget, fetch: o.fetch, transport, gate: o.gate, log, timeoutMs: o.requestTimeoutMs, onParseFailure: o.onParseFailure });
   let connection: GatewayConnection | undefined;
   const hubs = new HubClient({
     userHubUrl: o.userHubUrl,
@@ -86,6 +89,7 @@ export function createGatewayStack(o: GatewayStackOptions): GatewayStack {
       await connection?.stop();
       tokens.stop();
       budget.close();
+      transport?.close();
     },
   };
 }

@@ -3,26 +3,28 @@
 // travels in the Authorization header only, never in a URL, a log line or an error message.
 //
 // Latency: when a slot is free the request is handed to the transport in the caller's own turn (no await before
-// it), and the default transport (transport.ts) writes it to a kept-alive socket at once. An enforcement decided
-// while a store transaction is open leaves as soon as that transaction ends (`gate`), before the next hub frame.
+// it), and the default transport (socketTransport.ts) writes it to a kept-alive socket inside that call. An
+// enforcement decided while a store transaction is open leaves as soon as that transaction ends (`gate`), before
+// the next hub frame. The URL of each path is resolved once (cold URL parsing costs microseconds per request).
 import type { Priority, RateBudget } from './rateBudget.ts';
 import { GatewayHttpError, GatewayTimeoutError } from './errors.ts';
-import { defaultTransport, fetchTransport, type Transport } from './transport.ts';
+import { fetchTransport, type Transport } from './transport.ts';
+import { defaultTransport } from './socketTransport.ts';
 
 /** Decides when a ready request may leave: the daemon holds requests made inside a store transaction until it ends. */
 export type SendGate = (send: () => void) => void;
 
 export interface HttpDeps {
   baseUrl: string;
-  /** How requests travel; default: node:http on kept-alive sockets with Nagle off (transport.ts). */
+  /** How requests travel; default: HTTP/1.1 on kept-alive raw sockets with Nagle off (socketTransport.ts). */
   transport: Transport;
   budget: RateBudget;
   gate?: SendGate;
 }
 
-/** The transport for `fetch` when one is injected (tests, fakes), else the default one. */
-export function transportFor(fetchImpl: typeof fetch | undefined): Transport {
-  return fetchImpl ? fetchTransport(fetchImpl) : defaultTransport();
+/** The transport given, else one for `fetch` when one is injected (tests, fakes), else the process-wide default. */
+export function transportFor(o: { transport?: Transport | undefined; fetch?: typeof fetch | undefined }): Transport {
+  return o.transport ?? (o.fetch ? fetchTransport(o.fetch) : defaultTransport());
 }
 
 export interface PostOptions {
@@ -50,7 +52,7 @@ function send(deps: HttpDeps, path: string, body: unknown, opts: PostOptions): P
   opts.onBudgetGranted?.();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const req = { url: new URL(path, deps.baseUrl), headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: opts.timeoutMs };
+  const req = { url: urlOf(deps.baseUrl, path), headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: opts.timeoutMs };
   const go = () => deps.transport(req);
   const sent = deps.gate ? new Promise<Awaited<ReturnType<Transport>>>((resolve, reject) => deps.gate!(() => go().then(resolve, reject))) : go();
   return sent.then(
@@ -59,6 +61,17 @@ function send(deps: HttpDeps, path: string, body: unknown, opts: PostOptions): P
       throw transportError(path, err, opts, deps.baseUrl);
     },
   );
+}
+
+/** Resolved URLs by base URL and path: both come from config and code, a handful per process. */
+const urls = new Map<string, Map<string, URL>>();
+
+function urlOf(baseUrl: string, path: string): URL {
+  let byPath = urls.get(baseUrl);
+  if (!byPath) urls.set(baseUrl, (byPath = new Map()));
+  let url = byPath.get(path);
+  if (!url) byPath.set(path, (url = new URL(path, baseUrl)));
+  return url;
 }
 
 function decode(text: string): unknown {
@@ -71,8 +84,8 @@ function decode(text: string): unknown {
 }
 
 const TIMEOUT_ERRORS = new Set(['TimeoutError', 'AbortError', 'HeadersTimeoutError', 'BodyTimeoutError']);
-/** The request never left this machine: not ambiguous even for a mutation. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+/** The request never left this machine: not ambiguous even for a mutation (the last two: a header refused). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN']);
 
 /** A failure before any response; the message names the host (never the token), so a typo in api_url shows. */
 function transportError(path: string, err: unknown, opts: PostOptions, baseUrl: string | URL): Error {

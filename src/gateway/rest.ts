@@ -10,6 +10,7 @@
 import type { Account, Contract, Order, OrderSide, OrderType, Position, Trade } from './models.ts';
 import { AuthError, GatewayError, GatewayHttpError, GatewayProtocolError, GatewayTimeoutError, RateLimitedError } from './errors.ts';
 import { postJson, transportFor, type HttpDeps, type RawResponse, type SendGate } from './http.ts';
+import type { Transport } from './transport.ts';
 import { silentLog, type GatewayLog } from './log.ts';
 import { RateBudget, type Priority } from './rateBudget.ts';
 import type { ParseFailure, ParseResult } from './parse/failure.ts';
@@ -78,6 +79,8 @@ export interface ProjectXRestOptions {
   tokens: TokenSource;
   budget?: RateBudget;
   fetch?: typeof fetch;
+  /** How requests travel (the gateway stack shares one between auth and REST); default: see transportFor. */
+  transport?: Transport;
   /** When a ready request may leave (see SendGate); default: at once. */
   gate?: SendGate;
   log?: GatewayLog;
@@ -113,7 +116,7 @@ export class ProjectXRest implements GatewayRest {
 
   constructor(private readonly opts: ProjectXRestOptions) {
     this.budget = opts.budget ?? new RateBudget();
-    this.http = { baseUrl: opts.baseUrl, transport: transportFor(opts.fetch), budget: this.budget, ...(opts.gate ? { gate: opts.gate } : {}) };
+    this.http = { baseUrl: opts.baseUrl, transport: transportFor(opts), budget: this.budget, ...(opts.gate ? { gate: opts.gate } : {}) };
     this.log = opts.log ?? silentLog;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retryDelays = opts.readRetryDelaysMs ?? [1_000, 5_000, 15_000];

@@ -5,7 +5,8 @@ import type { Logger } from '../log/logger.ts';
 import { RateBudget } from '../gateway/rateBudget.ts';
 import { TokenManager } from '../gateway/auth.ts';
 import { ProjectXRest } from '../gateway/rest.ts';
-import { postJson, transportFor } from '../gateway/http.ts';
+import { postJson } from '../gateway/http.ts';
+import { socketTransport } from '../gateway/socketTransport.ts';
 import { GatewayError, GatewayHttpError, GatewayProtocolError } from '../gateway/errors.ts';
 import { parseBarsResponse } from '../gateway/parse/responses.ts';
 import type { GatewayAccess } from './gather.ts';
@@ -29,10 +30,14 @@ export async function openGateway(cfg: AccountsConfig, logger: Logger): Promise<
   logger.addSecret(cfg.credentials.api_key);
   const budget = new RateBudget();
   const barsBudget = new RateBudget({ limit: 50, windowMs: 30_000, enforceReserve: 0 });
-  const tokens = new TokenManager({ baseUrl: gw.api_url, userName: cfg.credentials.username, apiKey: cfg.credentials.api_key, budget, log: logger, autoRefresh: false });
-  const rest = new ProjectXRest({ baseUrl: gw.api_url, tokens, budget, log: logger });
-  await tokens.login();
-  const http = { baseUrl: gw.api_url, transport: transportFor(undefined), budget: barsBudget };
+  const transport = socketTransport();
+  const tokens = new TokenManager({ baseUrl: gw.api_url, userName: cfg.credentials.username, apiKey: cfg.credentials.api_key, transport, budget, log: logger, autoRefresh: false });
+  const rest = new ProjectXRest({ baseUrl: gw.api_url, tokens, transport, budget, log: logger });
+  await tokens.login().catch((err: unknown) => {
+    transport.close();
+    throw err;
+  });
+  const http = { baseUrl: gw.api_url, transport, budget: barsBudget };
   return {
     searchAccounts: () => rest.searchAccounts(true),
     searchTrades: (id, start, end) => rest.searchTrades(id, start, end),
@@ -56,6 +61,7 @@ export async function openGateway(cfg: AccountsConfig, logger: Logger): Promise<
       tokens.stop();
       budget.close();
       barsBudget.close();
+      transport.close();
     },
   };
 }

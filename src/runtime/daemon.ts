@@ -9,7 +9,7 @@
 // turn; machine facts that decide nothing wait until the hub is quiet, and the turn with them: see runMachine),
 // so a crash leaves a consistent store one turn old at worst.
 // Latency (bench/latency-process.ts): an enforcement request is handed to the transport the moment it is
-// decided and written on the next tick; hub frames read behind it wait a turn. The one exception is the rule
+// decided and written to its socket inside that call (socketTransport.ts); hub frames read behind it wait a turn. The one exception is the rule
 // "persist a lock before you act on it": when the turn wrote a lock, the turn commits first and the request
 // follows the commit. A plain close or reduce carries no lock and leaves first; its audit row and the machine's
 // snapshot (which remembers the action in flight) commit with the turn, microseconds later: a kill -9 between
@@ -330,9 +330,10 @@ export class Daemon {
   }
 
   /**
-   * An enforcement request was just handed to the transport, which writes it on the next tick. Hub frames already
-   * read in this turn (one socket read holds a whole fill: order, trade, position, account events) wait for the
-   * turn after it, in order, instead of delaying the request by their own processing.
+   * An enforcement request was just written to its socket. Hub frames already read in this turn (one socket read
+   * holds a whole fill: order, trade, position, account events) wait for the turn after it, in order: the turn
+   * that sent the request commits first. (This hold dates from a transport that wrote on the next tick, when it
+   * also kept their processing from delaying the write.)
    */
   private letRequestLeave(): void {
     this.requestLeft = true;

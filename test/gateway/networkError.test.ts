@@ -9,7 +9,7 @@ describe('network errors', () => {
     const failing = (async () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }) });
     }) as typeof fetch;
-    const deps = { baseUrl: 'https://api.topstepx.cmo', transport: transportFor(failing), budget: new RateBudget() };
+    const deps = { baseUrl: 'https://api.topstepx.cmo', transport: transportFor({ fetch: failing }), budget: new RateBudget() };
     const err = await postJson(deps, '/api/Auth/loginKey', {}, { token: 'SECRET-TOKEN', timeoutMs: 1000, priority: 'reconcile', mutation: false }).catch((e: Error) => e);
     expect(String(err)).toContain('network error (ENOTFOUND reaching api.topstepx.cmo)');
     expect(String(err)).not.toContain('SECRET-TOKEN');

@@ -11,8 +11,8 @@
 // `onSettled` listeners run right after each write (or skipped write when nothing changed): the supervisor
 // hands emitted lock changes (and the intents decided with them) to the outside world only then, so a lock is
 // durable before acting on it. `onHandOver` listeners run right before the write: intents that change no lock
-// leave there, and the write follows on the next tick, after the request is on the wire (a plain close or
-// reduce need not wait for the snapshot's JSON work, daemon.ts header).
+// leave there (the transport writes the request inside the call), and the write follows on the next tick (a
+// plain close or reduce need not wait for the snapshot's JSON work, daemon.ts header).
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import type { SnapshotRow } from '../../store/index.ts';
 
@@ -113,8 +113,8 @@ export class SnapshotPersister {
 
   /**
    * Runs right before each settle's write; returns true when it handed a request over (the account actor's
-   * lock-free intents). The write then follows on the next tick, right after Node's http client writes the
-   * request (it attaches a kept-alive socket on the next tick too), instead of standing in front of it.
+   * lock-free intents). The request is then on the wire (the transport writes it inside the call) and the write
+   * follows on the next tick.
    */
   onHandOver(fn: () => boolean): void {
     this.handOverListeners.push(fn);
