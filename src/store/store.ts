@@ -157,24 +157,27 @@ function moveAside(file: string, now: number): string {
   return movedTo;
 }
 
+/** Calls kept in order until run; a call may add more, which run in the same pass. */
+class CallQueue {
+  private calls: (() => void)[] = [];
+
+  add(call: () => void): void {
+    this.calls.push(call);
+  }
+
+  run(): void {
+    while (this.calls.length > 0) {
+      const now = this.calls;
+      this.calls = [];
+      for (const call of now) call();
+    }
+  }
+}
+
 function assemble(db: Database, file: string, readonly: boolean): Store {
   const repos = createRepositories(db);
-  let waiting: (() => void)[] = [];
-  const runWaiting = (): void => {
-    while (waiting.length > 0) {
-      const now = waiting;
-      waiting = [];
-      for (const fn of now) fn();
-    }
-  };
-  let writes: (() => void)[] = [];
-  const runWrites = (): void => {
-    while (writes.length > 0) {
-      const now = writes;
-      writes = [];
-      for (const write of now) write();
-    }
-  };
+  const waiting = new CallQueue(); // afterCommit
+  const writes = new CallQueue(); // later
   // One wrapper for every call: db.transaction(fn) builds four wrapped functions and their properties each time,
   // and every hub event runs in one of these (a savepoint of the turn's transaction).
   const inTransaction = db.transaction(<T>(fn: () => T): T => fn());
@@ -183,7 +186,7 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
   const commitTurn = db.prepare('COMMIT');
   const outermost = db.transaction(<T>(fn: () => T): T => {
     const result = fn();
-    runWrites();
+    writes.run();
     return result;
   });
   return {
@@ -197,16 +200,16 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
         // better-sqlite3 rolls back and throws a TypeError if fn returns a Promise (it would commit before awaits).
         return outermost(fn) as T;
       } finally {
-        runWrites(); // after a rollback: memory kept those changes, so the store still gets them
-        runWaiting();
+        writes.run(); // after a rollback: memory kept those changes, so the store still gets them
+        waiting.run();
       }
     },
     later(write) {
-      if (db.inTransaction) writes.push(write);
+      if (db.inTransaction) writes.add(write);
       else write();
     },
     afterCommit(fn) {
-      if (db.inTransaction) waiting.push(fn);
+      if (db.inTransaction) waiting.add(fn);
       else fn();
     },
     begin() {
@@ -215,17 +218,17 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
       return () => {
         try {
           if (db.inTransaction) {
-            runWrites();
+            writes.run();
             commitTurn.run();
           }
         } finally {
-          runWrites(); // only when COMMIT failed or the transaction was gone: outside any, each write is its own
-          runWaiting();
+          writes.run(); // only when COMMIT failed or the transaction was gone: outside any, each write is its own
+          waiting.run();
         }
       };
     },
     close() {
-      if (db.open && db.inTransaction) runWrites();
+      if (db.open && db.inTransaction) writes.run();
       if (db.open) db.close();
     },
   };
