@@ -100,8 +100,8 @@ export class AuditTrail {
   }
 
   /**
-   * Listeners (dashboards, notifications) hear a copy of the row as it is now, on the next microtask: the row of an
-   * action is opened right before its request, which must not wait for them.
+   * Listeners (dashboards, notifications) hear a copy of the row as it is now, on the next microtask: nothing of
+   * theirs runs inside the turn that sends an enforcement.
    */
   private emit(row: AuditRow): void {
     const copy = { ...row };

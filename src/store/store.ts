@@ -179,7 +179,7 @@ function assemble(db: Database, file: string, readonly: boolean): Store {
   const waiting = new CallQueue(); // afterCommit
   const writes = new CallQueue(); // later
   // One wrapper for every call: db.transaction(fn) builds four wrapped functions and their properties each time,
-  // and every hub event runs in one of these (a savepoint of the turn's transaction).
+  // and much of a turn's work runs in one of these (a savepoint of the turn's transaction).
   const inTransaction = db.transaction(<T>(fn: () => T): T => fn());
   // Prepared once: exec() parses the statement on every turn (~12 µs of a hub frame's path, measured cold).
   const beginTurn = db.prepare('BEGIN');
