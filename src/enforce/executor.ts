@@ -594,7 +594,6 @@ export class Executor {
       return settled;
     }
     this.run(a, startOf(a, { view: this.deps.view?.(a.accountId), memory: this.memory, modifyMinIntervalMs: this.modifyMinIntervalMs, now: this.now() }));
-    this.audit.store(row); // after the request was handed over (run): the insert is no part of its latency
     return settled;
   }
 
@@ -706,6 +705,7 @@ export class Executor {
       }
     });
     a.firstCall = this.send(a);
+    this.audit.store(a.row); // after the request was handed over: the insert is no part of its latency
   }
 
   private createChart(a: Action, start: { startAs: ActionStart; sendAt?: number }, attempts?: number): void {
