@@ -9,7 +9,7 @@
 // turn; machine facts that decide nothing wait until the hub is quiet, and the turn with them: see runMachine),
 // so a crash leaves a consistent store one turn old at worst.
 // Latency (bench/latency-process.ts): an enforcement request is handed to the transport the moment it is
-// decided and written to its socket inside that call (socketTransport.ts); hub frames read behind it wait a turn. The one exception is the rule
+// decided and written to its socket inside that call (socketTransport.ts). The one exception is the rule
 // "persist a lock before you act on it": when the turn wrote a lock, the turn commits first and the request
 // follows the commit. A plain close or reduce carries no lock and leaves first; its audit row and the machine's
 // snapshot (which remembers the action in flight) commit with the turn, microseconds later: a kill -9 between
@@ -122,9 +122,6 @@ export class Daemon {
    */
   private readonly verifiedAccounts = new Set<number>();
   private unverifiedUntil = -Infinity;
-  /** Gateway events that arrived while an enforcement request was on its way out (see letRequestLeave). */
-  private readonly backlog: GatewayEvent[] = [];
-  private holdingEvents = false;
   /** Commits the open turn transaction (see ingestSafely). */
   private turn: (() => void) | undefined;
   /**
@@ -160,16 +157,16 @@ export class Daemon {
       apiKey: cred.api_key,
       budget: this.budget,
       // A request made inside the turn's transaction (an enforcement) leaves at once, or right after the commit
-      // when the turn wrote a lock; hub frames read behind it wait for the next turn (letRequestLeave).
+      // when the turn wrote a lock.
       gate: (send) => {
         if (!store.db.inTransaction) return send();
         if (!this.lockInTurn) {
           send();
-          return this.letRequestLeave();
+          return this.requestWentOut();
         }
         store.afterCommit(() => {
           send();
-          this.letRequestLeave();
+          this.requestWentOut();
         });
       },
       log: logger.child({ part: 'gateway' }),
@@ -310,10 +307,6 @@ export class Daemon {
 
   /** One gateway event through ledger, rules and machines, in the turn's transaction. Never throws. */
   ingest(ev: GatewayEvent): void {
-    if (this.holdingEvents) {
-      this.backlog.push(ev);
-      return;
-    }
     this.triggerAt = ev.receivedAt;
     if (ev.kind === 'quote') {
       // Quotes write nothing to the ledger tables; only a breach (a machine batch) writes, in its own transaction.
@@ -330,29 +323,15 @@ export class Daemon {
   }
 
   /**
-   * An enforcement request was just written to its socket. Hub frames already read in this turn (one socket read
-   * holds a whole fill: order, trade, position, account events) wait for the turn after it, in order: the turn
-   * that sent the request commits first. (This hold dates from a transport that wrote on the next tick, when it
-   * also kept their processing from delaying the write.)
+   * An enforcement request was just written to its socket: the fill's deciding frame has been handled, so the
+   * machine facts waiting for the hub to be quiet run (and the turn commits) right after this socket read.
    */
-  private letRequestLeave(): void {
+  private requestWentOut(): void {
+    if (this.requestLeft) return;
     this.requestLeft = true;
-    if (this.holdingEvents) return;
-    this.holdingEvents = true;
     setImmediate(() => {
-      // The waiting facts run and the turn commits now (its audit row and snapshot made durable at once).
       if (this.factsTimer !== undefined) this.runWaitingFacts();
-      this.ingestBacklog();
     });
-  }
-
-  private ingestBacklog(): void {
-    this.holdingEvents = false;
-    // Stops early when one of them lets another request leave: the rest waits again, still ahead of newer events.
-    while (this.backlog.length > 0 && !this.holdingEvents) {
-      if (this.phase === 'stopped') return void (this.backlog.length = 0);
-      this.ingest(this.backlog.shift()!);
-    }
   }
 
   /**
@@ -433,7 +412,7 @@ export class Daemon {
 
   /**
    * Waiting machine facts run once no hub event (quotes aside) came for FACTS_QUIET_MS, after FACTS_MAX_WAITS waits
-   * at most, or at once after an enforcement request left (letRequestLeave).
+   * at most, or at once after an enforcement request left (requestWentOut).
    */
   private runFactsWhenQuiet(): void {
     if (this.factsTimer !== undefined) return;

@@ -202,13 +202,11 @@ function finish(opts: AccountActorOptions, b: Built, restored: RestoreReport): A
   };
   persister.onSettled(flush);
   // What decided only intents (no lock set or released) is handed over before the snapshot write: the request
-  // leaves first (written inside the transport call) and the snapshot follows on the next tick, in the same turn
-  // (daemon.ts header). A lock change
-  // keeps everything of its flush after the write, so the lock is durable before anything acts on it.
+  // leaves first (written inside the transport call), the snapshot right after, in the same turn (daemon.ts
+  // header). A lock change keeps everything of its flush after the write, so the lock is durable before anything
+  // acts on it.
   persister.onHandOver(() => {
-    if (!buffer.some((e) => e.type === 'intent') || buffer.some((e) => e.type === 'lock.set' || e.type === 'lock.released')) return false;
-    flush();
-    return true;
+    if (buffer.some((e) => e.type === 'intent') && !buffer.some((e) => e.type === 'lock.set' || e.type === 'lock.released')) flush();
   });
   state.ready = true;
   persister.enabled = true;

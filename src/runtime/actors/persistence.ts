@@ -11,8 +11,8 @@
 // `onSettled` listeners run right after each write (or skipped write when nothing changed): the supervisor
 // hands emitted lock changes (and the intents decided with them) to the outside world only then, so a lock is
 // durable before acting on it. `onHandOver` listeners run right before the write: intents that change no lock
-// leave there (the transport writes the request inside the call), and the write follows on the next tick (a
-// plain close or reduce need not wait for the snapshot's JSON work, daemon.ts header).
+// leave there (the transport writes the request inside the call), so a plain close or reduce does not wait for
+// the snapshot's JSON work (daemon.ts header).
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import type { SnapshotRow } from '../../store/index.ts';
 
@@ -81,8 +81,7 @@ export class SnapshotPersister {
   private batching = 0;
   private microtaskQueued = false;
   private readonly settledListeners: (() => void)[] = [];
-  private readonly handOverListeners: (() => boolean)[] = [];
-  private saveQueued = false;
+  private readonly handOverListeners: (() => void)[] = [];
   /** Saving starts only after restore finished (start, re-arm, system.resumed). */
   enabled = false;
   dirty = false;
@@ -112,11 +111,10 @@ export class SnapshotPersister {
   }
 
   /**
-   * Runs right before each settle's write; returns true when it handed a request over (the account actor's
-   * lock-free intents). The request is then on the wire (the transport writes it inside the call) and the write
-   * follows on the next tick.
+   * Runs right before each settle's write: the account actor hands its lock-free intents over there, and their
+   * request is on the wire (the transport writes it inside the call) before the write starts.
    */
-  onHandOver(fn: () => boolean): void {
+  onHandOver(fn: () => void): void {
     this.handOverListeners.push(fn);
   }
 
@@ -159,20 +157,9 @@ export class SnapshotPersister {
 
   private settle(): void {
     if (!this.enabled) return; // restore in progress: the caller enables, writes and flushes once at the end
-    let handedOver = false;
-    for (const fn of this.handOverListeners) handedOver = fn() || handedOver;
-    if (handedOver) return this.queueSave();
+    for (const fn of this.handOverListeners) fn();
     this.persistNow();
     for (const fn of this.settledListeners) fn();
-  }
-
-  private queueSave(): void {
-    if (this.saveQueued) return;
-    this.saveQueued = true;
-    process.nextTick(() => {
-      this.saveQueued = false;
-      if (this.batching === 0) this.settle();
-    });
   }
 
   private queueChildSave(): void {
