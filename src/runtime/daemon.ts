@@ -28,6 +28,7 @@ import type { HubClient, HubStatus } from '../gateway/hubs.ts';
 import { createGatewayStack, type GatewayStack } from '../gateway/gateway.ts';
 import type { ConnectionStatus } from '../gateway/connection.ts';
 import { LedgerRegistry } from '../ledger/registry.ts';
+import { judgedAfterTheRead } from './readOrder.ts';
 import { accountIdOf, createRouter, type Router } from './router.ts';
 import { applyOrdersSnapshot, applyPositionsSnapshot, reconcileAll, reconcileAccount, type ReconcileDeps } from './reconcile.ts';
 import { createDegradedPoller, type DegradedPoller } from './degradedPoller.ts';
@@ -137,6 +138,8 @@ export class Daemon {
   private factsTimer: ReturnType<typeof setTimeout> | undefined;
   /** An enforcement request left in this turn: the fill's deciding frame has been handled, nothing to wait for. */
   private requestLeft = false;
+  /** Hub order events of the current socket read, judged once the read's other events have been (readOrder.ts). */
+  private readOrders: GatewayEvent[] = [];
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -305,8 +308,26 @@ export class Daemon {
     return this.accounts.get(accountId)?.config ?? this.opts.config.risk;
   }
 
-  /** One gateway event through ledger, rules and machines, in the turn's transaction. Never throws. */
+  /**
+   * One gateway event through ledger, rules and machines, in the turn's transaction. Never throws. A hub order
+   * event waits for the end of its socket read (readOrder.ts): the read's other events are judged first.
+   */
   ingest(ev: GatewayEvent): void {
+    if (judgedAfterTheRead(ev)) {
+      if (this.readOrders.push(ev) === 1) queueMicrotask(() => this.ingestReadOrders());
+      return;
+    }
+    this.judge(ev);
+  }
+
+  /** The hub order events of the socket read just handled, in arrival order. */
+  private ingestReadOrders(): void {
+    const orders = this.readOrders;
+    this.readOrders = [];
+    for (const ev of orders) this.judge(ev);
+  }
+
+  private judge(ev: GatewayEvent): void {
     this.triggerAt = ev.receivedAt;
     if (ev.kind === 'quote') {
       // Quotes write nothing to the ledger tables; only a breach (a machine batch) writes, in its own transaction.
