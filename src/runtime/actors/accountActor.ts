@@ -22,7 +22,7 @@ import type { RiskConfig } from '../../config/types.ts';
 import type { LockRow } from '../../store/index.ts';
 import type { LockEntry, LockOwner } from '../../../machines/account/index.ts';
 import { migrateSnapshot } from './migrate.ts';
-import { SNAPSHOT_SCHEMA_VERSION, SnapshotPersister, type SnapshotRepo } from './persistence.ts';
+import { SNAPSHOT_SCHEMA_VERSION, SnapshotPersister, cancelTimers, type SnapshotRepo } from './persistence.ts';
 
 export type AccountLogic = ReturnType<typeof accountWithClock>;
 
@@ -225,6 +225,7 @@ function finish(opts: AccountActorOptions, b: Built, restored: RestoreReport): A
       persister.persistNow();
       persister.enabled = false;
       actor.stop();
+      cancelTimers(actor);
     },
   };
 }

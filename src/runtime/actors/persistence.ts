@@ -65,6 +65,15 @@ export function captureTimers(root: AnyActorRef): PersistedTimer[] {
   }));
 }
 
+/**
+ * Cancels every delayed event pending in `root`'s system. A root that failed stops without stopping its children
+ * (XState v5 leaves them orphaned), whose timers would still fire into the stopped root.
+ */
+export function cancelTimers(root: AnyActorRef): void {
+  const scheduled = (root.system.getSnapshot() as { _scheduledEvents: Record<string, ScheduledEventLike> })._scheduledEvents;
+  for (const e of Object.values(scheduled)) root.system.scheduler.cancel(e.source, e.id);
+}
+
 export interface PersisterOptions {
   accountId: number;
   machineId: string;

@@ -54,7 +54,10 @@ describe('AccountSupervisor', () => {
       sup.send(1, cooldown(t0, 600_000));
       sup.send(2, cooldown(t0, 300_000));
       const before1 = sup.get(1)!.actor.getSnapshot();
+      const failed = sup.get(2)!.actor;
       sup.send(2, { type: 'account.canTrade', canTrade: false, now: t0 + 1 }); // throws inside account 2
+      // The failed actor's children (its cooldown lock) keep no timer that would fire into the stopped root.
+      expect(Object.keys(failed.system.getSnapshot()._scheduledEvents)).toEqual([]);
       expect(sup.faults).toHaveLength(1);
       expect(sup.faults[0]).toMatchObject({ accountId: 2, rebuiltFrom: 'snapshot' });
       expect(sup.faults[0]!.error).toMatch(/injected fault/);
