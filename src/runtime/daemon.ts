@@ -5,9 +5,9 @@
 // Each startup step is logged with its duration; a fatal problem stops with one clear message (DaemonStartError).
 // Every hub or REST event enters through `ingest`, which applies it to the ledger and the rules inside the
 // turn's transaction (a read's hub order updates last: readOrder.ts); the events of one socket read (a fill:
-// order, trade, position, account events) commit together at the end of the turn, with the account machine's work and snapshot (one per account and
-// turn; machine facts that decide nothing wait until the hub is quiet, and the turn with them: see runMachine),
-// so a crash leaves a consistent store one turn old at worst.
+// order, trade, position, account events) commit together at the end of the turn, with the account machine's
+// work and snapshot (one per account and turn; machine facts that decide nothing wait until the hub is quiet,
+// and the turn with them: see runMachine), so a crash leaves a consistent store one turn old at worst.
 // Latency (bench/latency-process.ts): an enforcement request is handed to the transport the moment it is
 // decided and written to its socket inside that call (socketTransport.ts). The one exception is the rule
 // "persist a lock before you act on it": when the turn wrote a lock, the turn commits first and the request
