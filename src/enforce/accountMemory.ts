@@ -1,10 +1,11 @@
 // What the executor remembers per account between actions, for planning (in memory; after a restart the kill
-// switch and the rules redo what matters): what the gateway refused, orders it could not cancel (not cancelled
+// switch and the rules redo what matters, and the refusals come back from the store): what the gateway refused, orders it could not cancel (not cancelled
 // again, left out of a sweep), the stops riskd placed (a move modifies them), the last stop price and modify time
 // per order (never loosen, at most one modify a second), and the cancels the gateway accepted whose end the ledger
 // has not seen yet. Acting on a watched order's fill or on a stop whose position closed is the account machine's
 // decision (machines/account/ownOrders.ts), which keeps its own copy in the persisted snapshot.
 import type { Order } from '../gateway/models.ts';
+import type { AccountRefusal } from './types.ts';
 
 /** An order the account refused to cancel while enforcement wanted it gone: its fill is answered by a close. */
 export interface CloseOnFillWatch {
@@ -15,7 +16,7 @@ export interface CloseOnFillWatch {
   reason: string;
 }
 
-export type Refusal = 'cancel' | 'partialClose';
+export type Refusal = AccountRefusal['what'];
 
 const orderKey = (accountId: number, orderId: number) => `${accountId}:${orderId}`;
 const contractKey = (accountId: number, contractId: string) => `${accountId}:${contractId}`;
@@ -32,12 +33,23 @@ export class AccountMemory {
   /** account -> orders whose Order/cancel the gateway accepted, until their final status reaches the ledger. */
   private readonly cancelsAccepted = new Map<number, Set<number>>();
 
+  constructor(refusals: readonly AccountRefusal[] = []) {
+    for (const r of refusals) this.refused[r.what].add(r.accountId);
+  }
+
   refuses(accountId: number, what: Refusal): boolean {
     return this.refused[what].has(accountId);
   }
 
-  noteRefusal(accountId: number, what: Refusal): void {
+  /** Remembers a refusal; false when it was known already. */
+  noteRefusal(accountId: number, what: Refusal): boolean {
+    if (this.refused[what].has(accountId)) return false;
     this.refused[what].add(accountId);
+    return true;
+  }
+
+  refusals(): AccountRefusal[] {
+    return (['cancel', 'partialClose'] as const).flatMap((what) => [...this.refused[what]].map((accountId) => ({ accountId, what })));
   }
 
   /** Watches an order; the first refusal's rule and reason stay with it. */

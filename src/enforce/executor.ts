@@ -52,6 +52,7 @@ import { accountWideSource, flattenSweep, planAccountWide, type AccountLists, ty
 import { planStopMove, queuedMoveMoot, type StopMoveIntent } from './planStopMove.ts';
 import { verify, type Verdict } from './verification.ts';
 import type {
+  AccountRefusal,
   AccountStateView,
   AttributionPort,
   CheckReads,
@@ -65,6 +66,7 @@ import type {
   OrdersRead,
   OwnOrderFact,
   PositionsRead,
+  RefusalsPort,
   TimerPort,
 } from './types.ts';
 
@@ -101,6 +103,8 @@ export interface ExecutorDeps {
   holdsLock?: (accountId: number) => boolean;
   /** Every audit row change, for dashboards and notifications. */
   onAction?: (row: Readonly<AuditRow>) => void;
+  /** Keeps what the gateway refuses per account across restarts; none = learned anew each start. */
+  refusals?: RefusalsPort;
   /**
    * What the executor left on the gateway that a later fact must be answered for: an order it could not cancel
    * (watched: its fill must be closed) and a stop it placed (cancelled once its position is flat). The account
@@ -221,7 +225,7 @@ export class Executor {
 
   private readonly registry = new Map<string, Action>();
   /** Refusals, close-on-fill watches, the stops riskd placed, stop prices and modify times sent. */
-  private readonly memory = new AccountMemory();
+  private readonly memory: AccountMemory;
   private readonly batches = new Set<Promise<void>>();
   /** Re-evaluations asked for in this turn, by account (and contract), with the newest answers of each list read. */
   private readonly reevaluations = new Map<string, ListReads>();
@@ -256,6 +260,7 @@ export class Executor {
     this.maxFailureBackoffMs = o.maxFailureBackoffMs ?? 60_000;
     this.fillSettleMs = o.fillSettleMs ?? 300;
     if (deps.inspect) this.inspectors.add(deps.inspect);
+    this.memory = new AccountMemory(this.storedRefusals());
     this.audit = new AuditTrail(deps.auditLog, deps.logger, deps.onAction ?? (() => {}));
     this.reads = new AccountReads(this.rest, this.now, (id) => deps.view?.(id)?.workingOrders().map((o) => o.id));
     this.accountReconcile = new Coalesced(async (id) => deps.reevaluate?.(id, undefined, 'rest'));
@@ -653,9 +658,9 @@ export class Executor {
       },
       noteRefusal: ({ system }) => {
         const a = this.actionOf(system);
-        if (a.kind === 'reduce') this.memory.noteRefusal(a.accountId, 'partialClose');
+        if (a.kind === 'reduce') this.rememberRefusal(a.accountId, 'partialClose');
         if (a.kind === 'cancel') {
-          this.memory.noteRefusal(a.accountId, 'cancel');
+          this.rememberRefusal(a.accountId, 'cancel');
           this.watch(a.req, a.orderId!, a.contractId);
         }
       },
@@ -740,6 +745,26 @@ export class Executor {
     const early = a.early ?? [];
     a.early = undefined;
     for (const e of early) actor.send(e);
+  }
+
+  /** The refusals learned before this start; an unreadable store value is reported and relearned. */
+  private storedRefusals(): AccountRefusal[] {
+    try {
+      return this.deps.refusals?.list() ?? [];
+    } catch (err) {
+      this.logger.error('stored gateway refusals unreadable; relearning them', { error: err instanceof Error ? err.message : String(err) });
+      return [];
+    }
+  }
+
+  /** A refusal is remembered, and stored for the next start (a failed write is logged: memory still holds it). */
+  private rememberRefusal(accountId: number, what: AccountRefusal['what']): void {
+    if (!this.memory.noteRefusal(accountId, what)) return;
+    try {
+      this.deps.refusals?.save(this.memory.refusals());
+    } catch (err) {
+      this.logger.error('storing a gateway refusal failed', { accountId, what, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   /** A close of an account that holds a lock: the kill switch wants the position gone whatever happens. */

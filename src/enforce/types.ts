@@ -62,6 +62,19 @@ export interface EnforcementLogPort {
   update(id: number, patch: Partial<EnforcementRow>): void;
 }
 
+/** A call the gateway refuses on an account (a live or follower account, projectx-api.md quirk 11). */
+export interface AccountRefusal {
+  accountId: number;
+  what: 'cancel' | 'partialClose';
+}
+
+/** Where the refusals the executor learned are kept across restarts (store.gatewayRefusals). */
+export interface RefusalsPort {
+  /** Throws when what is stored cannot be read: the executor then starts without and relearns. */
+  list(): AccountRefusal[];
+  save(all: readonly AccountRefusal[]): void;
+}
+
 /** Implemented by the ledger so RULE-006/007 never count riskd's own exits. */
 export interface AttributionPort {
   /**

@@ -210,6 +210,7 @@ export class Daemon {
       reevaluate: (accountId, _contractId, source, reads) => this.reevaluate(accountId, source, reads),
       holdsLock: (id) => this.supervisor.get(id)?.actor.getSnapshot().matches({ lockout: 'locked' }) === true,
       onAction: (row) => this.listeners.forEach((l) => l.onEnforcement?.(row)),
+      refusals: store.gatewayRefusals,
       onOwnOrder: (fact) => this.tellMachine(fact.accountId, ownOrderEvent(fact, this.now())),
       now: this.now,
       ...(opts.confirmTimeoutMs !== undefined ? { options: { confirmTimeoutMs: opts.confirmTimeoutMs } } : {}),

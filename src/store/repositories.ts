@@ -9,6 +9,7 @@ import { enforcementRepo, type EnforcementRepo } from './repos/enforcement.ts';
 import { fillRepo, type FillRepo } from './repos/fills.ts';
 import { lockRepo, type LockRepo } from './repos/locks.ts';
 import { metaRepo, type MetaRepo } from './repos/meta.ts';
+import { gatewayRefusalRepo, type GatewayRefusalRepo } from './repos/gatewayRefusals.ts';
 import { orderRepo, type OrderRepo } from './repos/orders.ts';
 import { positionRepo, type PositionRepo } from './repos/positions.ts';
 import { snapshotRepo, type SnapshotRepo } from './repos/snapshots.ts';
@@ -30,9 +31,11 @@ export interface Repositories {
   adminAudit: AdminAuditRepo;
   effectiveConfig: EffectiveConfigRepo;
   meta: MetaRepo;
+  gatewayRefusals: GatewayRefusalRepo;
 }
 
 export function createRepositories(db: Database): Repositories {
+  const meta = metaRepo(db);
   return {
     accounts: accountRepo(db),
     snapshots: snapshotRepo(db),
@@ -47,6 +50,7 @@ export function createRepositories(db: Database): Repositories {
     transitions: transitionRepo(db),
     adminAudit: adminAuditRepo(db),
     effectiveConfig: effectiveConfigRepo(db),
-    meta: metaRepo(db),
+    meta,
+    gatewayRefusals: gatewayRefusalRepo(meta),
   };
 }

@@ -475,6 +475,29 @@ describe('live accounts (cancel and partial close refused)', () => {
     expect(gw.position(ACC, MNQ)).toBeUndefined();
   });
 
+  it('a refusal is remembered across a restart: the restarted executor watches without asking again', async () => {
+    const { gw, executor, request, restart, store } = setup({ live: true });
+    const o = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 1 });
+    await executor.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id }, 'kill-switch', 'Account locked')]);
+    await executor.execute([request({ type: 'reduce', accountId: ACC, contractId: MNQ, size: 1 })]);
+    expect(store.gatewayRefusals.list()).toEqual([{ accountId: ACC, what: 'cancel' }, { accountId: ACC, what: 'partialClose' }]);
+    const again = restart();
+    expect(again.accountRefusals(ACC)).toEqual({ cancel: true, partialClose: true });
+    expect(again.accountRefusals(ACC + 1)).toEqual({ cancel: false, partialClose: false });
+    const sent = gw.mutations().length;
+    await again.execute([request({ type: 'cancel', accountId: ACC, orderId: o.id })]);
+    expect(gw.mutations()).toHaveLength(sent); // watched at once, no Order/cancel spent relearning
+    expect(again.closeOnFillWatches(ACC)).toEqual([{ accountId: ACC, orderId: o.id, contractId: MNQ }]);
+  });
+
+  it('an unreadable stored refusal list is reported and relearned, never fatal', async () => {
+    const { store, restart } = setup({ live: true });
+    store.meta.set('gateway_refusals', '{"not": "a list"}');
+    expect(() => store.gatewayRefusals.list()).toThrow(/meta "gateway_refusals" is not a list/);
+    const again = restart();
+    expect(again.accountRefusals(ACC)).toEqual({ cancel: false, partialClose: false });
+  });
+
   it('cancel refused: the order is watched and reported; its fill alone sends nothing (the account machine closes it)', async () => {
     const { gw, executor, request, audit, ownOrders } = setup({ live: true });
     const o = gw.addOrder(ACC, { contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 1 });

@@ -49,6 +49,8 @@ export interface Harness {
   /** What the executor reported about riskd's own orders (for the account machine to answer). */
   ownOrders: OwnOrderFact[];
   request(intent: Intent, rule?: string, reason?: string): EnforcementRequest;
+  /** A new executor on the same store, clock and gateway: what a restarted riskd starts with. */
+  restart(): Executor;
 }
 
 export function makeHarness(
@@ -77,6 +79,7 @@ export function makeHarness(
     reevaluate: (a, c, source, reads) => void reevaluations.push(reads ? [a, c, source, reads] : [a, c, source]),
     onAction: (row) => void actions.push(row),
     onOwnOrder: (fact) => void ownOrders.push(fact),
+    refusals: store.gatewayRefusals,
     now: clock.now,
     timers: clock,
     ...(opts.view ? { view: opts.view } : {}),
@@ -99,5 +102,6 @@ export function makeHarness(
       numbers: { limit: 500, value: -512.4 },
       triggerAt: clock.now() - 3,
     }),
+    restart: () => new Executor(deps),
   };
 }
