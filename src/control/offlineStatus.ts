@@ -2,9 +2,10 @@
 // positions, P&L of the latest trading day, last enforcement) and the limits it last ran with (the effective
 // configuration it saved at start and on every reload), read from SQLite read-only. Never a config file.
 import type { Store } from '../store/index.ts';
+import type { GatewayRefusal } from '../store/repos/gatewayRefusals.ts';
 import type { RiskConfig } from '../config/types.ts';
 import { ACCOUNT_MACHINE_ID } from '../../machines/account/index.ts';
-import { lockDescription } from '../format/plain.ts';
+import { gatewayRefusalNotes, lockDescription } from '../format/plain.ts';
 import { symbolOf } from '../ledger/symbols.ts';
 import { accountNames } from './history.ts';
 import { ruleLimits, type RuleLimit } from './ruleLimits.ts';
@@ -42,6 +43,8 @@ export interface OfflineAccount {
   /** When that configuration was saved (daemon start or reload); null: none saved. */
   configSavedAt: number | null;
   lastEnforcement: LastEnforcement | null;
+  /** What the gateway refused on this account as the daemon last knew it, in words. */
+  gatewayRefuses: string[];
 }
 
 export interface OfflineStatus {
@@ -66,8 +69,19 @@ function savedContext(store: Store, accountId: number): SavedContext {
   }
 }
 
+/** The gateway refusals the daemon stored; none when unreadable (the daemon relearns them, and so does this view). */
+function storedRefusals(store: Store): GatewayRefusal[] {
+  try {
+    return store.gatewayRefusals.list();
+  } catch {
+    return [];
+  }
+}
+
 export function offlineStatus(store: Store, now = Date.now()): OfflineStatus {
   const accounts: OfflineAccount[] = [];
+  const refusals = storedRefusals(store);
+  const refused = (accountId: number, what: GatewayRefusal['what']): boolean => refusals.some((r) => r.accountId === accountId && r.what === what);
   const saved = new Map<number, { config: RiskConfig; savedAt: number }>(store.effectiveConfig.all().map((r) => [r.accountId, r]));
   for (const [id, name] of accountNames(store)) {
     const day = store.dailyPnl.history(id, 1)[0];
@@ -114,6 +128,7 @@ export function offlineStatus(store: Store, now = Date.now()): OfflineStatus {
       limits: cfg ? ruleLimits(facts, cfg.config, now) : [],
       configSavedAt: cfg?.savedAt ?? null,
       lastEnforcement: lastEnforcementOf(store.enforcement.list({ accountId: id, limit: 1 })[0]),
+      gatewayRefuses: gatewayRefusalNotes({ cancel: refused(id, 'cancel'), partialClose: refused(id, 'partialClose') }),
     });
   }
   return { daemon: 'down', dataFile: store.path, now, accounts };

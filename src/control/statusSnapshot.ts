@@ -3,7 +3,7 @@
 // last enforcement, and one health verdict (ok only when every account is monitored).
 import type { Daemon } from '../runtime/daemon.ts';
 import type { EnforcementRow } from '../store/index.ts';
-import { lockDescription } from '../format/plain.ts';
+import { gatewayRefusalNotes, lockDescription } from '../format/plain.ts';
 import { ruleLimits, type RuleLimit } from './ruleLimits.ts';
 import { feedLine } from './dashboard/feedLine.ts';
 
@@ -27,6 +27,8 @@ export interface StatusAccount extends Omit<AccountStatus, 'locks'> {
   /** Every enabled rule: used vs the limit in force in this daemon. */
   limits: RuleLimit[];
   lastEnforcement: LastEnforcement | null;
+  /** What the gateway refuses on this account and what riskd does instead, in words (none: nothing refused). */
+  gatewayRefuses: string[];
 }
 
 export interface StatusSnapshot extends Omit<DaemonStatus, 'accounts'> {
@@ -78,6 +80,7 @@ export function statusSnapshot(daemon: Daemon): StatusSnapshot {
       zone,
       limits: ruleLimits(a, cfg, s.now),
       lastEnforcement: lastEnforcementOf(daemon.store.enforcement.list({ accountId: a.id, limit: 1 })[0]),
+      gatewayRefuses: gatewayRefusalNotes(daemon.executor.accountRefusals(a.id)),
     };
   });
   const problems: string[] = [];

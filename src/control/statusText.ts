@@ -74,6 +74,7 @@ export function renderLiveStatus(s: StatusSnapshot, o: StatusTextOptions = {}): 
     out.push(...lockLines(a.locks, a.zone, s.now, o));
     out.push(...limitLines(a.limits, o));
     out.push(row('broker', `${a.canTrade === null ? 'trading permission unknown' : a.canTrade ? 'allows trading' : 'does NOT allow trading'}   entries today ${a.entriesToday}`));
+    for (const note of a.gatewayRefuses) out.push(more(`broker ${note}`));
     if (a.tradingDay) out.push(row('trading day', `${a.tradingDay.id}, resets ${clock(a.tradingDay.nextResetAt, a.zone, s.now)}`));
     out.push(row('last action', lastAction(a.lastEnforcement, a.zone, s.now)));
   }
@@ -103,6 +104,7 @@ export function renderOfflineStatus(s: OfflineStatus, o: StatusTextOptions = {})
       out.push(...limitLines(a.limits, o));
       out.push(more(`(the limits riskd last ran with, saved ${clock(a.configSavedAt, zone, s.now)})`));
     }
+    for (const note of a.gatewayRefuses) out.push(row('broker', note));
     out.push(row('last action', lastAction(a.lastEnforcement, zone, s.now)));
   }
   return `${out.join('\n')}\n`;

@@ -134,3 +134,14 @@ const OUTCOME_WORDS: Record<string, string> = {
 export function outcomeWords(status: string): string {
   return OUTCOME_WORDS[status] ?? status;
 }
+
+/**
+ * What the gateway refuses on an account (a live or follower account) and what riskd does instead, one sentence
+ * each: the trader sees why an order was not cancelled or a whole position was closed.
+ */
+export function gatewayRefusalNotes(refuses: { cancel: boolean; partialClose: boolean }): string[] {
+  const notes: string[] = [];
+  if (refuses.cancel) notes.push('refuses cancels: riskd closes what an order it could not cancel fills');
+  if (refuses.partialClose) notes.push('refuses partial closes: riskd closes the whole position instead of the excess');
+  return notes;
+}

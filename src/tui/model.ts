@@ -56,6 +56,8 @@ export interface WatchAccount {
   tradingDay: { id: string; nextResetAt: number | null } | null;
   entriesToday: number | null;
   consecutiveLosses: number | null;
+  /** What the gateway refuses on this account and what riskd does instead, in words. */
+  gatewayRefuses: string[];
   /** Newest first. */
   enforcement: WatchEnforcement[];
   /** The limits in force in the daemon (live) or the ones it last saved (down); empty: none known. */

@@ -2,7 +2,7 @@
 // (in process) watching the simulator: nothing is loaded from beyond loopback; a RULE-001 breach shows in the
 // feed in words within a second; a RULE-006 cooldown puts up the lock banner with a live countdown that goes
 // down; a delayed admin unlock shows as pending (pushed, not polled); the broker's switch is shown apart from
-// riskd's lock; breach after breach spends the REST budget and the page says "rate limited"; a riskd that stops
+// riskd's lock; a live account's refused cancels are said in words; breach after breach spends the REST budget and the page says "rate limited"; a riskd that stops
 // answering is said so; at 1400×900 and 400×800 the banner, its countdown and every gauge are on
 // screen with no horizontal scroll. Screenshots are kept under .tmp/test-artifacts/ (git-ignored) for a human to look at.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ if (!haveChromium) console.warn(`test/browser: SKIPPED — ${CHROMIUM} is missin
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../.tmp/test-artifacts');
 const ACCOUNT = { id: 880101, name: 'DASH-1', balance: 50_000 };
-const OTHER = { id: 880102, name: 'DASH-2', balance: 25_000 };
+const OTHER = { id: 880102, name: 'DASH-2', balance: 25_000, simulated: false }; // a live account: it refuses Order/cancel
 const MNQ = 'CON.F.US.MNQ.Z26';
 const RISK_YAML = `trading_day:
   reset_time: "17:00"
@@ -194,6 +194,22 @@ describe.skipIf(!haveChromium)('trader dashboard in Chromium', () => {
     expect(await page.textContent('#pnlBalance')).toBe('$25,000.00');
     expect(await page.textContent('#feed')).toContain('Nothing yet today');
     expect(new URL(page.url()).hash).toBe(`#${OTHER.id}`);
+    await page.click(`#accounts button[data-account="${ACCOUNT.id}"]`);
+    await page.waitForSelector('#banner[data-locked="true"]', { timeout: 3_000 });
+  });
+
+  it('an account whose broker refuses cancels says so, and what riskd does instead', async () => {
+    const placed = sim.trader.placeOrder({ accountId: OTHER.id, contractId: MNQ, type: OrderType.Limit, side: OrderSide.Bid, size: 1, limitPrice: 1 });
+    expect(placed.success).toBe(true);
+    const t0 = Date.now();
+    while (!daemon.registry.get(OTHER.id)?.workingOrders().some((o) => o.id === placed.orderId)) {
+      if (Date.now() - t0 > 5_000) throw new Error('the order never reached the ledger');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    sim.control.setCanTrade(OTHER.id, false); // RULE-010 flattens: the cancel is refused on a live account
+    await page.click(`#accounts button[data-account="${OTHER.id}"]`);
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#chips')?.textContent?.includes('refuses cancels: riskd closes what an order it could not cancel fills') ?? false, undefined, { timeout: 5_000 });
+    sim.control.setCanTrade(OTHER.id, true);
     await page.click(`#accounts button[data-account="${ACCOUNT.id}"]`);
     await page.waitForSelector('#banner[data-locked="true"]', { timeout: 3_000 });
   });

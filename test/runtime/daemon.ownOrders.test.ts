@@ -12,6 +12,10 @@ import { loadConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { Daemon } from '../../src/runtime/daemon.ts';
 import { OrderSide, OrderType } from '../../src/gateway/models.ts';
+import { openStoreReadOnly } from '../../src/store/index.ts';
+import { statusSnapshot } from '../../src/control/statusSnapshot.ts';
+import { offlineStatus } from '../../src/control/offlineStatus.ts';
+import { renderLiveStatus, renderOfflineStatus } from '../../src/control/statusText.ts';
 
 const PRAC = DEMO_ACCOUNTS[0]!.id; // simulated: true
 const LIVE = DEMO_ACCOUNTS[1]!.id; // simulated: false: refuses Order/cancel
@@ -34,6 +38,7 @@ describe("riskd's own orders, answered by the account machine", () => {
   let sim: Simulator;
   let daemon: Daemon;
   let start: () => Promise<Daemon>;
+  let dataDir: string;
 
   beforeAll(async () => {
     sim = await startSimulator({ seed: 5 });
@@ -41,7 +46,8 @@ describe("riskd's own orders, answered by the account machine", () => {
     writeFileSync(join(dir, 'risk.yaml'), RISK);
     writeFileSync(join(dir, 'accounts.yaml'), simAccountsYaml(sim, { apiKey: '${KEY}' }));
     const config = loadConfig({ riskPath: join(dir, 'risk.yaml'), accountsPath: join(dir, 'accounts.yaml'), env: { KEY: sim.credentials.apiKey } });
-    start = () => Daemon.start({ config, dataDir: join(dir, 'data'), logger: createLogger({ terminal: false }), tickMs: 500 });
+    dataDir = join(dir, 'data');
+    start = () => Daemon.start({ config, dataDir, logger: createLogger({ terminal: false }), tickMs: 500 });
     daemon = await start();
   });
 
@@ -112,9 +118,23 @@ describe("riskd's own orders, answered by the account machine", () => {
     sim.control.setCanTrade(LIVE, true);
     await until('the account unlocked', () => daemon.supervisor.get(LIVE)!.actor.getSnapshot().matches({ lockout: 'unlocked' }));
 
-    await daemon.stop(); // a new process: the executor's memory is gone, the machine's snapshot is not
+    await daemon.stop(); // a new process: the machine's snapshot and the stored refusals come back
+    const refuses = 'refuses cancels: riskd closes what an order it could not cancel fills';
+    const offline = openStoreReadOnly(join(dataDir, 'state.db'));
+    try {
+      const down = offlineStatus(offline);
+      expect(down.accounts.find((a) => a.id === LIVE)!.gatewayRefuses).toEqual([refuses]);
+      expect(renderOfflineStatus(down)).toContain(`broker       ${refuses}`);
+    } finally {
+      offline.close();
+    }
     daemon = await start();
     expect(context(LIVE).fillWatches[String(placed.orderId)]).toMatchObject({ rule: 'RULE-010' });
+    expect(daemon.executor.accountRefusals(LIVE)).toEqual({ cancel: true, partialClose: false });
+    const live = statusSnapshot(daemon);
+    expect(live.accounts.find((a) => a.id === LIVE)!.gatewayRefuses).toEqual([refuses]);
+    expect(live.accounts.find((a) => a.id === PRAC)!.gatewayRefuses).toEqual([]);
+    expect(renderLiveStatus(live)).toContain(`broker ${refuses}`);
     const seen = sim.requests.lastSeq();
     sim.market.setPrice(MNQ, 19978); // the limit fills
     const close = await sim.requests.waitForRequest((r) => r.path === '/api/Position/closeContract', 10_000, { afterSeq: seen });

@@ -34,6 +34,7 @@ export function account(over: Partial<WatchAccount> = {}): WatchAccount {
     tradingDay: { id: '2026-11-24', nextResetAt: NOW + 7_200_000 },
     entriesToday: 4,
     consecutiveLosses: 1,
+    gatewayRefuses: [],
     enforcement: Array.from({ length: 12 }, (_, i) => ({
       at: NOW - (i + 1) * 60_000,
       rule: i === 0 ? 'RULE-003' : 'RULE-001',

@@ -73,6 +73,13 @@ describe('renderScreen layout', () => {
     expect(t).toMatch(/RULE-010 locked until the broker allows trading again\s+admin unlock at 09:15 CT\s+gateway says/);
     expect(t).not.toContain('until_can_trade');
   });
+
+  it('what the broker refuses on the account is said in words, under the session line', () => {
+    const a = account({ gatewayRefuses: ['refuses cancels: riskd closes what an order it could not cancel fills'] });
+    const t = text(renderScreen(liveModel([a]), { width: 120, height: 40, now: NOW }));
+    expect(t).toContain('BROKER refuses cancels: riskd closes what an order it could not cancel fills');
+    expect(text(renderScreen(liveModel(), { width: 120, height: 40, now: NOW }))).not.toContain('BROKER');
+  });
 });
 
 describe('countdowns', () => {

@@ -160,6 +160,8 @@ function renderChips(a) {
   const lock = accountLocks(a).length ? chip('riskd', 'locked', 'bad') : chip('riskd', 'no lock', 'good');
   lock.id = 'chipRiskd';
   chips.push(broker, lock);
+  // A live or follower account: what its broker refuses and what riskd does instead.
+  for (const note of a.gatewayRefuses ?? []) chips.push(chip('Broker', note, 'warn'));
   const ses = a.session;
   if (ses?.phase === 'inside') chips.push(chip('Session', ses.windowEnd ? `open until ${clock(ses.windowEnd, tz)}` : 'open', 'good'));
   else if (ses?.phase === 'outside') chips.push(chip('Session', ses.nextOpen ? `closed, opens ${clock(ses.nextOpen, tz)}` : 'closed', 'bad'));
