@@ -1,9 +1,10 @@
 // What the executor remembers per account between actions, for planning (in memory; after a restart the kill
-// switch and the rules redo what matters, and the refusals come back from the store): what the gateway refused, orders it could not cancel (not cancelled
-// again, left out of a sweep), the stops riskd placed (a move modifies them), the last stop price and modify time
-// per order (never loosen, at most one modify a second), and the cancels the gateway accepted whose end the ledger
-// has not seen yet. Acting on a watched order's fill or on a stop whose position closed is the account machine's
-// decision (machines/account/ownOrders.ts), which keeps its own copy in the persisted snapshot.
+// switch and the rules redo what matters, and the refusals come back from the store): what the gateway refused,
+// orders it could not cancel (not cancelled again, left out of a sweep), the stops riskd placed (a move modifies
+// them), the last stop price and modify time per order (never loosen, at most one modify a second), and the
+// cancels the gateway accepted whose end the ledger has not seen yet. Acting on a watched order's fill or on a
+// stop whose position closed is the account machine's decision (machines/account/ownOrders.ts), which keeps its
+// own copy in the persisted snapshot.
 import type { Order } from '../gateway/models.ts';
 import type { AccountRefusal } from './types.ts';
 

@@ -101,7 +101,8 @@ function accountBody(m: WatchModel, a: WatchAccount, view: ViewState, width: num
   sections.push({ lines: positionLines(a, p), min: 2, priority: 5 });
   const rules = ruleLines(a, width, now, p);
   if (rules.length > 0) sections.push({ lines: rules, min: 2, priority: 6 });
-  sections.push({ lines: [sessionLine(a, now, p), healthLine(m, now, p), ...a.gatewayRefuses.map((n) => `${p('BROKER', 'bold')} ${p(n, 'yellow')}`)], min: 2, priority: 7 });
+  const refuses = a.gatewayRefuses.map((n) => `${p('BROKER', 'bold')} ${p(n, 'yellow')}`);
+  sections.push({ lines: [sessionLine(a, now, p), healthLine(m, now, p), ...refuses], min: 2, priority: 7 });
 
   // The enforcement list takes what is left, but always gets its title and a couple of rows.
   const enfMin = Math.min(3, 1 + a.enforcement.length || 2);
