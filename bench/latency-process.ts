@@ -98,10 +98,13 @@ export async function runLatencySideBySide(breaches: number, pacingMs: number, r
   const sim = new SimChild();
   try {
     const { gateway, contractId } = await sim.ask({ type: 'start', seed: 21, account }, 'ready');
-    const peerCfg: PeerConfig = { apiUrl: gateway.url, userHubUrl: gateway.userHubUrl, userName: gateway.credentials.userName, apiKey: gateway.credentials.apiKey, accountId: account.id, contractId, limit: LIMIT };
-    // BENCH_ENFORCERS=riskd (comma-separated) runs a subset, for profiling; the default is the three above. Two
-    // more peers split the naive one's cost in two (named only on request): 'sig+raw' is the naive hub client with
-    // the floor's request (what SignalR costs), 'sig+http' the same client with node:http (what an HTTP client costs).
+    const peerCfg: PeerConfig = { apiUrl: gateway.url, userHubUrl: gateway.userHubUrl, marketHubUrl: gateway.marketHubUrl, userName: gateway.credentials.userName, apiKey: gateway.credentials.apiKey, accountId: account.id, contractId, limit: LIMIT };
+    // BENCH_ENFORCERS=riskd (comma-separated) runs a subset, for profiling; the default is the three above. More
+    // peers split the costs (named only on request): 'sig+raw' is the naive hub client with the floor's request
+    // (what SignalR costs), 'sig+http' the same client with node:http (what an HTTP client costs), 'sig+xstate'
+    // sig+raw deciding through one XState step (what a statechart's decision costs), 'sig+work' sig+raw with a
+    // fixed 300 us of compact work (whether an idle CPU runs slower, and how much the simulator hides), 'sig+all'
+    // sig+raw with riskd's subscriptions (what the frames riskd must read cost, before it does any work).
     const only = process.env['BENCH_ENFORCERS']?.split(',');
     const enforcers = ([
       ['floor', () => startPeer('bench/peers/floor.ts', peerCfg)],
@@ -109,6 +112,9 @@ export async function runLatencySideBySide(breaches: number, pacingMs: number, r
       ['riskd', () => startRiskd(gateway, account.name)],
       ['sig+raw', () => startPeer('bench/peers/signalrRawWrite.ts', peerCfg)],
       ['sig+http', () => startPeer('bench/peers/signalrNodeHttp.ts', peerCfg)],
+      ['sig+xstate', () => startPeer('bench/peers/signalrXstate.ts', peerCfg)],
+      ['sig+work', () => startPeer('bench/peers/signalrWork.ts', peerCfg)],
+      ['sig+all', () => startPeer('bench/peers/signalrAllFrames.ts', peerCfg)],
     ] as [string, () => Promise<Enforcer>][]).filter(([name]) => (only ? only.includes(name) : !name.startsWith('sig+')));
     for (let round = 1; round <= rounds; round++) {
       const results: Result[] = [];

@@ -3,6 +3,8 @@
 export interface PeerConfig {
   apiUrl: string;
   userHubUrl: string;
+  /** Only the sig+all peer listens to the market hub (riskd's quote subscription). */
+  marketHubUrl: string;
   userName: string;
   apiKey: string;
   accountId: number;
