@@ -1,6 +1,6 @@
 // Decomposition peer: the sig+raw peer (the @microsoft/signalr client and the floor's pre-built request) with one
-// XState v5 macrostep between the position frame and the request: a small lock machine hears the position, a
-// guard compares it with the limit, an assign records the verdict and an action emits the close. Against sig+raw
+// XState v5 macrostep between the position frame and the request: a one-state machine hears the position, a
+// guard compares it with the limit, an assign counts the breach and an action writes the close. Against sig+raw
 // it shows what one XState decision costs cold, the least any statechart-driven enforcer pays per breach. Run
 // through bench/latency-process.ts (BENCH_ENFORCERS=...,sig+xstate).
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
