@@ -146,7 +146,7 @@ function report(round: number, results: Result[]): string[] {
     const s = stat(r.ms);
     const calls = stat(r.restCalls);
     lines.push(
-      `  ${r.name.padEnd(8)} n=${r.ms.length} p50 ${s.p50.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  max ${s.max.toFixed(3)} ms` +
+      `  ${r.name.padEnd(10)} n=${r.ms.length} p50 ${s.p50.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  max ${s.max.toFixed(3)} ms` +
         `  (p50 ${(s.p50 / naive.p50).toFixed(2)} x naive, p99 ${(s.p99 / naive.p99).toFixed(2)} x naive)` +
         `  REST calls per breach p50 ${calls.p50} max ${calls.max}${r.missed > 0 ? `  MISSED ${r.missed}` : ''}`,
     );

@@ -1,4 +1,4 @@
-// What the floor peer and the sig+raw peer share: the login, and the close request built as bytes before any
+// What the floor peer and the sig+... peers share: the login, and the close request built as bytes before any
 // breach and written on a TCP socket opened (keep-alive, Nagle off) before any breach.
 import { connect, type Socket } from 'node:net';
 import type { PeerConfig } from './config.ts';

@@ -3,20 +3,15 @@
 // A fill then costs the simulator the same frames it writes to riskd, and this peer the same socket reads:
 // against sig+raw it shows what riskd's subscriptions cost before riskd does any work. Run through
 // bench/latency-process.ts (BENCH_ENFORCERS=...,sig+all).
-import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import type { PeerConfig } from './config.ts';
+import { hubClient } from './hubClient.ts';
 import { login, rawCloser } from './rawRequest.ts';
 
 const c = JSON.parse(process.argv[2] ?? '') as PeerConfig;
 const token = await login(c);
 const close = rawCloser(c, token);
-const hubAt = (url: string): HubConnection =>
-  new HubConnectionBuilder()
-    .withUrl(url, { skipNegotiation: true, transport: HttpTransportType.WebSockets, accessTokenFactory: () => token })
-    .configureLogging(LogLevel.None)
-    .build();
-const user = hubAt(c.userHubUrl);
-const market = hubAt(c.marketHubUrl);
+const user = hubClient(c.userHubUrl, token);
+const market = hubClient(c.marketHubUrl, token);
 user.on('GatewayUserPosition', ({ data }: { data: { contractId: string; size: number } }) => {
   if (data.contractId === c.contractId && data.size > c.limit) close(data.size - c.limit);
 });

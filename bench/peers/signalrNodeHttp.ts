@@ -2,12 +2,12 @@
 // off) instead of fetch: what a general-purpose HTTP client costs on the breach path, against signalrRawWrite.ts.
 // Run through bench/latency-process.ts (BENCH_ENFORCERS=...,sig+http).
 import http from 'node:http';
-import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import type { PeerConfig } from './config.ts';
+import { hubClient } from './hubClient.ts';
+import { login } from './rawRequest.ts';
 
 const c = JSON.parse(process.argv[2] ?? '') as PeerConfig;
-const login = await fetch(`${c.apiUrl}/api/Auth/loginKey`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userName: c.userName, apiKey: c.apiKey }) });
-const { token } = (await login.json()) as { token: string };
+const token = await login(c);
 const api = new URL(c.apiUrl);
 const agent = new http.Agent({ keepAlive: true, noDelay: true, timeout: 4_000 });
 
@@ -19,10 +19,7 @@ function post(path: string, body: unknown): void {
   r.end(text);
 }
 
-const hub = new HubConnectionBuilder()
-  .withUrl(c.userHubUrl, { skipNegotiation: true, transport: HttpTransportType.WebSockets, accessTokenFactory: () => token })
-  .configureLogging(LogLevel.None)
-  .build();
+const hub = hubClient(c.userHubUrl, token);
 hub.on('GatewayUserPosition', ({ data }: { data: { accountId: number; contractId: string; size: number } }) => {
   if (data.contractId === c.contractId && data.size > c.limit) post('/api/Position/partialCloseContract', { accountId: data.accountId, contractId: data.contractId, size: data.size - c.limit });
 });

@@ -3,9 +3,9 @@
 // data fit in a few cache lines, so how much longer it takes after an idle spell than warm is what the idle CPU
 // itself costs (clock and power state), apart from the size of the code an enforcer runs. Run through
 // bench/latency-process.ts (BENCH_ENFORCERS=...,sig+work).
-import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { performance } from 'node:perf_hooks';
 import type { PeerConfig } from './config.ts';
+import { hubClient } from './hubClient.ts';
 import { login, rawCloser } from './rawRequest.ts';
 
 const c = JSON.parse(process.argv[2] ?? '') as PeerConfig;
@@ -30,10 +30,7 @@ for (let i = 0; i < 50; i++) {
 times.sort((a, b) => a - b);
 const iterations = Math.round((trial * targetUs) / 1000 / times[25]!);
 
-const hub = new HubConnectionBuilder()
-  .withUrl(c.userHubUrl, { skipNegotiation: true, transport: HttpTransportType.WebSockets, accessTokenFactory: () => token })
-  .configureLogging(LogLevel.None)
-  .build();
+const hub = hubClient(c.userHubUrl, token);
 const taken: number[] = [];
 hub.on('GatewayUserPosition', ({ data }: { data: { contractId: string; size: number } }) => {
   if (data.contractId !== c.contractId || data.size <= c.limit) return;

@@ -3,9 +3,9 @@
 // guard compares it with the limit, an assign counts the breach and an action writes the close. Against sig+raw
 // it shows what one XState decision costs cold, the least any statechart-driven enforcer pays per breach. Run
 // through bench/latency-process.ts (BENCH_ENFORCERS=...,sig+xstate).
-import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { assign, createActor, setup } from 'xstate';
 import type { PeerConfig } from './config.ts';
+import { hubClient } from './hubClient.ts';
 import { login, rawCloser } from './rawRequest.ts';
 
 const c = JSON.parse(process.argv[2] ?? '') as PeerConfig;
@@ -32,10 +32,7 @@ const enforcer = setup({
 });
 const actor = createActor(enforcer).start();
 
-const hub = new HubConnectionBuilder()
-  .withUrl(c.userHubUrl, { skipNegotiation: true, transport: HttpTransportType.WebSockets, accessTokenFactory: () => token })
-  .configureLogging(LogLevel.None)
-  .build();
+const hub = hubClient(c.userHubUrl, token);
 hub.on('GatewayUserPosition', ({ data }: { data: { contractId: string; size: number } }) => {
   if (data.contractId === c.contractId) actor.send({ type: 'position', contractId: data.contractId, size: data.size });
 });
